@@ -1,0 +1,104 @@
+//! Dispatch of a parsed command line: generate docs, serve, demo, or run the client; building
+//! the runtime; printing the final error. `main` only maps the result to an exit status.
+
+use crate::cli::{Cli, Config, Sub};
+use crate::client::{self, Mode};
+use crate::error::{Error, Kind};
+use crate::generate;
+use crate::repl::TerminalGuard;
+use crate::serve;
+use crate::term::Terminal;
+use colored::Colorize;
+use std::io::Write;
+
+/// Runs what the command line asks for; returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    colored::control::set_override(true);
+    let term = Terminal::detect();
+    let (_, color_err) = term.colors(cli.output.color);
+    let result = dispatch(cli, term);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e, color_err);
+            e.kind.exit_code()
+        }
+    }
+}
+
+fn report(e: &Error, color: bool) {
+    if e.message.is_empty() {
+        return;
+    }
+    let msg = crate::render::escape_terminal(&e.message).into_owned();
+    let mut err = std::io::stderr().lock();
+    let line = format!("wscope: error: {msg}");
+    let _ = writeln!(err, "{}", if color { line.red().to_string() } else { line });
+    if let Some(h) = &e.hint {
+        let line = format!("hint: {}", crate::render::escape_terminal(h));
+        let _ = writeln!(err, "{}", if color { line.yellow().to_string() } else { line });
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(Kind::Other, format!("cannot start the runtime: {e}")))
+}
+
+fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
+    if let Some(kind) = &cli.generate {
+        let bytes = generate::render(kind)?;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(&bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| Error::new(Kind::Other, format!("writing output: {e}")));
+    }
+    match &cli.command {
+        Some(Sub::Serve { listen }) => {
+            let rt = runtime()?;
+            rt.block_on(async {
+                let listener = serve::bind(listen).await?;
+                if let Ok(addr) = listener.local_addr() {
+                    eprintln!("listening on ws://{addr}/");
+                }
+                serve::run(listener).await
+            })
+        }
+        Some(Sub::Demo) => {
+            let rt = runtime()?;
+            rt.block_on(async {
+                let listener = serve::bind("127.0.0.1:0").await?;
+                let addr = listener
+                    .local_addr()
+                    .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
+                eprintln!("* demo: echo server running on ws://{addr}/ (it echoes what you send)");
+                tokio::spawn(serve::run(listener));
+                let url = format!("ws://{addr}/");
+                let cfg = cli.config(&url)?;
+                run_client(cfg, term).await
+            })
+        }
+        None => {
+            let url = cli.url.clone().unwrap_or_default();
+            let cfg = cli.config(&url)?;
+            let rt = runtime()?;
+            rt.block_on(run_client(cfg, term))
+        }
+    }
+}
+
+async fn run_client(cfg: Config, term: Terminal) -> Result<(), Error> {
+    let mode = client::mode_for(&cfg, &term);
+    if mode == Mode::Repl {
+        let guard = TerminalGuard::save();
+        let result = client::run(cfg, term, mode).await;
+        guard.restore();
+        result
+    } else {
+        client::run(cfg, term, mode).await
+    }
+}

@@ -1,0 +1,371 @@
+//! The command line: clap definitions (the one source for `--help`, completions and the man
+//! page) and their validation into a [`Config`].
+
+use crate::connect::TlsOptions;
+use crate::error::{Error, exit_status_text};
+use crate::request::{RequestOptions, parse_header_arg};
+use crate::target::Target;
+use crate::term::ColorChoice;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const EXAMPLES: &str = "\
+Examples:
+  wscope demo                                  try it against a built-in echo server
+  wscope wss://echo.example.org/               interactive session (REPL)
+  echo '{\"op\":\"ping\"}' | wscope ws://localhost:8080/ws   one message, print replies
+  wscope -v -H 'Authorization: Bearer T' wss://api.example.org/ws   show the handshake
+  wscope -x ws://localhost:9001/               dump every frame header, both directions";
+
+fn after_help() -> String {
+    format!("{EXAMPLES}\n\nExit status:\n{}", exit_status_text())
+}
+
+fn after_long_help() -> String {
+    format!(
+        "{EXAMPLES}\n\n\
+Modes:
+  With stdin and stdout on a terminal, wscope opens a REPL (see /help inside it). Otherwise it
+  runs in pipe mode: every stdin line is one message, every received message one stdout line.
+  At the end of input wscope sends Close 1000 and keeps printing until the server's Close
+  arrives or --close-timeout passes, so nothing the server sent before closing is lost.
+
+Exit status:\n{}",
+        exit_status_text()
+    )
+}
+
+/// A command-line WebSocket client and debugger.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wscope",
+    version,
+    about = "A command-line WebSocket client and debugger: REPL, lossless pipe mode, handshake and frame inspector",
+    long_about = "wscope connects to ws:// and wss:// URLs. Interactively it is a REPL that sends text, \
+binary, ping, pong and close frames and prints what arrives without clobbering the line being typed. \
+In a pipe every stdin line becomes one message and every received message one stdout line, and \
+nothing is lost at the end of input. For debugging it shows the handshake verbatim and, with -x, \
+every frame header on the wire in both directions.",
+    after_help = after_help(),
+    after_long_help = after_long_help(),
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The ws:// or wss:// URL to connect to
+    #[arg(value_name = "URL", required_unless_present = "generate")]
+    pub url: Option<String>,
+
+    #[command(flatten)]
+    pub handshake: HandshakeArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
+    #[command(flatten)]
+    pub io: IoArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man)
+    #[arg(long, value_name = "KIND", hide = true)]
+    pub generate: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Run a local echo server (text and binary echoed, pings answered, close handshake done)
+    Serve {
+        /// Address to listen on (port 0 picks a free port)
+        #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+        listen: String,
+    },
+    /// Start an echo server on a free loopback port and connect to it
+    Demo,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Handshake")]
+pub struct HandshakeArgs {
+    /// Add a request header (repeatable); replaces a default header of the same name
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Offer a subprotocol (repeatable, in order of preference)
+    #[arg(short = 's', long = "subprotocol", value_name = "NAME")]
+    pub subprotocols: Vec<String>,
+    /// Origin header to send
+    #[arg(long, value_name = "ORIGIN", env = "WSCOPE_ORIGIN")]
+    pub origin: Option<String>,
+    /// Basic authentication (overrides user:pass@ in the URL)
+    #[arg(short = 'u', long = "user", visible_alias = "auth", value_name = "USER:PASS")]
+    pub user: Option<String>,
+    /// User-Agent header [default: wscope/VERSION]
+    #[arg(short = 'A', long = "user-agent", value_name = "NAME", env = "WSCOPE_USER_AGENT")]
+    pub user_agent: Option<String>,
+    /// Give up connecting (DNS and TCP) after SECS
+    #[arg(long, value_name = "SECS", default_value = "10", env = "WSCOPE_CONNECT_TIMEOUT", value_parser = parse_secs)]
+    pub connect_timeout: Duration,
+    /// Give up on TLS and the HTTP upgrade after SECS
+    #[arg(long, value_name = "SECS", default_value = "10", env = "WSCOPE_HANDSHAKE_TIMEOUT", value_parser = parse_secs)]
+    pub handshake_timeout: Duration,
+    /// Show credentials (Authorization values) in the displayed handshake instead of masking them
+    #[arg(long)]
+    pub show_credentials: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "TLS")]
+pub struct TlsArgs {
+    /// Trust the CA certificate(s) in this PEM file (in addition to the system roots)
+    #[arg(long, value_name = "FILE", env = "WSCOPE_CACERT")]
+    pub cacert: Option<PathBuf>,
+    /// Client certificate (PEM); needs --key
+    #[arg(long, value_name = "FILE", env = "WSCOPE_CERT")]
+    pub cert: Option<PathBuf>,
+    /// Private key of the client certificate (PEM, PKCS#8)
+    #[arg(long, value_name = "FILE", env = "WSCOPE_KEY")]
+    pub key: Option<PathBuf>,
+    /// Do not verify the server's certificate or host name (prints a warning)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sending and receiving")]
+pub struct IoArgs {
+    /// Send each stdin line as a binary message instead of text
+    #[arg(short = 'b', long)]
+    pub binary: bool,
+    /// Send MSG instead of reading stdin (repeatable)
+    #[arg(short = 'e', long = "execute", value_name = "MSG")]
+    pub execute: Vec<String>,
+    /// Close after N received messages
+    #[arg(short = 'n', long, value_name = "N")]
+    pub count: Option<u64>,
+    /// After input ends, keep receiving for SECS before closing
+    #[arg(short = 'w', long, value_name = "SECS", value_parser = parse_secs)]
+    pub wait: Option<Duration>,
+    /// Echo every received data message back unchanged until the peer closes
+    #[arg(long, conflicts_with_all = ["execute", "binary"])]
+    pub reflect: bool,
+    /// After sending Close, wait at most SECS for the peer's Close
+    #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
+    pub close_timeout: Duration,
+    /// Send a ping every SECS and track the round-trip time
+    #[arg(long, value_name = "SECS", env = "WSCOPE_PING_INTERVAL", value_parser = parse_secs)]
+    pub ping_interval: Option<Duration>,
+    /// Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)
+    #[arg(long, value_name = "SECS", env = "WSCOPE_PING_TIMEOUT", value_parser = parse_secs, requires = "ping_interval")]
+    pub ping_timeout: Option<Duration>,
+    /// Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009
+    #[arg(long, value_name = "BYTES", default_value = "64M", env = "WSCOPE_MAX_MESSAGE_SIZE", value_parser = parse_size)]
+    pub max_message_size: usize,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)
+    #[arg(short = 'x', long)]
+    pub frames: bool,
+    /// With --frames, also hex-dump each frame's header bytes and first payload bytes
+    #[arg(short = 'X', long)]
+    pub hexdump: bool,
+    /// How many payload bytes --hexdump shows per frame
+    #[arg(long, value_name = "N", default_value = "64", env = "WSCOPE_DUMP_BYTES")]
+    pub dump_bytes: usize,
+    /// Hex-dump the handshake bytes too
+    #[arg(long)]
+    pub dump_handshake: bool,
+    /// Print every event as one JSON object per line on stdout
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Prefix printed events with the time
+    #[arg(short = 't', long, env = "WSCOPE_TIMESTAMPS")]
+    pub timestamps: bool,
+    /// When to use colours
+    #[arg(long, value_name = "WHEN", value_enum, default_value = "auto", env = "WSCOPE_COLOR")]
+    pub color: ColorChoice,
+    /// Do not read or write the REPL history file
+    #[arg(long, env = "WSCOPE_NO_HISTORY")]
+    pub no_history: bool,
+}
+
+/// Parses seconds (fractions allowed).
+pub fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(0.0..=1.0e7).contains(&v) || v.is_nan() {
+        return Err(format!("'{s}' is out of range (0 to 10000000 seconds)"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+/// Parses a byte size with an optional K/M/G suffix (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1usize << 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: usize = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 65536, 64K, 16M, 1G)"))?;
+    n.checked_mul(mult)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("'{s}' is out of range"))
+}
+
+/// Everything a client run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub target: Target,
+    pub request: RequestOptions,
+    pub tls: TlsOptions,
+    pub connect_timeout: Duration,
+    pub handshake_timeout: Duration,
+    pub close_timeout: Duration,
+    pub binary: bool,
+    pub execute: Vec<String>,
+    pub count: Option<u64>,
+    pub wait: Option<Duration>,
+    pub reflect: bool,
+    pub ping_interval: Option<Duration>,
+    pub ping_timeout: Option<Duration>,
+    pub max_message_size: usize,
+    pub verbose: bool,
+    pub frames: bool,
+    pub hexdump: bool,
+    pub dump_bytes: usize,
+    pub dump_handshake: bool,
+    pub jsonl: bool,
+    pub timestamps: bool,
+    pub color: ColorChoice,
+    pub no_history: bool,
+    pub show_credentials: bool,
+}
+
+impl Cli {
+    /// Validates the client options for `url`.
+    pub fn config(&self, url: &str) -> Result<Config, Error> {
+        let target = Target::parse(url)?;
+        let headers = self
+            .handshake
+            .headers
+            .iter()
+            .map(|h| parse_header_arg(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let user = match &self.handshake.user {
+            None => None,
+            Some(u) => match u.split_once(':') {
+                Some((a, b)) => Some((a.to_string(), b.to_string())),
+                None => {
+                    return Err(Error::usage(format!(
+                        "--user '{u}' needs the form USER:PASSWORD"
+                    )));
+                }
+            },
+        };
+        for p in &self.handshake.subprotocols {
+            if p.is_empty() || p.chars().any(|c| c.is_whitespace() || c == ',' || c.is_control()) {
+                return Err(Error::usage(format!(
+                    "subprotocol '{p}' is not a valid token (no spaces, commas or control characters)"
+                )));
+            }
+        }
+        if self.io.execute.is_empty() && self.io.binary && self.io.reflect {
+            return Err(Error::usage("--reflect cannot be combined with --binary"));
+        }
+        Ok(Config {
+            target,
+            request: RequestOptions {
+                headers,
+                subprotocols: self.handshake.subprotocols.clone(),
+                origin: self.handshake.origin.clone(),
+                user,
+                user_agent: self
+                    .handshake
+                    .user_agent
+                    .clone()
+                    .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
+            },
+            tls: TlsOptions {
+                cacert: self.tls.cacert.clone(),
+                cert: self.tls.cert.clone(),
+                key: self.tls.key.clone(),
+                insecure: self.tls.insecure,
+            },
+            connect_timeout: self.handshake.connect_timeout,
+            handshake_timeout: self.handshake.handshake_timeout,
+            close_timeout: self.io.close_timeout,
+            binary: self.io.binary,
+            execute: self.io.execute.clone(),
+            count: self.io.count,
+            wait: self.io.wait,
+            reflect: self.io.reflect,
+            ping_interval: self.io.ping_interval.filter(|d| !d.is_zero()),
+            ping_timeout: self.io.ping_timeout.filter(|d| !d.is_zero()),
+            max_message_size: self.io.max_message_size,
+            verbose: self.output.verbose,
+            frames: self.output.frames || self.output.hexdump,
+            hexdump: self.output.hexdump,
+            dump_bytes: self.output.dump_bytes,
+            dump_handshake: self.output.dump_handshake,
+            jsonl: self.output.jsonl,
+            timestamps: self.output.timestamps,
+            color: self.output.color,
+            no_history: self.output.no_history,
+            show_credentials: self.handshake.show_credentials,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_and_sizes() {
+        assert_eq!(parse_secs("1.5").expect("ok"), Duration::from_millis(1500));
+        assert_eq!(parse_secs("2s").expect("ok"), Duration::from_secs(2));
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("x").is_err());
+        assert_eq!(parse_size("64K").expect("ok"), 65536);
+        assert_eq!(parse_size("16M").expect("ok"), 16 << 20);
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn config_validates_headers_and_user() {
+        let cli = Cli::parse_from(["wscope", "-H", "X-A: 1", "-u", "a:b", "ws://h/"]);
+        let c = cli.config("ws://h/").expect("valid");
+        assert_eq!(c.request.headers, vec![("X-A".into(), "1".into())]);
+        assert_eq!(c.request.user, Some(("a".into(), "b".into())));
+        let cli = Cli::parse_from(["wscope", "-H", "nocolon", "ws://h/"]);
+        assert!(cli.config("ws://h/").is_err());
+        let cli = Cli::parse_from(["wscope", "-u", "nopass", "ws://h/"]);
+        assert!(cli.config("ws://h/").is_err());
+    }
+}

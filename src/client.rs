@@ -1,0 +1,252 @@
+//! One client run, start to end: connect, upgrade, then the session in REPL or pipe mode.
+//!
+//! This is where the pieces meet: `connect` opens the stream, `handshake` upgrades it (its bytes
+//! shown verbatim), the tap goes on the plaintext stream, and `session` runs until the close.
+
+use crate::cli::Config;
+use crate::command::Command;
+use crate::connect::{self, Stream};
+use crate::error::{Error, Kind};
+use crate::event::{Event, Stamped, Timings};
+use crate::handshake;
+use crate::pipe::LineReader;
+use crate::render::{Output, Style};
+use crate::repl;
+use crate::request;
+use crate::response;
+use crate::session::{self, Input, SessionConfig, Shared};
+use crate::stats::Stats;
+use crate::tap::{FrameLog, Tap};
+use crate::term::{self, Terminal};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+use tokio::sync::mpsc;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+/// Interactive or scripted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Repl,
+    Pipe,
+}
+
+/// REPL when both stdin and stdout are terminals and nothing asks for scripted behaviour.
+pub fn mode_for(cfg: &Config, term: &Terminal) -> Mode {
+    if term.stdin && term.stdout && cfg.execute.is_empty() && !cfg.reflect && !cfg.jsonl {
+        Mode::Repl
+    } else {
+        Mode::Pipe
+    }
+}
+
+fn style_for(cfg: &Config, term: &Terminal, mode: Mode) -> Style {
+    let (color_out, color_err) = term.colors(cfg.color);
+    Style {
+        color_out,
+        color_err,
+        escape_out: term.stdout,
+        escape_err: term.stderr,
+        timestamps: cfg.timestamps,
+        jsonl: cfg.jsonl,
+        verbose: cfg.verbose || mode == Mode::Repl,
+        frame_dump: cfg.hexdump.then_some(cfg.dump_bytes),
+        handshake_dump: cfg.dump_handshake,
+        show_credentials: cfg.show_credentials,
+    }
+}
+
+/// Records and shows handshake events as they happen.
+struct Recorder {
+    out: Arc<Mutex<Output>>,
+    events: Vec<Stamped>,
+}
+
+impl Recorder {
+    fn emit(&mut self, event: Event) {
+        let ev = Stamped {
+            at: SystemTime::now(),
+            event,
+        };
+        self.events.push(ev.clone());
+        let mut out = match self.out.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        out.event(ev);
+    }
+}
+
+/// Runs the client; the error, if any, decides the exit status.
+pub async fn run(cfg: Config, term: Terminal, mode: Mode) -> Result<(), Error> {
+    let style = style_for(&cfg, &term, mode);
+    let out = Arc::new(Mutex::new(Output::new(style, None)));
+    let mut rec = Recorder {
+        out: out.clone(),
+        events: Vec::new(),
+    };
+    let result = connect_and_run(&cfg, mode, &mut rec).await;
+    if let (Err(e), true) = (&result, cfg.jsonl) {
+        rec.emit(Event::Failure(e.clone()));
+    }
+    let mut o = match out.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    let _ = o.flush();
+    result
+}
+
+async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
+    // Read stdin from the start, so lines typed or piped before the connection opens are kept.
+    let connector = if cfg.target.secure {
+        Some(connect::tls_connector(&cfg.tls)?)
+    } else {
+        None
+    };
+    if cfg.tls.insecure {
+        rec.emit(Event::Warning(
+            "--insecure: the server's certificate and host name are NOT verified".into(),
+        ));
+    }
+    let (tcp, info) = connect::tcp(&cfg.target, cfg.connect_timeout).await?;
+    rec.emit(Event::Connected {
+        url: cfg.target.display.clone(),
+        peer: info.peer,
+        dns: info.dns,
+        tcp: info.tcp,
+    });
+    let handshake_deadline = Instant::now() + cfg.handshake_timeout;
+    let mut timings = Timings {
+        dns: info.dns,
+        tcp: info.tcp,
+        ..Timings::default()
+    };
+    let mut stream = match &connector {
+        Some(c) => {
+            let t0 = Instant::now();
+            let s = connect::tls(c, &cfg.target, tcp, cfg.handshake_timeout).await?;
+            let took = t0.elapsed();
+            timings.tls = Some(took);
+            rec.emit(Event::TlsUp {
+                took,
+                insecure: cfg.tls.insecure,
+            });
+            Stream::Tls(Box::new(s))
+        }
+        None => Stream::Plain(tcp),
+    };
+
+    let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
+    let req = request::build(&cfg.target, &cfg.request, &key);
+    rec.emit(Event::Request {
+        bytes: req.bytes.clone(),
+    });
+    let answer = handshake::exchange(&mut stream, &req, handshake_deadline).await?;
+    timings.upgrade = answer.took;
+
+    if answer.head.status != 101 {
+        let body_deadline = handshake_deadline.max(Instant::now() + std::time::Duration::from_secs(2));
+        let (body, truncated) = handshake::read_body(&mut stream, &answer, body_deadline).await;
+        rec.emit(Event::Response {
+            head: answer.raw_head.clone(),
+            body: Some(body),
+            body_truncated: truncated,
+            timings,
+        });
+        let mut e = Error::new(
+            Kind::Rejected,
+            format!(
+                "the server rejected the upgrade: {} {}",
+                answer.head.status, answer.head.reason
+            ),
+        );
+        if let Some(loc) = answer.head.get("Location") {
+            e = e.with_hint(format!("it redirects to {loc}"));
+        } else if answer.head.status == 401 || answer.head.status == 403 {
+            e = e.with_hint("check credentials: -u USER:PASS or -H 'Authorization: ...'");
+        }
+        return Err(e);
+    }
+    let negotiated = match response::check_upgrade(
+        &answer.head,
+        &req.key,
+        &req.offered_protocols,
+        &req.offered_extensions,
+    ) {
+        Ok(n) => n,
+        Err(problems) => {
+            rec.emit(Event::Response {
+                head: answer.raw_head.clone(),
+                body: Some(Vec::new()),
+                body_truncated: false,
+                timings,
+            });
+            return Err(Error::new(
+                Kind::Rejected,
+                format!(
+                    "invalid handshake response: {}",
+                    problems.join("; ")
+                ),
+            ));
+        }
+    };
+    rec.emit(Event::Response {
+        head: answer.raw_head.clone(),
+        body: None,
+        body_truncated: false,
+        timings,
+    });
+    rec.emit(Event::Upgraded {
+        negotiated: negotiated.clone(),
+    });
+
+    let inspect = cfg.frames || mode == Mode::Repl;
+    let frames = inspect.then(|| FrameLog::new(cfg.frames));
+    let tap = match &frames {
+        Some(log) => Tap::inspecting(stream, log.clone(), if cfg.hexdump { cfg.dump_bytes } else { 0 }),
+        None => Tap::passthrough(stream),
+    };
+    let ws_config = WebSocketConfig::default()
+        .read_buffer_size(256 * 1024)
+        .write_buffer_size(256 * 1024)
+        .max_write_buffer_size(64 << 20)
+        .max_message_size(Some(cfg.max_message_size))
+        .max_frame_size(Some(cfg.max_message_size));
+    let ws = WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config)).await;
+
+    let shared = Shared {
+        out: rec.out.clone(),
+        stats: Arc::new(Stats::default()),
+        frames,
+        handshake: Arc::new(std::mem::take(&mut rec.events)),
+    };
+    let session_cfg = SessionConfig {
+        close_timeout: cfg.close_timeout,
+        wait: cfg.wait,
+        count: cfg.count,
+        ping_interval: cfg.ping_interval,
+        ping_timeout: cfg.ping_timeout,
+        reflect: cfg.reflect,
+    };
+    let input = if cfg.reflect {
+        Input::Nothing
+    } else if !cfg.execute.is_empty() {
+        Input::Messages(cfg.execute.iter().cloned().collect())
+    } else if mode == Mode::Repl {
+        let (tx, rx) = mpsc::channel::<Command>(16);
+        let history = if cfg.no_history { None } else { term::history_path() };
+        let printer = repl::start(format!("{}> ", cfg.target.short()), history, tx)?;
+        match shared.out.lock() {
+            Ok(mut g) => g.set_printer(printer),
+            Err(p) => p.into_inner().set_printer(printer),
+        }
+        Input::Repl(rx)
+    } else {
+        Input::Pipe {
+            lines: LineReader::new(tokio::io::stdin()),
+            binary: cfg.binary,
+        }
+    };
+    session::run(ws, input, session_cfg, shared).await
+}

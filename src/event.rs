@@ -1,0 +1,88 @@
+//! The `Event` seam: everything a session observes, as plain data, for the renderers.
+//!
+//! Connect, handshake and session produce events; `render.rs` turns them into human text or
+//! JSON Lines. Keeping this one type between the two is what makes `--jsonl`, timestamps and the
+//! frame dump independent of the networking code.
+
+use crate::error::Error;
+use crate::response::Negotiated;
+use crate::tap::{Dir, TappedFrame};
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
+
+/// How long each step of establishing the session took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub dns: Duration,
+    pub tcp: Duration,
+    pub tls: Option<Duration>,
+    pub upgrade: Duration,
+}
+
+/// The kind of a data message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    Text,
+    Binary,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// TCP is up.
+    Connected {
+        url: String,
+        peer: SocketAddr,
+        dns: Duration,
+        tcp: Duration,
+    },
+    /// TLS is up.
+    TlsUp { took: Duration, insecure: bool },
+    /// The upgrade request, verbatim.
+    Request { bytes: Vec<u8> },
+    /// The response head, verbatim (and the body of a rejection).
+    Response {
+        head: Vec<u8>,
+        body: Option<Vec<u8>>,
+        body_truncated: bool,
+        timings: Timings,
+    },
+    /// A valid 101 arrived.
+    Upgraded { negotiated: Negotiated },
+    /// A data message in either direction.
+    Message {
+        dir: Dir,
+        kind: DataKind,
+        data: Vec<u8>,
+    },
+    Ping {
+        dir: Dir,
+        payload: Vec<u8>,
+    },
+    Pong {
+        dir: Dir,
+        payload: Vec<u8>,
+        rtt: Option<Duration>,
+    },
+    Close {
+        dir: Dir,
+        code: Option<u16>,
+        reason: String,
+    },
+    /// A frame seen by the tap.
+    Frame(TappedFrame),
+    /// Text written for the user as it is (help, status).
+    Plain(String),
+    /// A neutral remark (e.g. "closing: end of input").
+    Info(String),
+    /// Something the user should know but that does not end the session.
+    Warning(String),
+    /// The error that ends the session (printed by the renderer in the REPL and JSONL modes).
+    Failure(Error),
+}
+
+/// An event with the moment it happened.
+#[derive(Debug, Clone)]
+pub struct Stamped {
+    pub at: SystemTime,
+    pub event: Event,
+}

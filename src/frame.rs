@@ -1,0 +1,368 @@
+//! Pure WebSocket frame-header decoding (RFC 6455 §5.2), an incremental scanner that follows
+//! frame boundaries in a byte stream split arbitrarily across reads, and hex-dump formatting.
+//!
+//! Nothing here does I/O; the tap (`tap.rs`) feeds it the bytes that crossed the wire.
+
+use std::fmt::Write as _;
+
+/// How the payload length was encoded in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LenEncoding {
+    /// Length in the 7-bit field (0..=125).
+    Bits7,
+    /// 126 marker + 16-bit length.
+    Bits16,
+    /// 127 marker + 64-bit length.
+    Bits64,
+}
+
+impl LenEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            LenEncoding::Bits7 => "7-bit",
+            LenEncoding::Bits16 => "16-bit",
+            LenEncoding::Bits64 => "64-bit",
+        }
+    }
+}
+
+/// A decoded frame header, every field as it was on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameHeader {
+    pub fin: bool,
+    pub rsv1: bool,
+    pub rsv2: bool,
+    pub rsv3: bool,
+    pub opcode: u8,
+    pub mask: Option<[u8; 4]>,
+    pub payload_len: u64,
+    pub len_encoding: LenEncoding,
+    /// The header bytes exactly as received or sent (2 to 14 bytes).
+    pub raw: Vec<u8>,
+}
+
+/// Longest possible frame header: 2 + 8 (length) + 4 (mask).
+pub const MAX_HEADER_LEN: usize = 14;
+
+impl FrameHeader {
+    /// Decodes a header from the start of `buf`. `Ok(None)` means more bytes are needed.
+    pub fn parse(buf: &[u8]) -> Option<FrameHeader> {
+        if buf.len() < 2 {
+            return None;
+        }
+        let b0 = buf[0];
+        let b1 = buf[1];
+        let masked = b1 & 0x80 != 0;
+        let len7 = b1 & 0x7f;
+        let (len_bytes, len_encoding) = match len7 {
+            126 => (2, LenEncoding::Bits16),
+            127 => (8, LenEncoding::Bits64),
+            _ => (0, LenEncoding::Bits7),
+        };
+        let header_len = 2 + len_bytes + if masked { 4 } else { 0 };
+        if buf.len() < header_len {
+            return None;
+        }
+        let payload_len = match len_encoding {
+            LenEncoding::Bits7 => u64::from(len7),
+            LenEncoding::Bits16 => u64::from(u16::from_be_bytes([buf[2], buf[3]])),
+            LenEncoding::Bits64 => {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&buf[2..10]);
+                u64::from_be_bytes(b)
+            }
+        };
+        let mask = masked.then(|| {
+            let at = 2 + len_bytes;
+            [buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]
+        });
+        Some(FrameHeader {
+            fin: b0 & 0x80 != 0,
+            rsv1: b0 & 0x40 != 0,
+            rsv2: b0 & 0x20 != 0,
+            rsv3: b0 & 0x10 != 0,
+            opcode: b0 & 0x0f,
+            mask,
+            payload_len,
+            len_encoding,
+            raw: buf[..header_len].to_vec(),
+        })
+    }
+
+    pub fn header_len(&self) -> usize {
+        self.raw.len()
+    }
+
+    pub fn is_control(&self) -> bool {
+        self.opcode & 0x08 != 0
+    }
+}
+
+/// The opcode's name, or `OP<n>` for reserved ones.
+pub fn opcode_name(opcode: u8) -> String {
+    match opcode {
+        0x0 => "CONT".into(),
+        0x1 => "TEXT".into(),
+        0x2 => "BIN".into(),
+        0x8 => "CLOSE".into(),
+        0x9 => "PING".into(),
+        0xA => "PONG".into(),
+        n => format!("OP{n}"),
+    }
+}
+
+/// XORs `data` with the masking key, `offset` bytes into the payload.
+pub fn unmask(data: &mut [u8], key: [u8; 4], offset: u64) {
+    for (i, b) in data.iter_mut().enumerate() {
+        *b ^= key[((offset + i as u64) % 4) as usize];
+    }
+}
+
+/// One frame seen on the wire: its header and the first bytes of its payload (unmasked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameRecord {
+    pub header: FrameHeader,
+    pub payload: Vec<u8>,
+}
+
+/// Follows frame boundaries through a byte stream fed in arbitrary pieces.
+///
+/// For each frame it reports the header and up to `capture` payload bytes (control frames are
+/// always captured whole, they are at most 125 bytes when valid), as soon as those are known.
+#[derive(Debug)]
+pub struct FrameScanner {
+    capture: usize,
+    head: Vec<u8>,
+    current: Option<Current>,
+}
+
+#[derive(Debug)]
+struct Current {
+    header: FrameHeader,
+    remaining: u64,
+    consumed: u64,
+    want: usize,
+    payload: Vec<u8>,
+    reported: bool,
+}
+
+impl FrameScanner {
+    pub fn new(capture: usize) -> Self {
+        FrameScanner {
+            capture,
+            head: Vec::with_capacity(MAX_HEADER_LEN),
+            current: None,
+        }
+    }
+
+    /// Sets how many payload bytes of later frames are kept.
+    pub fn set_capture(&mut self, capture: usize) {
+        self.capture = capture;
+    }
+
+    /// Feeds the next bytes of the stream; calls `emit` once per frame whose header and
+    /// captured payload prefix are complete.
+    pub fn feed(&mut self, mut data: &[u8], emit: &mut impl FnMut(FrameRecord)) {
+        while !data.is_empty() {
+            match self.current.as_mut() {
+                None => {
+                    let need = MAX_HEADER_LEN - self.head.len();
+                    let take = need.min(data.len());
+                    self.head.extend_from_slice(&data[..take]);
+                    match FrameHeader::parse(&self.head) {
+                        None => {
+                            data = &data[take..];
+                        }
+                        Some(header) => {
+                            // Give back the bytes beyond the header.
+                            let extra = self.head.len() - header.header_len();
+                            data = &data[take - extra..];
+                            self.head.clear();
+                            let want = if header.is_control() {
+                                header.payload_len.min(125) as usize
+                            } else {
+                                (header.payload_len.min(self.capture as u64)) as usize
+                            };
+                            self.current = Some(Current {
+                                remaining: header.payload_len,
+                                consumed: 0,
+                                want,
+                                payload: Vec::with_capacity(want),
+                                header,
+                                reported: false,
+                            });
+                        }
+                    }
+                }
+                Some(cur) => {
+                    let take = cur.remaining.min(data.len() as u64) as usize;
+                    let keep = (cur.want - cur.payload.len()).min(take);
+                    if keep > 0 {
+                        let start = cur.payload.len();
+                        cur.payload.extend_from_slice(&data[..keep]);
+                        if let Some(key) = cur.header.mask {
+                            unmask(&mut cur.payload[start..], key, cur.consumed);
+                        }
+                    }
+                    cur.remaining -= take as u64;
+                    cur.consumed += take as u64;
+                    data = &data[take..];
+                }
+            }
+            self.report_if_ready(emit);
+        }
+        // A zero-length frame completes as soon as its header is in.
+        self.report_if_ready(emit);
+    }
+
+    fn report_if_ready(&mut self, emit: &mut impl FnMut(FrameRecord)) {
+        if let Some(cur) = self.current.as_mut() {
+            if !cur.reported && cur.payload.len() == cur.want {
+                cur.reported = true;
+                emit(FrameRecord {
+                    header: cur.header.clone(),
+                    payload: std::mem::take(&mut cur.payload),
+                });
+            }
+            if cur.reported && cur.remaining == 0 {
+                self.current = None;
+            }
+        }
+    }
+}
+
+/// Decodes a close payload into (code, reason); `None` when it carries no code.
+pub fn close_payload(payload: &[u8]) -> Option<(u16, String)> {
+    if payload.len() < 2 {
+        return None;
+    }
+    let code = u16::from_be_bytes([payload[0], payload[1]]);
+    Some((code, String::from_utf8_lossy(&payload[2..]).into_owned()))
+}
+
+/// The standard meaning of a close code (RFC 6455 §7.4.1 and the IANA registry).
+pub fn close_code_meaning(code: u16) -> &'static str {
+    match code {
+        1000 => "normal closure",
+        1001 => "going away",
+        1002 => "protocol error",
+        1003 => "unsupported data",
+        1005 => "no status received",
+        1006 => "abnormal closure",
+        1007 => "invalid payload data",
+        1008 => "policy violation",
+        1009 => "message too big",
+        1010 => "mandatory extension",
+        1011 => "internal server error",
+        1012 => "service restart",
+        1013 => "try again later",
+        1014 => "bad gateway",
+        1015 => "TLS handshake failure",
+        3000..=3999 => "registered (library/framework)",
+        4000..=4999 => "application-defined",
+        _ => "reserved",
+    }
+}
+
+/// Whether a close code may appear in a Close frame on the wire (RFC 6455 §7.4).
+pub fn close_code_sendable(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1011 | 1012..=1014 | 3000..=4999)
+}
+
+/// Formats `data` as a hex dump: offset, 16 bytes of hex, and the printable ASCII.
+pub fn hexdump(data: &[u8], indent: &str) -> String {
+    let mut out = String::with_capacity(data.len() * 4 + 16);
+    for (i, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(out, "{indent}{:04x}  ", i * 16);
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+            if j == 7 {
+                out.push(' ');
+            }
+        }
+        out.push_str(" |");
+        for &b in chunk {
+            out.push(if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            });
+        }
+        out.push('|');
+        out.push('\n');
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_small_unmasked_text() {
+        let h = FrameHeader::parse(&[0x81, 0x05, b'h']).expect("complete");
+        assert!(h.fin);
+        assert_eq!(h.opcode, 1);
+        assert_eq!(h.payload_len, 5);
+        assert_eq!(h.mask, None);
+        assert_eq!(h.len_encoding, LenEncoding::Bits7);
+        assert_eq!(h.header_len(), 2);
+    }
+
+    #[test]
+    fn needs_more_bytes_for_extended_length_and_mask() {
+        assert!(FrameHeader::parse(&[0x82]).is_none());
+        assert!(FrameHeader::parse(&[0x82, 0xfe, 0x01]).is_none());
+        assert!(FrameHeader::parse(&[0x82, 0xfe, 0x01, 0x00, 1, 2, 3]).is_none());
+        let h = FrameHeader::parse(&[0x82, 0xfe, 0x01, 0x00, 1, 2, 3, 4]).expect("complete");
+        assert_eq!(h.payload_len, 256);
+        assert_eq!(h.mask, Some([1, 2, 3, 4]));
+        assert_eq!(h.len_encoding, LenEncoding::Bits16);
+    }
+
+    #[test]
+    fn scanner_unmasks_and_reports_each_frame() {
+        let key = [0x11, 0x22, 0x33, 0x44];
+        let mut payload = b"hello".to_vec();
+        unmask(&mut payload, key, 0);
+        let mut bytes = vec![0x81, 0x85];
+        bytes.extend_from_slice(&key);
+        bytes.extend_from_slice(&payload);
+        bytes.extend_from_slice(&[0x89, 0x00]);
+        let mut seen = Vec::new();
+        let mut s = FrameScanner::new(64);
+        for b in &bytes {
+            s.feed(std::slice::from_ref(b), &mut |r| seen.push(r));
+        }
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].payload, b"hello");
+        assert_eq!(seen[1].header.opcode, 9);
+    }
+
+    #[test]
+    fn close_codes() {
+        assert_eq!(close_payload(&[0x03, 0xe8, b'o', b'k']), Some((1000, "ok".into())));
+        assert_eq!(close_payload(&[0x03]), None);
+        assert!(close_code_sendable(4000));
+        assert!(!close_code_sendable(1005));
+        assert!(!close_code_sendable(999));
+    }
+
+    #[test]
+    fn hexdump_layout() {
+        let d = hexdump(b"Hello, world!\x00\x01\x02\x03", "");
+        assert_eq!(
+            d,
+            "0000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 01 02  |Hello, world!...|\n\
+             0010  03                                                |.|"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Shell completions and the man page, generated from the clap definitions in `cli.rs`, so
+//! they cannot disagree with `--help`. Output is deterministic (no dates).
+
+use crate::cli::Cli;
+use crate::command::COMMANDS;
+use crate::error::{Error, EXIT_STATUS_TABLE};
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+/// The completion kinds and their file names under `completions/`.
+pub const COMPLETIONS: &[(&str, &str)] = &[
+    ("bash", "wscope.bash"),
+    ("zsh", "_wscope"),
+    ("fish", "wscope.fish"),
+    ("powershell", "_wscope.ps1"),
+    ("elvish", "wscope.elv"),
+];
+
+/// Renders one artefact: a shell name or `man`.
+pub fn render(kind: &str) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    if kind == "man" {
+        man_page(&mut out).map_err(|e| Error::new(crate::error::Kind::Other, e.to_string()))?;
+        return Ok(out);
+    }
+    let shell: Shell = kind.parse().map_err(|_| {
+        Error::usage(format!(
+            "--generate takes bash, zsh, fish, powershell, elvish or man, not '{kind}'"
+        ))
+    })?;
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "wscope", &mut out);
+    Ok(out)
+}
+
+fn section(title: &str, body: &str) -> String {
+    format!(".SH {title}\n{body}\n")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\e").replace('-', "\\-")
+}
+
+fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd);
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    let description = "\
+wscope is a WebSocket client for the command line with three uses.
+.PP
+\\fBTesting endpoints by hand.\\fR With stdin and stdout on a terminal, wscope opens a REPL: \
+line editing, persistent history, tab completion of commands. Plain lines are sent as text \
+messages; slash commands send binary, ping, pong and close frames. Incoming messages are printed \
+above the prompt without disturbing the line being typed.
+.PP
+\\fBScripting.\\fR When stdin is not a terminal, every stdin line (LF or CRLF stripped) is sent \
+as one text message (binary with \\fB\\-b\\fR), and every received text message is written to \
+stdout followed by a newline, byte for byte. Binary messages are written raw (as a hex dump on a \
+terminal). Lines read before the connection opens are queued; lines of any length are sent whole.
+.PP
+\\fBDebugging handshakes and frames.\\fR With \\fB\\-v\\fR (always in the REPL) the upgrade request \
+and response are shown verbatim with timings. A rejected upgrade shows status, headers and body. \
+With \\fB\\-x\\fR every frame header on the wire is shown, both directions, including automatic \
+pongs and close replies; \\fB\\-X\\fR adds hex dumps. \\fB\\-\\-jsonl\\fR prints every event as JSON.";
+    out.extend_from_slice(section("DESCRIPTION", description).as_bytes());
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+
+    let mut repl = String::from("Inside the REPL:\n");
+    for (name, what, example) in COMMANDS {
+        repl.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}. Example: \\fB{}\\fR\n",
+            escape(name),
+            escape(what),
+            escape(example)
+        ));
+    }
+    repl.push_str(
+        ".PP\nA line starting with \\fB//\\fR sends the text starting with \\fB/\\fR. \
+Ctrl\\-D sends Close 1000 and exits after the close handshake. Ctrl\\-C clears the line; a second \
+Ctrl\\-C in a row closes and exits with status 130.",
+    );
+    out.extend_from_slice(section("REPL COMMANDS", &repl).as_bytes());
+
+    let pipe = "\
+At the end of input wscope sends Close 1000 (after \\fB\\-w\\fR seconds if given, or once \
+\\fB\\-n\\fR messages have arrived), then keeps reading and printing until the server's Close \
+arrives or \\fB\\-\\-close\\-timeout\\fR passes. Every message the server sent before its Close \
+is on stdout. A closed stdout (for example \\fB| head \\-1\\fR) ends the session quietly with \
+status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
+    out.extend_from_slice(section("PIPE MODE", pipe).as_bytes());
+
+    let mut exit = String::new();
+    for (code, what) in EXIT_STATUS_TABLE {
+        exit.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", escape(what)));
+    }
+    out.extend_from_slice(section("EXIT STATUS", exit.trim_end()).as_bytes());
+
+    let env = "\
+.TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colours (unless \\fB\\-\\-color always\\fR).
+.TP\n\\fBTERM\\fR\nWhen \\fBdumb\\fR, no colours in auto mode.
+.TP\n\\fBWSCOPE_*\\fR\nDefaults for options, shown with each option above (for example \
+\\fBWSCOPE_CONNECT_TIMEOUT\\fR, \\fBWSCOPE_CACERT\\fR, \\fBWSCOPE_COLOR\\fR).
+.TP\n\\fBXDG_STATE_HOME\\fR\nWhere the REPL history is kept (see FILES).";
+    out.extend_from_slice(section("ENVIRONMENT", env).as_bytes());
+
+    let files = "\
+.TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \
+\\fI~/.local/state/wscope/history\\fR), mode 0600. Lines starting with a space are not saved; \
+\\fB\\-\\-no\\-history\\fR turns it off.";
+    out.extend_from_slice(section("FILES", files).as_bytes());
+
+    let examples = "\
+.TP\n\\fBwscope demo\\fR\nTry wscope against a built\\-in echo server.
+.TP\n\\fBwscope wss://echo.example.org/\\fR\nInteractive session.
+.TP\n\\fBprintf 'a\\\\nb\\\\n' | wscope ws://localhost:8080/\\fR\nSend two messages, print the replies, close cleanly.
+.TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
+.TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.";
+    out.extend_from_slice(section("EXAMPLES", examples).as_bytes());
+    out.extend_from_slice(section("SEE ALSO", "\\fBcurl\\fR(1), \\fBwebsocat\\fR(1), RFC 6455").as_bytes());
+    man.render_version_section(out)?;
+    Ok(())
+}

@@ -1,0 +1,764 @@
+//! Events to output: human text (colour, direction markers, escaping, hex dumps) or JSON Lines.
+//!
+//! The formatting functions are pure (`text_for`, `json_for`); [`Output`] routes their results:
+//! received data to stdout, everything else to stderr, or everything through rustyline's
+//! external printer in the REPL so the line being typed survives.
+
+use crate::event::{DataKind, Event, Stamped};
+use crate::frame::{close_code_meaning, close_payload, hexdump, opcode_name};
+use crate::tap::Dir;
+use base64::Engine as _;
+use colored::{Color, Colorize};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How output looks; decided once from the command line and the terminal.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    /// Colour on stdout / stderr (decided per stream).
+    pub color_out: bool,
+    pub color_err: bool,
+    /// Escape control characters (the stream is a terminal).
+    pub escape_out: bool,
+    pub escape_err: bool,
+    pub timestamps: bool,
+    pub jsonl: bool,
+    /// Show the handshake, pings, pongs and closes (REPL, or `-v` in pipe mode).
+    pub verbose: bool,
+    /// Hex-dump up to this many payload bytes (and the raw header) of each frame.
+    pub frame_dump: Option<usize>,
+    /// Also hex-dump the handshake bytes.
+    pub handshake_dump: bool,
+    /// Show Authorization values instead of masking them.
+    pub show_credentials: bool,
+}
+
+/// Where a rendered piece goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Stdout,
+    Stderr,
+}
+
+/// Escapes characters that could drive a terminal (C0 except tab and newline, DEL, C1).
+pub fn escape_terminal(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Escapes bytes that are not UTF-8 or that could drive a terminal.
+pub fn escape_bytes(b: &[u8]) -> String {
+    let lossy = String::from_utf8_lossy(b);
+    escape_terminal(&lossy).into_owned()
+}
+
+fn paint(s: &str, color: Color, on: bool) -> String {
+    if on {
+        s.color(color).to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn dim(s: &str, on: bool) -> String {
+    if on { s.dimmed().to_string() } else { s.to_string() }
+}
+
+/// RFC 3339 UTC timestamp with microseconds.
+pub fn rfc3339(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, dd) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{dd:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        d.subsec_micros()
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn clock(t: SystemTime) -> String {
+    let s = rfc3339(t);
+    format!("{} ", &s[11..23])
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn arrow(dir: Dir) -> &'static str {
+    match dir {
+        Dir::In => "<",
+        Dir::Out => ">",
+    }
+}
+
+/// Masks credentials in a header line unless asked to show them.
+fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
+    if show {
+        return Cow::Borrowed(line);
+    }
+    let Some((name, value)) = line.split_once(':') else {
+        return Cow::Borrowed(line);
+    };
+    let n = name.trim();
+    if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("proxy-authorization") {
+        let value = value.trim();
+        let scheme = value.split_whitespace().next().unwrap_or("");
+        if scheme.len() < value.len() {
+            Cow::Owned(format!("{name}: {scheme} ****"))
+        } else {
+            Cow::Owned(format!("{name}: ****"))
+        }
+    } else {
+        Cow::Borrowed(line)
+    }
+}
+
+fn head_lines(bytes: &[u8], prefix: &str, style: &Style, color: Color, out: &mut String) {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines: Vec<&str> = text.split("\r\n").collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    for line in lines {
+        let shown = mask_credentials(line, style.show_credentials);
+        let shown = escape_terminal(&shown);
+        let _ = writeln!(out, "{}", paint(&format!("{prefix} {shown}"), color, style.color_err));
+    }
+    if style.handshake_dump {
+        let _ = writeln!(out, "{}", dim(&hexdump(bytes, "  "), style.color_err));
+    }
+}
+
+fn info(text: &str, style: &Style) -> String {
+    paint(&format!("* {text}"), Color::Cyan, style.color_err)
+}
+
+fn close_text(code: Option<u16>, reason: &str) -> String {
+    match code {
+        Some(c) if reason.is_empty() => format!("{c} ({})", close_code_meaning(c)),
+        Some(c) => format!(
+            "{c} ({}) \"{}\"",
+            close_code_meaning(c),
+            escape_terminal(reason)
+        ),
+        None => "without a status code".to_string(),
+    }
+}
+
+/// The human rendering of an event, if it is shown at all, with where it goes.
+pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
+    let c = style.color_err;
+    let mut s = String::new();
+    if style.timestamps {
+        s.push_str(&dim(&clock(ev.at), c));
+    }
+    match &ev.event {
+        Event::Connected { url, peer, dns, tcp } => {
+            if !style.verbose {
+                return None;
+            }
+            s.push_str(&info(
+                &format!(
+                    "Connected to {url} ({peer}); dns {}, tcp {}",
+                    ms(*dns),
+                    ms(*tcp)
+                ),
+                style,
+            ));
+        }
+        Event::TlsUp { took, insecure } => {
+            if !style.verbose {
+                return None;
+            }
+            let note = if *insecure {
+                " (certificate NOT verified: --insecure)"
+            } else {
+                ""
+            };
+            s.push_str(&info(&format!("TLS established in {}{note}", ms(*took)), style));
+        }
+        Event::Request { bytes } => {
+            if !style.verbose {
+                return None;
+            }
+            s.clear();
+            head_lines(bytes, ">", style, Color::Blue, &mut s);
+            s.pop();
+        }
+        Event::Response {
+            head,
+            body,
+            body_truncated,
+            timings,
+        } => {
+            if !style.verbose && body.is_none() {
+                return None;
+            }
+            s.clear();
+            head_lines(head, "<", style, Color::Green, &mut s);
+            if let Some(body) = body {
+                if !body.is_empty() {
+                    s.push('\n');
+                    s.push_str(&escape_bytes(body));
+                    if !s.ends_with('\n') {
+                        s.push('\n');
+                    }
+                }
+                if *body_truncated {
+                    let _ = writeln!(s, "{}", info("(body truncated)", style));
+                }
+            }
+            let _ = write!(s, "{}", info(&format!("Upgrade answered in {}", ms(timings.upgrade)), style));
+        }
+        Event::Upgraded { negotiated } => {
+            if !style.verbose {
+                return None;
+            }
+            let proto = negotiated
+                .protocol
+                .as_deref()
+                .map(|p| format!("subprotocol '{}'", escape_terminal(p)))
+                .unwrap_or_else(|| "no subprotocol".into());
+            let ext = if negotiated.extensions.is_empty() {
+                "no extensions".to_string()
+            } else {
+                format!("extensions: {}", negotiated.extensions.join(", "))
+            };
+            s.push_str(&info(&format!("WebSocket open: {proto}, {ext}"), style));
+        }
+        Event::Message { dir, kind, data } => {
+            let co = style.color_out;
+            let color = match dir {
+                Dir::In => Color::White,
+                Dir::Out => Color::BrightBlack,
+            };
+            let marker = paint(arrow(*dir), Color::Yellow, co);
+            match kind {
+                DataKind::Text => {
+                    let text = String::from_utf8_lossy(data);
+                    let shown = if style.escape_out {
+                        escape_terminal(&text)
+                    } else {
+                        text
+                    };
+                    let _ = write!(s, "{marker} {}", paint(&shown, color, co));
+                }
+                DataKind::Binary => {
+                    let _ = write!(
+                        s,
+                        "{marker} {}\n{}",
+                        paint(&format!("binary, {} bytes", data.len()), Color::Magenta, co),
+                        hexdump(data, "  ")
+                    );
+                }
+            }
+            return Some((Target::Stdout, s));
+        }
+        Event::Ping { dir, payload } => {
+            if !style.verbose {
+                return None;
+            }
+            let note = if *dir == Dir::In { " (pong sent)" } else { "" };
+            let _ = write!(
+                s,
+                "{}",
+                paint(
+                    &format!("{} ping \"{}\"{note}", arrow(*dir), escape_bytes(payload)),
+                    Color::Blue,
+                    c
+                )
+            );
+        }
+        Event::Pong { dir, payload, rtt } => {
+            if !style.verbose {
+                return None;
+            }
+            let rtt = rtt.map(|r| format!(" rtt {}", ms(r))).unwrap_or_default();
+            let _ = write!(
+                s,
+                "{}",
+                paint(
+                    &format!("{} pong \"{}\"{rtt}", arrow(*dir), escape_bytes(payload)),
+                    Color::Blue,
+                    c
+                )
+            );
+        }
+        Event::Close { dir, code, reason } => {
+            if !style.verbose {
+                return None;
+            }
+            let _ = write!(
+                s,
+                "{}",
+                paint(
+                    &format!("{} close {}", arrow(*dir), close_text(*code, reason)),
+                    Color::Yellow,
+                    c
+                )
+            );
+        }
+        Event::Frame(f) => {
+            let h = &f.record.header;
+            let mut line = format!(
+                "{} frame {:<5} fin={} rsv={}{}{} mask={} len={} ({})",
+                arrow(f.dir),
+                opcode_name(h.opcode),
+                u8::from(h.fin),
+                u8::from(h.rsv1),
+                u8::from(h.rsv2),
+                u8::from(h.rsv3),
+                match h.mask {
+                    Some(k) => format!("{:02x}{:02x}{:02x}{:02x}", k[0], k[1], k[2], k[3]),
+                    None => "none".into(),
+                },
+                h.payload_len,
+                h.len_encoding.name()
+            );
+            if h.opcode == 0x8 {
+                match close_payload(&f.record.payload) {
+                    Some((code, reason)) => {
+                        let _ = write!(line, " code={}", close_text(Some(code), &reason));
+                    }
+                    None if f.record.payload.is_empty() => line.push_str(" (no code)"),
+                    None => line.push_str(" (1-byte payload: invalid)"),
+                }
+            }
+            s.push_str(&paint(&line, Color::Magenta, c));
+            if let Some(limit) = style.frame_dump {
+                let raw: Vec<String> = h.raw.iter().map(|b| format!("{b:02x}")).collect();
+                let _ = write!(s, "\n{}", dim(&format!("  header {}", raw.join(" ")), c));
+                let shown = &f.record.payload[..f.record.payload.len().min(limit)];
+                if !shown.is_empty() {
+                    let _ = write!(s, "\n{}", dim(&hexdump(shown, "  "), c));
+                }
+                if (shown.len() as u64) < h.payload_len {
+                    let _ = write!(
+                        s,
+                        "\n{}",
+                        dim(&format!("  ... {} more bytes", h.payload_len - shown.len() as u64), c)
+                    );
+                }
+            }
+        }
+        Event::Plain(text) => {
+            s.push_str(text);
+        }
+        Event::Info(text) => {
+            if !style.verbose {
+                return None;
+            }
+            s.push_str(&info(&escape_terminal(text), style));
+        }
+        Event::Warning(text) => {
+            let _ = write!(
+                s,
+                "{}",
+                paint(&format!("wscope: warning: {}", escape_terminal(text)), Color::Yellow, c)
+            );
+        }
+        Event::Failure(e) => {
+            let _ = write!(
+                s,
+                "{}",
+                paint(&format!("wscope: error: {}", escape_terminal(&e.message)), Color::Red, c)
+            );
+            if let Some(h) = &e.hint {
+                let _ = write!(s, "\n{}", paint(&format!("hint: {}", escape_terminal(h)), Color::Yellow, c));
+            }
+        }
+    }
+    Some((Target::Stderr, s))
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_bytes_field(out: &mut String, data: &[u8]) {
+    match std::str::from_utf8(data) {
+        Ok(t) => {
+            out.push_str(",\"data\":");
+            json_str(out, t);
+        }
+        Err(_) => {
+            out.push_str(",\"data\":\"");
+            out.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
+            out.push_str("\",\"encoding\":\"base64\"");
+        }
+    }
+}
+
+fn dir_name(dir: Dir) -> &'static str {
+    match dir {
+        Dir::In => "in",
+        Dir::Out => "out",
+    }
+}
+
+fn json_ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// The JSON Lines rendering of an event (one object, no trailing newline).
+pub fn json_for(ev: &Stamped) -> String {
+    let mut o = String::with_capacity(128);
+    o.push_str("{\"ts\":\"");
+    o.push_str(&rfc3339(ev.at));
+    o.push_str("\",\"type\":");
+    match &ev.event {
+        Event::Connected { url, peer, dns, tcp } => {
+            o.push_str("\"connected\",\"url\":");
+            json_str(&mut o, url);
+            let _ = write!(
+                o,
+                ",\"peer\":\"{peer}\",\"dns_ms\":{},\"tcp_ms\":{}",
+                json_ms(*dns),
+                json_ms(*tcp)
+            );
+        }
+        Event::TlsUp { took, insecure } => {
+            let _ = write!(o, "\"tls\",\"tls_ms\":{},\"verified\":{}", json_ms(*took), !insecure);
+        }
+        Event::Request { bytes } => {
+            o.push_str("\"request\",\"head\":");
+            json_str(&mut o, &String::from_utf8_lossy(bytes));
+        }
+        Event::Response {
+            head,
+            body,
+            body_truncated,
+            timings,
+        } => {
+            o.push_str("\"response\",\"head\":");
+            json_str(&mut o, &String::from_utf8_lossy(head));
+            if let Some(b) = body {
+                o.push_str(",\"body\":");
+                json_str(&mut o, &String::from_utf8_lossy(b));
+                let _ = write!(o, ",\"body_truncated\":{body_truncated}");
+            }
+            let _ = write!(
+                o,
+                ",\"timings\":{{\"dns_ms\":{},\"tcp_ms\":{},\"tls_ms\":{},\"upgrade_ms\":{}}}",
+                json_ms(timings.dns),
+                json_ms(timings.tcp),
+                timings.tls.map(json_ms).unwrap_or_else(|| "null".into()),
+                json_ms(timings.upgrade)
+            );
+        }
+        Event::Upgraded { negotiated } => {
+            o.push_str("\"open\",\"subprotocol\":");
+            match &negotiated.protocol {
+                Some(p) => json_str(&mut o, p),
+                None => o.push_str("null"),
+            }
+        }
+        Event::Message { dir, kind, data } => {
+            let _ = write!(
+                o,
+                "\"message\",\"dir\":\"{}\",\"opcode\":\"{}\",\"len\":{}",
+                dir_name(*dir),
+                match kind {
+                    DataKind::Text => "text",
+                    DataKind::Binary => "binary",
+                },
+                data.len()
+            );
+            match kind {
+                DataKind::Text => json_bytes_field(&mut o, data),
+                DataKind::Binary => {
+                    o.push_str(",\"data\":\"");
+                    o.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
+                    o.push_str("\",\"encoding\":\"base64\"");
+                }
+            }
+        }
+        Event::Ping { dir, payload } => {
+            let _ = write!(o, "\"ping\",\"dir\":\"{}\",\"len\":{}", dir_name(*dir), payload.len());
+            json_bytes_field(&mut o, payload);
+        }
+        Event::Pong { dir, payload, rtt } => {
+            let _ = write!(o, "\"pong\",\"dir\":\"{}\",\"len\":{}", dir_name(*dir), payload.len());
+            json_bytes_field(&mut o, payload);
+            if let Some(r) = rtt {
+                let _ = write!(o, ",\"rtt_ms\":{}", json_ms(*r));
+            }
+        }
+        Event::Close { dir, code, reason } => {
+            let _ = write!(o, "\"close\",\"dir\":\"{}\",\"code\":", dir_name(*dir));
+            match code {
+                Some(c) => {
+                    let _ = write!(o, "{c}");
+                }
+                None => o.push_str("null"),
+            }
+            o.push_str(",\"reason\":");
+            json_str(&mut o, reason);
+        }
+        Event::Frame(f) => {
+            let h = &f.record.header;
+            let _ = write!(
+                o,
+                "\"frame\",\"dir\":\"{}\",\"fin\":{},\"rsv1\":{},\"rsv2\":{},\"rsv3\":{},\"opcode\":{},\"opcode_name\":\"{}\",\"masked\":{},\"mask_key\":{},\"len\":{},\"len_encoding\":\"{}\",\"header\":\"{}\"",
+                dir_name(f.dir),
+                h.fin,
+                h.rsv1,
+                h.rsv2,
+                h.rsv3,
+                h.opcode,
+                opcode_name(h.opcode),
+                h.mask.is_some(),
+                h.mask
+                    .map(|k| format!("\"{:02x}{:02x}{:02x}{:02x}\"", k[0], k[1], k[2], k[3]))
+                    .unwrap_or_else(|| "null".into()),
+                h.payload_len,
+                h.len_encoding.name(),
+                h.raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+            o.push_str(",\"payload\":\"");
+            o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));
+            o.push_str("\",\"payload_encoding\":\"base64\"");
+        }
+        Event::Plain(t) | Event::Info(t) => {
+            o.push_str("\"info\",\"message\":");
+            json_str(&mut o, t);
+        }
+        Event::Warning(t) => {
+            o.push_str("\"warning\",\"message\":");
+            json_str(&mut o, t);
+        }
+        Event::Failure(e) => {
+            let _ = write!(o, "\"error\",\"exit_code\":{},\"message\":", e.kind.exit_code());
+            json_str(&mut o, &e.message);
+            if let Some(h) = &e.hint {
+                o.push_str(",\"hint\":");
+                json_str(&mut o, h);
+            }
+        }
+    }
+    o.push('}');
+    o
+}
+
+/// A sink for printed lines in the REPL (rustyline's external printer).
+pub trait LinePrinter: Send {
+    fn print_line(&mut self, line: String);
+}
+
+/// Where rendered output ends up. Owned by the session; shared behind a mutex.
+pub struct Output {
+    pub style: Style,
+    stdout_buf: Vec<u8>,
+    printer: Option<Box<dyn LinePrinter>>,
+    stdout_gone: bool,
+}
+
+/// Flush the stdout buffer once it holds this much.
+const STDOUT_HIGH_WATER: usize = 256 * 1024;
+
+impl Output {
+    pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
+        Output {
+            style,
+            stdout_buf: Vec::with_capacity(if printer.is_some() { 0 } else { STDOUT_HIGH_WATER + 64 * 1024 }),
+            printer,
+            stdout_gone: false,
+        }
+    }
+
+    /// Routes everything through the REPL's printer from now on.
+    pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
+        let _ = self.flush();
+        self.printer = Some(printer);
+    }
+
+    /// Whether stdout has been closed by the reader (e.g. `| head -1`).
+    pub fn stdout_gone(&self) -> bool {
+        self.stdout_gone
+    }
+
+    /// The hot path: a received data message in plain pipe mode.
+    /// Text is written byte-exact plus a newline; binary raw, or as a hex dump on a terminal.
+    pub fn received(&mut self, kind: DataKind, data: &[u8]) -> io::Result<()> {
+        if self.style.jsonl || self.printer.is_some() {
+            self.event(Stamped {
+                at: SystemTime::now(),
+                event: Event::Message {
+                    dir: Dir::In,
+                    kind,
+                    data: data.to_vec(),
+                },
+            });
+        } else if self.style.escape_out {
+            let shown = match kind {
+                DataKind::Text => escape_bytes(data),
+                DataKind::Binary => hexdump(data, ""),
+            };
+            self.stdout_buf.extend_from_slice(shown.as_bytes());
+            self.stdout_buf.push(b'\n');
+        } else {
+            self.stdout_buf.extend_from_slice(data);
+            if kind == DataKind::Text {
+                self.stdout_buf.push(b'\n');
+            }
+        }
+        if self.stdout_buf.len() >= STDOUT_HIGH_WATER {
+            self.flush()?;
+        }
+        if self.stdout_gone {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    /// Renders an event to where it belongs.
+    pub fn event(&mut self, ev: Stamped) {
+        if self.style.jsonl {
+            let mut line = json_for(&ev);
+            line.push('\n');
+            self.write_stdout(line.as_bytes());
+            return;
+        }
+        let Some((target, text)) = text_for(&ev, &self.style) else {
+            return;
+        };
+        if let Some(p) = self.printer.as_mut() {
+            p.print_line(text);
+            return;
+        }
+        match target {
+            Target::Stdout => {
+                let mut t = text.into_bytes();
+                t.push(b'\n');
+                self.write_stdout(&t);
+            }
+            Target::Stderr => {
+                let _ = self.flush();
+                let mut err = io::stderr().lock();
+                let _ = err.write_all(text.as_bytes());
+                let _ = err.write_all(b"\n");
+            }
+        }
+    }
+
+    fn write_stdout(&mut self, bytes: &[u8]) {
+        self.stdout_buf.extend_from_slice(bytes);
+        if self.stdout_buf.len() >= STDOUT_HIGH_WATER {
+            let _ = self.flush();
+        }
+    }
+
+    /// Writes out what stdout has buffered. Blocks while a slow reader catches up: that
+    /// backpressure is what keeps memory bounded when the peer floods us.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if self.stdout_buf.is_empty() || self.stdout_gone {
+            self.stdout_buf.clear();
+            return if self.stdout_gone { Err(io::ErrorKind::BrokenPipe.into()) } else { Ok(()) };
+        }
+        let res = blocking(|| {
+            let mut out = io::stdout().lock();
+            out.write_all(&self.stdout_buf).and_then(|_| out.flush())
+        });
+        self.stdout_buf.clear();
+        if res.is_err() {
+            self.stdout_gone = true;
+        }
+        res
+    }
+}
+
+/// Runs a blocking write without starving the other tasks of a multi-thread runtime.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_controls_only() {
+        assert_eq!(escape_terminal("a\tb\nc"), "a\tb\nc");
+        assert_eq!(escape_terminal("\x1b[31mred\r"), "\\x1b[31mred\\x0d");
+        assert_eq!(escape_terminal("\u{9b}2J"), "\\x9b2J");
+        assert_eq!(escape_terminal("héllo ✓"), "héllo ✓");
+    }
+
+    #[test]
+    fn rfc3339_known_dates() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
+        let t = UNIX_EPOCH + Duration::from_micros(1_795_000_000_123_456);
+        assert_eq!(rfc3339(t), "2026-11-18T11:06:40.123456Z");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339(leap), "2000-02-29T00:00:00.000000Z");
+    }
+
+    #[test]
+    fn credentials_are_masked() {
+        assert_eq!(mask_credentials("Authorization: Basic dTpw", false), "Authorization: Basic ****");
+        assert_eq!(mask_credentials("authorization: tok", false), "authorization: ****");
+        assert_eq!(mask_credentials("Authorization: Basic dTpw", true), "Authorization: Basic dTpw");
+        assert_eq!(mask_credentials("X: y", false), "X: y");
+    }
+
+    #[test]
+    fn json_escapes_strings() {
+        let mut s = String::new();
+        json_str(&mut s, "a\"b\\c\n\u{1}é");
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
+    }
+}

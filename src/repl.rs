@@ -1,0 +1,189 @@
+//! The interactive side: rustyline on its own thread (line editing, history, tab completion),
+//! sending parsed commands to the session, and an external printer through which everything the
+//! session shows is printed without clobbering the line being typed.
+//!
+//! Ctrl-D sends Close 1000 and ends the session. Ctrl-C clears the line being typed; a second
+//! Ctrl-C in a row ends the session (Close 1000, exit 130), as in Node's and Python's REPLs.
+
+use crate::command::{self, Command};
+use crate::error::{Error, Kind};
+use crate::render::LinePrinter;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{Config, Context, Editor, ExternalPrinter, Helper};
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+
+/// Completes command names at the start of the line.
+struct CommandHelper;
+
+impl Completer for CommandHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let head = &line[..pos];
+        if !head.starts_with('/') || head.contains(' ') {
+            return Ok((0, Vec::new()));
+        }
+        let found = command::complete(head)
+            .into_iter()
+            .map(|name| Pair {
+                display: name.to_string(),
+                replacement: format!("{name} "),
+            })
+            .collect();
+        Ok((0, found))
+    }
+}
+
+impl Hinter for CommandHelper {
+    type Hint = String;
+}
+impl Highlighter for CommandHelper {}
+impl Validator for CommandHelper {}
+impl Helper for CommandHelper {}
+
+/// Prints through rustyline so the prompt and the typed line are redrawn below the output.
+struct RustylinePrinter<P: ExternalPrinter + Send>(P);
+
+impl<P: ExternalPrinter + Send> LinePrinter for RustylinePrinter<P> {
+    fn print_line(&mut self, line: String) {
+        let _ = self.0.print(line);
+    }
+}
+
+/// Starts the REPL thread; returns the printer the session must print through.
+pub fn start(
+    prompt: String,
+    history: Option<PathBuf>,
+    commands: mpsc::Sender<Command>,
+) -> Result<Box<dyn LinePrinter>, Error> {
+    let (printer_tx, printer_rx) = std::sync::mpsc::channel::<Result<Box<dyn LinePrinter>, Error>>();
+    std::thread::Builder::new()
+        .name("repl".into())
+        .spawn(move || {
+            let config = Config::builder()
+                .auto_add_history(true)
+                .history_ignore_space(true)
+                .history_ignore_dups(true)
+                .map(|b| b.max_history_size(10_000))
+                .and_then(|b| b)
+                .map(|b| b.build());
+            let editor = config.and_then(Editor::<CommandHelper, DefaultHistory>::with_config);
+            let mut rl = match editor {
+                Ok(rl) => rl,
+                Err(e) => {
+                    let _ = printer_tx.send(Err(Error::new(Kind::Other, format!("cannot start the line editor: {e}"))));
+                    return;
+                }
+            };
+            rl.set_helper(Some(CommandHelper));
+            match rl.create_external_printer() {
+                Ok(p) => {
+                    let _ = printer_tx.send(Ok(Box::new(RustylinePrinter(p))));
+                }
+                Err(e) => {
+                    let _ = printer_tx.send(Err(Error::new(Kind::Other, format!("cannot start the line editor: {e}"))));
+                    return;
+                }
+            }
+            if let Some(path) = &history {
+                if let Some(dir) = path.parent() {
+                    let _ = create_private_dir(dir);
+                }
+                let _ = rl.load_history(path);
+            }
+            read_loop(&mut rl, &prompt, history.as_ref(), &commands);
+        })
+        .map_err(|e| Error::new(Kind::Other, format!("cannot start the REPL thread: {e}")))?;
+    printer_rx
+        .recv()
+        .map_err(|_| Error::new(Kind::Other, "the REPL thread stopped"))?
+}
+
+fn read_loop(
+    rl: &mut Editor<CommandHelper, DefaultHistory>,
+    prompt: &str,
+    history: Option<&PathBuf>,
+    commands: &mpsc::Sender<Command>,
+) {
+    let mut interrupted_once = false;
+    loop {
+        match rl.readline(prompt) {
+            Ok(line) => {
+                interrupted_once = false;
+                if let Some(path) = history {
+                    if !line.starts_with(' ') && !line.trim().is_empty() {
+                        let _ = rl.append_history(path);
+                    }
+                }
+                match command::parse(&line) {
+                    Ok(Some(c)) => {
+                        if commands.blocking_send(c).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(msg) => eprintln!("wscope: {msg}"),
+                }
+            }
+            Err(ReadlineError::Interrupted) => {
+                if interrupted_once {
+                    let _ = commands.blocking_send(Command::Interrupt);
+                    return;
+                }
+                interrupted_once = true;
+                eprintln!("(press Ctrl-C again to quit, or Ctrl-D to close cleanly)");
+            }
+            Err(ReadlineError::Eof) => {
+                let _ = commands.blocking_send(Command::Quit);
+                return;
+            }
+            Err(e) => {
+                eprintln!("wscope: line editor failed: {e}");
+                let _ = commands.blocking_send(Command::Quit);
+                return;
+            }
+        }
+    }
+}
+
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// The terminal mode saved before the REPL starts, restored whatever happens.
+pub struct TerminalGuard {
+    saved: Option<libc::termios>,
+}
+
+impl TerminalGuard {
+    pub fn save() -> Self {
+        // SAFETY: tcgetattr only writes into the zeroed struct we own; fd 0 may not be a tty,
+        // in which case it fails and we keep nothing.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut t) } == 0;
+        TerminalGuard {
+            saved: ok.then_some(t),
+        }
+    }
+
+    /// Puts the terminal back as it was and turns off bracketed paste.
+    pub fn restore(&self) {
+        if let Some(t) = &self.saved {
+            // SAFETY: restores attributes previously read from the same descriptor.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSADRAIN, t);
+            }
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x1b[?2004l");
+            let _ = out.flush();
+        }
+    }
+}

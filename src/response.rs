@@ -1,0 +1,316 @@
+//! Parsing the server's answer to the upgrade and judging it (RFC 6455 §4.2.2, §4.1 steps 1-6).
+//!
+//! Pure: bytes in, a parsed head, a verdict and decoded bodies out. When the answer is not a
+//! valid 101 it says exactly what is wrong, expected against received.
+
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+/// The most response-head bytes wscope reads before giving up (documented in the README).
+pub const MAX_HEAD: usize = 64 * 1024;
+/// The most body bytes of a rejected handshake that are read and shown.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A parsed HTTP response head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    pub version: String,
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl ResponseHead {
+    /// All values of a header (case-insensitive name).
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.all(name).next()
+    }
+
+    /// Comma-separated list values across every occurrence of the header.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.all(name)
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+/// Where the head ends: the index just past the blank line, if it has arrived.
+pub fn head_end(buf: &[u8]) -> Option<usize> {
+    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+}
+
+/// Parses a complete head (up to and including the blank line).
+pub fn parse_head(head: &[u8]) -> Result<ResponseHead, String> {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    if !status_line.starts_with("HTTP/") {
+        return Err(format!(
+            "the server did not answer with HTTP (first line: {})",
+            describe_garbage(head)
+        ));
+    }
+    let mut parts = status_line.splitn(3, ' ');
+    let version = parts.next().unwrap_or("").to_string();
+    let status = parts
+        .next()
+        .and_then(|s| s.parse::<u16>().ok())
+        .filter(|s| (100..=999).contains(s))
+        .ok_or_else(|| format!("malformed HTTP status line: {status_line:?}"))?;
+    let reason = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    for line in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let Some((n, v)) = line.split_once(':') else {
+            return Err(format!("malformed header line in the response: {line:?}"));
+        };
+        headers.push((n.trim().to_string(), v.trim().to_string()));
+    }
+    Ok(ResponseHead {
+        version,
+        status,
+        reason,
+        headers,
+    })
+}
+
+/// A short, safe description of bytes that are not an HTTP response.
+pub fn describe_garbage(bytes: &[u8]) -> String {
+    if bytes.len() >= 3 && bytes[0] == 0x15 && bytes[1] == 0x03 {
+        return "a TLS alert: the server expects TLS, use wss://".into();
+    }
+    if bytes.len() >= 3 && bytes[0] == 0x16 && bytes[1] == 0x03 {
+        return "a TLS handshake record: the server expects TLS, use wss://".into();
+    }
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or(bytes);
+    let shown: String = first
+        .iter()
+        .take(60)
+        .flat_map(|b| std::ascii::escape_default(*b))
+        .map(char::from)
+        .collect();
+    format!("\"{shown}\"")
+}
+
+/// What a valid 101 negotiated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Negotiated {
+    pub protocol: Option<String>,
+    pub extensions: Vec<String>,
+}
+
+/// Checks a 101 answer against what the request offered; lists every problem found.
+pub fn check_upgrade(
+    head: &ResponseHead,
+    key: &str,
+    offered_protocols: &[String],
+    offered_extensions: &[String],
+) -> Result<Negotiated, Vec<String>> {
+    let mut problems = Vec::new();
+    if head.status != 101 {
+        problems.push(format!(
+            "status is {} {}, expected 101 Switching Protocols",
+            head.status, head.reason
+        ));
+    }
+    match head.get("Upgrade") {
+        None => problems.push("missing 'Upgrade' header, expected 'Upgrade: websocket'".into()),
+        Some(v) if !v.eq_ignore_ascii_case("websocket") => problems.push(format!(
+            "'Upgrade: {v}' is wrong, expected 'Upgrade: websocket'"
+        )),
+        Some(_) => {}
+    }
+    let connection = head.list("Connection");
+    if head.get("Connection").is_none() {
+        problems.push("missing 'Connection' header, expected 'Connection: Upgrade'".into());
+    } else if !connection.iter().any(|t| t.eq_ignore_ascii_case("upgrade")) {
+        problems.push(format!(
+            "'Connection: {}' lacks the 'Upgrade' token",
+            head.get("Connection").unwrap_or("")
+        ));
+    }
+    let expected = derive_accept_key(key.as_bytes());
+    match head.get("Sec-WebSocket-Accept") {
+        None => problems.push(format!(
+            "missing 'Sec-WebSocket-Accept' header, expected '{expected}'"
+        )),
+        Some(got) if got != expected => problems.push(format!(
+            "wrong Sec-WebSocket-Accept: expected '{expected}', received '{got}'"
+        )),
+        Some(_) => {}
+    }
+    let protocols = head.list("Sec-WebSocket-Protocol");
+    let protocol = match protocols.as_slice() {
+        [] => None,
+        [p] if offered_protocols.iter().any(|o| o == p) => Some(p.clone()),
+        [p] if offered_protocols.is_empty() => {
+            problems.push(format!(
+                "the server chose subprotocol '{p}' but none was offered"
+            ));
+            None
+        }
+        [p] => {
+            problems.push(format!(
+                "the server chose subprotocol '{p}', which was not offered (offered: {})",
+                offered_protocols.join(", ")
+            ));
+            None
+        }
+        many => {
+            problems.push(format!(
+                "the server chose several subprotocols ({}); it must choose one",
+                many.join(", ")
+            ));
+            None
+        }
+    };
+    let mut extensions = Vec::new();
+    for ext in head.list("Sec-WebSocket-Extensions") {
+        let name = ext.split(';').next().unwrap_or("").trim().to_string();
+        if offered_extensions.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+            problems.push(format!(
+                "the server accepted extension '{ext}', which wscope offered as asked but cannot speak"
+            ));
+        } else {
+            problems.push(format!(
+                "the server chose extension '{ext}', which was not offered"
+            ));
+        }
+        extensions.push(ext);
+    }
+    if problems.is_empty() {
+        Ok(Negotiated {
+            protocol,
+            extensions,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// How the body of a (rejected) response is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    Empty,
+    Length(u64),
+    Chunked,
+    UntilClose,
+}
+
+pub fn body_framing(head: &ResponseHead) -> Framing {
+    if head.status < 200 || head.status == 204 || head.status == 304 {
+        return Framing::Empty;
+    }
+    if head
+        .list("Transfer-Encoding")
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("chunked"))
+    {
+        return Framing::Chunked;
+    }
+    match head.get("Content-Length").map(|v| v.parse::<u64>()) {
+        Some(Ok(0)) => Framing::Empty,
+        Some(Ok(n)) => Framing::Length(n),
+        _ => Framing::UntilClose,
+    }
+}
+
+/// Decodes a chunked body from `raw`. Returns the data and whether the last chunk was seen.
+pub fn decode_chunked(raw: &[u8]) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    loop {
+        let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") else {
+            return (out, false);
+        };
+        let size_text = String::from_utf8_lossy(&rest[..eol]);
+        let size_text = size_text.split(';').next().unwrap_or("").trim();
+        let Ok(size) = usize::from_str_radix(size_text, 16) else {
+            return (out, true);
+        };
+        rest = &rest[eol + 2..];
+        if size == 0 {
+            return (out, true);
+        }
+        let take = size.min(rest.len());
+        out.extend_from_slice(&rest[..take]);
+        if take < size {
+            return (out, false);
+        }
+        rest = &rest[take..];
+        if rest.len() < 2 {
+            return (out, false);
+        }
+        rest = &rest[2..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+    const ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    fn head(text: &str) -> ResponseHead {
+        parse_head(text.as_bytes()).expect("parses")
+    }
+
+    #[test]
+    fn accepts_the_rfc_example() {
+        let h = head(&format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Accept: {ACCEPT}\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
+        ));
+        let n = check_upgrade(&h, KEY, &["chat".into()], &[]).expect("valid");
+        assert_eq!(n.protocol.as_deref(), Some("chat"));
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let h = head(
+            "HTTP/1.1 101 OK\r\nUpgrade: h2c\r\nSec-WebSocket-Accept: nope\r\n\
+             Sec-WebSocket-Protocol: x\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+        );
+        let p = check_upgrade(&h, KEY, &[], &[]).expect_err("invalid");
+        let all = p.join("\n");
+        assert!(all.contains("'Upgrade: h2c' is wrong"));
+        assert!(all.contains("missing 'Connection'"));
+        assert!(all.contains(&format!("expected '{ACCEPT}', received 'nope'")));
+        assert!(all.contains("subprotocol 'x' but none was offered"));
+        assert!(all.contains("extension 'permessage-deflate', which was not offered"));
+    }
+
+    #[test]
+    fn garbage_is_described() {
+        assert!(parse_head(b"SSH-2.0-OpenSSH\r\n\r\n").is_err());
+        assert!(describe_garbage(&[0x15, 0x03, 0x01, 0, 2]).contains("wss://"));
+    }
+
+    #[test]
+    fn body_framing_and_chunks() {
+        assert_eq!(
+            body_framing(&head("HTTP/1.1 401 No\r\nContent-Length: 5\r\n\r\n")),
+            Framing::Length(5)
+        );
+        assert_eq!(
+            body_framing(&head("HTTP/1.1 403 No\r\nTransfer-Encoding: chunked\r\n\r\n")),
+            Framing::Chunked
+        );
+        assert_eq!(
+            decode_chunked(b"4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n"),
+            (b"Wikipedia".to_vec(), true)
+        );
+        assert_eq!(decode_chunked(b"4\r\nWi"), (b"Wi".to_vec(), false));
+    }
+}

@@ -1,0 +1,924 @@
+//! The session: one task writes (input, REPL commands, pings, close), one reads (messages to
+//! stdout or the REPL, control frames, the peer's close), until the close handshake is done or a
+//! bound runs out. It decides the outcome that becomes the exit status.
+//!
+//! Pipe mode's hot path lives here: lines are fed to the socket without flushing per message and
+//! flushed when stdin has nothing buffered; received messages are buffered for stdout and flushed
+//! when the socket has nothing more ready.
+
+use crate::command::{self, BinarySource, Command};
+use crate::error::{Error, Kind};
+use crate::event::{DataKind, Event, Stamped};
+use crate::frame::close_code_meaning;
+use crate::pipe::LineReader;
+use crate::render::{Output, ms};
+use crate::stats::Stats;
+use crate::tap::{Dir, FrameLog};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{FutureExt, SinkExt, StreamExt};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::error::{CapacityError, ProtocolError};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+
+/// Where the messages to send come from.
+pub enum Input {
+    /// stdin lines, as text (or binary with `-b`).
+    Pipe {
+        lines: LineReader<tokio::io::Stdin>,
+        binary: bool,
+    },
+    /// `-e` messages.
+    Messages(VecDeque<String>),
+    /// Commands from the REPL thread.
+    Repl(mpsc::Receiver<Command>),
+    /// Nothing to send of our own (`--reflect`): run until the peer closes.
+    Nothing,
+}
+
+/// Session settings from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionConfig {
+    pub close_timeout: Duration,
+    /// After input ends, keep receiving this long before closing.
+    pub wait: Option<Duration>,
+    /// Close after this many received messages.
+    pub count: Option<u64>,
+    pub ping_interval: Option<Duration>,
+    pub ping_timeout: Option<Duration>,
+    /// Echo every received data message back.
+    pub reflect: bool,
+}
+
+/// What the session shares with the renderer and the REPL.
+#[derive(Clone)]
+pub struct Shared {
+    pub out: Arc<Mutex<Output>>,
+    pub stats: Arc<Stats>,
+    pub frames: Option<Arc<FrameLog>>,
+    /// The handshake events, for `/handshake`.
+    pub handshake: Arc<Vec<Stamped>>,
+}
+
+impl Shared {
+    fn out(&self) -> MutexGuard<'_, Output> {
+        match self.out.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let mut out = self.out();
+        self.drain_frames_into(&mut out);
+        out.event(Stamped {
+            at: SystemTime::now(),
+            event,
+        });
+    }
+
+    fn drain_frames_into(&self, out: &mut Output) {
+        if let Some(log) = &self.frames {
+            if log.enabled() {
+                for f in log.drain() {
+                    out.event(Stamped {
+                        at: f.at,
+                        event: Event::Frame(f),
+                    });
+                }
+            }
+        }
+    }
+
+    fn drain_frames(&self) {
+        if self.frames.as_ref().is_some_and(|l| l.enabled()) {
+            let mut out = self.out();
+            self.drain_frames_into(&mut out);
+        }
+    }
+}
+
+/// Messages from the reader to the writer.
+enum Ctl {
+    /// Send this data message back (`--reflect`).
+    Reflect(Message),
+    /// Start the close handshake (count reached, stdout closed).
+    Close(u16, &'static str),
+    /// The peer broke the protocol: close with this code.
+    Fail(u16, String),
+}
+
+/// How the reading side ended.
+enum ReadEnd {
+    /// The peer's Close frame arrived (its code and reason).
+    PeerClosed(Option<u16>, String),
+    /// Transport ended without a Close frame.
+    Abnormal(String),
+    /// A typed error (protocol violation, close timeout).
+    Failed(Error),
+    /// Our stdout went away (`| head`); a quiet, successful end.
+    OutputClosed,
+}
+
+/// How the writing side ended.
+enum WriteEnd {
+    Done,
+    Interrupted,
+    Failed(Error),
+}
+
+/// Runs a session over an open WebSocket until it ends; returns the outcome.
+pub async fn run<S>(
+    ws: WebSocketStream<S>,
+    input: Input,
+    cfg: SessionConfig,
+    shared: Shared,
+) -> Result<(), Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (sink, stream) = ws.split();
+    let (ctl_tx, ctl_rx) = mpsc::channel::<Ctl>(64);
+    let (closing_tx, closing_rx) = watch::channel::<Option<Instant>>(None);
+    let (done_tx, done_rx) = watch::channel(false);
+
+    let writer = Writer {
+        sink,
+        cfg: cfg.clone(),
+        shared: shared.clone(),
+        closing: closing_tx,
+        close_sent: false,
+        ping_seq: 0,
+    };
+    let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
+
+    let read_end = read_loop(stream, &cfg, &shared, ctl_tx, closing_rx).await;
+    let _ = done_tx.send(true);
+    {
+        let mut out = shared.out();
+        shared.drain_frames_into(&mut out);
+        let _ = out.flush();
+    }
+    // The writer may still have a Close to get out (protocol failure); bound the wait.
+    let write_end = match tokio::time::timeout(cfg.close_timeout, writer_task).await {
+        Ok(Ok(end)) => end,
+        Ok(Err(_)) | Err(_) => WriteEnd::Done,
+    };
+    shared.drain_frames();
+    outcome(read_end, write_end)
+}
+
+fn outcome(read_end: ReadEnd, write_end: WriteEnd) -> Result<(), Error> {
+    match write_end {
+        WriteEnd::Interrupted => return Err(Error::new(Kind::Interrupted, "")),
+        WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
+        _ => {}
+    }
+    match read_end {
+        ReadEnd::OutputClosed => Ok(()),
+        ReadEnd::PeerClosed(None | Some(1000) | Some(1001), _) => match write_end {
+            WriteEnd::Failed(e) => Err(e),
+            _ => Ok(()),
+        },
+        ReadEnd::PeerClosed(Some(code), reason) => {
+            let what = if reason.is_empty() {
+                format!("peer closed with {code} ({})", close_code_meaning(code))
+            } else {
+                format!(
+                    "peer closed with {code} ({}): {reason}",
+                    close_code_meaning(code)
+                )
+            };
+            Err(Error::new(Kind::PeerClose, what))
+        }
+        ReadEnd::Abnormal(why) => Err(Error::new(
+            Kind::Abnormal,
+            format!("connection closed without a Close frame ({why})"),
+        )),
+        ReadEnd::Failed(e) => Err(e),
+    }
+}
+
+/// The close code RFC 6455 asks for, and a diagnostic naming the rule, for a read error.
+fn classify_read_error(e: &WsError) -> Option<(u16, String)> {
+    let rule = match e {
+        WsError::Utf8(_) => {
+            return Some((
+                1007,
+                "invalid UTF-8 in a text message or close reason (RFC 6455 §8.1)".into(),
+            ));
+        }
+        WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => {
+            return Some((
+                1009,
+                format!(
+                    "message of {size} bytes exceeds --max-message-size {max_size} (RFC 6455 §7.4.1)"
+                ),
+            ));
+        }
+        WsError::Capacity(c) => return Some((1009, format!("{c}"))),
+        WsError::Protocol(p) => match p {
+            ProtocolError::NonZeroReservedBits => {
+                "RSV bit set without a negotiated extension (RFC 6455 §5.2)".to_string()
+            }
+            ProtocolError::MaskedFrameFromServer => {
+                "masked frame from the server (RFC 6455 §5.1)".into()
+            }
+            ProtocolError::FragmentedControlFrame => {
+                "fragmented control frame (RFC 6455 §5.5)".into()
+            }
+            ProtocolError::ControlFrameTooBig => {
+                "control frame payload over 125 bytes (RFC 6455 §5.5)".into()
+            }
+            ProtocolError::UnknownControlFrameType(op) => {
+                format!("reserved control opcode {op:#x} (RFC 6455 §5.2)")
+            }
+            ProtocolError::UnknownDataFrameType(op) => {
+                format!("reserved data opcode {op:#x} (RFC 6455 §5.2)")
+            }
+            ProtocolError::InvalidOpcode(op) => format!("invalid opcode {op:#x} (RFC 6455 §5.2)"),
+            ProtocolError::UnexpectedContinueFrame => {
+                "continuation frame without a message to continue (RFC 6455 §5.4)".into()
+            }
+            ProtocolError::ExpectedFragment(_) => {
+                "new data frame while a fragmented message was unfinished (RFC 6455 §5.4)".into()
+            }
+            ProtocolError::InvalidCloseSequence => {
+                "close frame with a 1-byte payload (RFC 6455 §5.5.1)".into()
+            }
+            ProtocolError::ReceivedAfterClosing => "data received after the Close frame".into(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((1002, rule))
+}
+
+/// What the reader does after handling one item.
+enum Step {
+    Continue,
+    Reflect(Message),
+    Fail(u16, String, ReadEnd),
+    End(ReadEnd),
+}
+
+/// State the reader keeps across messages.
+struct ReadState {
+    deadline: Option<Instant>,
+    peer_close: Option<(Option<u16>, String)>,
+    asked_to_close: bool,
+    output_closed: bool,
+}
+
+async fn read_loop<S>(
+    mut stream: SplitStream<WebSocketStream<S>>,
+    cfg: &SessionConfig,
+    shared: &Shared,
+    ctl: mpsc::Sender<Ctl>,
+    mut closing: watch::Receiver<Option<Instant>>,
+) -> ReadEnd
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut st = ReadState {
+        deadline: None,
+        peer_close: None,
+        asked_to_close: false,
+        output_closed: false,
+    };
+    loop {
+        let item = match stream.next().now_or_never() {
+            Some(item) => item,
+            None => {
+                let flushed = {
+                    let mut out = shared.out();
+                    shared.drain_frames_into(&mut out);
+                    out.flush()
+                };
+                if flushed.is_err() {
+                    st.output_closed = true;
+                    st.ask_close(&ctl);
+                }
+                let next = loop {
+                    let until = st.deadline;
+                    tokio::select! {
+                        biased;
+                        item = stream.next() => break Some(item),
+                        _ = sleep_until_opt(until) => break None,
+                        changed = closing.changed() => {
+                            let at = if changed.is_ok() { *closing.borrow() } else { Some(Instant::now()) };
+                            if let Some(at) = at {
+                                st.deadline.get_or_insert(at + cfg.close_timeout);
+                            }
+                        }
+                    }
+                };
+                match next {
+                    Some(item) => item,
+                    None => return st.deadline_passed(cfg),
+                }
+            }
+        };
+        let step = {
+            let mut out = shared.out();
+            shared.drain_frames_into(&mut out);
+            handle_item(item, cfg, shared, &mut out, &mut st)
+        };
+        match step {
+            Step::Continue => {}
+            Step::Reflect(m) => {
+                let _ = ctl.send(Ctl::Reflect(m)).await;
+            }
+            Step::Fail(code, rule, end) => {
+                let _ = ctl.send(Ctl::Fail(code, rule)).await;
+                return end;
+            }
+            Step::End(end) => return end,
+        }
+        if let Some(n) = cfg.count {
+            if shared.stats.msgs_in() >= n {
+                st.ask_close(&ctl);
+            }
+        }
+        if shared.out().stdout_gone() {
+            // Nobody reads our output any more: close, and finish quickly and quietly.
+            st.output_closed = true;
+            st.ask_close(&ctl);
+            let d = *st.deadline.get_or_insert(Instant::now() + cfg.close_timeout);
+            if Instant::now() >= d {
+                return ReadEnd::OutputClosed;
+            }
+        }
+    }
+}
+
+impl ReadState {
+    fn ask_close(&mut self, ctl: &mpsc::Sender<Ctl>) {
+        if !self.asked_to_close {
+            self.asked_to_close = true;
+            let _ = ctl.try_send(Ctl::Close(1000, "local end"));
+        }
+    }
+
+    fn deadline_passed(&self, cfg: &SessionConfig) -> ReadEnd {
+        if self.output_closed {
+            return ReadEnd::OutputClosed;
+        }
+        if let Some((code, reason)) = &self.peer_close {
+            return ReadEnd::PeerClosed(*code, reason.clone());
+        }
+        ReadEnd::Failed(
+            Error::new(
+                Kind::Timeout,
+                format!(
+                    "the peer did not answer our Close within {}",
+                    crate::connect::secs(cfg.close_timeout)
+                ),
+            )
+            .with_hint("raise the limit with --close-timeout SECS"),
+        )
+    }
+}
+
+fn handle_item(
+    item: Option<Result<Message, WsError>>,
+    cfg: &SessionConfig,
+    shared: &Shared,
+    out: &mut Output,
+    st: &mut ReadState,
+) -> Step {
+    match item {
+        Some(Ok(Message::Text(t))) => {
+            shared.stats.received(t.len());
+            let _ = out.received(DataKind::Text, t.as_bytes());
+            if cfg.reflect {
+                return Step::Reflect(Message::Text(t));
+            }
+        }
+        Some(Ok(Message::Binary(b))) => {
+            shared.stats.received(b.len());
+            let _ = out.received(DataKind::Binary, &b);
+            if cfg.reflect {
+                return Step::Reflect(Message::Binary(b));
+            }
+        }
+        Some(Ok(Message::Ping(p))) => out.event(stamp(Event::Ping {
+            dir: Dir::In,
+            payload: p.to_vec(),
+        })),
+        Some(Ok(Message::Pong(p))) => {
+            let rtt = shared.stats.pong_received(&p);
+            out.event(stamp(Event::Pong {
+                dir: Dir::In,
+                payload: p.to_vec(),
+                rtt,
+            }));
+        }
+        Some(Ok(Message::Close(frame))) => {
+            let (code, reason) = match &frame {
+                Some(f) => (Some(u16::from(f.code)), f.reason.to_string()),
+                None => (None, String::new()),
+            };
+            out.event(stamp(Event::Close {
+                dir: Dir::In,
+                code,
+                reason: reason.clone(),
+            }));
+            if let Some(f) = frame.as_ref().filter(|f| !f.code.is_allowed()) {
+                // tungstenite answers an invalid code with 1002 itself.
+                out.event(stamp(Event::Close {
+                    dir: Dir::Out,
+                    code: Some(1002),
+                    reason: String::new(),
+                }));
+                let _ = out.flush();
+                return Step::End(ReadEnd::Failed(Error::new(
+                    Kind::Protocol,
+                    format!(
+                        "protocol error by the peer: it closed with code {}, which may not be sent on the wire (RFC 6455 §7.4); answered with 1002",
+                        u16::from(f.code)
+                    ),
+                )));
+            }
+            if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
+                // The peer started the close; tungstenite echoes its code.
+                out.event(stamp(Event::Close {
+                    dir: Dir::Out,
+                    code,
+                    reason: reason.clone(),
+                }));
+            }
+            st.peer_close = Some((code, reason));
+            // Keep reading (bounded) until the transport ends.
+            st.deadline.get_or_insert(Instant::now() + cfg.close_timeout);
+        }
+        Some(Ok(Message::Frame(_))) => {}
+        Some(Err(WsError::ConnectionClosed | WsError::AlreadyClosed)) | None => {
+            let _ = out.flush();
+            return Step::End(match st.peer_close.take() {
+                Some((code, reason)) => ReadEnd::PeerClosed(code, reason),
+                None => ReadEnd::Abnormal("the stream ended".into()),
+            });
+        }
+        Some(Err(e)) => {
+            let _ = out.flush();
+            if let Some((code, reason)) = st.peer_close.take() {
+                return Step::End(ReadEnd::PeerClosed(code, reason));
+            }
+            if let Some((close_code, rule)) = classify_read_error(&e) {
+                out.event(stamp(Event::Close {
+                    dir: Dir::Out,
+                    code: Some(close_code),
+                    reason: String::new(),
+                }));
+                let err = Error::new(
+                    Kind::Protocol,
+                    format!("protocol error by the peer: {rule}; closed with {close_code}"),
+                );
+                return Step::Fail(close_code, rule, ReadEnd::Failed(err));
+            }
+            return Step::End(match e {
+                WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
+                    ReadEnd::Abnormal("the peer closed the TCP connection".into())
+                }
+                WsError::Io(io) => ReadEnd::Abnormal(io.to_string()),
+                other => ReadEnd::Abnormal(other.to_string()),
+            });
+        }
+    }
+    Step::Continue
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn stamp(event: Event) -> Stamped {
+    Stamped {
+        at: SystemTime::now(),
+        event,
+    }
+}
+
+struct Writer<S> {
+    sink: SplitSink<WebSocketStream<S>, Message>,
+    cfg: SessionConfig,
+    shared: Shared,
+    closing: watch::Sender<Option<Instant>>,
+    close_sent: bool,
+    ping_seq: u64,
+}
+
+/// What one step of input produced.
+enum Next {
+    Send(Message),
+    Command(Command),
+    End,
+}
+
+impl<S> Writer<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    async fn run(
+        mut self,
+        mut input: Input,
+        mut ctl: mpsc::Receiver<Ctl>,
+        mut done: watch::Receiver<bool>,
+    ) -> WriteEnd {
+        let mut input_done = matches!(input, Input::Nothing);
+        let mut linger_until: Option<Instant> = None;
+        let mut ping_tick = self.cfg.ping_interval.map(|p| {
+            let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        });
+        let mut ping_deadline: Option<Instant> = None;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            if input_done && !self.close_sent && self.should_close_after_input(linger_until) {
+                if let Err(e) = self.close(1000, "").await {
+                    return WriteEnd::Failed(e);
+                }
+            }
+            tokio::select! {
+                biased;
+                msg = ctl.recv() => match msg {
+                    Some(Ctl::Reflect(m)) => {
+                        if !self.close_sent {
+                            if let Err(e) = self.send(m).await {
+                                return WriteEnd::Failed(e);
+                            }
+                            let more = ctl.try_recv();
+                            match more {
+                                Ok(Ctl::Reflect(m)) => {
+                                    if let Err(e) = self.send(m).await {
+                                        return WriteEnd::Failed(e);
+                                    }
+                                }
+                                Ok(other) => { self.handle_ctl(other).await; }
+                                Err(_) => {}
+                            }
+                            if let Err(e) = self.flush().await {
+                                return WriteEnd::Failed(e);
+                            }
+                        }
+                    }
+                    Some(other) => {
+                        if self.handle_ctl(other).await {
+                            input_done = true;
+                        }
+                    }
+                    None => return WriteEnd::Done,
+                },
+                _ = done.changed() => return WriteEnd::Done,
+                _ = &mut ctrl_c => {
+                    if !self.close_sent {
+                        let _ = self.close(1000, "").await;
+                        return WriteEnd::Interrupted;
+                    }
+                    return WriteEnd::Interrupted;
+                }
+                _ = sleep_until_opt(ping_deadline) => {
+                    match self.shared.stats.oldest_unanswered_ping() {
+                        Some(at) if at.elapsed() >= self.cfg.ping_timeout.unwrap_or_default() => {
+                            let e = Error::new(Kind::Timeout, format!(
+                                "no pong from the peer within {} (--ping-timeout)",
+                                crate::connect::secs(self.cfg.ping_timeout.unwrap_or_default())));
+                            let _ = self.close(1001, "").await;
+                            return WriteEnd::Failed(e);
+                        }
+                        Some(at) => ping_deadline = Some(at + self.cfg.ping_timeout.unwrap_or_default()),
+                        None => ping_deadline = None,
+                    }
+                }
+                _ = tick_opt(&mut ping_tick) => {
+                    if !self.close_sent {
+                        self.ping_seq += 1;
+                        let payload = format!("wscope-{}", self.ping_seq).into_bytes();
+                        self.shared.stats.ping_sent(&payload);
+                        if let Err(e) = self.send(Message::Ping(Bytes::from(payload))).await.and(self.flush().await) {
+                            return WriteEnd::Failed(e);
+                        }
+                        if let (Some(t), None) = (self.cfg.ping_timeout, ping_deadline) {
+                            ping_deadline = self.shared.stats.oldest_unanswered_ping().map(|at| at + t);
+                        }
+                    }
+                }
+                _ = sleep_until_opt(linger_until), if linger_until.is_some() => {
+                    linger_until = None;
+                    if !self.close_sent {
+                        if let Err(e) = self.close(1000, "").await {
+                            return WriteEnd::Failed(e);
+                        }
+                    }
+                }
+                next = next_input(&mut input), if !input_done => {
+                    match next {
+                        Err(e) => {
+                            self.shared.emit(Event::Failure(e.clone()));
+                            let _ = self.close(1000, "").await;
+                            return WriteEnd::Failed(e);
+                        }
+                        Ok(Next::End) => {
+                            input_done = true;
+                            if let Err(e) = self.flush().await {
+                                return WriteEnd::Failed(e);
+                            }
+                            if let Some(w) = self.cfg.wait {
+                                linger_until = Some(Instant::now() + w);
+                            }
+                        }
+                        Ok(Next::Send(m)) => {
+                            if let Err(e) = self.send(m).await {
+                                return WriteEnd::Failed(e);
+                            }
+                            // Feed whatever else is already buffered, then flush once.
+                            match self.feed_buffered(&mut input).await {
+                                Ok(()) => {}
+                                Err(e) => {
+                                    self.shared.emit(Event::Failure(e.clone()));
+                                    let _ = self.close(1000, "").await;
+                                    return WriteEnd::Failed(e);
+                                }
+                            }
+                            if let Err(e) = self.flush().await {
+                                return WriteEnd::Failed(e);
+                            }
+                        }
+                        Ok(Next::Command(c)) => {
+                            match self.command(c).await {
+                                Ok(true) => input_done = true,
+                                Ok(false) => {}
+                                Err(e) => return WriteEnd::Failed(e),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// After input ends: close now, unless `-w` or `-n` asks to keep receiving.
+    fn should_close_after_input(&self, linger_until: Option<Instant>) -> bool {
+        if self.cfg.reflect || linger_until.is_some() {
+            return false;
+        }
+        if self.cfg.wait.is_some() {
+            return false;
+        }
+        self.cfg.count.is_none()
+    }
+
+    /// Handles a reader request; returns true when input should stop.
+    async fn handle_ctl(&mut self, c: Ctl) -> bool {
+        match c {
+            Ctl::Reflect(_) => false,
+            Ctl::Close(code, _why) => {
+                if !self.close_sent {
+                    let _ = self.close(code, "").await;
+                }
+                true
+            }
+            Ctl::Fail(code, _rule) => {
+                if !self.close_sent {
+                    self.close_sent = true;
+                    let _ = self
+                        .sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code: CloseCode::from(code),
+                            reason: Utf8Bytes::default(),
+                        })))
+                        .await;
+                }
+                true
+            }
+        }
+    }
+
+    async fn feed_buffered(&mut self, input: &mut Input) -> Result<(), Error> {
+        if let Input::Pipe { lines, binary } = input {
+            while let Some(line) = lines.buffered_line() {
+                let msg = line_message(line, *binary, lines.next_line_no - 1)?;
+                self.send(msg).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self, m: Message) -> Result<(), Error> {
+        let len = match &m {
+            Message::Text(t) => t.len(),
+            Message::Binary(b) => b.len(),
+            _ => 0,
+        };
+        let data = matches!(m, Message::Text(_) | Message::Binary(_));
+        self.sink.feed(m).await.map_err(send_error)?;
+        if data {
+            self.shared.stats.sent(len);
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<(), Error> {
+        self.sink.flush().await.map_err(send_error)?;
+        self.shared.drain_frames();
+        Ok(())
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
+        if self.close_sent {
+            return Ok(());
+        }
+        self.close_sent = true;
+        self.shared.emit(Event::Close {
+            dir: Dir::Out,
+            code: Some(code),
+            reason: reason.to_string(),
+        });
+        let _ = self.closing.send(Some(Instant::now()));
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: Utf8Bytes::from(reason.to_string()),
+        };
+        match self.sink.send(Message::Close(Some(frame))).await {
+            Ok(()) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {}
+            Err(WsError::Protocol(ProtocolError::SendAfterClosing)) => {}
+            Err(e) => return Err(send_error(e)),
+        }
+        self.shared.drain_frames();
+        Ok(())
+    }
+
+    /// Runs a REPL command; returns true when input should stop (we are closing).
+    async fn command(&mut self, c: Command) -> Result<bool, Error> {
+        if self.close_sent
+            && matches!(
+                c,
+                Command::Text(_) | Command::Binary(_) | Command::Ping(_) | Command::Pong(_)
+            )
+        {
+            self.shared
+                .emit(Event::Warning("the connection is closing; nothing sent".into()));
+            return Ok(false);
+        }
+        match c {
+            Command::Text(t) => {
+                self.send(Message::Text(t.into())).await?;
+                self.flush().await?;
+            }
+            Command::Binary(src) => {
+                let data = match src {
+                    BinarySource::Bytes(b) => b,
+                    BinarySource::File(path) => match tokio::fs::read(&path).await {
+                        Ok(b) => b,
+                        Err(e) => {
+                            self.shared.emit(Event::Failure(Error::new(
+                                Kind::Input,
+                                format!("cannot read {}: {e}; nothing sent", path.display()),
+                            )));
+                            return Ok(false);
+                        }
+                    },
+                };
+                self.shared.emit(Event::Message {
+                    dir: Dir::Out,
+                    kind: DataKind::Binary,
+                    data: data.clone(),
+                });
+                self.send(Message::Binary(data.into())).await?;
+                self.flush().await?;
+            }
+            Command::Ping(p) => {
+                self.shared.stats.ping_sent(&p);
+                self.shared.emit(Event::Ping {
+                    dir: Dir::Out,
+                    payload: p.clone(),
+                });
+                self.send(Message::Ping(p.into())).await?;
+                self.flush().await?;
+            }
+            Command::Pong(p) => {
+                self.shared.emit(Event::Pong {
+                    dir: Dir::Out,
+                    payload: p.clone(),
+                    rtt: None,
+                });
+                self.send(Message::Pong(p.into())).await?;
+                self.flush().await?;
+            }
+            Command::Close(c) => {
+                let (code, reason) = c.unwrap_or((1000, String::new()));
+                self.close(code, &reason).await?;
+                return Ok(true);
+            }
+            Command::Quit => {
+                self.close(1000, "").await?;
+                return Ok(true);
+            }
+            Command::Interrupt => {
+                self.close(1000, "").await?;
+                return Err(Error::new(Kind::Interrupted, ""));
+            }
+            Command::Frames(on) => match &self.shared.frames {
+                Some(log) => {
+                    log.set_enabled(on);
+                    self.shared.emit(Event::Info(format!(
+                        "frame dump {}",
+                        if on { "on" } else { "off" }
+                    )));
+                }
+                None => self.shared.emit(Event::Warning(
+                    "the frame tap is not available in this session".into(),
+                )),
+            },
+            Command::Handshake => {
+                let mut out = self.shared.out();
+                for ev in self.shared.handshake.iter() {
+                    out.event(ev.clone());
+                }
+            }
+            Command::Status => {
+                let s = self.shared.stats.snapshot();
+                let state = if self.close_sent { "closing" } else { "open" };
+                let rtt = s
+                    .last_rtt
+                    .map(ms)
+                    .unwrap_or_else(|| "no ping answered yet".into());
+                self.shared.emit(Event::Plain(format!(
+                    "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
+                    crate::connect::secs(s.uptime),
+                    s.msgs_in,
+                    s.bytes_in,
+                    s.msgs_out,
+                    s.bytes_out
+                )));
+            }
+            Command::Help => self.shared.emit(Event::Plain(command::help_text())),
+        }
+        Ok(false)
+    }
+}
+
+async fn tick_opt(t: &mut Option<tokio::time::Interval>) {
+    match t {
+        Some(t) => {
+            t.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+fn send_error(e: WsError) -> Error {
+    match e {
+        WsError::ConnectionClosed | WsError::AlreadyClosed => {
+            Error::new(Kind::Abnormal, "the connection is closed")
+        }
+        WsError::Io(io) => Error::new(Kind::Abnormal, format!("sending failed: {io}")),
+        other => Error::new(Kind::Other, format!("sending failed: {other}")),
+    }
+}
+
+/// Turns one stdin line into a message; text must be valid UTF-8.
+fn line_message(line: Bytes, binary: bool, line_no: u64) -> Result<Message, Error> {
+    if binary {
+        return Ok(Message::Binary(line));
+    }
+    match Utf8Bytes::try_from(line) {
+        Ok(t) => Ok(Message::Text(t)),
+        Err(_) => Err(Error::new(
+            Kind::Input,
+            format!("stdin line {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"),
+        )
+        .with_hint("use -b/--binary to send each line as a binary message")),
+    }
+}
+
+async fn next_input(input: &mut Input) -> Result<Next, Error> {
+    match input {
+        Input::Pipe { lines, binary } => match lines.next_line().await {
+            Ok(Some(line)) => line_message(line, *binary, lines.next_line_no - 1).map(Next::Send),
+            Ok(None) => Ok(Next::End),
+            Err(e) => Err(Error::new(Kind::Input, format!("reading stdin: {e}"))),
+        },
+        Input::Messages(q) => Ok(match q.pop_front() {
+            Some(m) => Next::Send(Message::Text(m.into())),
+            None => Next::End,
+        }),
+        Input::Repl(rx) => Ok(match rx.recv().await {
+            Some(c) => Next::Command(c),
+            None => Next::End,
+        }),
+        Input::Nothing => Ok(Next::End),
+    }
+}

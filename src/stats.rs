@@ -1,0 +1,130 @@
+//! Counters shared by the session's reader and writer: messages and bytes each way, uptime,
+//! and the outstanding pings used to compute round-trip times and detect a dead peer.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// How many unanswered pings are remembered for RTT matching.
+const MAX_PENDING_PINGS: usize = 32;
+
+#[derive(Debug)]
+pub struct Stats {
+    pub started: Instant,
+    msgs_in: AtomicU64,
+    bytes_in: AtomicU64,
+    msgs_out: AtomicU64,
+    bytes_out: AtomicU64,
+    pings: Mutex<PingState>,
+}
+
+#[derive(Debug, Default)]
+struct PingState {
+    pending: VecDeque<(Vec<u8>, Instant)>,
+    last_rtt: Option<Duration>,
+    last_pong: Option<Instant>,
+}
+
+/// A snapshot for `/status`.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot {
+    pub uptime: Duration,
+    pub msgs_in: u64,
+    pub bytes_in: u64,
+    pub msgs_out: u64,
+    pub bytes_out: u64,
+    pub last_rtt: Option<Duration>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            started: Instant::now(),
+            msgs_in: AtomicU64::new(0),
+            bytes_in: AtomicU64::new(0),
+            msgs_out: AtomicU64::new(0),
+            bytes_out: AtomicU64::new(0),
+            pings: Mutex::new(PingState::default()),
+        }
+    }
+}
+
+impl Stats {
+    pub fn received(&self, bytes: usize) {
+        self.msgs_in.fetch_add(1, Ordering::Relaxed);
+        self.bytes_in.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub fn sent(&self, bytes: usize) {
+        self.msgs_out.fetch_add(1, Ordering::Relaxed);
+        self.bytes_out.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub fn msgs_in(&self) -> u64 {
+        self.msgs_in.load(Ordering::Relaxed)
+    }
+
+    fn with_pings<T>(&self, f: impl FnOnce(&mut PingState) -> T) -> T {
+        match self.pings.lock() {
+            Ok(mut g) => f(&mut g),
+            Err(p) => f(&mut p.into_inner()),
+        }
+    }
+
+    /// Remembers a ping we sent.
+    pub fn ping_sent(&self, payload: &[u8]) {
+        self.with_pings(|p| {
+            if p.pending.len() == MAX_PENDING_PINGS {
+                p.pending.pop_front();
+            }
+            p.pending.push_back((payload.to_vec(), Instant::now()));
+        });
+    }
+
+    /// Matches a pong to its ping; returns the round-trip time when it matched.
+    pub fn pong_received(&self, payload: &[u8]) -> Option<Duration> {
+        self.with_pings(|p| {
+            p.last_pong = Some(Instant::now());
+            let i = p.pending.iter().position(|(pl, _)| pl == payload)?;
+            let (_, at) = p.pending.remove(i)?;
+            // Older pings were answered implicitly (a pong may acknowledge several).
+            p.pending.drain(..i);
+            let rtt = at.elapsed();
+            p.last_rtt = Some(rtt);
+            Some(rtt)
+        })
+    }
+
+    /// When the oldest unanswered ping was sent.
+    pub fn oldest_unanswered_ping(&self) -> Option<Instant> {
+        self.with_pings(|p| p.pending.front().map(|(_, at)| *at))
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            uptime: self.started.elapsed(),
+            msgs_in: self.msgs_in.load(Ordering::Relaxed),
+            bytes_in: self.bytes_in.load(Ordering::Relaxed),
+            msgs_out: self.msgs_out.load(Ordering::Relaxed),
+            bytes_out: self.bytes_out.load(Ordering::Relaxed),
+            last_rtt: self.with_pings(|p| p.last_rtt),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pong_matches_its_ping_and_clears_older_ones() {
+        let s = Stats::default();
+        s.ping_sent(b"1");
+        s.ping_sent(b"2");
+        assert!(s.pong_received(b"x").is_none());
+        assert!(s.pong_received(b"2").is_some());
+        assert!(s.oldest_unanswered_ping().is_none());
+        assert!(s.snapshot().last_rtt.is_some());
+    }
+}

@@ -1,0 +1,234 @@
+//! The WebSocket URL the user gave, validated into what connecting and the handshake need.
+//!
+//! Every way a URL can be wrong becomes a usage error that says what to type instead.
+
+use crate::error::Error;
+use url::{Host, Url};
+
+/// A validated `ws://` or `wss://` endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub secure: bool,
+    /// Host to resolve or connect to (IPv6 without brackets, IDNA-encoded names).
+    pub host: String,
+    pub port: u16,
+    /// Value for the `Host` header: host, with brackets for IPv6, and the port when not default.
+    pub host_header: String,
+    /// Path and query exactly as given (`/` when empty).
+    pub resource: String,
+    /// `user:pass@` from the URL, percent-decoded.
+    pub credentials: Option<(String, String)>,
+    /// The URL as displayed (without the password).
+    pub display: String,
+}
+
+impl Target {
+    pub fn parse(input: &str) -> Result<Target, Error> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(Error::usage("empty URL"));
+        }
+        let url = match Url::parse(input) {
+            Ok(u) => u,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                return Err(Error::usage(format!("URL '{input}' has no scheme"))
+                    .with_hint(format!("try ws://{input} (or wss:// for TLS)")));
+            }
+            Err(url::ParseError::InvalidPort) => {
+                return Err(invalid_port(input));
+            }
+            Err(url::ParseError::EmptyHost) => {
+                let e = Error::usage(format!("URL '{input}' has no host"));
+                return Err(if input.matches(':').count() > 2 && !input.contains('[') {
+                    e.with_hint("IPv6 addresses need brackets, e.g. ws://[::1]:9001/")
+                } else {
+                    e
+                });
+            }
+            Err(url::ParseError::InvalidIpv6Address) => {
+                return Err(Error::usage(format!(
+                    "URL '{input}' has an invalid IPv6 address"
+                )));
+            }
+            Err(e) => return Err(Error::usage(format!("invalid URL '{input}': {e}"))),
+        };
+        let secure = match url.scheme() {
+            "ws" => false,
+            "wss" => true,
+            "http" => {
+                return Err(scheme_error(input, url.scheme(), "ws"));
+            }
+            "https" => {
+                return Err(scheme_error(input, url.scheme(), "wss"));
+            }
+            other => {
+                // `localhost:9001` parses as scheme "localhost".
+                if url.cannot_be_a_base() && url.path().chars().all(|c| c.is_ascii_digit()) {
+                    return Err(Error::usage(format!("URL '{input}' has no scheme"))
+                        .with_hint(format!("try ws://{input}")));
+                }
+                return Err(Error::usage(format!(
+                    "unsupported scheme '{other}' in '{input}': wscope speaks ws:// and wss://"
+                )));
+            }
+        };
+        if url.fragment().is_some() {
+            return Err(Error::usage(format!(
+                "URL '{input}' has a fragment (#...): WebSocket URLs cannot carry one"
+            )));
+        }
+        let (host, host_for_header) = match url.host() {
+            Some(Host::Domain(d)) if !d.is_empty() => (d.to_string(), d.to_string()),
+            Some(Host::Ipv4(a)) => (a.to_string(), a.to_string()),
+            Some(Host::Ipv6(a)) => (a.to_string(), format!("[{a}]")),
+            _ => return Err(Error::usage(format!("URL '{input}' has no host"))),
+        };
+        let default_port = if secure { 443 } else { 80 };
+        let port = url.port().unwrap_or(default_port);
+        if port == 0 {
+            return Err(invalid_port(input));
+        }
+        let host_header = match url.port() {
+            Some(p) if p != default_port => format!("{host_for_header}:{p}"),
+            _ => host_for_header,
+        };
+        let mut resource = url.path().to_string();
+        if resource.is_empty() {
+            resource.push('/');
+        }
+        if let Some(q) = url.query() {
+            resource.push('?');
+            resource.push_str(q);
+        }
+        let credentials = if url.username().is_empty() && url.password().is_none() {
+            None
+        } else {
+            Some((
+                percent_decode(url.username()),
+                percent_decode(url.password().unwrap_or("")),
+            ))
+        };
+        let mut shown = url.clone();
+        if url.password().is_some() {
+            let _ = shown.set_password(Some("***"));
+        }
+        Ok(Target {
+            secure,
+            host,
+            port,
+            host_header,
+            resource,
+            credentials,
+            display: shown.to_string(),
+        })
+    }
+
+    /// A short label for prompts: host and non-default port.
+    pub fn short(&self) -> &str {
+        &self.host_header
+    }
+}
+
+fn invalid_port(input: &str) -> Error {
+    let e = Error::usage(format!("URL '{input}' has an invalid port"));
+    if input.matches(':').count() > 2 && !input.contains('[') {
+        e.with_hint("IPv6 addresses need brackets, e.g. ws://[::1]:9001/")
+    } else {
+        e.with_hint("a port is a number from 1 to 65535")
+    }
+}
+
+fn scheme_error(input: &str, scheme: &str, suggested: &str) -> Error {
+    let rest = &input[scheme.len()..];
+    Error::usage(format!(
+        "'{scheme}://' is not a WebSocket URL scheme: use {suggested}://"
+    ))
+    .with_hint(format!("try {suggested}{rest}"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Target {
+        Target::parse(s).expect(s)
+    }
+
+    fn err(s: &str) -> Error {
+        Target::parse(s).expect_err(s)
+    }
+
+    #[test]
+    fn plain_and_tls_with_default_ports() {
+        let t = ok("ws://example.com/chat?x=1&y=%20");
+        assert!(!t.secure);
+        assert_eq!(t.port, 80);
+        assert_eq!(t.host_header, "example.com");
+        assert_eq!(t.resource, "/chat?x=1&y=%20");
+        let t = ok("wss://example.com");
+        assert!(t.secure);
+        assert_eq!(t.port, 443);
+        assert_eq!(t.resource, "/");
+    }
+
+    #[test]
+    fn ipv6_literals() {
+        let t = ok("ws://[::1]:9001/x");
+        assert_eq!(t.host, "::1");
+        assert_eq!(t.port, 9001);
+        assert_eq!(t.host_header, "[::1]:9001");
+        assert!(err("ws://::1:9001/").hint.unwrap_or_default().contains("brackets"));
+    }
+
+    #[test]
+    fn bad_schemes_suggest_the_right_one() {
+        assert_eq!(err("http://x/").hint.as_deref(), Some("try ws://x/"));
+        assert_eq!(err("https://x/a").hint.as_deref(), Some("try wss://x/a"));
+        assert!(err("ftp://x/").message.contains("unsupported scheme"));
+        assert!(err("example.com/x").message.contains("no scheme"));
+        assert!(err("localhost:9001").message.contains("no scheme"));
+    }
+
+    #[test]
+    fn bad_ports_and_hosts() {
+        assert!(err("ws://x:99999/").message.contains("invalid port"));
+        assert!(err("ws://x:0/").message.contains("invalid port"));
+        assert!(err("ws://:80/").message.contains("host"));
+        assert!(err("ws://x/#frag").message.contains("fragment"));
+    }
+
+    #[test]
+    fn credentials_are_decoded_and_hidden() {
+        let t = ok("ws://al%40ice:p%3Ass@h:8080/");
+        assert_eq!(
+            t.credentials,
+            Some(("al@ice".to_string(), "p:ss".to_string()))
+        );
+        assert!(!t.display.contains("p%3Ass"));
+    }
+
+    #[test]
+    fn idna_hosts_are_encoded() {
+        let t = ok("ws://bücher.example/");
+        assert_eq!(t.host, "xn--bcher-kva.example");
+    }
+}

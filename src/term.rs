@@ -1,0 +1,83 @@
+//! Terminal decisions made once at start-up: colour per stream, REPL or pipe mode, where the
+//! REPL history lives.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour one stream.
+pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: Option<&str>, term: Option<&str>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && no_color.is_none_or(str::is_empty) && term != Some("dumb")
+        }
+    }
+}
+
+/// The terminal facts for this process.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Terminal {
+    pub fn detect() -> Self {
+        Terminal {
+            stdin: std::io::stdin().is_terminal(),
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Colour decisions for (stdout, stderr).
+    pub fn colors(&self, choice: ColorChoice) -> (bool, bool) {
+        let no_color = std::env::var("NO_COLOR").ok();
+        let term = std::env::var("TERM").ok();
+        (
+            use_color(choice, self.stdout, no_color.as_deref(), term.as_deref()),
+            use_color(choice, self.stderr, no_color.as_deref(), term.as_deref()),
+        )
+    }
+}
+
+/// `$XDG_STATE_HOME/wscope/history`, falling back to `~/.local/state/wscope/history`.
+pub fn history_path() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("state"))
+        })?;
+    Some(state.join("wscope").join("history"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_color_rules() {
+        assert!(use_color(ColorChoice::Auto, true, None, Some("xterm")));
+        assert!(!use_color(ColorChoice::Auto, false, None, Some("xterm")));
+        assert!(!use_color(ColorChoice::Auto, true, Some("1"), Some("xterm")));
+        assert!(use_color(ColorChoice::Auto, true, Some(""), Some("xterm")));
+        assert!(!use_color(ColorChoice::Auto, true, None, Some("dumb")));
+        assert!(use_color(ColorChoice::Always, false, Some("1"), Some("dumb")));
+        assert!(!use_color(ColorChoice::Never, true, None, None));
+    }
+}
