@@ -36,16 +36,29 @@ fn report(e: &Error, color: bool) {
     let _ = writeln!(err, "{}", if color { line.red().to_string() } else { line });
     if let Some(h) = &e.hint {
         let line = format!("hint: {}", crate::render::escape_terminal(h));
-        let _ = writeln!(err, "{}", if color { line.yellow().to_string() } else { line });
+        let _ = writeln!(
+            err,
+            "{}",
+            if color {
+                line.yellow().to_string()
+            } else {
+                line
+            }
+        );
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_multi_thread()
+/// Runs `f` on a fresh runtime and leaves without waiting for blocking work (tokio's stdin
+/// reader sits in a blocking read that cannot be cancelled).
+fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<(), Error> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::new(Kind::Other, format!("cannot start the runtime: {e}")))
+        .map_err(|e| Error::new(Kind::Other, format!("cannot start the runtime: {e}")))?;
+    let result = rt.block_on(f);
+    rt.shutdown_background();
+    result
 }
 
 fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
@@ -58,35 +71,28 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             .map_err(|e| Error::new(Kind::Other, format!("writing output: {e}")));
     }
     match &cli.command {
-        Some(Sub::Serve { listen }) => {
-            let rt = runtime()?;
-            rt.block_on(async {
-                let listener = serve::bind(listen).await?;
-                if let Ok(addr) = listener.local_addr() {
-                    eprintln!("listening on ws://{addr}/");
-                }
-                serve::run(listener).await
-            })
-        }
-        Some(Sub::Demo) => {
-            let rt = runtime()?;
-            rt.block_on(async {
-                let listener = serve::bind("127.0.0.1:0").await?;
-                let addr = listener
-                    .local_addr()
-                    .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
-                eprintln!("* demo: echo server running on ws://{addr}/ (it echoes what you send)");
-                tokio::spawn(serve::run(listener));
-                let url = format!("ws://{addr}/");
-                let cfg = cli.config(&url)?;
-                run_client(cfg, term).await
-            })
-        }
+        Some(Sub::Serve { listen }) => block_on(async {
+            let listener = serve::bind(listen).await?;
+            if let Ok(addr) = listener.local_addr() {
+                eprintln!("listening on ws://{addr}/");
+            }
+            serve::run(listener).await
+        }),
+        Some(Sub::Demo) => block_on(async {
+            let listener = serve::bind("127.0.0.1:0").await?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
+            eprintln!("* demo: echo server running on ws://{addr}/ (it echoes what you send)");
+            tokio::spawn(serve::run(listener));
+            let url = format!("ws://{addr}/");
+            let cfg = cli.config(&url)?;
+            run_client(cfg, term).await
+        }),
         None => {
             let url = cli.url.clone().unwrap_or_default();
             let cfg = cli.config(&url)?;
-            let rt = runtime()?;
-            rt.block_on(run_client(cfg, term))
+            block_on(run_client(cfg, term))
         }
     }
 }

@@ -142,11 +142,20 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
     rec.emit(Event::Request {
         bytes: req.bytes.clone(),
     });
-    let answer = handshake::exchange(&mut stream, &req, handshake_deadline).await?;
+    let answer = handshake::exchange(&mut stream, &req, handshake_deadline)
+        .await
+        .map_err(|e| {
+            if !cfg.target.secure && e.hint.is_none() && e.kind == Kind::Rejected {
+                e.with_hint("if the server expects TLS on this port, use wss://")
+            } else {
+                e
+            }
+        })?;
     timings.upgrade = answer.took;
 
     if answer.head.status != 101 {
-        let body_deadline = handshake_deadline.max(Instant::now() + std::time::Duration::from_secs(2));
+        let body_deadline =
+            handshake_deadline.max(Instant::now() + std::time::Duration::from_secs(2));
         let (body, truncated) = handshake::read_body(&mut stream, &answer, body_deadline).await;
         rec.emit(Event::Response {
             head: answer.raw_head.clone(),
@@ -184,10 +193,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             });
             return Err(Error::new(
                 Kind::Rejected,
-                format!(
-                    "invalid handshake response: {}",
-                    problems.join("; ")
-                ),
+                format!("invalid handshake response: {}", problems.join("; ")),
             ));
         }
     };
@@ -204,7 +210,11 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
     let inspect = cfg.frames || mode == Mode::Repl;
     let frames = inspect.then(|| FrameLog::new(cfg.frames));
     let tap = match &frames {
-        Some(log) => Tap::inspecting(stream, log.clone(), if cfg.hexdump { cfg.dump_bytes } else { 0 }),
+        Some(log) => Tap::inspecting(
+            stream,
+            log.clone(),
+            if cfg.hexdump { cfg.dump_bytes } else { 0 },
+        ),
         None => Tap::passthrough(stream),
     };
     let ws_config = WebSocketConfig::default()
@@ -213,7 +223,8 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         .max_write_buffer_size(64 << 20)
         .max_message_size(Some(cfg.max_message_size))
         .max_frame_size(Some(cfg.max_message_size));
-    let ws = WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config)).await;
+    let ws =
+        WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config)).await;
 
     let shared = Shared {
         out: rec.out.clone(),
@@ -235,7 +246,11 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         Input::Messages(cfg.execute.iter().cloned().collect())
     } else if mode == Mode::Repl {
         let (tx, rx) = mpsc::channel::<Command>(16);
-        let history = if cfg.no_history { None } else { term::history_path() };
+        let history = if cfg.no_history {
+            None
+        } else {
+            term::history_path()
+        };
         let printer = repl::start(format!("{}> ", cfg.target.short()), history, tx)?;
         match shared.out.lock() {
             Ok(mut g) => g.set_printer(printer),

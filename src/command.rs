@@ -33,14 +33,26 @@ pub enum BinarySource {
 
 /// Every command with a one-line description and an example, for `/help` and completion.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("/text", "send a text message (same as typing it)", "/text hello"),
+    (
+        "/text",
+        "send a text message (same as typing it)",
+        "/text hello",
+    ),
     (
         "/binary",
         "send a binary message: hex (0x00ff or 00 ff), base64:..., or @FILE",
         "/binary 0x00ff10",
     ),
-    ("/ping", "send a ping, optionally with a payload (max 125 bytes)", "/ping abc"),
-    ("/pong", "send an unsolicited pong (max 125 bytes)", "/pong abc"),
+    (
+        "/ping",
+        "send a ping, optionally with a payload (max 125 bytes)",
+        "/ping abc",
+    ),
+    (
+        "/pong",
+        "send an unsolicited pong (max 125 bytes)",
+        "/pong abc",
+    ),
     (
         "/close",
         "start the close handshake, optionally with a code and reason",
@@ -59,11 +71,17 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 
 /// Renders the `/help` text.
 pub fn help_text() -> String {
-    let mut s = String::from("Commands (a plain line is sent as a text message; '//x' sends '/x'):\n");
+    let mut s =
+        String::from("Commands (a plain line is sent as a text message; '//x' sends '/x'):\n");
     for (name, what, example) in COMMANDS {
-        s.push_str(&format!("  {name:<11} {what}\n  {:<11}   e.g. {example}\n", ""));
+        s.push_str(&format!(
+            "  {name:<11} {what}\n  {:<11}   e.g. {example}\n",
+            ""
+        ));
     }
-    s.push_str("Keys: Ctrl-D closes and exits; Ctrl-C clears the line, twice in a row exits (130).");
+    s.push_str(
+        "Keys: Ctrl-D closes and exits; Ctrl-C clears the line, twice in a row exits (130).",
+    );
     s
 }
 
@@ -181,7 +199,10 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
         .map(|p| p.trim_start_matches("0x").trim_start_matches("0X"))
         .collect();
     if digits.len() % 2 != 0 {
-        return Err(format!("hex data has an odd number of digits ({})", digits.len()));
+        return Err(format!(
+            "hex data has an odd number of digits ({})",
+            digits.len()
+        ));
     }
     (0..digits.len())
         .step_by(2)
@@ -244,8 +265,14 @@ mod tests {
     #[test]
     fn close_codes_and_reasons() {
         assert_eq!(ok("/close"), Command::Close(None));
-        assert_eq!(ok("/close 4000 bye"), Command::Close(Some((4000, "bye".into()))));
-        assert_eq!(ok("/close 1000"), Command::Close(Some((1000, String::new()))));
+        assert_eq!(
+            ok("/close 4000 bye"),
+            Command::Close(Some((4000, "bye".into())))
+        );
+        assert_eq!(
+            ok("/close 1000"),
+            Command::Close(Some((1000, String::new())))
+        );
         assert!(parse("/close 1005").is_err());
         assert!(parse("/close 999").is_err());
         assert!(parse("/close abc").is_err());

@@ -48,7 +48,10 @@ pub fn tls_connector(opts: &TlsOptions) -> Result<tokio_native_tls::TlsConnector
         if certs.is_empty() {
             return Err(Error::new(
                 Kind::Tls,
-                format!("--cacert {}: no PEM certificate in the file", path.display()),
+                format!(
+                    "--cacert {}: no PEM certificate in the file",
+                    path.display()
+                ),
             )
             .with_hint("expected '-----BEGIN CERTIFICATE-----' blocks"));
         }
@@ -191,7 +194,8 @@ pub async fn tcp(target: &Target, timeout: Duration) -> Result<(TcpStream, Conne
         last_err.unwrap_or_else(|| "connect timeout".into())
     );
     if all_timed_out {
-        Err(Error::new(Kind::Timeout, what).with_hint("raise the limit with --connect-timeout SECS"))
+        Err(Error::new(Kind::Timeout, what)
+            .with_hint("raise the limit with --connect-timeout SECS"))
     } else {
         Err(Error::new(Kind::Connect, what))
     }
@@ -207,7 +211,11 @@ pub async fn tls(
     match tokio::time::timeout(timeout, connector.connect(&target.host, tcp)).await {
         Err(_) => Err(Error::new(
             Kind::Timeout,
-            format!("TLS handshake with {} did not finish within {}", target.host_header, secs(timeout)),
+            format!(
+                "TLS handshake with {} did not finish within {}",
+                target.host_header,
+                secs(timeout)
+            ),
         )
         .with_hint("is this a TLS port? try ws:// for plain WebSocket")),
         Ok(Ok(s)) => Ok(s),
@@ -226,7 +234,9 @@ pub fn classify_tls_error(target: &Target, cause: &str) -> Error {
         || lower.contains("record layer failure")
         || lower.contains("http request")
     {
-        e.with_hint("the server does not seem to speak TLS on this port: try ws:// instead of wss://")
+        e.with_hint(
+            "the server does not seem to speak TLS on this port: try ws:// instead of wss://",
+        )
     } else if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
         e.with_hint(format!(
             "the certificate is not valid for '{}'; connect with the name it was issued for, or use -k/--insecure to skip verification",
@@ -303,7 +313,10 @@ mod tests {
     #[test]
     fn tls_errors_get_hints() {
         let t = Target::parse("wss://h:1/").expect("url");
-        let e = classify_tls_error(&t, "error: certificate verify failed (self-signed certificate)");
+        let e = classify_tls_error(
+            &t,
+            "error: certificate verify failed (self-signed certificate)",
+        );
         assert!(e.hint.unwrap_or_default().contains("--cacert"));
         let e = classify_tls_error(&t, "ssl3_get_record:wrong version number");
         assert!(e.hint.unwrap_or_default().contains("ws://"));

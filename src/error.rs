@@ -62,17 +62,35 @@ pub mod code {
 
 /// The exit status table as shown in `--help`, the man page and the README.
 pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
-    (code::OK, "clean close (peer closed with 1000/1001, or acknowledged our Close)"),
+    (
+        code::OK,
+        "clean close (peer closed with 1000/1001, or acknowledged our Close)",
+    ),
     (code::OTHER, "other local failure"),
     (code::USAGE, "usage error (bad option, URL or header)"),
-    (code::CONNECT, "connection failed (refused, DNS, unreachable)"),
+    (
+        code::CONNECT,
+        "connection failed (refused, DNS, unreachable)",
+    ),
     (code::TLS, "TLS failed (certificate, protocol, key files)"),
-    (code::REJECTED, "handshake rejected (non-101 status or invalid 101)"),
+    (
+        code::REJECTED,
+        "handshake rejected (non-101 status or invalid 101)",
+    ),
     (code::PROTOCOL, "protocol error by the peer"),
-    (code::ABNORMAL, "abnormal closure: connection lost without a Close frame"),
-    (code::PEER_CLOSE, "peer closed with a code other than 1000/1001"),
+    (
+        code::ABNORMAL,
+        "abnormal closure: connection lost without a Close frame",
+    ),
+    (
+        code::PEER_CLOSE,
+        "peer closed with a code other than 1000/1001",
+    ),
     (code::TIMEOUT, "timeout (connect, handshake, close, ping)"),
-    (code::INPUT, "unusable input (stdin line not UTF-8, unreadable file)"),
+    (
+        code::INPUT,
+        "unusable input (stdin line not UTF-8, unreadable file)",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 

@@ -36,9 +36,14 @@ pub enum Event {
         tcp: Duration,
     },
     /// TLS is up.
-    TlsUp { took: Duration, insecure: bool },
+    TlsUp {
+        took: Duration,
+        insecure: bool,
+    },
     /// The upgrade request, verbatim.
-    Request { bytes: Vec<u8> },
+    Request {
+        bytes: Vec<u8>,
+    },
     /// The response head, verbatim (and the body of a rejection).
     Response {
         head: Vec<u8>,
@@ -47,7 +52,9 @@ pub enum Event {
         timings: Timings,
     },
     /// A valid 101 arrived.
-    Upgraded { negotiated: Negotiated },
+    Upgraded {
+        negotiated: Negotiated,
+    },
     /// A data message in either direction.
     Message {
         dir: Dir,

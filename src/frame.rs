@@ -349,7 +349,10 @@ mod tests {
 
     #[test]
     fn close_codes() {
-        assert_eq!(close_payload(&[0x03, 0xe8, b'o', b'k']), Some((1000, "ok".into())));
+        assert_eq!(
+            close_payload(&[0x03, 0xe8, b'o', b'k']),
+            Some((1000, "ok".into()))
+        );
         assert_eq!(close_payload(&[0x03]), None);
         assert!(close_code_sendable(4000));
         assert!(!close_code_sendable(1005));

@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::command::COMMANDS;
-use crate::error::{Error, EXIT_STATUS_TABLE};
+use crate::error::{EXIT_STATUS_TABLE, Error};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
@@ -119,7 +119,9 @@ status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
 .TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
 .TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.";
     out.extend_from_slice(section("EXAMPLES", examples).as_bytes());
-    out.extend_from_slice(section("SEE ALSO", "\\fBcurl\\fR(1), \\fBwebsocat\\fR(1), RFC 6455").as_bytes());
+    out.extend_from_slice(
+        section("SEE ALSO", "\\fBcurl\\fR(1), \\fBwebsocat\\fR(1), RFC 6455").as_bytes(),
+    );
     man.render_version_section(out)?;
     Ok(())
 }

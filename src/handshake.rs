@@ -23,17 +23,18 @@ pub struct Answer {
 }
 
 /// Sends the request and reads the response head, all before `deadline`.
-pub async fn exchange<S>(stream: &mut S, request: &Request, deadline: Instant) -> Result<Answer, Error>
+pub async fn exchange<S>(
+    stream: &mut S,
+    request: &Request,
+    deadline: Instant,
+) -> Result<Answer, Error>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let start = Instant::now();
     let timeout_error = |what: &str| {
-        Error::new(
-            Kind::Timeout,
-            format!("handshake timed out: {what}"),
-        )
-        .with_hint("raise the limit with --handshake-timeout SECS")
+        Error::new(Kind::Timeout, format!("handshake timed out: {what}"))
+            .with_hint("raise the limit with --handshake-timeout SECS")
     };
     match tokio::time::timeout_at(deadline.into(), async {
         stream.write_all(&request.bytes).await?;
@@ -101,7 +102,8 @@ where
             return Err(Error::new(
                 Kind::Rejected,
                 if buf.is_empty() {
-                    "the server closed the connection without answering the upgrade request".to_string()
+                    "the server closed the connection without answering the upgrade request"
+                        .to_string()
                 } else {
                     format!(
                         "the server closed the connection in the middle of the response head (after {} bytes)",
@@ -181,7 +183,9 @@ mod tests {
             server
         });
         let deadline = Instant::now() + Duration::from_secs(5);
-        let a = exchange(&mut client, &request(), deadline).await.expect("answer");
+        let a = exchange(&mut client, &request(), deadline)
+            .await
+            .expect("answer");
         assert_eq!(a.head.status, 401);
         let (body, truncated) = read_body(&mut client, &a, deadline).await;
         assert_eq!(body, b"nope");
@@ -194,7 +198,9 @@ mod tests {
         let (mut client, mut server) = tokio::io::duplex(1024);
         server.write_all(b"SSH-2.0-x\r\n").await.expect("write");
         let deadline = Instant::now() + Duration::from_secs(5);
-        let e = exchange(&mut client, &request(), deadline).await.expect_err("garbage");
+        let e = exchange(&mut client, &request(), deadline)
+            .await
+            .expect_err("garbage");
         assert_eq!(e.kind, Kind::Rejected);
         assert!(e.message.contains("did not answer with HTTP"));
     }

@@ -77,7 +77,11 @@ fn paint(s: &str, color: Color, on: bool) -> String {
 }
 
 fn dim(s: &str, on: bool) -> String {
-    if on { s.dimmed().to_string() } else { s.to_string() }
+    if on {
+        s.dimmed().to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// RFC 3339 UTC timestamp with microseconds.
@@ -156,7 +160,11 @@ fn head_lines(bytes: &[u8], prefix: &str, style: &Style, color: Color, out: &mut
     for line in lines {
         let shown = mask_credentials(line, style.show_credentials);
         let shown = escape_terminal(&shown);
-        let _ = writeln!(out, "{}", paint(&format!("{prefix} {shown}"), color, style.color_err));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(&format!("{prefix} {shown}"), color, style.color_err)
+        );
     }
     if style.handshake_dump {
         let _ = writeln!(out, "{}", dim(&hexdump(bytes, "  "), style.color_err));
@@ -187,7 +195,12 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
         s.push_str(&dim(&clock(ev.at), c));
     }
     match &ev.event {
-        Event::Connected { url, peer, dns, tcp } => {
+        Event::Connected {
+            url,
+            peer,
+            dns,
+            tcp,
+        } => {
             if !style.verbose {
                 return None;
             }
@@ -209,7 +222,10 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             } else {
                 ""
             };
-            s.push_str(&info(&format!("TLS established in {}{note}", ms(*took)), style));
+            s.push_str(&info(
+                &format!("TLS established in {}{note}", ms(*took)),
+                style,
+            ));
         }
         Event::Request { bytes } => {
             if !style.verbose {
@@ -242,7 +258,14 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                     let _ = writeln!(s, "{}", info("(body truncated)", style));
                 }
             }
-            let _ = write!(s, "{}", info(&format!("Upgrade answered in {}", ms(timings.upgrade)), style));
+            let _ = write!(
+                s,
+                "{}",
+                info(
+                    &format!("Upgrade answered in {}", ms(timings.upgrade)),
+                    style
+                )
+            );
         }
         Event::Upgraded { negotiated } => {
             if !style.verbose {
@@ -370,7 +393,10 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                     let _ = write!(
                         s,
                         "\n{}",
-                        dim(&format!("  ... {} more bytes", h.payload_len - shown.len() as u64), c)
+                        dim(
+                            &format!("  ... {} more bytes", h.payload_len - shown.len() as u64),
+                            c
+                        )
                     );
                 }
             }
@@ -388,17 +414,29 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             let _ = write!(
                 s,
                 "{}",
-                paint(&format!("wscope: warning: {}", escape_terminal(text)), Color::Yellow, c)
+                paint(
+                    &format!("wscope: warning: {}", escape_terminal(text)),
+                    Color::Yellow,
+                    c
+                )
             );
         }
         Event::Failure(e) => {
             let _ = write!(
                 s,
                 "{}",
-                paint(&format!("wscope: error: {}", escape_terminal(&e.message)), Color::Red, c)
+                paint(
+                    &format!("wscope: error: {}", escape_terminal(&e.message)),
+                    Color::Red,
+                    c
+                )
             );
             if let Some(h) = &e.hint {
-                let _ = write!(s, "\n{}", paint(&format!("hint: {}", escape_terminal(h)), Color::Yellow, c));
+                let _ = write!(
+                    s,
+                    "\n{}",
+                    paint(&format!("hint: {}", escape_terminal(h)), Color::Yellow, c)
+                );
             }
         }
     }
@@ -456,7 +494,12 @@ pub fn json_for(ev: &Stamped) -> String {
     o.push_str(&rfc3339(ev.at));
     o.push_str("\",\"type\":");
     match &ev.event {
-        Event::Connected { url, peer, dns, tcp } => {
+        Event::Connected {
+            url,
+            peer,
+            dns,
+            tcp,
+        } => {
             o.push_str("\"connected\",\"url\":");
             json_str(&mut o, url);
             let _ = write!(
@@ -467,7 +510,12 @@ pub fn json_for(ev: &Stamped) -> String {
             );
         }
         Event::TlsUp { took, insecure } => {
-            let _ = write!(o, "\"tls\",\"tls_ms\":{},\"verified\":{}", json_ms(*took), !insecure);
+            let _ = write!(
+                o,
+                "\"tls\",\"tls_ms\":{},\"verified\":{}",
+                json_ms(*took),
+                !insecure
+            );
         }
         Event::Request { bytes } => {
             o.push_str("\"request\",\"head\":");
@@ -523,11 +571,21 @@ pub fn json_for(ev: &Stamped) -> String {
             }
         }
         Event::Ping { dir, payload } => {
-            let _ = write!(o, "\"ping\",\"dir\":\"{}\",\"len\":{}", dir_name(*dir), payload.len());
+            let _ = write!(
+                o,
+                "\"ping\",\"dir\":\"{}\",\"len\":{}",
+                dir_name(*dir),
+                payload.len()
+            );
             json_bytes_field(&mut o, payload);
         }
         Event::Pong { dir, payload, rtt } => {
-            let _ = write!(o, "\"pong\",\"dir\":\"{}\",\"len\":{}", dir_name(*dir), payload.len());
+            let _ = write!(
+                o,
+                "\"pong\",\"dir\":\"{}\",\"len\":{}",
+                dir_name(*dir),
+                payload.len()
+            );
             json_bytes_field(&mut o, payload);
             if let Some(r) = rtt {
                 let _ = write!(o, ",\"rtt_ms\":{}", json_ms(*r));
@@ -577,7 +635,11 @@ pub fn json_for(ev: &Stamped) -> String {
             json_str(&mut o, t);
         }
         Event::Failure(e) => {
-            let _ = write!(o, "\"error\",\"exit_code\":{},\"message\":", e.kind.exit_code());
+            let _ = write!(
+                o,
+                "\"error\",\"exit_code\":{},\"message\":",
+                e.kind.exit_code()
+            );
             json_str(&mut o, &e.message);
             if let Some(h) = &e.hint {
                 o.push_str(",\"hint\":");
@@ -609,7 +671,11 @@ impl Output {
     pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
         Output {
             style,
-            stdout_buf: Vec::with_capacity(if printer.is_some() { 0 } else { STDOUT_HIGH_WATER + 64 * 1024 }),
+            stdout_buf: Vec::with_capacity(if printer.is_some() {
+                0
+            } else {
+                STDOUT_HIGH_WATER + 64 * 1024
+            }),
             printer,
             stdout_gone: false,
         }
@@ -702,7 +768,11 @@ impl Output {
     pub fn flush(&mut self) -> io::Result<()> {
         if self.stdout_buf.is_empty() || self.stdout_gone {
             self.stdout_buf.clear();
-            return if self.stdout_gone { Err(io::ErrorKind::BrokenPipe.into()) } else { Ok(()) };
+            return if self.stdout_gone {
+                Err(io::ErrorKind::BrokenPipe.into())
+            } else {
+                Ok(())
+            };
         }
         let res = blocking(|| {
             let mut out = io::stdout().lock();
@@ -749,9 +819,18 @@ mod tests {
 
     #[test]
     fn credentials_are_masked() {
-        assert_eq!(mask_credentials("Authorization: Basic dTpw", false), "Authorization: Basic ****");
-        assert_eq!(mask_credentials("authorization: tok", false), "authorization: ****");
-        assert_eq!(mask_credentials("Authorization: Basic dTpw", true), "Authorization: Basic dTpw");
+        assert_eq!(
+            mask_credentials("Authorization: Basic dTpw", false),
+            "Authorization: Basic ****"
+        );
+        assert_eq!(
+            mask_credentials("authorization: tok", false),
+            "authorization: ****"
+        );
+        assert_eq!(
+            mask_credentials("Authorization: Basic dTpw", true),
+            "Authorization: Basic dTpw"
+        );
         assert_eq!(mask_credentials("X: y", false), "X: y");
     }
 

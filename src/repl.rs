@@ -24,7 +24,12 @@ struct CommandHelper;
 impl Completer for CommandHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let head = &line[..pos];
         if !head.starts_with('/') || head.contains(' ') {
             return Ok((0, Vec::new()));
@@ -62,7 +67,8 @@ pub fn start(
     history: Option<PathBuf>,
     commands: mpsc::Sender<Command>,
 ) -> Result<Box<dyn LinePrinter>, Error> {
-    let (printer_tx, printer_rx) = std::sync::mpsc::channel::<Result<Box<dyn LinePrinter>, Error>>();
+    let (printer_tx, printer_rx) =
+        std::sync::mpsc::channel::<Result<Box<dyn LinePrinter>, Error>>();
     std::thread::Builder::new()
         .name("repl".into())
         .spawn(move || {
@@ -77,7 +83,10 @@ pub fn start(
             let mut rl = match editor {
                 Ok(rl) => rl,
                 Err(e) => {
-                    let _ = printer_tx.send(Err(Error::new(Kind::Other, format!("cannot start the line editor: {e}"))));
+                    let _ = printer_tx.send(Err(Error::new(
+                        Kind::Other,
+                        format!("cannot start the line editor: {e}"),
+                    )));
                     return;
                 }
             };
@@ -87,7 +96,10 @@ pub fn start(
                     let _ = printer_tx.send(Ok(Box::new(RustylinePrinter(p))));
                 }
                 Err(e) => {
-                    let _ = printer_tx.send(Err(Error::new(Kind::Other, format!("cannot start the line editor: {e}"))));
+                    let _ = printer_tx.send(Err(Error::new(
+                        Kind::Other,
+                        format!("cannot start the line editor: {e}"),
+                    )));
                     return;
                 }
             }
@@ -154,7 +166,10 @@ fn read_loop(
 
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 /// The terminal mode saved before the REPL starts, restored whatever happens.

@@ -44,7 +44,10 @@ pub fn parse_header_arg(arg: &str) -> Result<(String, String), Error> {
         )));
     }
     let value = value.trim();
-    if let Some(bad) = value.chars().find(|c| (c.is_control() && *c != '\t') || *c == '\u{7f}') {
+    if let Some(bad) = value
+        .chars()
+        .find(|c| (c.is_control() && *c != '\t') || *c == '\u{7f}')
+    {
         return Err(Error::usage(format!(
             "value of header '{name}' contains the control character {bad:?}"
         )));

@@ -177,7 +177,10 @@ pub fn check_upgrade(
     let mut extensions = Vec::new();
     for ext in head.list("Sec-WebSocket-Extensions") {
         let name = ext.split(';').next().unwrap_or("").trim().to_string();
-        if offered_extensions.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+        if offered_extensions
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(&name))
+        {
             problems.push(format!(
                 "the server accepted extension '{ext}', which wscope offered as asked but cannot speak"
             ));
@@ -304,7 +307,9 @@ mod tests {
             Framing::Length(5)
         );
         assert_eq!(
-            body_framing(&head("HTTP/1.1 403 No\r\nTransfer-Encoding: chunked\r\n\r\n")),
+            body_framing(&head(
+                "HTTP/1.1 403 No\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )),
             Framing::Chunked
         );
         assert_eq!(

@@ -16,7 +16,11 @@ pub async fn bind(addr: &str) -> Result<TcpListener, Error> {
     let sock: SocketAddr = addr
         .parse()
         .or_else(|_| format!("127.0.0.1:{addr}").parse())
-        .map_err(|_| Error::usage(format!("--listen '{addr}' is not an address like 127.0.0.1:9001")))?;
+        .map_err(|_| {
+            Error::usage(format!(
+                "--listen '{addr}' is not an address like 127.0.0.1:9001"
+            ))
+        })?;
     TcpListener::bind(sock)
         .await
         .map_err(|e| Error::new(Kind::Connect, format!("cannot listen on {sock}: {e}")))

@@ -242,7 +242,7 @@ fn classify_read_error(e: &WsError) -> Option<(u16, String)> {
             ProtocolError::UnknownDataFrameType(op) => {
                 format!("reserved data opcode {op:#x} (RFC 6455 §5.2)")
             }
-            ProtocolError::InvalidOpcode(op) => format!("invalid opcode {op:#x} (RFC 6455 §5.2)"),
+            ProtocolError::InvalidOpcode(op) => format!("reserved opcode {op:#x} (RFC 6455 §5.2)"),
             ProtocolError::UnexpectedContinueFrame => {
                 "continuation frame without a message to continue (RFC 6455 §5.4)".into()
             }
@@ -330,6 +330,10 @@ where
             shared.drain_frames_into(&mut out);
             handle_item(item, cfg, shared, &mut out, &mut st)
         };
+        let step = match step {
+            Step::End(_) | Step::Fail(..) if st.output_closed => Step::End(ReadEnd::OutputClosed),
+            other => other,
+        };
         match step {
             Step::Continue => {}
             Step::Reflect(m) => {
@@ -350,7 +354,9 @@ where
             // Nobody reads our output any more: close, and finish quickly and quietly.
             st.output_closed = true;
             st.ask_close(&ctl);
-            let d = *st.deadline.get_or_insert(Instant::now() + cfg.close_timeout);
+            let d = *st
+                .deadline
+                .get_or_insert(Instant::now() + cfg.close_timeout);
             if Instant::now() >= d {
                 return ReadEnd::OutputClosed;
             }
@@ -456,7 +462,8 @@ fn handle_item(
             }
             st.peer_close = Some((code, reason));
             // Keep reading (bounded) until the transport ends.
-            st.deadline.get_or_insert(Instant::now() + cfg.close_timeout);
+            st.deadline
+                .get_or_insert(Instant::now() + cfg.close_timeout);
         }
         Some(Ok(Message::Frame(_))) => {}
         Some(Err(WsError::ConnectionClosed | WsError::AlreadyClosed)) | None => {
@@ -768,8 +775,9 @@ where
                 Command::Text(_) | Command::Binary(_) | Command::Ping(_) | Command::Pong(_)
             )
         {
-            self.shared
-                .emit(Event::Warning("the connection is closing; nothing sent".into()));
+            self.shared.emit(Event::Warning(
+                "the connection is closing; nothing sent".into(),
+            ));
             return Ok(false);
         }
         match c {

@@ -184,7 +184,9 @@ mod tests {
         });
         let mut got = [0u8; 4];
         tap.read_exact(&mut got).await.expect("read");
-        tap.write_all(&[0x8a, 0x00, 0x89, 0x00]).await.expect("write");
+        tap.write_all(&[0x8a, 0x00, 0x89, 0x00])
+            .await
+            .expect("write");
         writer.await.expect("join");
         let frames = log.drain();
         assert_eq!(frames.len(), 3);

@@ -196,7 +196,12 @@ mod tests {
         assert_eq!(t.host, "::1");
         assert_eq!(t.port, 9001);
         assert_eq!(t.host_header, "[::1]:9001");
-        assert!(err("ws://::1:9001/").hint.unwrap_or_default().contains("brackets"));
+        assert!(
+            err("ws://::1:9001/")
+                .hint
+                .unwrap_or_default()
+                .contains("brackets")
+        );
     }
 
     #[test]

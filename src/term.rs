@@ -14,7 +14,12 @@ pub enum ColorChoice {
 }
 
 /// Whether to colour one stream.
-pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: Option<&str>, term: Option<&str>) -> bool {
+pub fn use_color(
+    choice: ColorChoice,
+    is_terminal: bool,
+    no_color: Option<&str>,
+    term: Option<&str>,
+) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -74,10 +79,20 @@ mod tests {
     fn auto_color_rules() {
         assert!(use_color(ColorChoice::Auto, true, None, Some("xterm")));
         assert!(!use_color(ColorChoice::Auto, false, None, Some("xterm")));
-        assert!(!use_color(ColorChoice::Auto, true, Some("1"), Some("xterm")));
+        assert!(!use_color(
+            ColorChoice::Auto,
+            true,
+            Some("1"),
+            Some("xterm")
+        ));
         assert!(use_color(ColorChoice::Auto, true, Some(""), Some("xterm")));
         assert!(!use_color(ColorChoice::Auto, true, None, Some("dumb")));
-        assert!(use_color(ColorChoice::Always, false, Some("1"), Some("dumb")));
+        assert!(use_color(
+            ColorChoice::Always,
+            false,
+            Some("1"),
+            Some("dumb")
+        ));
         assert!(!use_color(ColorChoice::Never, true, None, None));
     }
 }
