@@ -56,7 +56,9 @@ impl Helper for CommandHelper {}
 struct RustylinePrinter<P: ExternalPrinter + Send>(P);
 
 impl<P: ExternalPrinter + Send> LinePrinter for RustylinePrinter<P> {
-    fn print_line(&mut self, line: String) {
+    fn print_line(&mut self, mut line: String) {
+        // Outside readline the printer writes as is; inside, it would add the newline itself.
+        line.push('\n');
         let _ = self.0.print(line);
     }
 }

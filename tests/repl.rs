@@ -1,0 +1,272 @@
+//! The interactive REPL, driven in a real pseudo-terminal against in-process servers.
+
+mod support;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{ControlCode, Expect};
+use futures_util::{SinkExt, StreamExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::*;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+/// A server that logs what it receives and reacts to a few trigger messages.
+fn repl_server() -> Server {
+    ws_server(|mut ws, log| async move {
+        while let Some(Ok(m)) = ws.next().await {
+            match m {
+                Message::Text(t) => {
+                    push(&log, format!("text:{}", t.as_str()));
+                    match t.as_str() {
+                        "push-later" => {
+                            tokio::time::sleep(Duration::from_millis(400)).await;
+                            let _ = ws.send(Message::text("pushed while you type")).await;
+                        }
+                        "close-4002" => {
+                            let _ = ws
+                                .send(Message::Close(Some(CloseFrame {
+                                    code: CloseCode::from(4002),
+                                    reason: "bye from server".into(),
+                                })))
+                                .await;
+                        }
+                        _ => {
+                            let _ = ws.send(Message::Text(t)).await;
+                        }
+                    }
+                }
+                Message::Binary(b) => push(&log, format!("binary:{}", hex(&b))),
+                Message::Ping(p) => push(&log, format!("ping:{}", String::from_utf8_lossy(&p))),
+                Message::Close(c) => push(
+                    &log,
+                    match c {
+                        Some(c) => format!("close:{}:{}", u16::from(c.code), c.reason.as_str()),
+                        None => "close:none".into(),
+                    },
+                ),
+                _ => {}
+            }
+        }
+    })
+}
+
+fn state_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("wscope-repl-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("state dir");
+    d
+}
+
+fn repl_command(program: &str, args: &[&str], state: &Path) -> Command {
+    let mut c = Command::new(program);
+    c.args(args)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", state);
+    c
+}
+
+fn spawn(cmd: Command) -> Session {
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(10)));
+    s
+}
+
+fn expect(s: &mut Session, what: &str) {
+    if let Err(e) = s.expect(what) {
+        panic!("did not see {what:?}: {e}");
+    }
+}
+
+fn wait_exit(s: &mut Session) -> i32 {
+    let end = Instant::now() + Duration::from_secs(15);
+    loop {
+        // Keep draining the terminal so the child never blocks on output.
+        let mut buf = [0u8; 4096];
+        let _ = s.try_read(&mut buf);
+        match s.get_process().status() {
+            Ok(WaitStatus::Exited(_, code)) => return code,
+            Ok(WaitStatus::Signaled(_, sig, _)) => panic!("killed by {sig:?}"),
+            _ => {}
+        }
+        assert!(Instant::now() < end, "wscope did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn slash_commands_send_the_right_frames() {
+    let srv = repl_server();
+    let state = state_dir("cmds");
+    let file = temp_file("payload.bin", b"\x01\x02file bytes\xff");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    expect(&mut s, "> ");
+    s.send_line("/ping abc").expect("send");
+    expect(&mut s, "< pong \"abc\" rtt");
+    s.send_line("/binary 0x00ff10").expect("send");
+    srv.wait_for("binary", |l| l == "binary:00ff10");
+    s.send_line(&format!("/binary @{}", file.display()))
+        .expect("send");
+    srv.wait_for("file bytes", |l| {
+        l == format!("binary:{}", hex(b"\x01\x02file bytes\xff"))
+    });
+    s.send_line("//etc/passwd").expect("send");
+    srv.wait_for("literal slash text", |l| l == "text:/etc/passwd");
+    s.send_line(&format!("/ping {}", "x".repeat(126)))
+        .expect("send");
+    expect(&mut s, "at most 125 bytes");
+    s.send_line("/close 4000 bye").expect("send");
+    srv.wait_for("close 4000", |l| l == "close:4000:bye");
+    srv.wait_for("ping", |l| l == "ping:abc");
+    let code = wait_exit(&mut s);
+    // The server echoed our 4000: a non-normal code from the peer.
+    assert_eq!(code, 8);
+    assert!(
+        !srv.log().iter().any(|l| l.starts_with("ping:xxx")),
+        "oversized ping never sent"
+    );
+}
+
+#[test]
+fn a_message_arriving_mid_typing_keeps_the_half_typed_line() {
+    let srv = repl_server();
+    let state = state_dir("halfline");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("push-later").expect("send");
+    srv.wait_for("trigger", |l| l == "text:push-later");
+    s.send("half-typ").expect("send");
+    expect(&mut s, "< pushed while you type");
+    s.send("ed line\r").expect("send");
+    srv.wait_for("intact line", |l| l == "text:half-typed line");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+    srv.wait_for("close 1000", |l| l.starts_with("close:1000"));
+}
+
+#[test]
+fn history_survives_a_restart_and_is_private() {
+    let srv = repl_server();
+    let state = state_dir("history");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("remember me").expect("send");
+    srv.wait_for("first", |l| l == "text:remember me");
+    s.send_line(" secret with leading space").expect("send");
+    srv.wait_for("secret", |l| l == "text: secret with leading space");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+
+    let hist = state.join("wscope").join("history");
+    let text = std::fs::read_to_string(&hist).expect("history file");
+    assert!(text.contains("remember me"), "{text}");
+    assert!(
+        !text.contains("secret"),
+        "space-prefixed lines are not saved: {text}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&hist).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    expect(&mut s, "> ");
+    s.send("\x1b[A").expect("up arrow");
+    s.send("\r").expect("enter");
+    let end = Instant::now() + Duration::from_secs(10);
+    while srv
+        .log()
+        .iter()
+        .filter(|l| *l == "text:remember me")
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < end,
+            "Up arrow did not recall the line: {:?}",
+            srv.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+}
+
+#[test]
+fn no_history_flag_writes_nothing() {
+    let srv = repl_server();
+    let state = state_dir("nohistory");
+    let mut s = spawn(repl_command(BIN, &["--no-history", &srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("not kept").expect("send");
+    srv.wait_for("line", |l| l == "text:not kept");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+    assert!(!state.join("wscope").join("history").exists());
+}
+
+#[test]
+fn server_close_ends_the_session_and_restores_the_terminal() {
+    let srv = repl_server();
+    let state = state_dir("serverclose");
+    let script = format!(
+        "stty -g > '{d}/before'; '{bin}' '{url}'; echo \"exit=$?\"; stty -g > '{d}/after'",
+        d = state.display(),
+        bin = BIN,
+        url = srv.url("/")
+    );
+    let mut s = spawn(repl_command("sh", &["-c", &script], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("close-4002").expect("send");
+    expect(
+        &mut s,
+        "< close 4002 (application-defined) \"bye from server\"",
+    );
+    expect(&mut s, "peer closed with 4002");
+    expect(&mut s, "exit=8");
+    assert_eq!(wait_exit(&mut s), 0);
+    let before = std::fs::read_to_string(state.join("before")).expect("before");
+    let after = std::fs::read_to_string(state.join("after")).expect("after");
+    assert_eq!(before, after, "terminal mode restored");
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_twice_exits_130() {
+    let srv = repl_server();
+    let state = state_dir("ctrlc");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    expect(&mut s, &format!("{}> ", srv.addr));
+    s.send("discard me").expect("type");
+    s.send(ControlCode::EndOfText).expect("ctrl-c");
+    expect(&mut s, "press Ctrl-C again");
+    s.send_line("kept").expect("send");
+    srv.wait_for("kept", |l| l == "text:kept");
+    expect(&mut s, "< kept");
+    expect(&mut s, &format!("{}> ", srv.addr));
+    assert!(!srv.log().iter().any(|l| l.contains("discard")));
+    // Keys arrive one by one, as a person types them.
+    s.send(ControlCode::EndOfText).expect("ctrl-c");
+    expect(&mut s, "press Ctrl-C again");
+    s.send(ControlCode::EndOfText).expect("ctrl-c");
+    assert_eq!(wait_exit(&mut s), 130);
+    srv.wait_for("close 1000", |l| l.starts_with("close:1000"));
+}
+
+#[test]
+fn help_lists_every_command() {
+    let srv = repl_server();
+    let state = state_dir("help");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("/help").expect("send");
+    for (name, _, _) in wscope::command::COMMANDS {
+        expect(&mut s, name);
+    }
+    s.send_line("/quit").expect("quit");
+    assert_eq!(wait_exit(&mut s), 0);
+}
