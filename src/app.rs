@@ -63,6 +63,9 @@ fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<
 
 fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
     if let Some(kind) = &cli.generate {
+        if kind == "all" {
+            return generate::write_all(std::path::Path::new("."));
+        }
         let bytes = generate::render(kind)?;
         let mut out = std::io::stdout().lock();
         return out

@@ -12,11 +12,12 @@ use std::time::Duration;
 
 const EXAMPLES: &str = "\
 Examples:
-  wscope demo                                  try it against a built-in echo server
-  wscope wss://echo.example.org/               interactive session (REPL)
-  echo '{\"op\":\"ping\"}' | wscope ws://localhost:8080/ws   one message, print replies
-  wscope -v -H 'Authorization: Bearer T' wss://api.example.org/ws   show the handshake
-  wscope -x ws://localhost:9001/               dump every frame header, both directions";
+  wscope demo                                 try wscope against a built-in echo server
+  wscope wss://echo.example.org/              interactive session (REPL)
+  echo '{\"op\":\"sub\"}' | wscope ws://h:8080/   send one message, print the replies
+  wscope -v -u user:pw wss://h/ws </dev/null  show the handshake, then close
+  wscope -x ws://localhost:9001/              show every frame header, both directions
+  wscope --jsonl -e hi ws://h/ | jq .         every event as JSON";
 
 fn after_help() -> String {
     format!("{EXAMPLES}\n\nExit status:\n{}", exit_status_text())
@@ -70,7 +71,8 @@ pub struct Cli {
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man)
+    /// Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish,
+    /// man), or `all` to write them into ./completions and ./man
     #[arg(long, value_name = "KIND", hide = true)]
     pub generate: Option<String>,
 

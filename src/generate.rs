@@ -16,6 +16,32 @@ pub const COMPLETIONS: &[(&str, &str)] = &[
     ("elvish", "wscope.elv"),
 ];
 
+/// Every generated file as (path relative to the project root, contents).
+pub fn all() -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut files = Vec::new();
+    for (shell, name) in COMPLETIONS {
+        files.push((format!("completions/{name}"), render(shell)?));
+    }
+    files.push(("man/wscope.1".to_string(), render("man")?));
+    Ok(files)
+}
+
+/// Writes every generated file under `root` (the `--generate all` command).
+pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
+    for (path, bytes) in all()? {
+        let p = root.join(&path);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::new(crate::error::Kind::Other, format!("{}: {e}", dir.display()))
+            })?;
+        }
+        std::fs::write(&p, bytes)
+            .map_err(|e| Error::new(crate::error::Kind::Other, format!("{}: {e}", p.display())))?;
+        eprintln!("wrote {path}");
+    }
+    Ok(())
+}
+
 /// Renders one artefact: a shell name or `man`.
 pub fn render(kind: &str) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
@@ -98,13 +124,27 @@ status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
     }
     out.extend_from_slice(section("EXIT STATUS", exit.trim_end()).as_bytes());
 
-    let env = "\
-.TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colours (unless \\fB\\-\\-color always\\fR).
-.TP\n\\fBTERM\\fR\nWhen \\fBdumb\\fR, no colours in auto mode.
-.TP\n\\fBWSCOPE_*\\fR\nDefaults for options, shown with each option above (for example \
-\\fBWSCOPE_CONNECT_TIMEOUT\\fR, \\fBWSCOPE_CACERT\\fR, \\fBWSCOPE_COLOR\\fR).
-.TP\n\\fBXDG_STATE_HOME\\fR\nWhere the REPL history is kept (see FILES).";
-    out.extend_from_slice(section("ENVIRONMENT", env).as_bytes());
+    let mut env = String::from(
+        ".TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colours (unless \\fB\\-\\-color always\\fR).\n\
+.TP\n\\fBTERM\\fR\nWhen \\fBdumb\\fR, no colours in auto mode.\n\
+.TP\n\\fBXDG_STATE_HOME\\fR, \\fBHOME\\fR\nWhere the REPL history is kept (see FILES).\n",
+    );
+    for arg in Cli::command().get_arguments().chain(
+        Cli::command()
+            .get_subcommands()
+            .flat_map(|s| s.get_arguments().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        if let (Some(var), Some(long)) = (arg.get_env(), arg.get_long()) {
+            env.push_str(&format!(
+                ".TP\n\\fB{}\\fR\nDefault for \\fB\\-\\-{}\\fR.\n",
+                escape(&var.to_string_lossy()),
+                escape(long)
+            ));
+        }
+    }
+    out.extend_from_slice(section("ENVIRONMENT", env.trim_end()).as_bytes());
 
     let files = "\
 .TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \

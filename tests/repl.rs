@@ -109,14 +109,14 @@ fn slash_commands_send_the_right_frames() {
     expect(&mut s, "< pong \"abc\" rtt");
     s.send_line("/binary 0x00ff10").expect("send");
     srv.wait_for("binary", |l| l == "binary:00ff10");
-    s.send_line(&format!("/binary @{}", file.display()))
+    s.send_line(format!("/binary @{}", file.display()))
         .expect("send");
     srv.wait_for("file bytes", |l| {
         l == format!("binary:{}", hex(b"\x01\x02file bytes\xff"))
     });
     s.send_line("//etc/passwd").expect("send");
     srv.wait_for("literal slash text", |l| l == "text:/etc/passwd");
-    s.send_line(&format!("/ping {}", "x".repeat(126)))
+    s.send_line(format!("/ping {}", "x".repeat(126)))
         .expect("send");
     expect(&mut s, "at most 125 bytes");
     s.send_line("/close 4000 bye").expect("send");

@@ -106,6 +106,7 @@ where
         let handler = handler.clone();
         async move {
             let l = log.clone();
+            #[allow(clippy::result_large_err)]
             let cb = move |req: &Request, resp: Response| {
                 let mut s = format!("request: {} {}\n", req.method(), req.uri());
                 for (n, v) in req.headers() {

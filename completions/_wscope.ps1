@@ -1,0 +1,109 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'wscope'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'wscope' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a request header (repeatable); replaces a default header of the same name')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a request header (repeatable); replaces a default header of the same name')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Offer a subprotocol (repeatable, in order of preference)')
+            [CompletionResult]::new('--subprotocol', '--subprotocol', [CompletionResultType]::ParameterName, 'Offer a subprotocol (repeatable, in order of preference)')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'Origin header to send')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'User-Agent header [default: wscope/VERSION]')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent header [default: wscope/VERSION]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting (DNS and TCP) after SECS')
+            [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Give up on TLS and the HTTP upgrade after SECS')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
+            [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Close after N received messages')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Close after N received messages')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'After input ends, keep receiving for SECS before closing')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After input ends, keep receiving for SECS before closing')
+            [CompletionResult]::new('--close-timeout', '--close-timeout', [CompletionResultType]::ParameterName, 'After sending Close, wait at most SECS for the peer''s Close')
+            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Send a ping every SECS and track the round-trip time')
+            [CompletionResult]::new('--ping-timeout', '--ping-timeout', [CompletionResultType]::ParameterName, 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009')
+            [CompletionResult]::new('--dump-bytes', '--dump-bytes', [CompletionResultType]::ParameterName, 'How many payload bytes --hexdump shows per frame')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man')
+            [CompletionResult]::new('--show-credentials', '--show-credentials', [CompletionResultType]::ParameterName, 'Show credentials (Authorization values) in the displayed handshake instead of masking them')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Send each stdin line as a binary message instead of text')
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Send each stdin line as a binary message instead of text')
+            [CompletionResult]::new('--reflect', '--reflect', [CompletionResultType]::ParameterName, 'Echo every received data message back unchanged until the peer closes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)')
+            [CompletionResult]::new('--frames', '--frames', [CompletionResultType]::ParameterName, 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'With --frames, also hex-dump each frame''s header bytes and first payload bytes')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'With --frames, also hex-dump each frame''s header bytes and first payload bytes')
+            [CompletionResult]::new('--dump-handshake', '--dump-handshake', [CompletionResultType]::ParameterName, 'Hex-dump the handshake bytes too')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line on stdout')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Prefix printed events with the time')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Prefix printed events with the time')
+            [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not read or write the REPL history file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wscope;serve' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wscope;demo' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wscope;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wscope;help;serve' {
+            break
+        }
+        'wscope;help;demo' {
+            break
+        }
+        'wscope;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,70 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_wscope_global_optspecs
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl t/timestamps color= no-history generate= h/help V/version
+end
+
+function __fish_wscope_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_wscope_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_wscope_using_subcommand
+    set -l cmd (__fish_wscope_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c wscope -n "__fish_wscope_needs_command" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l origin -d 'Origin header to send' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s u -l user -l auth -d 'Basic authentication (overrides user:pass@ in the URL)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Close after N received messages' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
+complete -c wscope -n "__fish_wscope_needs_command" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
+complete -c wscope -n "__fish_wscope_needs_command" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
+complete -c wscope -n "__fish_wscope_needs_command" -s v -l verbose -d 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)'
+complete -c wscope -n "__fish_wscope_needs_command" -s x -l frames -d 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)'
+complete -c wscope -n "__fish_wscope_needs_command" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
+complete -c wscope -n "__fish_wscope_needs_command" -l dump-handshake -d 'Hex-dump the handshake bytes too'
+complete -c wscope -n "__fish_wscope_needs_command" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
+complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
+complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it'
+complete -c wscope -n "__fish_wscope_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

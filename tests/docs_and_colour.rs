@@ -1,0 +1,151 @@
+//! Generated documentation stays in sync with the CLI; colour follows --color, NO_COLOR and
+//! terminal detection.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use support::*;
+
+const UPDATE: &str = "cargo run -q -- --generate all";
+
+fn readable_diff(path: &str, want: &str, got: &str) -> String {
+    let mut out = format!("{path} is out of date with the CLI; update it with: {UPDATE}\n");
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            out.push_str(&format!(
+                "first difference at line {}:\n- {g}\n+ {w}\n",
+                i + 1
+            ));
+            return out;
+        }
+    }
+    out.push_str(&format!(
+        "files differ in length: checked in {} lines, generated {} lines\n",
+        got.lines().count(),
+        want.lines().count()
+    ));
+    out
+}
+
+#[test]
+fn completions_and_man_page_match_the_cli() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (path, bytes) in wscope::generate::all().expect("generate") {
+        let want = String::from_utf8(bytes).expect("utf8");
+        let got = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        assert!(want == got, "{}", readable_diff(&path, &want, &got));
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    assert_eq!(
+        wscope::generate::all().expect("first"),
+        wscope::generate::all().expect("second")
+    );
+}
+
+#[test]
+fn man_page_renders_without_warnings_and_has_the_exit_status_table() {
+    if Command::new("man").arg("--version").output().is_err() {
+        eprintln!("SKIP: man is not installed (.ci/run installs man-db)");
+        return;
+    }
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/wscope.1");
+    let out = Command::new("man")
+        .arg("--warnings")
+        .arg("-l")
+        .arg(&page)
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        .expect("man");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "man failed: {stderr}");
+    assert!(stderr.trim().is_empty(), "man printed warnings: {stderr}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for heading in [
+        "EXIT STATUS",
+        "REPL COMMANDS",
+        "PIPE MODE",
+        "ENVIRONMENT",
+        "FILES",
+        "EXAMPLES",
+        "SEE ALSO",
+    ] {
+        assert!(text.contains(heading), "man page lacks {heading}");
+    }
+    for (code, _) in wscope::error::EXIT_STATUS_TABLE {
+        assert!(
+            text.contains(&format!("       {code}")),
+            "exit status {code} missing"
+        );
+    }
+}
+
+fn bash_complete(words: &[&str]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/wscope.bash");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let prog = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; _wscope wscope '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words.join(" "),
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(prog)
+        .output()
+        .expect("bash");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completion_completes_options_and_color_values() {
+    let reply = bash_complete(&["wscope", "--sub"]);
+    assert_eq!(reply, vec!["--subprotocol"], "{reply:?}");
+    let mut reply = bash_complete(&["wscope", "--color", ""]);
+    reply.sort();
+    assert_eq!(reply, vec!["always", "auto", "never"]);
+}
+
+fn has_escape(s: &[u8]) -> bool {
+    s.contains(&0x1b)
+}
+
+#[test]
+fn no_escape_codes_when_piped_or_no_color_and_always_when_asked() {
+    let srv = echo_server();
+    let r = run(&["-v", &srv.url("/")], b"\x1b[31mred\n");
+    assert_eq!(r.code, 0);
+    assert!(
+        !has_escape(r.stderr.as_bytes()),
+        "piped stderr has no colour"
+    );
+    assert_eq!(r.stdout, b"\x1b[31mred\n", "piped data stays byte-exact");
+
+    let mut c = command(&["-v", "--color", "auto", &srv.url("/")]);
+    c.env("NO_COLOR", "1");
+    let r = run_cmd(c, b"x\n", RUN_LIMIT);
+    assert!(!has_escape(r.stderr.as_bytes()));
+
+    let r = run(&["-v", "--color", "always", &srv.url("/")], b"x\n");
+    assert!(
+        has_escape(r.stderr.as_bytes()),
+        "--color always colours even when piped"
+    );
+    assert_eq!(r.stdout, b"x\n", "received data is never coloured");
+
+    let mut c = command(&["-v", &srv.url("/")]);
+    c.env("WSCOPE_COLOR", "always");
+    let r = run_cmd(c, b"x\n", RUN_LIMIT);
+    assert!(has_escape(r.stderr.as_bytes()), "WSCOPE_COLOR is honoured");
+}
