@@ -207,16 +207,13 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         negotiated: negotiated.clone(),
     });
 
-    let inspect = cfg.frames || mode == Mode::Repl;
-    let frames = inspect.then(|| FrameLog::new(cfg.frames));
-    let tap = match &frames {
-        Some(log) => Tap::inspecting(
-            stream,
-            log.clone(),
-            if cfg.hexdump { cfg.dump_bytes } else { 0 },
-        ),
-        None => Tap::passthrough(stream),
-    };
+    // Incoming headers are always followed (diagnostics name the offending frame); outgoing
+    // ones only where the dump can be shown.
+    let frames = FrameLog::new(cfg.frames);
+    let capture = if cfg.hexdump { cfg.dump_bytes } else { 0 };
+    let outgoing = cfg.frames || mode == Mode::Repl;
+    let mut tap = Tap::inspecting(stream, frames.clone(), capture, outgoing);
+    tap.already_received(&answer.rest);
     let ws_config = WebSocketConfig::default()
         .read_buffer_size(256 * 1024)
         .write_buffer_size(256 * 1024)

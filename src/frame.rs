@@ -37,8 +37,8 @@ pub struct FrameHeader {
     pub mask: Option<[u8; 4]>,
     pub payload_len: u64,
     pub len_encoding: LenEncoding,
-    /// The header bytes exactly as received or sent (2 to 14 bytes).
-    pub raw: Vec<u8>,
+    raw: [u8; MAX_HEADER_LEN],
+    raw_len: u8,
 }
 
 /// Longest possible frame header: 2 + 8 (length) + 4 (mask).
@@ -85,12 +85,56 @@ impl FrameHeader {
             mask,
             payload_len,
             len_encoding,
-            raw: buf[..header_len].to_vec(),
+            raw: {
+                let mut raw = [0u8; MAX_HEADER_LEN];
+                raw[..header_len].copy_from_slice(&buf[..header_len]);
+                raw
+            },
+            raw_len: header_len as u8,
         })
     }
 
     pub fn header_len(&self) -> usize {
-        self.raw.len()
+        usize::from(self.raw_len)
+    }
+
+    /// The header bytes exactly as received or sent (2 to 14 bytes).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw[..self.header_len()]
+    }
+
+    /// The RSV bits as three digits, e.g. `100`.
+    pub fn rsv_bits(&self) -> String {
+        format!(
+            "{}{}{}",
+            u8::from(self.rsv1),
+            u8::from(self.rsv2),
+            u8::from(self.rsv3)
+        )
+    }
+
+    /// One-line summary: opcode, FIN, RSV, mask key, length and its encoding.
+    pub fn summary(&self) -> String {
+        format!(
+            "{:<5} fin={} rsv={} mask={} len={} ({})",
+            opcode_name(self.opcode),
+            u8::from(self.fin),
+            self.rsv_bits(),
+            match self.mask {
+                Some(k) => format!("{:02x}{:02x}{:02x}{:02x}", k[0], k[1], k[2], k[3]),
+                None => "none".into(),
+            },
+            self.payload_len,
+            self.len_encoding.name()
+        )
+    }
+
+    /// A plain final TEXT or BINARY frame, unmasked, no RSV bits: what a server sends normally.
+    pub fn is_ordinary_from_server(&self) -> bool {
+        self.fin
+            && matches!(self.opcode, 1 | 2)
+            && self.mask.is_none()
+            && !(self.rsv1 || self.rsv2 || self.rsv3)
     }
 
     pub fn is_control(&self) -> bool {
@@ -161,8 +205,9 @@ impl FrameScanner {
     }
 
     /// Feeds the next bytes of the stream; calls `emit` once per frame whose header and
-    /// captured payload prefix are complete.
-    pub fn feed(&mut self, mut data: &[u8], emit: &mut impl FnMut(FrameRecord)) {
+    /// captured payload prefix are complete. With `keep` false no payload is kept (frames
+    /// are only followed), which costs nothing per payload byte.
+    pub fn feed(&mut self, mut data: &[u8], keep: bool, emit: &mut impl FnMut(FrameRecord)) {
         while !data.is_empty() {
             match self.current.as_mut() {
                 None => {
@@ -178,7 +223,13 @@ impl FrameScanner {
                             let extra = self.head.len() - header.header_len();
                             data = &data[take - extra..];
                             self.head.clear();
-                            let want = if header.is_control() {
+                            // Close payloads are always kept (at most 125 bytes when valid):
+                            // diagnostics need the code exactly as sent.
+                            let want = if header.opcode == 0x8 {
+                                header.payload_len.min(125) as usize
+                            } else if !keep {
+                                0
+                            } else if header.is_control() {
                                 header.payload_len.min(125) as usize
                             } else {
                                 (header.payload_len.min(self.capture as u64)) as usize
@@ -269,6 +320,14 @@ pub fn close_code_sendable(code: u16) -> bool {
     matches!(code, 1000..=1003 | 1007..=1011 | 1012..=1014 | 3000..=4999)
 }
 
+/// Bytes as spaced hex pairs, e.g. `81 05`.
+pub fn hex(data: &[u8]) -> String {
+    data.iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Formats `data` as a hex dump: offset, 16 bytes of hex, and the printable ASCII.
 pub fn hexdump(data: &[u8], indent: &str) -> String {
     let mut out = String::with_capacity(data.len() * 4 + 16);
@@ -340,7 +399,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut s = FrameScanner::new(64);
         for b in &bytes {
-            s.feed(std::slice::from_ref(b), &mut |r| seen.push(r));
+            s.feed(std::slice::from_ref(b), true, &mut |r| seen.push(r));
         }
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[0].payload, b"hello");

@@ -5,7 +5,7 @@
 //! external printer in the REPL so the line being typed survives.
 
 use crate::event::{DataKind, Event, Stamped};
-use crate::frame::{close_code_meaning, close_payload, hexdump, opcode_name};
+use crate::frame::{close_code_meaning, close_payload, hex, hexdump, opcode_name};
 use crate::tap::Dir;
 use base64::Engine as _;
 use colored::{Color, Colorize};
@@ -357,21 +357,7 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
         }
         Event::Frame(f) => {
             let h = &f.record.header;
-            let mut line = format!(
-                "{} frame {:<5} fin={} rsv={}{}{} mask={} len={} ({})",
-                arrow(f.dir),
-                opcode_name(h.opcode),
-                u8::from(h.fin),
-                u8::from(h.rsv1),
-                u8::from(h.rsv2),
-                u8::from(h.rsv3),
-                match h.mask {
-                    Some(k) => format!("{:02x}{:02x}{:02x}{:02x}", k[0], k[1], k[2], k[3]),
-                    None => "none".into(),
-                },
-                h.payload_len,
-                h.len_encoding.name()
-            );
+            let mut line = format!("{} frame {}", arrow(f.dir), h.summary());
             if h.opcode == 0x8 {
                 match close_payload(&f.record.payload) {
                     Some((code, reason)) => {
@@ -383,8 +369,7 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             }
             s.push_str(&paint(&line, Color::Magenta, c));
             if let Some(limit) = style.frame_dump {
-                let raw: Vec<String> = h.raw.iter().map(|b| format!("{b:02x}")).collect();
-                let _ = write!(s, "\n{}", dim(&format!("  header {}", raw.join(" ")), c));
+                let _ = write!(s, "\n{}", dim(&format!("  header {}", hex(h.raw())), c));
                 let shown = &f.record.payload[..f.record.payload.len().min(limit)];
                 if !shown.is_empty() {
                     let _ = write!(s, "\n{}", dim(&hexdump(shown, "  "), c));
@@ -620,7 +605,10 @@ pub fn json_for(ev: &Stamped) -> String {
                     .unwrap_or_else(|| "null".into()),
                 h.payload_len,
                 h.len_encoding.name(),
-                h.raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                h.raw()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
             );
             o.push_str(",\"payload\":\"");
             o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));

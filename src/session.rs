@@ -9,7 +9,7 @@
 use crate::command::{self, BinarySource, Command};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Stamped};
-use crate::frame::close_code_meaning;
+use crate::frame::{FrameHeader, close_code_meaning};
 use crate::pipe::LineReader;
 use crate::render::{Output, ms};
 use crate::stats::Stats;
@@ -61,7 +61,7 @@ pub struct SessionConfig {
 pub struct Shared {
     pub out: Arc<Mutex<Output>>,
     pub stats: Arc<Stats>,
-    pub frames: Option<Arc<FrameLog>>,
+    pub frames: Arc<FrameLog>,
     /// The handshake events, for `/handshake`.
     pub handshake: Arc<Vec<Stamped>>,
 }
@@ -84,20 +84,18 @@ impl Shared {
     }
 
     fn drain_frames_into(&self, out: &mut Output) {
-        if let Some(log) = &self.frames {
-            if log.enabled() {
-                for f in log.drain() {
-                    out.event(Stamped {
-                        at: f.at,
-                        event: Event::Frame(f),
-                    });
-                }
+        if self.frames.enabled() {
+            for f in self.frames.drain() {
+                out.event(Stamped {
+                    at: f.at,
+                    event: Event::Frame(f),
+                });
             }
         }
     }
 
     fn drain_frames(&self) {
-        if self.frames.as_ref().is_some_and(|l| l.enabled()) {
+        if self.frames.enabled() {
             let mut out = self.out();
             self.drain_frames_into(&mut out);
         }
@@ -205,59 +203,81 @@ fn outcome(read_end: ReadEnd, write_end: WriteEnd) -> Result<(), Error> {
     }
 }
 
-/// The close code RFC 6455 asks for, and a diagnostic naming the rule, for a read error.
-fn classify_read_error(e: &WsError) -> Option<(u16, String)> {
-    let rule = match e {
-        WsError::Utf8(_) => {
-            return Some((
-                1007,
-                "invalid UTF-8 in a text message or close reason (RFC 6455 §8.1)".into(),
-            ));
-        }
-        WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => {
-            return Some((
-                1009,
-                format!(
-                    "message of {size} bytes exceeds --max-message-size {max_size} (RFC 6455 §7.4.1)"
-                ),
-            ));
-        }
-        WsError::Capacity(c) => return Some((1009, format!("{c}"))),
+/// Which incoming frame a rule violation is about.
+type Culprit = fn(&FrameHeader) -> bool;
+
+fn reserved_opcode(h: &FrameHeader) -> bool {
+    matches!(h.opcode, 3..=7 | 11..=15)
+}
+
+/// The close code RFC 6455 asks for, a diagnostic naming the rule, and how to recognise the
+/// offending frame, for a read error.
+fn classify_read_error(e: &WsError) -> Option<(u16, String, Culprit)> {
+    let any: Culprit = |_| true;
+    Some(match e {
+        WsError::Utf8(_) => (
+            1007,
+            "invalid UTF-8 in a text message or close reason (RFC 6455 §8.1)".into(),
+            |h| matches!(h.opcode, 0 | 1 | 8),
+        ),
+        WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => (
+            1009,
+            format!(
+                "message of {size} bytes exceeds --max-message-size {max_size} (RFC 6455 §7.4.1)"
+            ),
+            |h| matches!(h.opcode, 0..=2),
+        ),
+        WsError::Capacity(c) => (1009, c.to_string(), any),
         WsError::Protocol(p) => match p {
-            ProtocolError::NonZeroReservedBits => {
-                "RSV bit set without a negotiated extension (RFC 6455 §5.2)".to_string()
+            ProtocolError::NonZeroReservedBits => (
+                1002,
+                "RSV bit set without a negotiated extension (RFC 6455 §5.2)".into(),
+                |h| h.rsv1 || h.rsv2 || h.rsv3,
+            ),
+            ProtocolError::MaskedFrameFromServer => (
+                1002,
+                "masked frame from the server (RFC 6455 §5.1)".into(),
+                |h| h.mask.is_some(),
+            ),
+            ProtocolError::FragmentedControlFrame => (
+                1002,
+                "fragmented control frame (RFC 6455 §5.5)".into(),
+                |h| h.is_control() && !h.fin,
+            ),
+            ProtocolError::ControlFrameTooBig => (
+                1002,
+                "control frame payload over 125 bytes (RFC 6455 §5.5)".into(),
+                |h| h.is_control() && h.payload_len > 125,
+            ),
+            ProtocolError::UnknownControlFrameType(op)
+            | ProtocolError::UnknownDataFrameType(op)
+            | ProtocolError::InvalidOpcode(op) => (
+                1002,
+                format!("reserved opcode {op:#x} (RFC 6455 §5.2)"),
+                reserved_opcode,
+            ),
+            ProtocolError::UnexpectedContinueFrame => (
+                1002,
+                "continuation frame without a message to continue (RFC 6455 §5.4)".into(),
+                |h| h.opcode == 0,
+            ),
+            ProtocolError::ExpectedFragment(_) => (
+                1002,
+                "new data frame while a fragmented message was unfinished (RFC 6455 §5.4)".into(),
+                |h| matches!(h.opcode, 1 | 2),
+            ),
+            ProtocolError::InvalidCloseSequence => (
+                1002,
+                "close frame with a 1-byte payload (RFC 6455 §5.5.1)".into(),
+                |h| h.opcode == 8,
+            ),
+            ProtocolError::ReceivedAfterClosing => {
+                (1002, "data received after the Close frame".into(), any)
             }
-            ProtocolError::MaskedFrameFromServer => {
-                "masked frame from the server (RFC 6455 §5.1)".into()
-            }
-            ProtocolError::FragmentedControlFrame => {
-                "fragmented control frame (RFC 6455 §5.5)".into()
-            }
-            ProtocolError::ControlFrameTooBig => {
-                "control frame payload over 125 bytes (RFC 6455 §5.5)".into()
-            }
-            ProtocolError::UnknownControlFrameType(op) => {
-                format!("reserved control opcode {op:#x} (RFC 6455 §5.2)")
-            }
-            ProtocolError::UnknownDataFrameType(op) => {
-                format!("reserved data opcode {op:#x} (RFC 6455 §5.2)")
-            }
-            ProtocolError::InvalidOpcode(op) => format!("reserved opcode {op:#x} (RFC 6455 §5.2)"),
-            ProtocolError::UnexpectedContinueFrame => {
-                "continuation frame without a message to continue (RFC 6455 §5.4)".into()
-            }
-            ProtocolError::ExpectedFragment(_) => {
-                "new data frame while a fragmented message was unfinished (RFC 6455 §5.4)".into()
-            }
-            ProtocolError::InvalidCloseSequence => {
-                "close frame with a 1-byte payload (RFC 6455 §5.5.1)".into()
-            }
-            ProtocolError::ReceivedAfterClosing => "data received after the Close frame".into(),
             _ => return None,
         },
         _ => return None,
-    };
-    Some((1002, rule))
+    })
 }
 
 /// What the reader does after handling one item.
@@ -436,21 +456,25 @@ fn handle_item(
                 code,
                 reason: reason.clone(),
             }));
-            if let Some(f) = frame.as_ref().filter(|f| !f.code.is_allowed()) {
-                // tungstenite answers an invalid code with 1002 itself.
+            // tungstenite replaces a code that may not be sent with 1002 before we see it (and
+            // answers with 1002): the tap has the code as it was on the wire.
+            let wire_code = shared.frames.last_close_code().or(code);
+            if let Some(bad) = wire_code.filter(|c| !crate::frame::close_code_sendable(*c)) {
                 out.event(stamp(Event::Close {
                     dir: Dir::Out,
                     code: Some(1002),
                     reason: String::new(),
                 }));
                 let _ = out.flush();
-                return Step::End(ReadEnd::Failed(Error::new(
+                let rule = format!(
+                    "it closed with code {bad}, which may not be sent on the wire (RFC 6455 §7.4.1)"
+                );
+                let err = Error::new(
                     Kind::Protocol,
-                    format!(
-                        "protocol error by the peer: it closed with code {}, which may not be sent on the wire (RFC 6455 §7.4); answered with 1002",
-                        u16::from(f.code)
-                    ),
-                )));
+                    format!("protocol error by the peer: {rule}; answered with 1002"),
+                );
+                // The writer gets tungstenite's queued 1002 reply out.
+                return Step::Fail(1002, rule, ReadEnd::Failed(err));
             }
             if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
                 // The peer started the close; tungstenite echoes its code.
@@ -478,15 +502,26 @@ fn handle_item(
             if let Some((code, reason)) = st.peer_close.take() {
                 return Step::End(ReadEnd::PeerClosed(code, reason));
             }
-            if let Some((close_code, rule)) = classify_read_error(&e) {
+            if let Some((close_code, rule, culprit)) = classify_read_error(&e) {
                 out.event(stamp(Event::Close {
                     dir: Dir::Out,
                     code: Some(close_code),
                     reason: String::new(),
                 }));
+                let frame = shared
+                    .frames
+                    .offending(culprit)
+                    .map(|h| {
+                        format!(
+                            "; offending frame: {} [{}]",
+                            h.summary(),
+                            crate::frame::hex(h.raw())
+                        )
+                    })
+                    .unwrap_or_default();
                 let err = Error::new(
                     Kind::Protocol,
-                    format!("protocol error by the peer: {rule}; closed with {close_code}"),
+                    format!("protocol error by the peer: {rule}; closed with {close_code}{frame}"),
                 );
                 return Step::Fail(close_code, rule, ReadEnd::Failed(err));
             }
@@ -838,18 +873,13 @@ where
                 self.close(1000, "").await?;
                 return Err(Error::new(Kind::Interrupted, ""));
             }
-            Command::Frames(on) => match &self.shared.frames {
-                Some(log) => {
-                    log.set_enabled(on);
-                    self.shared.emit(Event::Info(format!(
-                        "frame dump {}",
-                        if on { "on" } else { "off" }
-                    )));
-                }
-                None => self.shared.emit(Event::Warning(
-                    "the frame tap is not available in this session".into(),
-                )),
-            },
+            Command::Frames(on) => {
+                self.shared.frames.set_enabled(on);
+                self.shared.emit(Event::Info(format!(
+                    "frame dump {}",
+                    if on { "on" } else { "off" }
+                )));
+            }
             Command::Handshake => {
                 let mut out = self.shared.out();
                 for ev in self.shared.handshake.iter() {

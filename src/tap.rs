@@ -6,10 +6,11 @@
 //! blocks or prints inside `poll_*`, and hands records to the session through [`FrameLog`].
 //! Without an inspector it is a plain passthrough.
 
-use crate::frame::{FrameRecord, FrameScanner};
+use crate::frame::{FrameHeader, FrameRecord, FrameScanner};
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::SystemTime;
@@ -32,18 +33,27 @@ pub struct TappedFrame {
     pub record: FrameRecord,
 }
 
+/// How many unusual incoming frame headers are remembered for diagnostics.
+const RECENT_UNUSUAL: usize = 8;
+
 /// Shared between the tap (producer) and the session (consumer).
 #[derive(Debug, Default)]
 pub struct FrameLog {
     enabled: AtomicBool,
     frames: Mutex<Vec<TappedFrame>>,
+    /// Recent incoming headers that are not plain final TEXT/BINARY frames (rare by nature).
+    unusual_in: Mutex<VecDeque<FrameHeader>>,
+    /// The last plain incoming data frame header, packed into two words (no lock per frame).
+    last_plain_in: [AtomicU64; 2],
+    /// The payload of the last incoming Close frame, exactly as sent.
+    last_close_in: Mutex<Option<Vec<u8>>>,
 }
 
 impl FrameLog {
     pub fn new(enabled: bool) -> Arc<Self> {
         Arc::new(FrameLog {
             enabled: AtomicBool::new(enabled),
-            frames: Mutex::new(Vec::new()),
+            ..FrameLog::default()
         })
     }
 
@@ -57,24 +67,71 @@ impl FrameLog {
 
     /// Takes every frame recorded so far, oldest first.
     pub fn drain(&self) -> Vec<TappedFrame> {
-        match self.frames.lock() {
-            Ok(mut v) => std::mem::take(&mut *v),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        }
+        std::mem::take(&mut *lock(&self.frames))
     }
 
     fn push(&self, frame: TappedFrame) {
-        match self.frames.lock() {
-            Ok(mut v) => v.push(frame),
-            Err(poisoned) => poisoned.into_inner().push(frame),
+        lock(&self.frames).push(frame);
+    }
+
+    fn note_incoming(&self, h: &FrameHeader) {
+        if h.is_ordinary_from_server() && h.header_len() <= 10 {
+            let raw = h.raw();
+            let mut packed = [0u8; 16];
+            packed[..raw.len()].copy_from_slice(raw);
+            packed[15] = raw.len() as u8;
+            let (w0, w1) = packed.split_at(8);
+            let w0: [u8; 8] = w0.try_into().unwrap_or_default();
+            let w1: [u8; 8] = w1.try_into().unwrap_or_default();
+            self.last_plain_in[0].store(u64::from_le_bytes(w0), Ordering::Relaxed);
+            self.last_plain_in[1].store(u64::from_le_bytes(w1), Ordering::Relaxed);
+        } else {
+            let mut q = lock(&self.unusual_in);
+            if q.len() == RECENT_UNUSUAL {
+                q.pop_front();
+            }
+            q.push_back(h.clone());
         }
+    }
+
+    /// The close code of the last incoming Close frame as it was on the wire.
+    pub fn last_close_code(&self) -> Option<u16> {
+        lock(&self.last_close_in)
+            .as_deref()
+            .and_then(crate::frame::close_payload)
+            .map(|(code, _)| code)
+    }
+
+    /// The most recent incoming frame header that fits `pred`: the likely culprit of an error.
+    pub fn offending(&self, pred: impl Fn(&FrameHeader) -> bool) -> Option<FrameHeader> {
+        if let Some(h) = lock(&self.unusual_in).iter().rev().find(|h| pred(h)) {
+            return Some(h.clone());
+        }
+        let w0 = self.last_plain_in[0].load(Ordering::Relaxed).to_le_bytes();
+        let w1 = self.last_plain_in[1].load(Ordering::Relaxed).to_le_bytes();
+        let len = usize::from(w1[7]);
+        if len < 2 {
+            return None;
+        }
+        let mut raw = [0u8; 16];
+        raw[..8].copy_from_slice(&w0);
+        raw[8..16].copy_from_slice(&w1);
+        FrameHeader::parse(&raw[..len]).filter(|h| pred(h))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
     }
 }
 
 struct Inspector {
     log: Arc<FrameLog>,
     incoming: FrameScanner,
-    outgoing: FrameScanner,
+    /// Followed only when the dump can be turned on (in the REPL, or with --frames).
+    outgoing: Option<FrameScanner>,
 }
 
 impl Inspector {
@@ -83,9 +140,18 @@ impl Inspector {
         let enabled = log.enabled();
         let scanner = match dir {
             Dir::In => &mut self.incoming,
-            Dir::Out => &mut self.outgoing,
+            Dir::Out => match self.outgoing.as_mut() {
+                Some(s) => s,
+                None => return,
+            },
         };
-        scanner.feed(bytes, &mut |record| {
+        scanner.feed(bytes, enabled, &mut |record| {
+            if dir == Dir::In {
+                log.note_incoming(&record.header);
+                if record.header.opcode == 0x8 {
+                    *lock(&log.last_close_in) = Some(record.payload.clone());
+                }
+            }
             if enabled {
                 log.push(TappedFrame {
                     dir,
@@ -113,15 +179,26 @@ impl<S> Tap<S> {
     }
 
     /// A tap that follows frames and records them into `log` while it is enabled, keeping up to
-    /// `capture` payload bytes of each data frame.
-    pub fn inspecting(inner: S, log: Arc<FrameLog>, capture: usize) -> Self {
+    /// `capture` payload bytes of each data frame. Incoming headers are always followed (for
+    /// diagnostics); outgoing ones only when `outgoing` is set.
+    pub fn inspecting(inner: S, log: Arc<FrameLog>, capture: usize, outgoing: bool) -> Self {
         Tap {
             inner,
             inspector: Some(Inspector {
                 log,
                 incoming: FrameScanner::new(capture),
-                outgoing: FrameScanner::new(capture),
+                outgoing: outgoing.then(|| FrameScanner::new(capture)),
             }),
+        }
+    }
+}
+
+impl<S> Tap<S> {
+    /// Accounts for incoming bytes that were read before the tap was in place (frames that
+    /// arrived in the same read as the handshake response), so frame boundaries stay exact.
+    pub fn already_received(&mut self, bytes: &[u8]) {
+        if let Some(insp) = self.inspector.as_mut() {
+            insp.observe(Dir::In, bytes);
         }
     }
 }
@@ -174,7 +251,7 @@ mod tests {
     async fn records_frames_in_both_directions_across_partial_io() {
         let (a, mut b) = tokio::io::duplex(3);
         let log = FrameLog::new(true);
-        let mut tap = Tap::inspecting(a, log.clone(), 16);
+        let mut tap = Tap::inspecting(a, log.clone(), 16, true);
         let frame = [0x81u8, 0x02, b'h', b'i'];
         let writer = tokio::spawn(async move {
             b.write_all(&frame).await.expect("write");
@@ -200,7 +277,7 @@ mod tests {
     async fn disabled_log_records_nothing_but_keeps_position() {
         let (a, mut b) = tokio::io::duplex(64);
         let log = FrameLog::new(false);
-        let mut tap = Tap::inspecting(a, log.clone(), 16);
+        let mut tap = Tap::inspecting(a, log.clone(), 16, true);
         b.write_all(&[0x81, 0x01, b'a']).await.expect("write");
         let mut got = [0u8; 3];
         tap.read_exact(&mut got).await.expect("read");
@@ -211,5 +288,20 @@ mod tests {
         let frames = log.drain();
         assert_eq!(frames.len(), 1);
         assert_eq!(frames[0].record.header.opcode, 2);
+    }
+
+    #[test]
+    fn offending_frame_is_found_by_rule() {
+        let log = FrameLog::new(false);
+        let plain = FrameHeader::parse(&[0x81, 0x7e, 0x01, 0x00]).expect("header");
+        let rsv = FrameHeader::parse(&[0xc1, 0x01]).expect("header");
+        log.note_incoming(&plain);
+        log.note_incoming(&rsv);
+        log.note_incoming(&plain);
+        assert_eq!(log.offending(|h| h.rsv1), Some(rsv));
+        let got = log.offending(|h| h.opcode == 1 && !h.rsv1).expect("plain");
+        assert_eq!(got.payload_len, 256);
+        assert_eq!(got.raw(), &[0x81, 0x7e, 0x01, 0x00]);
+        assert!(log.offending(|h| h.opcode == 8).is_none());
     }
 }

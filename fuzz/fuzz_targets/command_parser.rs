@@ -1,0 +1,22 @@
+//! Fuzz the REPL command parser: any line must parse or be refused, never panic, and never
+//! yield a control frame payload or close reason over the RFC 6455 limits.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wscope::command::{Command, parse};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(line) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(Some(cmd)) = parse(line) {
+        match cmd {
+            Command::Ping(p) | Command::Pong(p) => assert!(p.len() <= 125),
+            Command::Close(Some((code, reason))) => {
+                assert!(wscope::frame::close_code_sendable(code));
+                assert!(reason.len() <= 123);
+            }
+            _ => {}
+        }
+    }
+});
