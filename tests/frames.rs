@@ -70,7 +70,7 @@ fn fragmented_message_with_a_ping_in_between() {
         "client frames carry a mask key: {pong}"
     );
     // The server saw the automatic pong, masked, with the ping's payload.
-    srv.wait_for("pong", |l| l == &format!("10:true::{}", hex(b"p1")));
+    srv.wait_for("pong", |l| l == format!("10:true::{}", hex(b"p1")));
 }
 
 #[test]
