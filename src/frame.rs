@@ -173,111 +173,169 @@ pub struct FrameRecord {
 ///
 /// For each frame it reports the header and up to `capture` payload bytes (control frames are
 /// always captured whole, they are at most 125 bytes when valid), as soon as those are known.
+/// The common case, a whole header inside one read, is parsed in place without copying.
 #[derive(Debug)]
 pub struct FrameScanner {
     capture: usize,
-    head: Vec<u8>,
-    current: Option<Current>,
+    /// A header split across reads, collected here until complete.
+    head: [u8; MAX_HEADER_LEN],
+    head_len: usize,
+    /// The frame whose payload is being captured (reported once the capture is complete).
+    pending: Option<Pending>,
+    /// Payload bytes of the current frame still to come (captured or skipped).
+    remaining: u64,
+    /// Payload bytes of the current frame already seen (for unmasking at the right offset).
+    consumed: u64,
+    /// With `keep` off, plain final unmasked TEXT/BINARY frames are followed without being
+    /// reported; the last one is left here as (first byte, second byte, payload length).
+    pub last_plain: Option<(u8, u8, u64)>,
+}
+
+/// Recognises a plain final, unmasked TEXT/BINARY header with no RSV bits at the start of
+/// `data`; returns (header length, payload length).
+fn plain_header(data: &[u8]) -> Option<(usize, u64)> {
+    let (&b0, &b1) = (data.first()?, data.get(1)?);
+    if b0 & 0xf0 != 0x80 || !matches!(b0 & 0x0f, 1 | 2) || b1 & 0x80 != 0 {
+        return None;
+    }
+    match b1 & 0x7f {
+        126 => Some((
+            4,
+            u64::from(u16::from_be_bytes([*data.get(2)?, *data.get(3)?])),
+        )),
+        127 => {
+            let b: [u8; 8] = data.get(2..10)?.try_into().ok()?;
+            Some((10, u64::from_be_bytes(b)))
+        }
+        n => Some((2, u64::from(n))),
+    }
 }
 
 #[derive(Debug)]
-struct Current {
+struct Pending {
     header: FrameHeader,
-    remaining: u64,
-    consumed: u64,
     want: usize,
     payload: Vec<u8>,
-    reported: bool,
 }
 
 impl FrameScanner {
     pub fn new(capture: usize) -> Self {
         FrameScanner {
             capture,
-            head: Vec::with_capacity(MAX_HEADER_LEN),
-            current: None,
+            head: [0; MAX_HEADER_LEN],
+            head_len: 0,
+            pending: None,
+            remaining: 0,
+            consumed: 0,
+            last_plain: None,
         }
-    }
-
-    /// Sets how many payload bytes of later frames are kept.
-    pub fn set_capture(&mut self, capture: usize) {
-        self.capture = capture;
     }
 
     /// Feeds the next bytes of the stream; calls `emit` once per frame whose header and
     /// captured payload prefix are complete. With `keep` false no payload is kept (frames
-    /// are only followed), which costs nothing per payload byte.
+    /// are only followed, which costs nothing per payload byte) and plain data frames are
+    /// not reported but noted in [`FrameScanner::last_plain`].
     pub fn feed(&mut self, mut data: &[u8], keep: bool, emit: &mut impl FnMut(FrameRecord)) {
-        while !data.is_empty() {
-            match self.current.as_mut() {
-                None => {
-                    let need = MAX_HEADER_LEN - self.head.len();
-                    let take = need.min(data.len());
-                    self.head.extend_from_slice(&data[..take]);
-                    match FrameHeader::parse(&self.head) {
-                        None => {
-                            data = &data[take..];
+        loop {
+            if self.remaining > 0 || self.pending.is_some() {
+                let take = self.remaining.min(data.len() as u64) as usize;
+                if let Some(p) = self.pending.as_mut() {
+                    let keep_n = (p.want - p.payload.len()).min(take);
+                    if keep_n > 0 {
+                        let start = p.payload.len();
+                        p.payload.extend_from_slice(&data[..keep_n]);
+                        if let Some(key) = p.header.mask {
+                            unmask(&mut p.payload[start..], key, self.consumed);
                         }
-                        Some(header) => {
-                            // Give back the bytes beyond the header.
-                            let extra = self.head.len() - header.header_len();
-                            data = &data[take - extra..];
-                            self.head.clear();
-                            // Close payloads are always kept (at most 125 bytes when valid):
-                            // diagnostics need the code exactly as sent.
-                            let want = if header.opcode == 0x8 {
-                                header.payload_len.min(125) as usize
-                            } else if !keep {
-                                0
-                            } else if header.is_control() {
-                                header.payload_len.min(125) as usize
-                            } else {
-                                (header.payload_len.min(self.capture as u64)) as usize
-                            };
-                            self.current = Some(Current {
-                                remaining: header.payload_len,
-                                consumed: 0,
-                                want,
-                                payload: Vec::with_capacity(want),
-                                header,
-                                reported: false,
+                    }
+                    if p.payload.len() == p.want {
+                        if let Some(p) = self.pending.take() {
+                            emit(FrameRecord {
+                                header: p.header,
+                                payload: p.payload,
                             });
                         }
                     }
                 }
-                Some(cur) => {
-                    let take = cur.remaining.min(data.len() as u64) as usize;
-                    let keep = (cur.want - cur.payload.len()).min(take);
-                    if keep > 0 {
-                        let start = cur.payload.len();
-                        cur.payload.extend_from_slice(&data[..keep]);
-                        if let Some(key) = cur.header.mask {
-                            unmask(&mut cur.payload[start..], key, cur.consumed);
-                        }
-                    }
-                    cur.remaining -= take as u64;
-                    cur.consumed += take as u64;
-                    data = &data[take..];
+                self.remaining -= take as u64;
+                self.consumed += take as u64;
+                data = &data[take..];
+                if self.remaining > 0 || data.is_empty() {
+                    return;
                 }
             }
-            self.report_if_ready(emit);
+            // At a frame boundary. The hot case first: a plain data frame, nothing to keep.
+            if !keep && self.head_len == 0 {
+                if let Some((header_len, len)) = plain_header(data) {
+                    self.last_plain = Some((data[0], data[1], len));
+                    self.remaining = len;
+                    self.consumed = 0;
+                    data = &data[header_len..];
+                    if data.is_empty() {
+                        return;
+                    }
+                    continue;
+                }
+            }
+            // Parse the next header in place when it is whole.
+            let header = if self.head_len == 0 {
+                match FrameHeader::parse(data) {
+                    Some(h) => {
+                        data = &data[h.header_len()..];
+                        h
+                    }
+                    None => {
+                        self.head[..data.len()].copy_from_slice(data);
+                        self.head_len = data.len();
+                        return;
+                    }
+                }
+            } else {
+                let take = (MAX_HEADER_LEN - self.head_len).min(data.len());
+                self.head[self.head_len..self.head_len + take].copy_from_slice(&data[..take]);
+                match FrameHeader::parse(&self.head[..self.head_len + take]) {
+                    Some(h) => {
+                        // Only the bytes that belong to the header are consumed.
+                        data = &data[h.header_len() - self.head_len..];
+                        self.head_len = 0;
+                        h
+                    }
+                    None => {
+                        self.head_len += take;
+                        return;
+                    }
+                }
+            };
+            self.start_frame(header, keep, emit);
+            if data.is_empty() && self.remaining > 0 {
+                return;
+            }
         }
-        // A zero-length frame completes as soon as its header is in.
-        self.report_if_ready(emit);
     }
 
-    fn report_if_ready(&mut self, emit: &mut impl FnMut(FrameRecord)) {
-        if let Some(cur) = self.current.as_mut() {
-            if !cur.reported && cur.payload.len() == cur.want {
-                cur.reported = true;
-                emit(FrameRecord {
-                    header: cur.header.clone(),
-                    payload: std::mem::take(&mut cur.payload),
-                });
-            }
-            if cur.reported && cur.remaining == 0 {
-                self.current = None;
-            }
+    fn start_frame(&mut self, header: FrameHeader, keep: bool, emit: &mut impl FnMut(FrameRecord)) {
+        // Close payloads are always kept (at most 125 bytes when valid): diagnostics need the
+        // code exactly as sent.
+        let want = if header.opcode == 0x8 || (keep && header.is_control()) {
+            header.payload_len.min(125) as usize
+        } else if keep {
+            header.payload_len.min(self.capture as u64) as usize
+        } else {
+            0
+        };
+        self.remaining = header.payload_len;
+        self.consumed = 0;
+        if want == 0 {
+            emit(FrameRecord {
+                header,
+                payload: Vec::new(),
+            });
+        } else {
+            self.pending = Some(Pending {
+                header,
+                want,
+                payload: Vec::with_capacity(want),
+            });
         }
     }
 }

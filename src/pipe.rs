@@ -32,7 +32,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
 
     /// A complete line already in the buffer, without waiting for input.
     pub fn buffered_line(&mut self) -> Option<Bytes> {
-        if let Some(pos) = memchr(b'\n', &self.buf[self.scanned..]) {
+        if let Some(pos) = memchr::memchr(b'\n', &self.buf[self.scanned..]) {
             let mut line = self.buf.split_to(self.scanned + pos + 1);
             self.scanned = 0;
             line.truncate(line.len() - 1);
@@ -72,10 +72,6 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             }
         }
     }
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|b| *b == needle)
 }
 
 #[cfg(test)]

@@ -699,6 +699,20 @@ impl Output {
             };
             self.stdout_buf.extend_from_slice(shown.as_bytes());
             self.stdout_buf.push(b'\n');
+        } else if data.len() >= STDOUT_HIGH_WATER {
+            // Large messages go straight out instead of through a second copy.
+            self.flush()?;
+            let newline: &[u8] = if kind == DataKind::Text { b"\n" } else { b"" };
+            let res = blocking(|| {
+                let mut out = io::stdout().lock();
+                out.write_all(data)
+                    .and_then(|_| out.write_all(newline))
+                    .and_then(|_| out.flush())
+            });
+            if res.is_err() {
+                self.stdout_gone = true;
+            }
+            res?;
         } else {
             self.stdout_buf.extend_from_slice(data);
             if kind == DataKind::Text {

@@ -153,6 +153,7 @@ where
         closing: closing_tx,
         close_sent: false,
         ping_seq: 0,
+        unpublished: (0, 0),
     };
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
@@ -294,6 +295,22 @@ struct ReadState {
     peer_close: Option<(Option<u16>, String)>,
     asked_to_close: bool,
     output_closed: bool,
+    /// Data messages received so far (for `-n`).
+    msgs_in: u64,
+    /// Received but not yet published to the shared stats (published once per burst).
+    unpublished: (u64, u64),
+}
+
+impl ReadState {
+    fn count_reached(&self, cfg: &SessionConfig) -> bool {
+        cfg.count.is_some_and(|n| self.msgs_in >= n)
+    }
+
+    fn received(&mut self, bytes: usize) {
+        self.msgs_in += 1;
+        self.unpublished.0 += 1;
+        self.unpublished.1 += bytes as u64;
+    }
 }
 
 async fn read_loop<S>(
@@ -311,6 +328,8 @@ where
         peer_close: None,
         asked_to_close: false,
         output_closed: false,
+        msgs_in: 0,
+        unpublished: (0, 0),
     };
     loop {
         let item = match stream.next().now_or_never() {
@@ -345,10 +364,21 @@ where
                 }
             }
         };
-        let step = {
+        let (step, gone) = {
             let mut out = shared.out();
             shared.drain_frames_into(&mut out);
-            handle_item(item, cfg, shared, &mut out, &mut st)
+            let mut step = handle_item(item, cfg, shared, &mut out, &mut st);
+            // Handle whatever else is already here under the same lock.
+            while matches!(step, Step::Continue) && !st.count_reached(cfg) && !out.stdout_gone() {
+                let Some(item) = stream.next().now_or_never() else {
+                    break;
+                };
+                shared.drain_frames_into(&mut out);
+                step = handle_item(item, cfg, shared, &mut out, &mut st);
+            }
+            let (msgs, bytes) = std::mem::take(&mut st.unpublished);
+            shared.stats.add_received(msgs, bytes);
+            (step, out.stdout_gone())
         };
         let step = match step {
             Step::End(_) | Step::Fail(..) if st.output_closed => Step::End(ReadEnd::OutputClosed),
@@ -365,12 +395,10 @@ where
             }
             Step::End(end) => return end,
         }
-        if let Some(n) = cfg.count {
-            if shared.stats.msgs_in() >= n {
-                st.ask_close(&ctl);
-            }
+        if st.count_reached(cfg) {
+            st.ask_close(&ctl);
         }
-        if shared.out().stdout_gone() {
+        if gone {
             // Nobody reads our output any more: close, and finish quickly and quietly.
             st.output_closed = true;
             st.ask_close(&ctl);
@@ -421,14 +449,14 @@ fn handle_item(
 ) -> Step {
     match item {
         Some(Ok(Message::Text(t))) => {
-            shared.stats.received(t.len());
+            st.received(t.len());
             let _ = out.received(DataKind::Text, t.as_bytes());
             if cfg.reflect {
                 return Step::Reflect(Message::Text(t));
             }
         }
         Some(Ok(Message::Binary(b))) => {
-            shared.stats.received(b.len());
+            st.received(b.len());
             let _ = out.received(DataKind::Binary, &b);
             if cfg.reflect {
                 return Step::Reflect(Message::Binary(b));
@@ -558,6 +586,8 @@ struct Writer<S> {
     closing: watch::Sender<Option<Instant>>,
     close_sent: bool,
     ping_seq: u64,
+    /// Sent but not yet published to the shared stats (published at each flush).
+    unpublished: (u64, u64),
 }
 
 /// What one step of input produced.
@@ -735,6 +765,8 @@ where
             Ctl::Fail(code, _rule) => {
                 if !self.close_sent {
                     self.close_sent = true;
+                    // When the peer already closed, tungstenite refuses a new Close but has
+                    // its own reply queued: the flush gets that out.
                     let _ = self
                         .sink
                         .send(Message::Close(Some(CloseFrame {
@@ -742,6 +774,8 @@ where
                             reason: Utf8Bytes::default(),
                         })))
                         .await;
+                    let _ = self.sink.flush().await;
+                    self.shared.drain_frames();
                 }
                 true
             }
@@ -767,12 +801,15 @@ where
         let data = matches!(m, Message::Text(_) | Message::Binary(_));
         self.sink.feed(m).await.map_err(send_error)?;
         if data {
-            self.shared.stats.sent(len);
+            self.unpublished.0 += 1;
+            self.unpublished.1 += len as u64;
         }
         Ok(())
     }
 
     async fn flush(&mut self) -> Result<(), Error> {
+        let (msgs, bytes) = std::mem::take(&mut self.unpublished);
+        self.shared.stats.add_sent(msgs, bytes);
         self.sink.flush().await.map_err(send_error)?;
         self.shared.drain_frames();
         Ok(())

@@ -51,18 +51,20 @@ impl Default for Stats {
 }
 
 impl Stats {
-    pub fn received(&self, bytes: usize) {
-        self.msgs_in.fetch_add(1, Ordering::Relaxed);
-        self.bytes_in.fetch_add(bytes as u64, Ordering::Relaxed);
+    /// Adds a burst of received data messages.
+    pub fn add_received(&self, msgs: u64, bytes: u64) {
+        if msgs > 0 {
+            self.msgs_in.fetch_add(msgs, Ordering::Relaxed);
+            self.bytes_in.fetch_add(bytes, Ordering::Relaxed);
+        }
     }
 
-    pub fn sent(&self, bytes: usize) {
-        self.msgs_out.fetch_add(1, Ordering::Relaxed);
-        self.bytes_out.fetch_add(bytes as u64, Ordering::Relaxed);
-    }
-
-    pub fn msgs_in(&self) -> u64 {
-        self.msgs_in.load(Ordering::Relaxed)
+    /// Adds a batch of sent data messages.
+    pub fn add_sent(&self, msgs: u64, bytes: u64) {
+        if msgs > 0 {
+            self.msgs_out.fetch_add(msgs, Ordering::Relaxed);
+            self.bytes_out.fetch_add(bytes, Ordering::Relaxed);
+        }
     }
 
     fn with_pings<T>(&self, f: impl FnOnce(&mut PingState) -> T) -> T {

@@ -74,17 +74,17 @@ impl FrameLog {
         lock(&self.frames).push(frame);
     }
 
+    /// Remembers a plain data frame header; unmasked, so two bytes and the length rebuild it.
+    fn note_plain(&self, b0: u8, b1: u8, len: u64) {
+        let word = u64::from(b0) | u64::from(b1) << 8 | 1 << 16;
+        self.last_plain_in[0].store(word, Ordering::Relaxed);
+        self.last_plain_in[1].store(len, Ordering::Relaxed);
+    }
+
     fn note_incoming(&self, h: &FrameHeader) {
-        if h.is_ordinary_from_server() && h.header_len() <= 10 {
+        if h.is_ordinary_from_server() {
             let raw = h.raw();
-            let mut packed = [0u8; 16];
-            packed[..raw.len()].copy_from_slice(raw);
-            packed[15] = raw.len() as u8;
-            let (w0, w1) = packed.split_at(8);
-            let w0: [u8; 8] = w0.try_into().unwrap_or_default();
-            let w1: [u8; 8] = w1.try_into().unwrap_or_default();
-            self.last_plain_in[0].store(u64::from_le_bytes(w0), Ordering::Relaxed);
-            self.last_plain_in[1].store(u64::from_le_bytes(w1), Ordering::Relaxed);
+            self.note_plain(raw[0], raw[1], h.payload_len);
         } else {
             let mut q = lock(&self.unusual_in);
             if q.len() == RECENT_UNUSUAL {
@@ -107,16 +107,18 @@ impl FrameLog {
         if let Some(h) = lock(&self.unusual_in).iter().rev().find(|h| pred(h)) {
             return Some(h.clone());
         }
-        let w0 = self.last_plain_in[0].load(Ordering::Relaxed).to_le_bytes();
-        let w1 = self.last_plain_in[1].load(Ordering::Relaxed).to_le_bytes();
-        let len = usize::from(w1[7]);
-        if len < 2 {
+        let word = self.last_plain_in[0].load(Ordering::Relaxed);
+        if word >> 16 == 0 {
             return None;
         }
-        let mut raw = [0u8; 16];
-        raw[..8].copy_from_slice(&w0);
-        raw[8..16].copy_from_slice(&w1);
-        FrameHeader::parse(&raw[..len]).filter(|h| pred(h))
+        let len = self.last_plain_in[1].load(Ordering::Relaxed);
+        let mut raw = vec![word as u8, (word >> 8) as u8];
+        match raw[1] & 0x7f {
+            126 => raw.extend_from_slice(&(len as u16).to_be_bytes()),
+            127 => raw.extend_from_slice(&len.to_be_bytes()),
+            _ => {}
+        }
+        FrameHeader::parse(&raw).filter(|h| pred(h))
     }
 }
 
@@ -160,6 +162,11 @@ impl Inspector {
                 });
             }
         });
+        if let Some((b0, b1, len)) = scanner.last_plain.take() {
+            if dir == Dir::In {
+                log.note_plain(b0, b1, len);
+            }
+        }
     }
 }
 
