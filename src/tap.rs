@@ -174,7 +174,7 @@ impl Inspector {
 /// The stream wrapper. See the module docs.
 pub struct Tap<S> {
     inner: S,
-    inspector: Option<Inspector>,
+    inspector: Inspector,
 }
 
 impl<S> Tap<S> {
@@ -184,11 +184,11 @@ impl<S> Tap<S> {
     pub fn inspecting(inner: S, log: Arc<FrameLog>, capture: usize, outgoing: bool) -> Self {
         Tap {
             inner,
-            inspector: Some(Inspector {
+            inspector: Inspector {
                 log,
                 incoming: FrameScanner::new(capture),
                 outgoing: outgoing.then(|| FrameScanner::new(capture)),
-            }),
+            },
         }
     }
 }
@@ -197,9 +197,7 @@ impl<S> Tap<S> {
     /// Accounts for incoming bytes that were read before the tap was in place (frames that
     /// arrived in the same read as the handshake response), so frame boundaries stay exact.
     pub fn already_received(&mut self, bytes: &[u8]) {
-        if let Some(insp) = self.inspector.as_mut() {
-            insp.observe(Dir::In, bytes);
-        }
+        self.inspector.observe(Dir::In, bytes);
     }
 }
 
@@ -212,8 +210,8 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
         let this = self.get_mut();
         let before = buf.filled().len();
         let res = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let (Poll::Ready(Ok(())), Some(insp)) = (&res, this.inspector.as_mut()) {
-            insp.observe(Dir::In, &buf.filled()[before..]);
+        if let Poll::Ready(Ok(())) = &res {
+            this.inspector.observe(Dir::In, &buf.filled()[before..]);
         }
         res
     }
@@ -227,8 +225,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let res = Pin::new(&mut this.inner).poll_write(cx, data);
-        if let (Poll::Ready(Ok(n)), Some(insp)) = (&res, this.inspector.as_mut()) {
-            insp.observe(Dir::Out, &data[..*n]);
+        if let Poll::Ready(Ok(n)) = &res {
+            this.inspector.observe(Dir::Out, &data[..*n]);
         }
         res
     }
