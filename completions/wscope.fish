@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -31,6 +31,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s u -l user -l auth -d 'Bas
 complete -c wscope -n "__fish_wscope_needs_command" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l max-redirs -d 'How many redirects -L follows at most' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
@@ -47,6 +48,7 @@ always\t''
 never\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_needs_command" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_needs_command" -l reflect -d 'Echo every received data message back unchanged until the peer closes'

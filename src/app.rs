@@ -77,7 +77,7 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
         Some(Sub::Serve { listen }) => block_on(async {
             let listener = serve::bind(listen).await?;
             if let Ok(addr) = listener.local_addr() {
-                eprintln!("listening on ws://{addr}/");
+                crate::render::stderr_line(&format!("listening on ws://{addr}/"));
             }
             serve::run(listener).await
         }),
@@ -86,7 +86,9 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             let addr = listener
                 .local_addr()
                 .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
-            eprintln!("* demo: echo server running on ws://{addr}/ (it echoes what you send)");
+            crate::render::stderr_line(&format!(
+                "* demo: echo server running on ws://{addr}/ (it echoes what you send)"
+            ));
             tokio::spawn(serve::run(listener));
             let url = format!("ws://{addr}/");
             let cfg = cli.config(&url)?;

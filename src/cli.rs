@@ -129,6 +129,12 @@ pub struct HandshakeArgs {
     /// Show credentials (Authorization values) in the displayed handshake instead of masking them
     #[arg(long)]
     pub show_credentials: bool,
+    /// Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request
+    #[arg(short = 'L', long = "location")]
+    pub location: bool,
+    /// How many redirects -L follows at most
+    #[arg(long = "max-redirs", value_name = "N", default_value = "10")]
+    pub max_redirs: u32,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +287,8 @@ pub struct Config {
     pub color: ColorChoice,
     pub no_history: bool,
     pub show_credentials: bool,
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
 }
 
 impl Cli {
@@ -357,6 +365,8 @@ impl Cli {
             color: self.output.color,
             no_history: self.output.no_history,
             show_credentials: self.handshake.show_credentials,
+            follow_redirects: self.handshake.location,
+            max_redirects: self.handshake.max_redirs,
         })
     }
 }

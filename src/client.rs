@@ -17,6 +17,7 @@ use crate::response;
 use crate::session::{self, Input, SessionConfig, Shared};
 use crate::stats::Stats;
 use crate::tap::{FrameLog, Tap};
+use crate::target::Target;
 use crate::term::{self, Terminal};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
@@ -97,21 +98,57 @@ pub async fn run(cfg: Config, term: Terminal, mode: Mode) -> Result<(), Error> {
     result
 }
 
-async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
-    // Read stdin from the start, so lines typed or piped before the connection opens are kept.
-    let connector = if cfg.target.secure {
+/// An upgraded connection, ready for the session.
+struct Upgraded {
+    stream: Stream,
+    answer: handshake::Answer,
+    negotiated: response::Negotiated,
+    timings: Timings,
+}
+
+/// What one connection attempt led to.
+enum Attempt {
+    Upgraded(Box<Upgraded>),
+    Redirect(Target),
+}
+
+/// Where a redirect points, as a WebSocket target (http→ws, https→wss, relative resolved).
+fn redirect_target(from: &Target, location: &str) -> Result<Target, Error> {
+    let scheme = if from.secure { "https" } else { "http" };
+    let base = url::Url::parse(&format!("{scheme}://{}{}", from.host_header, from.resource))
+        .map_err(|e| Error::new(Kind::Rejected, format!("cannot follow the redirect: {e}")))?;
+    let mut next = base.join(location).map_err(|e| {
+        Error::new(
+            Kind::Rejected,
+            format!("the redirect Location '{location}' is not a URL: {e}"),
+        )
+    })?;
+    let ws_scheme = match next.scheme() {
+        "http" | "ws" => "ws",
+        "https" | "wss" => "wss",
+        other => {
+            return Err(Error::new(
+                Kind::Rejected,
+                format!("the redirect points to an unsupported scheme '{other}': {location}"),
+            ));
+        }
+    };
+    let text = next.as_str().replacen(next.scheme(), ws_scheme, 1);
+    next = url::Url::parse(&text)
+        .map_err(|e| Error::new(Kind::Rejected, format!("cannot follow the redirect: {e}")))?;
+    Target::parse(next.as_str()).map_err(|e| Error::new(Kind::Rejected, e.message))
+}
+
+/// Connects to `target`, upgrades, and judges the answer.
+async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<Attempt, Error> {
+    let connector = if target.secure {
         Some(connect::tls_connector(&cfg.tls)?)
     } else {
         None
     };
-    if cfg.tls.insecure {
-        rec.emit(Event::Warning(
-            "--insecure: the server's certificate and host name are NOT verified".into(),
-        ));
-    }
-    let (tcp, info) = connect::tcp(&cfg.target, cfg.connect_timeout).await?;
+    let (tcp, info) = connect::tcp(target, cfg.connect_timeout).await?;
     rec.emit(Event::Connected {
-        url: cfg.target.display.clone(),
+        url: target.display.clone(),
         peer: info.peer,
         dns: info.dns,
         tcp: info.tcp,
@@ -125,7 +162,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
     let mut stream = match &connector {
         Some(c) => {
             let t0 = Instant::now();
-            let s = connect::tls(c, &cfg.target, tcp, cfg.handshake_timeout).await?;
+            let s = connect::tls(c, target, tcp, cfg.handshake_timeout).await?;
             let took = t0.elapsed();
             timings.tls = Some(took);
             rec.emit(Event::TlsUp {
@@ -138,14 +175,14 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
     };
 
     let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
-    let req = request::build(&cfg.target, &cfg.request, &key);
+    let req = request::build(target, &cfg.request, &key);
     rec.emit(Event::Request {
         bytes: req.bytes.clone(),
     });
     let answer = handshake::exchange(&mut stream, &req, handshake_deadline)
         .await
         .map_err(|e| {
-            if !cfg.target.secure && e.hint.is_none() && e.kind == Kind::Rejected {
+            if !target.secure && e.hint.is_none() && e.kind == Kind::Rejected {
                 e.with_hint("if the server expects TLS on this port, use wss://")
             } else {
                 e
@@ -163,27 +200,41 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             body_truncated: truncated,
             timings,
         });
+        let status = answer.head.status;
+        let location = answer.head.get("Location");
+        if let (true, Some(loc)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location) {
+            if cfg.follow_redirects {
+                return Ok(Attempt::Redirect(redirect_target(target, loc)?));
+            }
+        }
         let mut e = Error::new(
             Kind::Rejected,
             format!(
-                "the server rejected the upgrade: {} {}",
-                answer.head.status, answer.head.reason
+                "the server rejected the upgrade: {status} {}",
+                answer.head.reason
             ),
         );
-        if let Some(loc) = answer.head.get("Location") {
-            e = e.with_hint(format!("it redirects to {loc}"));
-        } else if answer.head.status == 401 || answer.head.status == 403 {
+        if let Some(loc) = location {
+            e = e.with_hint(format!(
+                "it redirects to {loc}; follow redirects with -L/--location"
+            ));
+        } else if status == 401 || status == 403 {
             e = e.with_hint("check credentials: -u USER:PASS or -H 'Authorization: ...'");
         }
         return Err(e);
     }
-    let negotiated = match response::check_upgrade(
+    match response::check_upgrade(
         &answer.head,
         &req.key,
         &req.offered_protocols,
         &req.offered_extensions,
     ) {
-        Ok(n) => n,
+        Ok(negotiated) => Ok(Attempt::Upgraded(Box::new(Upgraded {
+            stream,
+            answer,
+            negotiated,
+            timings,
+        }))),
         Err(problems) => {
             rec.emit(Event::Response {
                 head: answer.raw_head.clone(),
@@ -191,12 +242,48 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
                 body_truncated: false,
                 timings,
             });
-            return Err(Error::new(
+            Err(Error::new(
                 Kind::Rejected,
                 format!("invalid handshake response: {}", problems.join("; ")),
-            ));
+            ))
+        }
+    }
+}
+
+async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
+    if cfg.tls.insecure {
+        rec.emit(Event::Warning(
+            "--insecure: the server's certificate and host name are NOT verified".into(),
+        ));
+    }
+    let mut target = cfg.target.clone();
+    let mut redirects = 0;
+    let up = loop {
+        match attempt(cfg, &target, rec).await? {
+            Attempt::Upgraded(up) => break up,
+            Attempt::Redirect(next) => {
+                redirects += 1;
+                if redirects > cfg.max_redirects {
+                    return Err(Error::new(
+                        Kind::Rejected,
+                        format!("more than {} redirects; gave up", cfg.max_redirects),
+                    )
+                    .with_hint("raise the limit with --max-redirs N"));
+                }
+                rec.emit(Event::Info(format!(
+                    "following the redirect to {}",
+                    next.display
+                )));
+                target = next;
+            }
         }
     };
+    let Upgraded {
+        stream,
+        answer,
+        negotiated,
+        timings,
+    } = *up;
     rec.emit(Event::Response {
         head: answer.raw_head.clone(),
         body: None,
@@ -248,7 +335,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         } else {
             term::history_path()
         };
-        let printer = repl::start(format!("{}> ", cfg.target.short()), history, tx)?;
+        let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
         match shared.out.lock() {
             Ok(mut g) => g.set_printer(printer),
             Err(p) => p.into_inner().set_printer(printer),

@@ -37,7 +37,7 @@ pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
         }
         std::fs::write(&p, bytes)
             .map_err(|e| Error::new(crate::error::Kind::Other, format!("{}: {e}", p.display())))?;
-        eprintln!("wrote {path}");
+        crate::render::stderr_line(&format!("wrote {path}"));
     }
     Ok(())
 }

@@ -42,6 +42,14 @@ pub enum Target {
     Stderr,
 }
 
+/// Writes one diagnostic line to stderr, ignoring failures (a closed stderr must not end or
+/// crash the program, unlike `eprintln!`).
+pub fn stderr_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(line.as_bytes());
+    let _ = err.write_all(b"\n");
+}
+
 /// Escapes characters that could drive a terminal (C0 except tab and newline, DEL, C1).
 pub fn escape_terminal(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_escape) {

@@ -142,7 +142,7 @@ fn read_loop(
                         }
                     }
                     Ok(None) => {}
-                    Err(msg) => eprintln!("wscope: {msg}"),
+                    Err(msg) => crate::render::stderr_line(&format!("wscope: {msg}")),
                 }
             }
             Err(ReadlineError::Interrupted) => {
@@ -151,14 +151,16 @@ fn read_loop(
                     return;
                 }
                 interrupted_once = true;
-                eprintln!("(press Ctrl-C again to quit, or Ctrl-D to close cleanly)");
+                crate::render::stderr_line(
+                    "(press Ctrl-C again to quit, or Ctrl-D to close cleanly)",
+                );
             }
             Err(ReadlineError::Eof) => {
                 let _ = commands.blocking_send(Command::Quit);
                 return;
             }
             Err(e) => {
-                eprintln!("wscope: line editor failed: {e}");
+                crate::render::stderr_line(&format!("wscope: line editor failed: {e}"));
                 let _ = commands.blocking_send(Command::Quit);
                 return;
             }

@@ -17,6 +17,7 @@ use crate::tap::{Dir, FrameLog};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -110,6 +111,8 @@ enum Ctl {
     Close(u16, &'static str),
     /// The peer broke the protocol: close with this code.
     Fail(u16, String),
+    /// Ctrl-C: close with 1000 and end with status 130.
+    Interrupt,
 }
 
 /// How the reading side ended.
@@ -144,9 +147,26 @@ where
     let (sink, stream) = ws.split();
     let (ctl_tx, ctl_rx) = mpsc::channel::<Ctl>(64);
     let (closing_tx, closing_rx) = watch::channel::<Option<Instant>>(None);
+    let closing_tx = Arc::new(closing_tx);
     let (done_tx, done_rx) = watch::channel(false);
 
+    let interrupted = Arc::new(AtomicBool::new(false));
+    // Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the
+    // interruption is recorded and the close deadline starts even then.
+    let on_signal = tokio::spawn({
+        let interrupted = interrupted.clone();
+        let closing = closing_tx.clone();
+        let ctl = ctl_tx.clone();
+        async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupted.store(true, Ordering::Relaxed);
+                closing.send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+                let _ = ctl.send(Ctl::Interrupt).await;
+            }
+        }
+    });
     let writer = Writer {
+        interrupted: interrupted.clone(),
         sink,
         cfg: cfg.clone(),
         shared: shared.clone(),
@@ -158,6 +178,7 @@ where
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
     let read_end = read_loop(stream, &cfg, &shared, ctl_tx, closing_rx).await;
+    on_signal.abort();
     let _ = done_tx.send(true);
     {
         let mut out = shared.out();
@@ -170,6 +191,9 @@ where
         Ok(Err(_)) | Err(_) => WriteEnd::Done,
     };
     shared.drain_frames();
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(Error::new(Kind::Interrupted, ""));
+    }
     outcome(read_end, write_end)
 }
 
@@ -580,10 +604,13 @@ fn stamp(event: Event) -> Stamped {
 }
 
 struct Writer<S> {
+    /// Set on Ctrl-C before anything else, so the exit status is 130 even when the close
+    /// handshake that follows cannot finish.
+    interrupted: Arc<AtomicBool>,
     sink: SplitSink<WebSocketStream<S>, Message>,
     cfg: SessionConfig,
     shared: Shared,
-    closing: watch::Sender<Option<Instant>>,
+    closing: Arc<watch::Sender<Option<Instant>>>,
     close_sent: bool,
     ping_seq: u64,
     /// Sent but not yet published to the shared stats (published at each flush).
@@ -615,8 +642,6 @@ where
             t
         });
         let mut ping_deadline: Option<Instant> = None;
-        let ctrl_c = tokio::signal::ctrl_c();
-        tokio::pin!(ctrl_c);
         loop {
             if input_done && !self.close_sent && self.should_close_after_input(linger_until) {
                 if let Err(e) = self.close(1000, "").await {
@@ -638,13 +663,25 @@ where
                                         return WriteEnd::Failed(e);
                                     }
                                 }
-                                Ok(other) => { self.handle_ctl(other).await; }
+                                Ok(Ctl::Interrupt) => {
+                                    let _ = self.close(1000, "").await;
+                                    return WriteEnd::Interrupted;
+                                }
+                                Ok(other) => {
+                                    if self.handle_ctl(other).await {
+                                        input_done = true;
+                                    }
+                                }
                                 Err(_) => {}
                             }
                             if let Err(e) = self.flush().await {
                                 return WriteEnd::Failed(e);
                             }
                         }
+                    }
+                    Some(Ctl::Interrupt) => {
+                        let _ = self.close(1000, "").await;
+                        return WriteEnd::Interrupted;
                     }
                     Some(other) => {
                         if self.handle_ctl(other).await {
@@ -654,13 +691,6 @@ where
                     None => return WriteEnd::Done,
                 },
                 _ = done.changed() => return WriteEnd::Done,
-                _ = &mut ctrl_c => {
-                    if !self.close_sent {
-                        let _ = self.close(1000, "").await;
-                        return WriteEnd::Interrupted;
-                    }
-                    return WriteEnd::Interrupted;
-                }
                 _ = sleep_until_opt(ping_deadline) => {
                     match self.shared.stats.oldest_unanswered_ping() {
                         Some(at) if at.elapsed() >= self.cfg.ping_timeout.unwrap_or_default() => {
@@ -755,7 +785,7 @@ where
     /// Handles a reader request; returns true when input should stop.
     async fn handle_ctl(&mut self, c: Ctl) -> bool {
         match c {
-            Ctl::Reflect(_) => false,
+            Ctl::Reflect(_) | Ctl::Interrupt => false,
             Ctl::Close(code, _why) => {
                 if !self.close_sent {
                     let _ = self.close(code, "").await;
@@ -825,7 +855,8 @@ where
             code: Some(code),
             reason: reason.to_string(),
         });
-        let _ = self.closing.send(Some(Instant::now()));
+        self.closing
+            .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
         let frame = CloseFrame {
             code: CloseCode::from(code),
             reason: Utf8Bytes::from(reason.to_string()),
@@ -907,6 +938,7 @@ where
                 return Ok(true);
             }
             Command::Interrupt => {
+                self.interrupted.store(true, Ordering::Relaxed);
                 self.close(1000, "").await?;
                 return Err(Error::new(Kind::Interrupted, ""));
             }
