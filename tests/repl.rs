@@ -270,3 +270,43 @@ fn help_lists_every_command() {
     s.send_line("/quit").expect("quit");
     assert_eq!(wait_exit(&mut s), 0);
 }
+
+#[test]
+fn resizing_the_terminal_mid_session_changes_nothing() {
+    let srv = repl_server();
+    let state = state_dir("resize");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send("before res").expect("type");
+    s.get_process_mut().set_window_size(40, 10).expect("resize");
+    // SAFETY: signalling our own child (the pty layer sends SIGWINCH itself on most systems).
+    unsafe {
+        libc::kill(s.get_process().pid().as_raw(), libc::SIGWINCH);
+    }
+    s.send("ize\r").expect("type");
+    srv.wait_for("line typed across a resize", |l| l == "text:before resize");
+    s.get_process_mut().set_window_size(200, 50).expect("resize");
+    s.send_line("after").expect("send");
+    srv.wait_for("after", |l| l == "text:after");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+}
+
+#[test]
+fn server_payloads_and_close_reasons_cannot_drive_the_terminal() {
+    let srv = ws_server(|mut ws, _| async move {
+        let _ = ws.send(Message::text("evil \x1b]0;title\x07\x1b[2J done")).await;
+        let _ = ws
+            .send(Message::Close(Some(CloseFrame {
+                code: CloseCode::from(4003),
+                reason: "bye\x1b[31m".into(),
+            })))
+            .await;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let state = state_dir("escape");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "< evil \\x1b]0;title\\x07\\x1b[2J done");
+    expect(&mut s, "\"bye\\x1b[31m\"");
+    assert_eq!(wait_exit(&mut s), 8);
+}
