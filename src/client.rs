@@ -75,6 +75,7 @@ impl Recorder {
             Err(p) => p.into_inner(),
         };
         out.event(ev);
+        out.flush_stderr();
     }
 }
 

@@ -656,12 +656,16 @@ pub trait LinePrinter: Send {
 pub struct Output {
     pub style: Style,
     stdout_buf: Vec<u8>,
+    /// Diagnostics, written out at the same moments as stdout (or when they pile up).
+    stderr_buf: Vec<u8>,
     printer: Option<Box<dyn LinePrinter>>,
     stdout_gone: bool,
 }
 
 /// Flush the stdout buffer once it holds this much.
 const STDOUT_HIGH_WATER: usize = 256 * 1024;
+/// Flush buffered diagnostics once they reach this much.
+const STDERR_HIGH_WATER: usize = 64 * 1024;
 
 impl Output {
     pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
@@ -672,6 +676,7 @@ impl Output {
             } else {
                 STDOUT_HIGH_WATER + 64 * 1024
             }),
+            stderr_buf: Vec::new(),
             printer,
             stdout_gone: false,
         }
@@ -758,11 +763,27 @@ impl Output {
                 self.write_stdout(&t);
             }
             Target::Stderr => {
-                let _ = self.flush();
-                let mut err = io::stderr().lock();
-                let _ = err.write_all(text.as_bytes());
-                let _ = err.write_all(b"\n");
+                self.stderr_buf.extend_from_slice(text.as_bytes());
+                self.stderr_buf.push(b'\n');
+                if self.stderr_buf.len() >= STDERR_HIGH_WATER {
+                    self.flush_stderr();
+                }
             }
+        }
+    }
+
+    /// Writes out buffered diagnostics. Failures are ignored: a closed stderr must not end
+    /// the session.
+    pub fn flush_stderr(&mut self) {
+        if !self.stderr_buf.is_empty() {
+            let buf = std::mem::take(&mut self.stderr_buf);
+            blocking(|| {
+                let mut err = io::stderr().lock();
+                let _ = err.write_all(&buf);
+                let _ = err.flush();
+            });
+            self.stderr_buf = buf;
+            self.stderr_buf.clear();
         }
     }
 
@@ -776,6 +797,7 @@ impl Output {
     /// Writes out what stdout has buffered. Blocks while a slow reader catches up: that
     /// backpressure is what keeps memory bounded when the peer floods us.
     pub fn flush(&mut self) -> io::Result<()> {
+        self.flush_stderr();
         if self.stdout_buf.is_empty() || self.stdout_gone {
             self.stdout_buf.clear();
             return if self.stdout_gone {

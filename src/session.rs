@@ -75,6 +75,8 @@ impl Shared {
         }
     }
 
+    /// Shows an event from the writer side right away (the reader may be idle, so nothing
+    /// else would flush it).
     fn emit(&self, event: Event) {
         let mut out = self.out();
         self.drain_frames_into(&mut out);
@@ -82,6 +84,7 @@ impl Shared {
             at: SystemTime::now(),
             event,
         });
+        out.flush_stderr();
     }
 
     fn drain_frames_into(&self, out: &mut Output) {
@@ -99,6 +102,7 @@ impl Shared {
         if self.frames.enabled() {
             let mut out = self.out();
             self.drain_frames_into(&mut out);
+            out.flush_stderr();
         }
     }
 }
