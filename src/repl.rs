@@ -192,16 +192,20 @@ impl TerminalGuard {
         }
     }
 
-    /// Puts the terminal back as it was and turns off bracketed paste.
+    /// Puts the terminal back as it was, turns off bracketed paste, and erases the prompt
+    /// the line editor left behind.
     pub fn restore(&self) {
         if let Some(t) = &self.saved {
+            // rustyline prints handed-over lines from its own thread; give it a moment to
+            // show the last ones (the close) before the terminal changes under it.
+            std::thread::sleep(std::time::Duration::from_millis(40));
             // SAFETY: restores attributes previously read from the same descriptor.
             unsafe {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSADRAIN, t);
             }
             use std::io::Write;
             let mut out = std::io::stdout();
-            let _ = out.write_all(b"\x1b[?2004l");
+            let _ = out.write_all(b"\x1b[?2004l\r\x1b[K");
             let _ = out.flush();
         }
     }

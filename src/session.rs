@@ -392,6 +392,11 @@ where
                 }
             }
         };
+        // Our own Close may have gone out while this burst arrived: the peer's Close is then
+        // the answer, not a close it started.
+        if let Some(at) = *closing.borrow() {
+            st.deadline.get_or_insert(at + cfg.close_timeout);
+        }
         let (step, gone) = {
             let mut out = shared.out();
             shared.drain_frames_into(&mut out);

@@ -285,7 +285,9 @@ fn resizing_the_terminal_mid_session_changes_nothing() {
     }
     s.send("ize\r").expect("type");
     srv.wait_for("line typed across a resize", |l| l == "text:before resize");
-    s.get_process_mut().set_window_size(200, 50).expect("resize");
+    s.get_process_mut()
+        .set_window_size(200, 50)
+        .expect("resize");
     s.send_line("after").expect("send");
     srv.wait_for("after", |l| l == "text:after");
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
@@ -295,7 +297,9 @@ fn resizing_the_terminal_mid_session_changes_nothing() {
 #[test]
 fn server_payloads_and_close_reasons_cannot_drive_the_terminal() {
     let srv = ws_server(|mut ws, _| async move {
-        let _ = ws.send(Message::text("evil \x1b]0;title\x07\x1b[2J done")).await;
+        let _ = ws
+            .send(Message::text("evil \x1b]0;title\x07\x1b[2J done"))
+            .await;
         let _ = ws
             .send(Message::Close(Some(CloseFrame {
                 code: CloseCode::from(4003),
