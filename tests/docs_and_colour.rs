@@ -149,3 +149,34 @@ fn no_escape_codes_when_piped_or_no_color_and_always_when_asked() {
     let r = run_cmd(c, b"x\n", RUN_LIMIT);
     assert!(has_escape(r.stderr.as_bytes()), "WSCOPE_COLOR is honoured");
 }
+
+#[test]
+fn readme_repl_table_matches_the_help() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let help = wscope::command::help_text();
+    for (name, what, example) in wscope::command::COMMANDS {
+        assert!(
+            help.contains(name) && help.contains(what) && help.contains(example),
+            "/help lacks {name}"
+        );
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}")))
+            .unwrap_or_else(|| panic!("README's REPL table lacks {name}"));
+        assert!(
+            row.contains(&what.replace('|', "\\|")),
+            "README describes {name} differently: {row}"
+        );
+        assert!(
+            row.contains(&format!("`{}`", example)),
+            "README example for {name} differs: {row}"
+        );
+    }
+    for (code, what) in wscope::error::EXIT_STATUS_TABLE {
+        assert!(
+            readme.contains(&format!("| {code} | {what} |")),
+            "README exit status {code} differs"
+        );
+    }
+}
