@@ -22,6 +22,21 @@ pub enum Command {
     Quit,
     /// Ctrl-C pressed twice in the REPL: close with 1000 and exit 130.
     Interrupt,
+    /// Send a text message in `parts` fragments, optionally with a ping between fragments.
+    Frag {
+        parts: usize,
+        text: String,
+        ping_between: bool,
+    },
+    /// Send one frame with the given bits, exactly (tungstenite adds the mask).
+    Frame {
+        fin: bool,
+        rsv: [bool; 3],
+        opcode: u8,
+        payload: BinarySource,
+    },
+    /// Write these bytes to the connection as they are, outside any frame.
+    Raw(Vec<u8>),
 }
 
 /// Where `/binary` data comes from; files are read when the command runs.
@@ -67,6 +82,26 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("/help", "list the commands", "/help"),
     ("/quit", "close with 1000 and exit (also Ctrl-D)", "/quit"),
+    (
+        "/frag",
+        "send TEXT as N fragments (TEXT, then CONT frames)",
+        "/frag 3 hello",
+    ),
+    (
+        "/fragping",
+        "like /frag, with a ping between fragments",
+        "/fragping 3 hello",
+    ),
+    (
+        "/frame",
+        "[breaks RFC] send one frame: FIN RSV OPCODE [DATA]; DATA is text, 0x.., base64:.., @FILE or *N",
+        "/frame 1 100 text hi",
+    ),
+    (
+        "/raw",
+        "[breaks RFC] write raw bytes (hex) to the connection, outside any frame",
+        "/raw 0x8100",
+    ),
 ];
 
 /// Renders the `/help` text.
@@ -115,6 +150,31 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         "status" => no_args(name, args, Command::Status)?,
         "help" | "?" => Command::Help,
         "quit" | "exit" | "q" => no_args(name, args, Command::Quit)?,
+        "frag" | "fragping" => {
+            let (n, text) = args
+                .split_once(' ')
+                .ok_or_else(|| format!("/{name} needs a count and text, e.g. /{name} 3 hello"))?;
+            let parts: usize = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=65_536).contains(n))
+                .ok_or_else(|| format!("/{name}: '{n}' is not a fragment count from 1 to 65536"))?;
+            Command::Frag {
+                parts,
+                text: text.to_string(),
+                ping_between: name == "fragping",
+            }
+        }
+        "frame" => parse_frame(args)?,
+        "raw" => {
+            let hex = args.trim();
+            let hex = hex.strip_prefix("0x").unwrap_or(hex);
+            let bytes = parse_hex(hex)?;
+            if bytes.is_empty() {
+                return Err("/raw needs hex bytes, e.g. /raw 0x8100".into());
+            }
+            Command::Raw(bytes)
+        }
         other => {
             return Err(format!(
                 "unknown command '/{other}' (see /help; '//{other}' sends it as text)"
@@ -166,6 +226,64 @@ fn parse_close(args: &str) -> Result<Option<(u16, String)>, String> {
         ));
     }
     Ok(Some((code, reason)))
+}
+
+/// Parses `/frame FIN RSV OPCODE [DATA]`.
+fn parse_frame(args: &str) -> Result<Command, String> {
+    let usage = "usage: /frame FIN RSV OPCODE [DATA], e.g. /frame 0 000 text hel";
+    let mut it = args.trim_start().splitn(4, ' ');
+    let (Some(fin), Some(rsv), Some(op)) = (it.next(), it.next(), it.next()) else {
+        return Err(usage.into());
+    };
+    let fin = match fin {
+        "1" => true,
+        "0" => false,
+        other => return Err(format!("FIN is 0 or 1, not '{other}'; {usage}")),
+    };
+    let bits: Vec<bool> = rsv.chars().map(|c| c == '1').collect();
+    if rsv.len() != 3 || !rsv.chars().all(|c| c == '0' || c == '1') {
+        return Err(format!(
+            "RSV is three bits like 000 or 100, not '{rsv}'; {usage}"
+        ));
+    }
+    let opcode = match op.to_ascii_lowercase().as_str() {
+        "cont" | "continuation" => 0,
+        "text" => 1,
+        "bin" | "binary" => 2,
+        "close" => 8,
+        "ping" => 9,
+        "pong" => 10,
+        n => {
+            let v = match n.strip_prefix("0x") {
+                Some(h) => u8::from_str_radix(h, 16).ok(),
+                None => n.parse().ok(),
+            };
+            v.filter(|v| *v < 16).ok_or_else(|| {
+                format!(
+                    "OPCODE is a name (cont, text, binary, close, ping, pong) or 0-15, not '{op}'"
+                )
+            })?
+        }
+    };
+    let data = it.next().unwrap_or("");
+    let payload = if let Some(n) = data.strip_prefix('*') {
+        let n: usize = n
+            .parse()
+            .ok()
+            .filter(|n| *n <= 16 << 20)
+            .ok_or_else(|| format!("'*{n}' needs a byte count up to 16 MiB"))?;
+        BinarySource::Bytes(vec![b'x'; n])
+    } else if data.starts_with("0x") || data.starts_with("base64:") || data.starts_with('@') {
+        parse_binary(data)?
+    } else {
+        BinarySource::Bytes(data.as_bytes().to_vec())
+    };
+    Ok(Command::Frame {
+        fin,
+        rsv: [bits[0], bits[1], bits[2]],
+        opcode,
+        payload,
+    })
 }
 
 /// Parses `/binary` data: `0x..`, spaced hex, `base64:...`, or `@FILE`.
@@ -288,5 +406,55 @@ mod tests {
         assert!(parse("/status now").is_err());
         assert!(parse("/nope").unwrap_err().contains("//nope"));
         assert_eq!(complete("/p"), vec!["/ping", "/pong"]);
+    }
+
+    #[test]
+    fn protocol_testing_commands() {
+        assert_eq!(
+            ok("/frag 3 hello"),
+            Command::Frag {
+                parts: 3,
+                text: "hello".into(),
+                ping_between: false
+            }
+        );
+        assert!(matches!(
+            ok("/fragping 2 hi"),
+            Command::Frag {
+                ping_between: true,
+                ..
+            }
+        ));
+        assert!(parse("/frag 0 x").is_err());
+        assert!(parse("/frag x").is_err());
+        assert_eq!(
+            ok("/frame 1 100 text hi"),
+            Command::Frame {
+                fin: true,
+                rsv: [true, false, false],
+                opcode: 1,
+                payload: BinarySource::Bytes(b"hi".to_vec())
+            }
+        );
+        assert!(matches!(
+            ok("/frame 0 000 0x3 0xc328"),
+            Command::Frame { fin: false, opcode: 3, payload: BinarySource::Bytes(ref b), .. } if b == &[0xc3, 0x28]
+        ));
+        assert!(matches!(
+            ok("/frame 1 000 ping *126"),
+            Command::Frame { opcode: 9, payload: BinarySource::Bytes(ref b), .. } if b.len() == 126
+        ));
+        assert!(matches!(
+            ok("/frame 1 000 close"),
+            Command::Frame { opcode: 8, .. }
+        ));
+        assert!(parse("/frame 2 000 text").is_err());
+        assert!(parse("/frame 1 12 text").is_err());
+        assert!(parse("/frame 1 000 16").is_err());
+        assert!(parse("/frame 1 000").is_err());
+        assert_eq!(ok("/raw 0x8100"), Command::Raw(vec![0x81, 0x00]));
+        assert_eq!(ok("/raw 81 00"), Command::Raw(vec![0x81, 0x00]));
+        assert!(parse("/raw").is_err());
+        assert!(parse("/raw 0xz").is_err());
     }
 }

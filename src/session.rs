@@ -25,7 +25,10 @@ use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::error::{CapacityError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data as OpData, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{
+    Frame as WireFrame, FrameHeader as WireHeader,
+};
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 
 /// Where the messages to send come from.
@@ -821,6 +824,66 @@ where
         }
     }
 
+    /// The bytes of a `/binary` or `/frame` payload; reports an unreadable file (and sends
+    /// nothing) with `None`.
+    async fn read_source(&self, src: BinarySource) -> Option<Vec<u8>> {
+        match src {
+            BinarySource::Bytes(b) => Some(b),
+            BinarySource::File(path) => match tokio::fs::read(&path).await {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    self.shared.emit(Event::Failure(Error::new(
+                        Kind::Input,
+                        format!("cannot read {}: {e}; nothing sent", path.display()),
+                    )));
+                    None
+                }
+            },
+        }
+    }
+
+    /// Sends `data` as one message in `parts` frames (first with `opcode`, then CONT),
+    /// optionally with a ping between fragments.
+    async fn send_fragmented(
+        &mut self,
+        data: &[u8],
+        opcode: OpCode,
+        parts: usize,
+        ping_between: bool,
+    ) -> Result<(), Error> {
+        let parts = parts.max(1);
+        let size = data.len().div_ceil(parts);
+        for i in 0..parts {
+            let start = (i * size).min(data.len());
+            let end = ((i + 1) * size).min(data.len());
+            let header = WireHeader {
+                is_final: i + 1 == parts,
+                opcode: if i == 0 {
+                    opcode
+                } else {
+                    OpCode::Data(OpData::Continue)
+                },
+                ..WireHeader::default()
+            };
+            let frame = WireFrame::from_payload(header, Bytes::copy_from_slice(&data[start..end]));
+            self.sink
+                .feed(Message::Frame(frame))
+                .await
+                .map_err(send_error)?;
+            if ping_between && i + 1 < parts {
+                let payload = format!("between {} and {}", i + 1, i + 2).into_bytes();
+                self.shared.stats.ping_sent(&payload);
+                self.sink
+                    .feed(Message::Ping(payload.into()))
+                    .await
+                    .map_err(send_error)?;
+            }
+        }
+        self.unpublished.0 += 1;
+        self.unpublished.1 += data.len() as u64;
+        Ok(())
+    }
+
     async fn feed_buffered(&mut self, input: &mut Input) -> Result<(), Error> {
         if let Input::Pipe { lines, binary } = input {
             while let Some(line) = lines.buffered_line() {
@@ -884,7 +947,13 @@ where
         if self.close_sent
             && matches!(
                 c,
-                Command::Text(_) | Command::Binary(_) | Command::Ping(_) | Command::Pong(_)
+                Command::Text(_)
+                    | Command::Binary(_)
+                    | Command::Ping(_)
+                    | Command::Pong(_)
+                    | Command::Frag { .. }
+                    | Command::Frame { .. }
+                    | Command::Raw(_)
             )
         {
             self.shared.emit(Event::Warning(
@@ -898,18 +967,8 @@ where
                 self.flush().await?;
             }
             Command::Binary(src) => {
-                let data = match src {
-                    BinarySource::Bytes(b) => b,
-                    BinarySource::File(path) => match tokio::fs::read(&path).await {
-                        Ok(b) => b,
-                        Err(e) => {
-                            self.shared.emit(Event::Failure(Error::new(
-                                Kind::Input,
-                                format!("cannot read {}: {e}; nothing sent", path.display()),
-                            )));
-                            return Ok(false);
-                        }
-                    },
+                let Some(data) = self.read_source(src).await else {
+                    return Ok(false);
                 };
                 self.shared.emit(Event::Message {
                     dir: Dir::Out,
@@ -981,6 +1040,48 @@ where
                 )));
             }
             Command::Help => self.shared.emit(Event::Plain(command::help_text())),
+            Command::Frag {
+                parts,
+                text,
+                ping_between,
+            } => {
+                self.send_fragmented(
+                    text.as_bytes(),
+                    OpCode::Data(OpData::Text),
+                    parts,
+                    ping_between,
+                )
+                .await?;
+                self.flush().await?;
+            }
+            Command::Frame {
+                fin,
+                rsv,
+                opcode,
+                payload,
+            } => {
+                let Some(payload) = self.read_source(payload).await else {
+                    return Ok(false);
+                };
+                let header = WireHeader {
+                    is_final: fin,
+                    rsv1: rsv[0],
+                    rsv2: rsv[1],
+                    rsv3: rsv[2],
+                    opcode: OpCode::from(opcode),
+                    mask: None,
+                };
+                self.send(Message::Frame(WireFrame::from_payload(
+                    header,
+                    payload.into(),
+                )))
+                .await?;
+                self.flush().await?;
+            }
+            Command::Raw(bytes) => {
+                self.shared.frames.queue_raw(&bytes);
+                self.flush().await?;
+            }
         }
         Ok(false)
     }

@@ -48,6 +48,8 @@ pub struct FrameLog {
     last_plain_in: [AtomicU64; 2],
     /// The payload of the last incoming Close frame, exactly as sent.
     last_close_in: Mutex<Option<Vec<u8>>>,
+    /// Raw bytes to put on the wire outside any frame (`/raw`), written before tungstenite's.
+    raw_out: Mutex<Vec<u8>>,
 }
 
 impl FrameLog {
@@ -93,6 +95,11 @@ impl FrameLog {
             }
             q.push_back(h.clone());
         }
+    }
+
+    /// Queues bytes to be written as they are at the next write or flush of the connection.
+    pub fn queue_raw(&self, bytes: &[u8]) {
+        lock(&self.raw_out).extend_from_slice(bytes);
     }
 
     /// The close code of the last incoming Close frame as it was on the wire.
@@ -217,6 +224,34 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
     }
 }
 
+impl<S: AsyncWrite + Unpin> Tap<S> {
+    /// Writes queued raw bytes (see [`FrameLog::queue_raw`]) before anything else.
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        loop {
+            let pending = std::mem::take(&mut *lock(&self.inspector.log.raw_out));
+            if pending.is_empty() {
+                return Poll::Ready(Ok(()));
+            }
+            let res = Pin::new(&mut self.inner).poll_write(cx, &pending);
+            let written = match &res {
+                Poll::Ready(Ok(n)) => *n,
+                _ => 0,
+            };
+            self.inspector.observe(Dir::Out, &pending[..written]);
+            // Put back what did not go out, ahead of anything queued meanwhile.
+            let mut q = lock(&self.inspector.log.raw_out);
+            let rest: Vec<u8> = pending[written..].iter().chain(q.iter()).copied().collect();
+            *q = rest;
+            drop(q);
+            match res {
+                Poll::Ready(Ok(_)) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
 impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -224,6 +259,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        match this.poll_raw(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        }
         let res = Pin::new(&mut this.inner).poll_write(cx, data);
         if let Poll::Ready(Ok(n)) = &res {
             this.inspector.observe(Dir::Out, &data[..*n]);
@@ -232,7 +272,11 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+        let this = self.get_mut();
+        match this.poll_raw(cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut this.inner).poll_flush(cx),
+            other => other,
+        }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -162,7 +162,9 @@ fn readme_repl_table_matches_the_help() {
         );
         let row = readme
             .lines()
-            .find(|l| l.starts_with(&format!("| `{name}")))
+            .find(|l| {
+                l.starts_with(&format!("| `{name} ")) || l.starts_with(&format!("| `{name}`"))
+            })
             .unwrap_or_else(|| panic!("README's REPL table lacks {name}"));
         assert!(
             row.contains(&what.replace('|', "\\|")),

@@ -314,3 +314,56 @@ fn server_payloads_and_close_reasons_cannot_drive_the_terminal() {
     expect(&mut s, "\"bye\\x1b[31m\"");
     assert_eq!(wait_exit(&mut s), 8);
 }
+
+#[test]
+fn protocol_tools_put_exactly_the_asked_frames_on_the_wire() {
+    use tokio::io::AsyncWriteExt;
+    let srv = raw_server(|mut tcp, log| async move {
+        raw_accept(&mut tcp).await;
+        while let Some(f) = read_client_frame(&mut tcp).await {
+            push(
+                &log,
+                format!(
+                    "{:02x}:{}:{}",
+                    f.first,
+                    f.mask.is_some(),
+                    String::from_utf8_lossy(&f.payload)
+                ),
+            );
+            if f.opcode() == 8 {
+                let _ = tcp.write_all(&frame(0x88, &[0x03, 0xe8])).await;
+                break;
+            }
+        }
+    });
+    let state = state_dir("tools");
+    let mut s = spawn(repl_command(BIN, &["-x", &srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    s.send_line("/frag 3 hello").expect("send");
+    srv.wait_for("last fragment", |l| l == "80:true:o");
+    s.send_line("/fragping 2 hi").expect("send");
+    srv.wait_for("last fragment", |l| l == "80:true:i");
+    s.send_line("/frame 1 100 text hi").expect("send");
+    srv.wait_for("rsv1 frame", |l| l == "c1:true:hi");
+    s.send_line("/raw 0x8100").expect("send");
+    srv.wait_for("raw frame", |l| l == "81:false:");
+    expect(&mut s, "> frame CONT  fin=1 rsv=000");
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    assert_eq!(wait_exit(&mut s), 0);
+    let log = srv.log();
+    let frames: Vec<&str> = log.iter().map(String::as_str).collect();
+    assert_eq!(
+        frames,
+        vec![
+            "01:true:he",
+            "00:true:ll",
+            "80:true:o",
+            "01:true:h",
+            "89:true:between 1 and 2",
+            "80:true:i",
+            "c1:true:hi",
+            "81:false:",
+            "88:true:\u{3}\u{fffd}",
+        ]
+    );
+}
