@@ -66,6 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'With --frames, also hex-dump each frame''s header bytes and first payload bytes')
             [CompletionResult]::new('--dump-handshake', '--dump-handshake', [CompletionResultType]::ParameterName, 'Hex-dump the handshake bytes too')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line on stdout')
+            [CompletionResult]::new('--timing', '--timing', [CompletionResultType]::ParameterName, 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Prefix printed events with the time')
             [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Prefix printed events with the time')
             [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not read or write the REPL history file')

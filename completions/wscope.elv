@@ -63,6 +63,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --hexdump 'With --frames, also hex-dump each frame''s header bytes and first payload bytes'
             cand --dump-handshake 'Hex-dump the handshake bytes too'
             cand --jsonl 'Print every event as one JSON object per line on stdout'
+            cand --timing 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
             cand -t 'Prefix printed events with the time'
             cand --timestamps 'Prefix printed events with the time'
             cand --no-history 'Do not read or write the REPL history file'

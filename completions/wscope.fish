@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -57,6 +57,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s x -l frames -d 'Print one
 complete -c wscope -n "__fish_wscope_needs_command" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
 complete -c wscope -n "__fish_wscope_needs_command" -l dump-handshake -d 'Hex-dump the handshake bytes too'
 complete -c wscope -n "__fish_wscope_needs_command" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_needs_command" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
 complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'

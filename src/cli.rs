@@ -212,6 +212,9 @@ pub struct OutputArgs {
     /// Print every event as one JSON object per line on stdout
     #[arg(long)]
     pub jsonl: bool,
+    /// At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took
+    #[arg(long)]
+    pub timing: bool,
     /// Prefix printed events with the time
     #[arg(short = 't', long, env = "WSCOPE_TIMESTAMPS")]
     pub timestamps: bool,
@@ -289,6 +292,7 @@ pub struct Config {
     pub show_credentials: bool,
     pub follow_redirects: bool,
     pub max_redirects: u32,
+    pub timing: bool,
 }
 
 impl Cli {
@@ -367,6 +371,7 @@ impl Cli {
             show_credentials: self.handshake.show_credentials,
             follow_redirects: self.handshake.location,
             max_redirects: self.handshake.max_redirs,
+            timing: self.output.timing,
         })
     }
 }

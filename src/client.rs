@@ -166,9 +166,17 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
             let s = connect::tls(c, target, tcp, cfg.handshake_timeout).await?;
             let took = t0.elapsed();
             timings.tls = Some(took);
+            let certificate = match s.get_ref().peer_certificate() {
+                Ok(Some(cert)) => cert
+                    .to_der()
+                    .map(|der| crate::tls_info::describe(&der))
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
             rec.emit(Event::TlsUp {
                 took,
                 insecure: cfg.tls.insecure,
+                certificate,
             });
             Stream::Tls(Box::new(s))
         }
@@ -252,6 +260,7 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
 }
 
 async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
+    let started = Instant::now();
     if cfg.tls.insecure {
         rec.emit(Event::Warning(
             "--insecure: the server's certificate and host name are NOT verified".into(),
@@ -348,5 +357,23 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             binary: cfg.binary,
         }
     };
-    session::run(ws, input, session_cfg, shared).await
+    let stats = shared.stats.clone();
+    let out = shared.out.clone();
+    let result = session::run(ws, input, session_cfg, shared).await;
+    if cfg.timing {
+        let mut o = match out.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        o.event(Stamped {
+            at: SystemTime::now(),
+            event: Event::Timing {
+                timings,
+                first_message: stats.first_message_after(),
+                total: started.elapsed(),
+            },
+        });
+        o.flush_stderr();
+    }
+    result
 }

@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
     pub dns: Duration,
+    /// Setting up the tunnel through a proxy (CONNECT or SOCKS5), when there is one.
+    pub proxy: Option<Duration>,
     pub tcp: Duration,
     pub tls: Option<Duration>,
     pub upgrade: Duration,
@@ -35,10 +37,17 @@ pub enum Event {
         dns: Duration,
         tcp: Duration,
     },
-    /// TLS is up.
+    /// TLS is up; `certificate` describes the server's certificate, a line per item.
     TlsUp {
         took: Duration,
         insecure: bool,
+        certificate: Vec<String>,
+    },
+    /// The `--timing` summary at the end of a session.
+    Timing {
+        timings: Timings,
+        first_message: Option<Duration>,
+        total: Duration,
     },
     /// The upgrade request, verbatim.
     Request {

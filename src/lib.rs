@@ -26,3 +26,4 @@ pub mod stats;
 pub mod tap;
 pub mod target;
 pub mod term;
+pub mod tls_info;

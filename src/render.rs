@@ -221,7 +221,11 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                 style,
             ));
         }
-        Event::TlsUp { took, insecure } => {
+        Event::TlsUp {
+            took,
+            insecure,
+            certificate,
+        } => {
             if !style.verbose {
                 return None;
             }
@@ -234,6 +238,30 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                 &format!("TLS established in {}{note}", ms(*took)),
                 style,
             ));
+            for line in certificate {
+                s.push('\n');
+                s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
+            }
+        }
+        Event::Timing {
+            timings,
+            first_message,
+            total,
+        } => {
+            let mut parts = vec![format!("dns {}", ms(timings.dns))];
+            if let Some(p) = timings.proxy {
+                parts.push(format!("proxy {}", ms(p)));
+            }
+            parts.push(format!("connect {}", ms(timings.tcp)));
+            if let Some(t) = timings.tls {
+                parts.push(format!("tls {}", ms(t)));
+            }
+            parts.push(format!("upgrade {}", ms(timings.upgrade)));
+            if let Some(f) = first_message {
+                parts.push(format!("first message {}", ms(*f)));
+            }
+            parts.push(format!("total {}", ms(*total)));
+            s.push_str(&info(&format!("timing: {}", parts.join(", ")), style));
         }
         Event::Request { bytes } => {
             if !style.verbose {
@@ -502,12 +530,41 @@ pub fn json_for(ev: &Stamped) -> String {
                 json_ms(*tcp)
             );
         }
-        Event::TlsUp { took, insecure } => {
+        Event::TlsUp {
+            took,
+            insecure,
+            certificate,
+        } => {
             let _ = write!(
                 o,
-                "\"tls\",\"tls_ms\":{},\"verified\":{}",
+                "\"tls\",\"tls_ms\":{},\"verified\":{},\"certificate\":[",
                 json_ms(*took),
                 !insecure
+            );
+            for (i, line) in certificate.iter().enumerate() {
+                if i > 0 {
+                    o.push(',');
+                }
+                json_str(&mut o, line);
+            }
+            o.push(']');
+        }
+        Event::Timing {
+            timings,
+            first_message,
+            total,
+        } => {
+            let opt = |d: Option<Duration>| d.map(json_ms).unwrap_or_else(|| "null".into());
+            let _ = write!(
+                o,
+                "\"timing\",\"dns_ms\":{},\"proxy_ms\":{},\"tcp_ms\":{},\"tls_ms\":{},\"upgrade_ms\":{},\"first_message_ms\":{},\"total_ms\":{}",
+                json_ms(timings.dns),
+                opt(timings.proxy),
+                json_ms(timings.tcp),
+                opt(timings.tls),
+                json_ms(timings.upgrade),
+                opt(*first_message),
+                json_ms(*total)
             );
         }
         Event::Request { bytes } => {
@@ -529,8 +586,9 @@ pub fn json_for(ev: &Stamped) -> String {
             }
             let _ = write!(
                 o,
-                ",\"timings\":{{\"dns_ms\":{},\"tcp_ms\":{},\"tls_ms\":{},\"upgrade_ms\":{}}}",
+                ",\"timings\":{{\"dns_ms\":{},\"proxy_ms\":{},\"tcp_ms\":{},\"tls_ms\":{},\"upgrade_ms\":{}}}",
                 json_ms(timings.dns),
+                timings.proxy.map(json_ms).unwrap_or_else(|| "null".into()),
                 json_ms(timings.tcp),
                 timings.tls.map(json_ms).unwrap_or_else(|| "null".into()),
                 json_ms(timings.upgrade)

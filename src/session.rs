@@ -337,11 +337,22 @@ impl ReadState {
         cfg.count.is_some_and(|n| self.msgs_in >= n)
     }
 
-    fn received(&mut self, bytes: usize) {
+    /// Counts a received data message; true for the first one.
+    fn received(&mut self, bytes: usize) -> bool {
         self.msgs_in += 1;
         self.unpublished.0 += 1;
         self.unpublished.1 += bytes as u64;
+        self.msgs_in == 1
     }
+}
+
+/// Notes the first received message (time to first message, shown with -v and --timing).
+fn first_message(shared: &Shared, out: &mut Output) {
+    let after = shared.stats.first_message();
+    out.event(stamp(Event::Info(format!(
+        "first message {} after the upgrade",
+        ms(after)
+    ))));
 }
 
 async fn read_loop<S>(
@@ -485,14 +496,18 @@ fn handle_item(
 ) -> Step {
     match item {
         Some(Ok(Message::Text(t))) => {
-            st.received(t.len());
+            if st.received(t.len()) {
+                first_message(shared, out);
+            }
             let _ = out.received(DataKind::Text, t.as_bytes());
             if cfg.reflect {
                 return Step::Reflect(Message::Text(t));
             }
         }
         Some(Ok(Message::Binary(b))) => {
-            st.received(b.len());
+            if st.received(b.len()) {
+                first_message(shared, out);
+            }
             let _ = out.received(DataKind::Binary, &b);
             if cfg.reflect {
                 return Step::Reflect(Message::Binary(b));

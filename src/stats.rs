@@ -2,8 +2,8 @@
 //! and the outstanding pings used to compute round-trip times and detect a dead peer.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How many unanswered pings are remembered for RTT matching.
@@ -17,6 +17,7 @@ pub struct Stats {
     msgs_out: AtomicU64,
     bytes_out: AtomicU64,
     pings: Mutex<PingState>,
+    first_in: OnceLock<Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -46,11 +47,24 @@ impl Default for Stats {
             msgs_out: AtomicU64::new(0),
             bytes_out: AtomicU64::new(0),
             pings: Mutex::new(PingState::default()),
+            first_in: OnceLock::new(),
         }
     }
 }
 
 impl Stats {
+    /// Records that the first data message arrived; returns how long after the session began.
+    pub fn first_message(&self) -> Duration {
+        self.first_in
+            .get_or_init(Instant::now)
+            .duration_since(self.started)
+    }
+
+    /// When the first data message arrived, measured from the session's start.
+    pub fn first_message_after(&self) -> Option<Duration> {
+        self.first_in.get().map(|t| t.duration_since(self.started))
+    }
+
     /// Adds a burst of received data messages.
     pub fn add_received(&self, msgs: u64, bytes: u64) {
         if msgs > 0 {

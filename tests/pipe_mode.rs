@@ -534,3 +534,50 @@ fn protocol_violation_closes_with_1002_and_exits_6() {
     assert!(r.stderr.contains("reserved opcode 0x3"), "{}", r.stderr);
     srv.wait_for("close 1002", |l| l == "close:Some(1002)");
 }
+
+#[test]
+fn timing_is_reported_monotonic_and_plausible() {
+    let srv = ws_server(|mut ws, _| async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _ = ws.send(Message::text("late")).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let r = run(&["-v", "--timing", "-n", "1", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("* timing: "))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    for part in ["dns ", "connect ", "upgrade ", "first message ", "total "] {
+        assert!(line.contains(part), "{line}");
+    }
+    assert!(r.stderr.contains("* first message "), "{}", r.stderr);
+
+    let r = run(&["--jsonl", "--timing", "-n", "1", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t: serde_json::Value = r
+        .out()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .find(|e| e["type"] == "timing")
+        .expect("timing event");
+    let f = |k: &str| t[k].as_f64().unwrap_or_else(|| panic!("{k} in {t}"));
+    let (dns, tcp, up, first, total) = (
+        f("dns_ms"),
+        f("tcp_ms"),
+        f("upgrade_ms"),
+        f("first_message_ms"),
+        f("total_ms"),
+    );
+    assert!(dns >= 0.0 && tcp >= 0.0 && up >= 0.0);
+    assert!(
+        first >= 40.0,
+        "the server waited 50 ms before its first message: {first}"
+    );
+    assert!(
+        dns + tcp + up + first <= total + 1.0,
+        "parts fit in the total: {t}"
+    );
+    assert!(t["tls_ms"].is_null() && t["proxy_ms"].is_null());
+}

@@ -48,6 +48,23 @@ fn wss_verbose_shows_tls_timing_and_the_plaintext_handshake() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("* TLS established in "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("*   subject: CN=rcgen self signed cert"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("*   issuer: CN=rcgen self signed cert"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("*   valid: "), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("*   alt names: DNS:localhost, IP:127.0.0.1"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("> GET / HTTP/1.1"), "{}", r.stderr);
     assert!(
         r.stderr.contains("< HTTP/1.1 101 Switching Protocols"),
