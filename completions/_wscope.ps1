@@ -33,6 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent header [default: wscope/VERSION]')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting (DNS and TCP) after SECS')
             [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Give up on TLS and the HTTP upgrade after SECS')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')

@@ -41,7 +41,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --location --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --reflect --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --timing --timestamps --color --no-history --generate --help --version serve demo help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --reflect --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --timing --timestamps --color --no-history --generate --help --version serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -92,6 +92,14 @@ _wscope() {
                     return 0
                     ;;
                 --handshake-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --user-agent 'User-Agent header [default: wscope/VERSION]'
             cand --connect-timeout 'Give up connecting (DNS and TCP) after SECS'
             cand --handshake-timeout 'Give up on TLS and the HTTP upgrade after SECS'
+            cand --proxy 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)'
+            cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
             cand --max-redirs 'How many redirects -L follows at most'
             cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
             cand --cert 'Client certificate (PEM); needs --key'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -31,6 +31,8 @@ complete -c wscope -n "__fish_wscope_needs_command" -s u -l user -l auth -d 'Bas
 complete -c wscope -n "__fish_wscope_needs_command" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-redirs -d 'How many redirects -L follows at most' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F

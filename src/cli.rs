@@ -129,6 +129,13 @@ pub struct HandshakeArgs {
     /// Show credentials (Authorization values) in the displayed handshake instead of masking them
     #[arg(long)]
     pub show_credentials: bool,
+    /// Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://...
+    /// (default: the environment, as curl reads it; "" for none)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *
+    #[arg(long, value_name = "LIST")]
+    pub noproxy: Option<String>,
     /// Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request
     #[arg(short = 'L', long = "location")]
     pub location: bool,
@@ -293,6 +300,8 @@ pub struct Config {
     pub follow_redirects: bool,
     pub max_redirects: u32,
     pub timing: bool,
+    pub proxy: Option<String>,
+    pub noproxy: Option<String>,
 }
 
 impl Cli {
@@ -372,6 +381,8 @@ impl Cli {
             follow_redirects: self.handshake.location,
             max_redirects: self.handshake.max_redirs,
             timing: self.output.timing,
+            proxy: self.handshake.proxy.clone(),
+            noproxy: self.handshake.noproxy.clone(),
         })
     }
 }

@@ -10,6 +10,7 @@ use crate::error::{Error, Kind};
 use crate::event::{Event, Stamped, Timings};
 use crate::handshake;
 use crate::pipe::LineReader;
+use crate::proxy;
 use crate::render::{Output, Style};
 use crate::repl;
 use crate::request;
@@ -147,9 +148,26 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
     } else {
         None
     };
-    let (tcp, info) = connect::tcp(target, cfg.connect_timeout).await?;
+    let proxy = proxy::select(
+        target,
+        cfg.proxy.as_deref(),
+        cfg.noproxy.as_deref(),
+        &|name| std::env::var(name).ok(),
+    )?;
+    let (mut tcp, info) = match &proxy {
+        Some(p) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
+            .await
+            .map_err(|e| {
+                let msg = format!("proxy {} ({}): {}", p.display(), p.source, e.message);
+                Error { message: msg, ..e }
+            })?,
+        None => connect::tcp(&target.host, target.port, cfg.connect_timeout).await?,
+    };
     rec.emit(Event::Connected {
-        url: target.display.clone(),
+        url: match &proxy {
+            Some(p) => format!("proxy {}", p.display()),
+            None => target.display.clone(),
+        },
         peer: info.peer,
         dns: info.dns,
         tcp: info.tcp,
@@ -160,6 +178,28 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
         tcp: info.tcp,
         ..Timings::default()
     };
+    if let Some(p) = &proxy {
+        let t0 = Instant::now();
+        let (exchange, result) = match p.kind {
+            proxy::ProxyKind::Http => {
+                let (ex, res) = proxy::http_connect(&mut tcp, p, target, handshake_deadline).await;
+                (ex.map(|e| (e.request, e.response)), res)
+            }
+            proxy::ProxyKind::Socks5 { .. } => (
+                None,
+                proxy::socks5_connect(&mut tcp, p, target, handshake_deadline).await,
+            ),
+        };
+        let took = t0.elapsed();
+        timings.proxy = Some(took);
+        rec.emit(Event::Tunnel {
+            proxy: p.display(),
+            source: p.source.clone(),
+            exchange,
+            took,
+        });
+        result?;
+    }
     let mut stream = match &connector {
         Some(c) => {
             let t0 = Instant::now();

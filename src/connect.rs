@@ -127,17 +127,21 @@ fn pem_blocks(pem: &str, label: &str) -> Vec<String> {
 }
 
 /// Resolves and connects, trying each address in turn within `timeout` overall.
-pub async fn tcp(target: &Target, timeout: Duration) -> Result<(TcpStream, ConnectInfo), Error> {
+pub async fn tcp(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<(TcpStream, ConnectInfo), Error> {
     let start = Instant::now();
     let deadline = start + timeout;
-    let lookup = tokio::net::lookup_host((target.host.as_str(), target.port));
+    let lookup = tokio::net::lookup_host((host, port));
     let addrs: Vec<SocketAddr> = match tokio::time::timeout_at(deadline.into(), lookup).await {
         Err(_) => {
             return Err(Error::new(
                 Kind::Timeout,
                 format!(
                     "resolving '{}' took longer than the connect timeout ({})",
-                    target.host,
+                    host,
                     secs(timeout)
                 ),
             ));
@@ -145,7 +149,7 @@ pub async fn tcp(target: &Target, timeout: Duration) -> Result<(TcpStream, Conne
         Ok(Err(e)) => {
             return Err(Error::new(
                 Kind::Connect,
-                format!("cannot resolve host '{}': {e}", target.host),
+                format!("cannot resolve host '{}': {e}", host),
             ));
         }
         Ok(Ok(a)) => a.collect(),
@@ -154,7 +158,7 @@ pub async fn tcp(target: &Target, timeout: Duration) -> Result<(TcpStream, Conne
     if addrs.is_empty() {
         return Err(Error::new(
             Kind::Connect,
-            format!("host '{}' has no addresses", target.host),
+            format!("host '{}' has no addresses", host),
         ));
     }
     let mut last_err = None;
@@ -189,8 +193,8 @@ pub async fn tcp(target: &Target, timeout: Duration) -> Result<(TcpStream, Conne
         .is_none_or(|e| e.contains("no answer within"));
     let what = format!(
         "cannot connect to {}:{} ({})",
-        target.host,
-        target.port,
+        host,
+        port,
         last_err.unwrap_or_else(|| "connect timeout".into())
     );
     if all_timed_out {

@@ -28,6 +28,8 @@ pub enum Kind {
     Timeout,
     /// Input wscope was asked to send is unusable (invalid UTF-8 line, unreadable file).
     Input,
+    /// A proxy refused the tunnel or failed during its handshake (407, 403, SOCKS error).
+    Proxy,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -56,6 +58,8 @@ pub mod code {
     pub const TIMEOUT: u8 = 9;
     /// Unusable input (stdin line not UTF-8 in text mode, unreadable file).
     pub const INPUT: u8 = 10;
+    /// The proxy refused the tunnel or failed (407, 403, SOCKS error).
+    pub const PROXY: u8 = 11;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -91,6 +95,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::INPUT,
         "unusable input (stdin line not UTF-8, unreadable file)",
     ),
+    (
+        code::PROXY,
+        "the proxy refused the tunnel or failed (407, 403, SOCKS error)",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -108,6 +116,7 @@ impl Kind {
             Kind::PeerClose => code::PEER_CLOSE,
             Kind::Timeout => code::TIMEOUT,
             Kind::Input => code::INPUT,
+            Kind::Proxy => code::PROXY,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -183,6 +192,7 @@ mod tests {
             Kind::PeerClose,
             Kind::Timeout,
             Kind::Input,
+            Kind::Proxy,
             Kind::Interrupted,
         ];
         for k in kinds {

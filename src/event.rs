@@ -37,6 +37,14 @@ pub enum Event {
         dns: Duration,
         tcp: Duration,
     },
+    /// A tunnel through a proxy is up (or was refused, with the exchange that shows why).
+    Tunnel {
+        proxy: String,
+        source: String,
+        /// The CONNECT request and answer (HTTP proxies), verbatim.
+        exchange: Option<(Vec<u8>, Vec<u8>)>,
+        took: Duration,
+    },
     /// TLS is up; `certificate` describes the server's certificate, a line per item.
     TlsUp {
         took: Duration,

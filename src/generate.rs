@@ -127,7 +127,11 @@ status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
     let mut env = String::from(
         ".TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colours (unless \\fB\\-\\-color always\\fR).\n\
 .TP\n\\fBTERM\\fR\nWhen \\fBdumb\\fR, no colours in auto mode.\n\
-.TP\n\\fBXDG_STATE_HOME\\fR, \\fBHOME\\fR\nWhere the REPL history is kept (see FILES).\n",
+.TP\n\\fBXDG_STATE_HOME\\fR, \\fBHOME\\fR\nWhere the REPL history is kept (see FILES).\n\
+.TP\n\\fBwss_proxy\\fR, \\fBhttps_proxy\\fR, \\fBHTTPS_PROXY\\fR\nProxy for wss:// URLs (first set wins).\n\
+.TP\n\\fBws_proxy\\fR, \\fBhttp_proxy\\fR\nProxy for ws:// URLs (lower-case http_proxy only, as curl).\n\
+.TP\n\\fBall_proxy\\fR, \\fBALL_PROXY\\fR\nProxy when no scheme-specific one is set.\n\
+.TP\n\\fBno_proxy\\fR, \\fBNO_PROXY\\fR\nHosts that bypass the proxy: names (with subdomains), IPs, or *.\n",
     );
     for arg in Cli::command().get_arguments().chain(
         Cli::command()

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod generate;
 pub mod handshake;
 pub mod pipe;
+pub mod proxy;
 pub mod render;
 pub mod repl;
 pub mod request;

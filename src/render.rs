@@ -159,6 +159,15 @@ fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
     }
 }
 
+/// A head with credentials masked, as text.
+fn mask_head(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split("\r\n")
+        .map(|l| mask_credentials(l, false).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
 fn head_lines(bytes: &[u8], prefix: &str, style: &Style, color: Color, out: &mut String) {
     let text = String::from_utf8_lossy(bytes);
     let mut lines: Vec<&str> = text.split("\r\n").collect();
@@ -262,6 +271,26 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             }
             parts.push(format!("total {}", ms(*total)));
             s.push_str(&info(&format!("timing: {}", parts.join(", ")), style));
+        }
+        Event::Tunnel {
+            proxy,
+            source,
+            exchange,
+            took,
+        } => {
+            if !style.verbose {
+                return None;
+            }
+            s.push_str(&info(
+                &format!("Tunnel through {proxy} (from {source}) in {}", ms(*took)),
+                style,
+            ));
+            if let Some((req, resp)) = exchange {
+                s.push('\n');
+                head_lines(req, ">", style, Color::Blue, &mut s);
+                head_lines(resp, "<", style, Color::Green, &mut s);
+                s.pop();
+            }
         }
         Event::Request { bytes } => {
             if !style.verbose {
@@ -566,6 +595,24 @@ pub fn json_for(ev: &Stamped) -> String {
                 opt(*first_message),
                 json_ms(*total)
             );
+        }
+        Event::Tunnel {
+            proxy,
+            source,
+            exchange,
+            took,
+        } => {
+            o.push_str("\"proxy\",\"proxy\":");
+            json_str(&mut o, proxy);
+            o.push_str(",\"source\":");
+            json_str(&mut o, source);
+            if let Some((req, resp)) = exchange {
+                o.push_str(",\"request\":");
+                json_str(&mut o, &mask_head(req));
+                o.push_str(",\"response\":");
+                json_str(&mut o, &String::from_utf8_lossy(resp));
+            }
+            let _ = write!(o, ",\"proxy_ms\":{}", json_ms(*took));
         }
         Event::Request { bytes } => {
             o.push_str("\"request\",\"head\":");
