@@ -316,19 +316,21 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
         .split([' ', ':', ','])
         .map(|p| p.trim_start_matches("0x").trim_start_matches("0X"))
         .collect();
+    if let Some(bad) = digits.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(format!("{bad:?} is not a hex digit"));
+    }
     if digits.len() % 2 != 0 {
         return Err(format!(
             "hex data has an odd number of digits ({})",
             digits.len()
         ));
     }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&digits[i..i + 2], 16)
-                .map_err(|_| format!("'{}' is not a hex byte", &digits[i..i + 2]))
-        })
-        .collect()
+    let nibble = |b: u8| char::from(b).to_digit(16).unwrap_or(0) as u8;
+    Ok(digits
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| nibble(pair[0]) << 4 | nibble(pair[1]))
+        .collect())
 }
 
 /// Command names starting with `prefix`, for tab completion.
@@ -370,6 +372,9 @@ mod tests {
         assert!(parse("/binary zz").is_err());
         assert!(parse("/binary").is_err());
         assert!(parse("/binary base64:!!").is_err());
+        // Found by the fuzzer: non-ASCII text must be refused, not sliced mid-character.
+        assert!(parse("/binary CCCż").is_err());
+        assert!(parse("/raw ż1").is_err());
     }
 
     #[test]
