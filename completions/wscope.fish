@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -40,6 +40,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of th
 complete -c wscope -n "__fish_wscope_needs_command" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Close after N received messages' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
@@ -54,6 +57,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow 
 complete -c wscope -n "__fish_wscope_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_needs_command" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_needs_command" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
+complete -c wscope -n "__fish_wscope_needs_command" -l reconnect -d 'After an abnormal closure or a failed connect, connect again (exponential backoff with jitter); unsent input is sent on the new connection'
 complete -c wscope -n "__fish_wscope_needs_command" -s v -l verbose -d 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)'
 complete -c wscope -n "__fish_wscope_needs_command" -s x -l frames -d 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)'
 complete -c wscope -n "__fish_wscope_needs_command" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'

@@ -179,6 +179,19 @@ pub struct IoArgs {
     /// Echo every received data message back unchanged until the peer closes
     #[arg(long, conflicts_with_all = ["execute", "binary"])]
     pub reflect: bool,
+    /// After an abnormal closure or a failed connect, connect again (exponential backoff with
+    /// jitter); unsent input is sent on the new connection
+    #[arg(long)]
+    pub reconnect: bool,
+    /// Give up after N reconnect attempts in a row (default: no limit)
+    #[arg(long, value_name = "N", requires = "reconnect")]
+    pub reconnect_max: Option<u32>,
+    /// Send MSG first on every connection, before any input (repeatable)
+    #[arg(long, value_name = "MSG")]
+    pub init: Vec<String>,
+    /// Send each line of FILE first on every connection, after the --init messages
+    #[arg(long, value_name = "FILE")]
+    pub init_file: Option<PathBuf>,
     /// After sending Close, wait at most SECS for the peer's Close
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
@@ -302,6 +315,10 @@ pub struct Config {
     pub timing: bool,
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
+    pub reconnect: bool,
+    pub reconnect_max: Option<u32>,
+    pub init: Vec<String>,
+    pub init_file: Option<PathBuf>,
 }
 
 impl Cli {
@@ -383,6 +400,10 @@ impl Cli {
             timing: self.output.timing,
             proxy: self.handshake.proxy.clone(),
             noproxy: self.handshake.noproxy.clone(),
+            reconnect: self.io.reconnect,
+            reconnect_max: self.io.reconnect_max,
+            init: self.io.init.clone(),
+            init_file: self.io.init_file.clone(),
         })
     }
 }

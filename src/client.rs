@@ -3,6 +3,7 @@
 //! This is where the pieces meet: `connect` opens the stream, `handshake` upgrades it (its bytes
 //! shown verbatim), the tap goes on the plaintext stream, and `session` runs until the close.
 
+use crate::backoff::{self, Backoff};
 use crate::cli::Config;
 use crate::command::Command;
 use crate::connect::{self, Stream};
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Interactive or scripted.
@@ -299,18 +301,13 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
     }
 }
 
-async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
-    let started = Instant::now();
-    if cfg.tls.insecure {
-        rec.emit(Event::Warning(
-            "--insecure: the server's certificate and host name are NOT verified".into(),
-        ));
-    }
+/// Connects, following redirects, until the server accepts the upgrade.
+async fn establish(cfg: &Config, rec: &mut Recorder) -> Result<(Target, Box<Upgraded>), Error> {
     let mut target = cfg.target.clone();
     let mut redirects = 0;
-    let up = loop {
+    loop {
         match attempt(cfg, &target, rec).await? {
-            Attempt::Upgraded(up) => break up,
+            Attempt::Upgraded(up) => return Ok((target, up)),
             Attempt::Redirect(next) => {
                 redirects += 1;
                 if redirects > cfg.max_redirects {
@@ -327,54 +324,41 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
                 target = next;
             }
         }
-    };
-    let Upgraded {
-        stream,
-        answer,
-        negotiated,
-        timings,
-    } = *up;
-    rec.emit(Event::Response {
-        head: answer.raw_head.clone(),
-        body: None,
-        body_truncated: false,
-        timings,
-    });
-    rec.emit(Event::Upgraded {
-        negotiated: negotiated.clone(),
-    });
+    }
+}
 
-    // Incoming headers are always followed (diagnostics name the offending frame); outgoing
-    // ones only where the dump can be shown.
-    let frames = FrameLog::new(cfg.frames);
-    let capture = if cfg.hexdump { cfg.dump_bytes } else { 0 };
-    let outgoing = cfg.frames || mode == Mode::Repl;
-    let mut tap = Tap::inspecting(stream, frames.clone(), capture, outgoing);
-    tap.already_received(&answer.rest);
-    let ws_config = WebSocketConfig::default()
-        .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
-        .max_write_buffer_size(64 << 20)
-        .max_message_size(Some(cfg.max_message_size))
-        .max_frame_size(Some(cfg.max_message_size));
-    let ws =
-        WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config)).await;
+/// The `--init` and `--init-file` messages, sent first on every connection.
+fn init_messages(cfg: &Config) -> Result<Vec<Message>, Error> {
+    let mut out: Vec<Message> = cfg.init.iter().map(|m| Message::text(m.as_str())).collect();
+    if let Some(path) = &cfg.init_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::new(
+                Kind::Input,
+                format!("--init-file {}: cannot read: {e}", path.display()),
+            )
+        })?;
+        out.extend(
+            text.lines()
+                .map(|l| Message::text(l.strip_suffix('\r').unwrap_or(l))),
+        );
+    }
+    Ok(out)
+}
 
-    let shared = Shared {
-        out: rec.out.clone(),
-        stats: Arc::new(Stats::default()),
-        frames,
-        handshake: Arc::new(std::mem::take(&mut rec.events)),
-    };
-    let session_cfg = SessionConfig {
-        close_timeout: cfg.close_timeout,
-        wait: cfg.wait,
-        count: cfg.count,
-        ping_interval: cfg.ping_interval,
-        ping_timeout: cfg.ping_timeout,
-        reflect: cfg.reflect,
-    };
-    let input = if cfg.reflect {
+/// Whether a failure is worth another connection attempt under `--reconnect`.
+fn worth_reconnecting(e: &Error) -> bool {
+    matches!(e.kind, Kind::Connect | Kind::Timeout | Kind::Abnormal)
+        || (e.kind == Kind::Rejected && e.message.contains("closed the connection"))
+}
+
+/// Where a session's input comes from, created once and carried across reconnects.
+fn make_input(
+    cfg: &Config,
+    mode: Mode,
+    target: &Target,
+    out: &Arc<Mutex<Output>>,
+) -> Result<Input, Error> {
+    Ok(if cfg.reflect {
         Input::Nothing
     } else if !cfg.execute.is_empty() {
         Input::Messages(cfg.execute.iter().cloned().collect())
@@ -386,7 +370,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             term::history_path()
         };
         let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
-        match shared.out.lock() {
+        match out.lock() {
             Ok(mut g) => g.set_printer(printer),
             Err(p) => p.into_inner().set_printer(printer),
         }
@@ -396,24 +380,127 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             lines: LineReader::new(tokio::io::stdin()),
             binary: cfg.binary,
         }
-    };
-    let stats = shared.stats.clone();
-    let out = shared.out.clone();
-    let result = session::run(ws, input, session_cfg, shared).await;
-    if cfg.timing {
-        let mut o = match out.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        o.event(Stamped {
-            at: SystemTime::now(),
-            event: Event::Timing {
-                timings,
-                first_message: stats.first_message_after(),
-                total: started.elapsed(),
-            },
-        });
-        o.flush_stderr();
+    })
+}
+
+async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
+    let started = Instant::now();
+    if cfg.tls.insecure {
+        rec.emit(Event::Warning(
+            "--insecure: the server's certificate and host name are NOT verified".into(),
+        ));
     }
-    result
+    let init = init_messages(cfg)?;
+    let seed = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1)
+        ^ u64::from(std::process::id());
+    let mut backoff = Backoff::new(seed);
+    let mut carry: Option<session::Carry> = None;
+    loop {
+        let (target, up) = match establish(cfg, rec).await {
+            Ok(x) => x,
+            Err(e)
+                if cfg.reconnect && worth_reconnecting(&e) && backoff.allows(cfg.reconnect_max) =>
+            {
+                wait_to_reconnect(cfg, rec, &mut backoff, &e).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let connected_at = Instant::now();
+        let Upgraded {
+            stream,
+            answer,
+            negotiated,
+            timings,
+        } = *up;
+        rec.emit(Event::Response {
+            head: answer.raw_head.clone(),
+            body: None,
+            body_truncated: false,
+            timings,
+        });
+        rec.emit(Event::Upgraded {
+            negotiated: negotiated.clone(),
+        });
+
+        // Incoming headers are always followed (diagnostics name the offending frame);
+        // outgoing ones only where the dump can be shown.
+        let frames = FrameLog::new(cfg.frames);
+        let capture = if cfg.hexdump { cfg.dump_bytes } else { 0 };
+        let outgoing = cfg.frames || mode == Mode::Repl;
+        let mut tap = Tap::inspecting(stream, frames.clone(), capture, outgoing);
+        tap.already_received(&answer.rest);
+        let ws_config = WebSocketConfig::default()
+            .read_buffer_size(256 * 1024)
+            .write_buffer_size(256 * 1024)
+            .max_write_buffer_size(64 << 20)
+            .max_message_size(Some(cfg.max_message_size))
+            .max_frame_size(Some(cfg.max_message_size));
+        let ws =
+            WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config))
+                .await;
+
+        let shared = Shared {
+            out: rec.out.clone(),
+            stats: Arc::new(Stats::default()),
+            frames,
+            handshake: Arc::new(std::mem::take(&mut rec.events)),
+        };
+        let session_cfg = SessionConfig {
+            close_timeout: cfg.close_timeout,
+            wait: cfg.wait,
+            count: cfg.count,
+            ping_interval: cfg.ping_interval,
+            ping_timeout: cfg.ping_timeout,
+            reflect: cfg.reflect,
+            replay: cfg.reconnect,
+        };
+        let (input, resend) = match carry.take() {
+            Some(c) => (c.input, c.resend),
+            None => (make_input(cfg, mode, &target, &shared.out)?, Vec::new()),
+        };
+        let stats = shared.stats.clone();
+        let (result, next) =
+            session::run(ws, input, init.clone(), resend, session_cfg, shared).await;
+        match result {
+            Err(e)
+                if cfg.reconnect
+                    && e.kind == Kind::Abnormal
+                    && next.is_some()
+                    && (backoff.allows(cfg.reconnect_max)
+                        || connected_at.elapsed() >= backoff::STABLE) =>
+            {
+                if connected_at.elapsed() >= backoff::STABLE {
+                    backoff.reset();
+                }
+                carry = next;
+                wait_to_reconnect(cfg, rec, &mut backoff, &e).await;
+            }
+            other => {
+                if cfg.timing {
+                    rec.emit(Event::Timing {
+                        timings,
+                        first_message: stats.first_message_after(),
+                        total: started.elapsed(),
+                    });
+                }
+                return other;
+            }
+        }
+    }
+}
+
+/// Reports the failure and the coming attempt, then waits the backoff delay.
+async fn wait_to_reconnect(cfg: &Config, rec: &mut Recorder, backoff: &mut Backoff, why: &Error) {
+    let delay = backoff.next_delay();
+    rec.emit(Event::Reconnect {
+        attempt: backoff.attempts,
+        max: cfg.reconnect_max,
+        delay,
+        reason: why.message.clone(),
+    });
+    tokio::time::sleep(delay).await;
 }

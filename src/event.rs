@@ -51,6 +51,13 @@ pub enum Event {
         insecure: bool,
         certificate: Vec<String>,
     },
+    /// The connection ended or failed and `--reconnect` tries again after `delay`.
+    Reconnect {
+        attempt: u32,
+        max: Option<u32>,
+        delay: Duration,
+        reason: String,
+    },
     /// The `--timing` summary at the end of a session.
     Timing {
         timings: Timings,

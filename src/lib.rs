@@ -6,6 +6,7 @@
 //! [`event::Event`]s; renderers consume them.
 
 pub mod app;
+pub mod backoff;
 pub mod cli;
 pub mod client;
 pub mod command;

@@ -252,6 +252,23 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                 s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
             }
         }
+        Event::Reconnect {
+            attempt,
+            max,
+            delay,
+            reason,
+        } => {
+            let of = max.map(|m| format!(" of {m}")).unwrap_or_default();
+            s.push_str(&paint(
+                &format!(
+                    "* reconnecting in {:.1} s (attempt {attempt}{of}): {}",
+                    delay.as_secs_f64(),
+                    escape_terminal(reason)
+                ),
+                Color::Yellow,
+                c,
+            ));
+        }
         Event::Timing {
             timings,
             first_message,
@@ -577,6 +594,20 @@ pub fn json_for(ev: &Stamped) -> String {
                 json_str(&mut o, line);
             }
             o.push(']');
+        }
+        Event::Reconnect {
+            attempt,
+            max,
+            delay,
+            reason,
+        } => {
+            let _ = write!(
+                o,
+                "\"reconnect\",\"attempt\":{attempt},\"max\":{},\"delay_ms\":{},\"reason\":",
+                max.map(|m| m.to_string()).unwrap_or_else(|| "null".into()),
+                json_ms(*delay)
+            );
+            json_str(&mut o, reason);
         }
         Event::Timing {
             timings,

@@ -58,6 +58,8 @@ pub struct SessionConfig {
     pub ping_timeout: Option<Duration>,
     /// Echo every received data message back.
     pub reflect: bool,
+    /// Keep a replay window of sent data for `--reconnect`.
+    pub replay: bool,
 }
 
 /// What the session shares with the renderer and the REPL.
@@ -142,12 +144,23 @@ enum WriteEnd {
 }
 
 /// Runs a session over an open WebSocket until it ends; returns the outcome.
+/// What a session leaves for the next connection (`--reconnect`).
+pub struct Carry {
+    pub input: Input,
+    /// Messages to send first on the next connection (after the `--init` messages).
+    pub resend: Vec<Message>,
+}
+
+/// Runs a session over an open WebSocket until it ends. `init`, then `resend`, are sent before
+/// any input. Returns the outcome and, when the writer finished in time, what is left to send.
 pub async fn run<S>(
     ws: WebSocketStream<S>,
     input: Input,
+    init: Vec<Message>,
+    resend: Vec<Message>,
     cfg: SessionConfig,
     shared: Shared,
-) -> Result<(), Error>
+) -> (Result<(), Error>, Option<Carry>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -181,6 +194,11 @@ where
         close_sent: false,
         ping_seq: 0,
         unpublished: (0, 0),
+        init,
+        first: resend,
+        replay: VecDeque::new(),
+        replay_bytes: 0,
+        unsent: None,
     };
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
@@ -193,15 +211,15 @@ where
         let _ = out.flush();
     }
     // The writer may still have a Close to get out (protocol failure); bound the wait.
-    let write_end = match tokio::time::timeout(cfg.close_timeout, writer_task).await {
-        Ok(Ok(end)) => end,
-        Ok(Err(_)) | Err(_) => WriteEnd::Done,
+    let (write_end, carry) = match tokio::time::timeout(cfg.close_timeout, writer_task).await {
+        Ok(Ok((end, input, resend))) => (end, Some(Carry { input, resend })),
+        Ok(Err(_)) | Err(_) => (WriteEnd::Done, None),
     };
     shared.drain_frames();
     if interrupted.load(Ordering::Relaxed) {
-        return Err(Error::new(Kind::Interrupted, ""));
+        return (Err(Error::new(Kind::Interrupted, "")), None);
     }
-    outcome(read_end, write_end)
+    (outcome(read_end, write_end), carry)
 }
 
 fn outcome(read_end: ReadEnd, write_end: WriteEnd) -> Result<(), Error> {
@@ -642,6 +660,27 @@ struct Writer<S> {
     ping_seq: u64,
     /// Sent but not yet published to the shared stats (published at each flush).
     unpublished: (u64, u64),
+    /// `--init` messages, sent first on every connection.
+    init: Vec<Message>,
+    /// Sent next: what an earlier connection lost when it ended abnormally.
+    first: Vec<Message>,
+    /// With `--reconnect`: data sent on this connection, newest last, at most
+    /// [`REPLAY_WINDOW`] bytes; resent on the next connection if this one ends abnormally.
+    replay: VecDeque<Message>,
+    replay_bytes: usize,
+    /// A message taken from the input that could not be handed to the connection.
+    unsent: Option<Message>,
+}
+
+/// How much recently sent data `--reconnect` keeps for sending again.
+pub const REPLAY_WINDOW: usize = 1 << 20;
+
+fn message_len(m: &Message) -> usize {
+    match m {
+        Message::Text(t) => t.len(),
+        Message::Binary(b) => b.len(),
+        _ => 0,
+    }
 }
 
 /// What one step of input produced.
@@ -655,13 +694,41 @@ impl<S> Writer<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    /// Runs until the session ends; hands back the input (what is left of it) and, with
+    /// `--reconnect`, what must be sent again on the next connection.
     async fn run(
         mut self,
         mut input: Input,
+        ctl: mpsc::Receiver<Ctl>,
+        done: watch::Receiver<bool>,
+    ) -> (WriteEnd, Input, Vec<Message>) {
+        let end = self.run_with(&mut input, ctl, done).await;
+        let mut again: Vec<Message> = self.replay.into_iter().collect();
+        again.extend(self.unsent);
+        (end, input, again)
+    }
+
+    async fn run_with(
+        &mut self,
+        input: &mut Input,
         mut ctl: mpsc::Receiver<Ctl>,
         mut done: watch::Receiver<bool>,
     ) -> WriteEnd {
-        let mut input_done = matches!(input, Input::Nothing);
+        // --init messages first (never replayed), then what the last connection lost.
+        for m in std::mem::take(&mut self.init) {
+            if let Err(e) = self.sink.feed(m).await {
+                return WriteEnd::Failed(send_error(e));
+            }
+        }
+        for m in std::mem::take(&mut self.first) {
+            if let Err(e) = self.send(m).await {
+                return WriteEnd::Failed(e);
+            }
+        }
+        if let Err(e) = self.flush().await {
+            return WriteEnd::Failed(e);
+        }
+        let mut input_done = matches!(*input, Input::Nothing);
         let mut linger_until: Option<Instant> = None;
         let mut ping_tick = self.cfg.ping_interval.map(|p| {
             let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
@@ -752,7 +819,7 @@ where
                         }
                     }
                 }
-                next = next_input(&mut input), if !input_done => {
+                next = next_input(input), if !input_done => {
                     match next {
                         Err(e) => {
                             self.shared.emit(Event::Failure(e.clone()));
@@ -773,7 +840,7 @@ where
                                 return WriteEnd::Failed(e);
                             }
                             // Feed whatever else is already buffered, then flush once.
-                            match self.feed_buffered(&mut input).await {
+                            match self.feed_buffered(input).await {
                                 Ok(()) => {}
                                 Err(e) => {
                                     self.shared.emit(Event::Failure(e.clone()));
@@ -910,13 +977,24 @@ where
     }
 
     async fn send(&mut self, m: Message) -> Result<(), Error> {
-        let len = match &m {
-            Message::Text(t) => t.len(),
-            Message::Binary(b) => b.len(),
-            _ => 0,
-        };
+        let len = message_len(&m);
         let data = matches!(m, Message::Text(_) | Message::Binary(_));
-        self.sink.feed(m).await.map_err(send_error)?;
+        if self.cfg.replay && data {
+            // Kept until the connection ends cleanly: after an abnormal end it is resent.
+            self.replay.push_back(m.clone());
+            self.replay_bytes += len;
+            while self.replay_bytes > REPLAY_WINDOW && self.replay.len() > 1 {
+                if let Some(old) = self.replay.pop_front() {
+                    self.replay_bytes -= message_len(&old);
+                }
+            }
+        }
+        if let Err(e) = self.sink.feed(m.clone()).await {
+            if self.cfg.replay && data && self.replay.back() != Some(&m) {
+                self.unsent = Some(m);
+            }
+            return Err(send_error(e));
+        }
         if data {
             self.unpublished.0 += 1;
             self.unpublished.1 += len as u64;
