@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Close after N received messages')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'After input ends, keep receiving for SECS before closing')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After input ends, keep receiving for SECS before closing')
+            [CompletionResult]::new('--fragment', '--fragment', [CompletionResultType]::ParameterName, 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)')
             [CompletionResult]::new('--reconnect-max', '--reconnect-max', [CompletionResultType]::ParameterName, 'Give up after N reconnect attempts in a row (default: no limit)')
             [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Send MSG first on every connection, before any input (repeatable)')
             [CompletionResult]::new('--init-file', '--init-file', [CompletionResultType]::ParameterName, 'Send each line of FILE first on every connection, after the --init messages')

@@ -41,7 +41,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --reflect --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --timing --timestamps --color --no-history --generate --help --version serve demo help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --timing --timestamps --color --no-history --generate --help --version serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,6 +140,10 @@ _wscope() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fragment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

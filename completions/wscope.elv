@@ -42,6 +42,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --count 'Close after N received messages'
             cand -w 'After input ends, keep receiving for SECS before closing'
             cand --wait 'After input ends, keep receiving for SECS before closing'
+            cand --fragment 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)'
             cand --reconnect-max 'Give up after N reconnect attempts in a row (default: no limit)'
             cand --init 'Send MSG first on every connection, before any input (repeatable)'
             cand --init-file 'Send each line of FILE first on every connection, after the --init messages'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -40,6 +40,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of th
 complete -c wscope -n "__fish_wscope_needs_command" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Close after N received messages' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l fragment -d 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F

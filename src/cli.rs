@@ -179,6 +179,9 @@ pub struct IoArgs {
     /// Echo every received data message back unchanged until the peer closes
     #[arg(long, conflicts_with_all = ["execute", "binary"])]
     pub reflect: bool,
+    /// Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)
+    #[arg(long, value_name = "N", default_value = "1", value_parser = clap::value_parser!(u16).range(1..))]
+    pub fragment: u16,
     /// After an abnormal closure or a failed connect, connect again (exponential backoff with
     /// jitter); unsent input is sent on the new connection
     #[arg(long)]
@@ -319,6 +322,7 @@ pub struct Config {
     pub reconnect_max: Option<u32>,
     pub init: Vec<String>,
     pub init_file: Option<PathBuf>,
+    pub fragment: usize,
 }
 
 impl Cli {
@@ -404,6 +408,7 @@ impl Cli {
             reconnect_max: self.io.reconnect_max,
             init: self.io.init.clone(),
             init_file: self.io.init_file.clone(),
+            fragment: usize::from(self.io.fragment),
         })
     }
 }

@@ -57,6 +57,7 @@ fn style_for(cfg: &Config, term: &Terminal, mode: Mode) -> Style {
         frame_dump: cfg.hexdump.then_some(cfg.dump_bytes),
         handshake_dump: cfg.dump_handshake,
         show_credentials: cfg.show_credentials,
+        show_keepalive: cfg.verbose,
     }
 }
 
@@ -457,6 +458,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             ping_timeout: cfg.ping_timeout,
             reflect: cfg.reflect,
             replay: cfg.reconnect,
+            fragment: cfg.fragment,
         };
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),

@@ -33,7 +33,12 @@ pub struct Style {
     pub handshake_dump: bool,
     /// Show Authorization values instead of masking them.
     pub show_credentials: bool,
+    /// Show the pongs answering `--ping-interval` keepalive pings (only with `-v`).
+    pub show_keepalive: bool,
 }
+
+/// The payload prefix of wscope's own keepalive pings.
+pub const KEEPALIVE_PREFIX: &[u8] = b"wscope-keepalive-";
 
 /// Where a rendered piece goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -409,7 +414,8 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             );
         }
         Event::Pong { dir, payload, rtt } => {
-            if !style.verbose {
+            let keepalive = *dir == Dir::In && payload.starts_with(KEEPALIVE_PREFIX);
+            if !style.verbose || (keepalive && !style.show_keepalive) {
                 return None;
             }
             let rtt = rtt.map(|r| format!(" rtt {}", ms(r))).unwrap_or_default();

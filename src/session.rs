@@ -60,6 +60,8 @@ pub struct SessionConfig {
     pub reflect: bool,
     /// Keep a replay window of sent data for `--reconnect`.
     pub replay: bool,
+    /// Send every data message as this many fragments (`--fragment`; 0 or 1: whole).
+    pub fragment: usize,
 }
 
 /// What the session shares with the renderer and the REPL.
@@ -801,7 +803,8 @@ where
                 _ = tick_opt(&mut ping_tick) => {
                     if !self.close_sent {
                         self.ping_seq += 1;
-                        let payload = format!("wscope-{}", self.ping_seq).into_bytes();
+                        let mut payload = crate::render::KEEPALIVE_PREFIX.to_vec();
+                        payload.extend_from_slice(self.ping_seq.to_string().as_bytes());
                         self.shared.stats.ping_sent(&payload);
                         if let Err(e) = self.send(Message::Ping(Bytes::from(payload))).await.and(self.flush().await) {
                             return WriteEnd::Failed(e);
@@ -924,9 +927,9 @@ where
         }
     }
 
-    /// Sends `data` as one message in `parts` frames (first with `opcode`, then CONT),
+    /// Feeds `data` as one message in `parts` frames (first with `opcode`, then CONT),
     /// optionally with a ping between fragments.
-    async fn send_fragmented(
+    async fn feed_fragments(
         &mut self,
         data: &[u8],
         opcode: OpCode,
@@ -961,8 +964,6 @@ where
                     .map_err(send_error)?;
             }
         }
-        self.unpublished.0 += 1;
-        self.unpublished.1 += data.len() as u64;
         Ok(())
     }
 
@@ -989,11 +990,24 @@ where
                 }
             }
         }
-        if let Err(e) = self.sink.feed(m.clone()).await {
+        let fed = match &m {
+            Message::Text(t) if self.cfg.fragment > 1 => {
+                let opcode = OpCode::Data(OpData::Text);
+                self.feed_fragments(t.as_bytes(), opcode, self.cfg.fragment, false)
+                    .await
+            }
+            Message::Binary(b) if self.cfg.fragment > 1 => {
+                let opcode = OpCode::Data(OpData::Binary);
+                self.feed_fragments(b, opcode, self.cfg.fragment, false)
+                    .await
+            }
+            _ => self.sink.feed(m.clone()).await.map_err(send_error),
+        };
+        if let Err(e) = fed {
             if self.cfg.replay && data && self.replay.back() != Some(&m) {
                 self.unsent = Some(m);
             }
-            return Err(send_error(e));
+            return Err(e);
         }
         if data {
             self.unpublished.0 += 1;
@@ -1138,13 +1152,15 @@ where
                 text,
                 ping_between,
             } => {
-                self.send_fragmented(
+                self.feed_fragments(
                     text.as_bytes(),
                     OpCode::Data(OpData::Text),
                     parts,
                     ping_between,
                 )
                 .await?;
+                self.unpublished.0 += 1;
+                self.unpublished.1 += text.len() as u64;
                 self.flush().await?;
             }
             Command::Frame {

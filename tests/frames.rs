@@ -266,3 +266,23 @@ fn jsonl_reports_errors_as_events_too() {
     assert_eq!(last["type"], "error");
     assert_eq!(last["exit_code"], 6);
 }
+
+#[test]
+fn fragment_option_sends_each_line_in_pieces() {
+    let srv = scripted(Vec::new());
+    let r = run(&["--fragment", "3", &srv.url("/")], b"abcdefg\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = srv.log();
+    let frames: Vec<&str> = log.iter().map(String::as_str).collect();
+    assert_eq!(
+        frames[..3],
+        [
+            format!("1:true::{}", hex(b"abc")),
+            format!("0:true::{}", hex(b"def")),
+            format!("0:true::{}", hex(b"g")),
+        ]
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()[..]
+    );
+}

@@ -581,3 +581,54 @@ fn timing_is_reported_monotonic_and_plausible() {
     );
     assert!(t["tls_ms"].is_null() && t["proxy_ms"].is_null());
 }
+
+#[test]
+fn ping_interval_measures_rtt_and_ping_timeout_declares_a_dead_peer() {
+    let srv = echo_server();
+    let r = run(
+        &[
+            "--jsonl",
+            "--ping-interval",
+            "0.1",
+            "-w",
+            "0.55",
+            &srv.url("/"),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rtts = r
+        .out()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter(|e| e["type"] == "pong" && e["rtt_ms"].as_f64().is_some())
+        .count();
+    assert!(rtts >= 3, "a pong with its RTT per ping: {}", r.out());
+
+    // A peer that reads but never answers pings.
+    let mute = raw_server(|mut tcp, _| async move {
+        raw_accept(&mut tcp).await;
+        while read_client_frame(&mut tcp).await.is_some() {}
+    });
+    let r = run(
+        &[
+            "-w",
+            "10",
+            "--ping-interval",
+            "0.2",
+            "--ping-timeout",
+            "0.5",
+            "--close-timeout",
+            "0.5",
+            &mute.url("/"),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no pong from the peer within 0.5s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(5), "{:?}", r.took);
+}
