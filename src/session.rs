@@ -200,7 +200,6 @@ where
         first: resend,
         replay: VecDeque::new(),
         replay_bytes: 0,
-        unsent: None,
     };
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
@@ -670,8 +669,6 @@ struct Writer<S> {
     /// [`REPLAY_WINDOW`] bytes; resent on the next connection if this one ends abnormally.
     replay: VecDeque<Message>,
     replay_bytes: usize,
-    /// A message taken from the input that could not be handed to the connection.
-    unsent: Option<Message>,
 }
 
 /// How much recently sent data `--reconnect` keeps for sending again.
@@ -705,9 +702,7 @@ where
         done: watch::Receiver<bool>,
     ) -> (WriteEnd, Input, Vec<Message>) {
         let end = self.run_with(&mut input, ctl, done).await;
-        let mut again: Vec<Message> = self.replay.into_iter().collect();
-        again.extend(self.unsent);
-        (end, input, again)
+        (end, input, self.replay.into_iter().collect())
     }
 
     async fn run_with(
@@ -980,40 +975,37 @@ where
     async fn send(&mut self, m: Message) -> Result<(), Error> {
         let len = message_len(&m);
         let data = matches!(m, Message::Text(_) | Message::Binary(_));
-        if self.cfg.replay && data {
-            // Kept until the connection ends cleanly: after an abnormal end it is resent.
-            self.replay.push_back(m.clone());
-            self.replay_bytes += len;
-            while self.replay_bytes > REPLAY_WINDOW && self.replay.len() > 1 {
-                if let Some(old) = self.replay.pop_front() {
-                    self.replay_bytes -= message_len(&old);
-                }
-            }
+        if data && self.cfg.replay {
+            self.remember(m.clone(), len);
         }
-        let fed = match &m {
-            Message::Text(t) if self.cfg.fragment > 1 => {
-                let opcode = OpCode::Data(OpData::Text);
-                self.feed_fragments(t.as_bytes(), opcode, self.cfg.fragment, false)
-                    .await
-            }
-            Message::Binary(b) if self.cfg.fragment > 1 => {
-                let opcode = OpCode::Data(OpData::Binary);
-                self.feed_fragments(b, opcode, self.cfg.fragment, false)
-                    .await
-            }
-            _ => self.sink.feed(m.clone()).await.map_err(send_error),
-        };
-        if let Err(e) = fed {
-            if self.cfg.replay && data && self.replay.back() != Some(&m) {
-                self.unsent = Some(m);
-            }
-            return Err(e);
+        if data && self.cfg.fragment > 1 {
+            let (op, payload): (OpData, &[u8]) = match &m {
+                Message::Text(t) => (OpData::Text, t.as_bytes()),
+                Message::Binary(b) => (OpData::Binary, b),
+                _ => (OpData::Binary, &[]),
+            };
+            self.feed_fragments(payload, OpCode::Data(op), self.cfg.fragment, false)
+                .await?;
+        } else {
+            self.sink.feed(m).await.map_err(send_error)?;
         }
         if data {
             self.unpublished.0 += 1;
             self.unpublished.1 += len as u64;
         }
         Ok(())
+    }
+
+    /// Keeps a sent message until the connection ends: after an abnormal end it is resent
+    /// (it may or may not have arrived). At most [`REPLAY_WINDOW`] bytes are kept.
+    fn remember(&mut self, m: Message, len: usize) {
+        self.replay.push_back(m);
+        self.replay_bytes += len;
+        while self.replay_bytes > REPLAY_WINDOW && self.replay.len() > 1 {
+            if let Some(old) = self.replay.pop_front() {
+                self.replay_bytes -= message_len(&old);
+            }
+        }
     }
 
     async fn flush(&mut self) -> Result<(), Error> {
