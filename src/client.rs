@@ -21,6 +21,7 @@ use crate::stats::Stats;
 use crate::tap::{FrameLog, Tap};
 use crate::target::Target;
 use crate::term::{self, Terminal};
+use crate::tls_hello::HelloSniffer;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc;
@@ -206,7 +207,15 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
     let mut stream = match &connector {
         Some(c) => {
             let t0 = Instant::now();
-            let s = connect::tls(c, target, tcp, cfg.handshake_timeout).await?;
+            let sniffer = HelloSniffer::new(tcp);
+            let hello = sniffer.found.clone();
+            let s = connect::tls(c, target, sniffer, cfg.handshake_timeout).await?;
+            let protocol = hello.get().map(|(v, c)| {
+                (
+                    crate::tls_hello::version_name(*v),
+                    crate::tls_hello::cipher_name(*c),
+                )
+            });
             let took = t0.elapsed();
             timings.tls = Some(took);
             let certificate = match s.get_ref().peer_certificate() {
@@ -219,6 +228,7 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
             rec.emit(Event::TlsUp {
                 took,
                 insecure: cfg.tls.insecure,
+                protocol,
                 certificate,
             });
             Stream::Tls(Box::new(s))

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Kind};
 use crate::target::Target;
+use crate::tls_hello::HelloSniffer;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ pub struct TlsOptions {
 /// A TCP stream, with or without TLS on top.
 pub enum Stream {
     Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
+    Tls(Box<TlsStream<HelloSniffer<TcpStream>>>),
 }
 
 /// What connecting took and where it went.
@@ -209,9 +210,9 @@ pub async fn tcp(
 pub async fn tls(
     connector: &tokio_native_tls::TlsConnector,
     target: &Target,
-    tcp: TcpStream,
+    tcp: HelloSniffer<TcpStream>,
     timeout: Duration,
-) -> Result<TlsStream<TcpStream>, Error> {
+) -> Result<TlsStream<HelloSniffer<TcpStream>>, Error> {
     match tokio::time::timeout(timeout, connector.connect(&target.host, tcp)).await {
         Err(_) => Err(Error::new(
             Kind::Timeout,

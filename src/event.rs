@@ -49,6 +49,8 @@ pub enum Event {
     TlsUp {
         took: Duration,
         insecure: bool,
+        /// Negotiated version and cipher suite, from the ServerHello.
+        protocol: Option<(String, String)>,
         certificate: Vec<String>,
     },
     /// The connection ended or failed and `--reconnect` tries again after `delay`.

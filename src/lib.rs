@@ -28,4 +28,5 @@ pub mod stats;
 pub mod tap;
 pub mod target;
 pub mod term;
+pub mod tls_hello;
 pub mod tls_info;

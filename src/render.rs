@@ -238,6 +238,7 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
         Event::TlsUp {
             took,
             insecure,
+            protocol,
             certificate,
         } => {
             if !style.verbose {
@@ -252,6 +253,10 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                 &format!("TLS established in {}{note}", ms(*took)),
                 style,
             ));
+            if let Some((version, cipher)) = protocol {
+                s.push('\n');
+                s.push_str(&info(&format!("  protocol: {version}, {cipher}"), style));
+            }
             for line in certificate {
                 s.push('\n');
                 s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
@@ -585,11 +590,20 @@ pub fn json_for(ev: &Stamped) -> String {
         Event::TlsUp {
             took,
             insecure,
+            protocol,
             certificate,
         } => {
+            if let Some((version, cipher)) = protocol {
+                let _ = write!(
+                    o,
+                    "\"tls\",\"protocol\":\"{version}\",\"cipher\":\"{cipher}\","
+                );
+            } else {
+                o.push_str("\"tls\",");
+            }
             let _ = write!(
                 o,
-                "\"tls\",\"tls_ms\":{},\"verified\":{},\"certificate\":[",
+                "\"tls_ms\":{},\"verified\":{},\"certificate\":[",
                 json_ms(*took),
                 !insecure
             );

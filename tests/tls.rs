@@ -74,6 +74,37 @@ fn wss_verbose_shows_tls_timing_and_the_plaintext_handshake() {
 }
 
 #[test]
+fn jsonl_tls_event_names_protocol_cipher_and_certificate() {
+    let (cert, key) = self_signed();
+    let srv = tls_echo_server(&cert, &key);
+    let ca = temp_file("ca3.pem", cert.as_bytes());
+    let url = format!("wss://localhost:{}/", srv.addr.port());
+    let r = run(
+        &["--jsonl", "--cacert", ca.to_str().expect("path"), &url],
+        b"",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tls: serde_json::Value = r
+        .out()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .find(|e| e["type"] == "tls")
+        .expect("tls event");
+    assert!(
+        tls["protocol"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("TLS 1.")),
+        "{tls}"
+    );
+    assert!(tls["cipher"].as_str().is_some(), "{tls}");
+    assert_eq!(tls["verified"], true);
+    assert!(
+        tls["certificate"].as_array().is_some_and(|c| c.len() >= 3),
+        "{tls}"
+    );
+}
+
+#[test]
 fn tls_against_a_plain_server_and_plain_against_tls_get_hints() {
     let srv = echo_server();
     let r = run(&[&format!("wss://127.0.0.1:{}/", srv.addr.port())], b"");
