@@ -562,3 +562,27 @@ fn server_text_cannot_drive_the_terminal_in_diagnostics() {
     assert!(r.stderr.contains("\\x1b[2Jvalue"), "{}", r.stderr);
     assert!(r.stderr.contains("\\x1b]0;pwned\\x07"), "{}", r.stderr);
 }
+
+/// A label over 63 bytes fails inside the resolver: no DNS packet leaves the machine.
+#[test]
+fn dns_failure_and_idna_hosts_without_network_traffic() {
+    let label = "a".repeat(64);
+    let r = run(&[&format!("ws://{label}.test/")], b"");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("cannot resolve host '{label}.test'")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(5));
+
+    // An internationalised name is IDNA-encoded before it is resolved.
+    let r = run(&[&format!("ws://bücher.{label}.test/")], b"");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot resolve host 'xn--bcher-kva."),
+        "{}",
+        r.stderr
+    );
+}
