@@ -469,6 +469,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             reflect: cfg.reflect,
             replay: cfg.reconnect,
             fragment: cfg.fragment,
+            report_first_message: cfg.verbose || cfg.timing,
         };
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),

@@ -62,6 +62,8 @@ pub struct SessionConfig {
     pub replay: bool,
     /// Send every data message as this many fragments (`--fragment`; 0 or 1: whole).
     pub fragment: usize,
+    /// Say when the first message arrived (asked for with `-v` or `--timing`).
+    pub report_first_message: bool,
 }
 
 /// What the session shares with the renderer and the REPL.
@@ -365,7 +367,7 @@ impl ReadState {
     }
 }
 
-/// Notes the first received message (time to first message, shown with -v and --timing).
+/// Notes when the first message arrived (time to first message, for -v and --timing).
 fn first_message(shared: &Shared, out: &mut Output) {
     let after = shared.stats.first_message();
     out.event(stamp(Event::Info(format!(
@@ -515,7 +517,7 @@ fn handle_item(
 ) -> Step {
     match item {
         Some(Ok(Message::Text(t))) => {
-            if st.received(t.len()) {
+            if st.received(t.len()) && cfg.report_first_message {
                 first_message(shared, out);
             }
             let _ = out.received(DataKind::Text, t.as_bytes());
@@ -524,7 +526,7 @@ fn handle_item(
             }
         }
         Some(Ok(Message::Binary(b))) => {
-            if st.received(b.len()) {
+            if st.received(b.len()) && cfg.report_first_message {
                 first_message(shared, out);
             }
             let _ = out.received(DataKind::Binary, &b);
