@@ -367,3 +367,22 @@ fn protocol_tools_put_exactly_the_asked_frames_on_the_wire() {
         ]
     );
 }
+
+#[test]
+fn tab_completes_command_names() {
+    let srv = repl_server();
+    let state = state_dir("tab");
+    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
+    expect(&mut s, "WebSocket open");
+    expect(&mut s, &format!("{}> ", srv.addr));
+    // "/sta" has one completion: "/status ".
+    s.send("/sta\t").expect("tab");
+    s.send("\r").expect("enter");
+    expect(&mut s, "state open, up ");
+    s.send_line("/quit").expect("quit");
+    assert_eq!(wait_exit(&mut s), 0);
+    assert!(
+        !srv.log().iter().any(|l| l.contains("/sta")),
+        "completed, not sent as text"
+    );
+}
