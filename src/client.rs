@@ -18,6 +18,7 @@ use crate::request;
 use crate::response;
 use crate::session::{self, Input, SessionConfig, Shared};
 use crate::stats::Stats;
+use crate::sync::lock;
 use crate::tap::{FrameLog, Tap};
 use crate::target::Target;
 use crate::term::{self, Terminal};
@@ -75,10 +76,7 @@ impl Recorder {
             event,
         };
         self.events.push(ev.clone());
-        let mut out = match self.out.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
+        let mut out = lock(&self.out);
         out.event(ev);
         out.flush_stderr();
     }
@@ -96,11 +94,7 @@ pub async fn run(cfg: Config, term: Terminal, mode: Mode) -> Result<(), Error> {
     if let (Err(e), true) = (&result, cfg.jsonl) {
         rec.emit(Event::Failure(e.clone()));
     }
-    let mut o = match out.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    let _ = o.flush();
+    let _ = lock(&out).flush();
     result
 }
 
@@ -381,10 +375,7 @@ fn make_input(
             term::history_path()
         };
         let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
-        match out.lock() {
-            Ok(mut g) => g.set_printer(printer),
-            Err(p) => p.into_inner().set_printer(printer),
-        }
+        lock(out).set_printer(printer);
         Input::Repl(rx)
     } else {
         Input::Pipe {

@@ -25,6 +25,7 @@ pub mod response;
 pub mod serve;
 pub mod session;
 pub mod stats;
+pub mod sync;
 pub mod tap;
 pub mod target;
 pub mod term;

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Kind};
 use crate::request::basic_auth;
-use crate::target::Target;
+use crate::target::{Target, percent_decode};
 use std::net::IpAddr;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -72,8 +72,8 @@ pub fn parse_proxy(value: &str, source: &str) -> Result<Proxy, Error> {
     };
     let credentials = (!url.username().is_empty()).then(|| {
         (
-            decode(url.username()),
-            decode(url.password().unwrap_or_default()),
+            percent_decode(url.username()),
+            percent_decode(url.password().unwrap_or_default()),
         )
     });
     Ok(Proxy {
@@ -83,24 +83,6 @@ pub fn parse_proxy(value: &str, source: &str) -> Result<Proxy, Error> {
         credentials,
         source: source.to_string(),
     })
-}
-
-fn decode(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether `host` is excluded by a `no_proxy` list: `*`, or comma-separated names (matching the

@@ -78,10 +78,7 @@ pub struct Shared {
 
 impl Shared {
     fn out(&self) -> MutexGuard<'_, Output> {
-        match self.out.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
+        crate::sync::lock(&self.out)
     }
 
     /// Shows an event from the writer side right away (the reader may be idle, so nothing

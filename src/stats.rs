@@ -82,10 +82,7 @@ impl Stats {
     }
 
     fn with_pings<T>(&self, f: impl FnOnce(&mut PingState) -> T) -> T {
-        match self.pings.lock() {
-            Ok(mut g) => f(&mut g),
-            Err(p) => f(&mut p.into_inner()),
-        }
+        f(&mut crate::sync::lock(&self.pings))
     }
 
     /// Remembers a ping we sent.

@@ -8,6 +8,7 @@
 //! dozen instructions per frame) so that protocol errors can name the offending frame.
 
 use crate::frame::{FrameHeader, FrameRecord, FrameScanner};
+use crate::sync::lock;
 use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
@@ -127,13 +128,6 @@ impl FrameLog {
             _ => {}
         }
         FrameHeader::parse(&raw).filter(|h| pred(h))
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    match m.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
     }
 }
 

@@ -146,7 +146,8 @@ fn scheme_error(input: &str, scheme: &str, suggested: &str) -> Error {
     .with_hint(format!("try {suggested}{rest}"))
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (URL user info); invalid escapes are kept as they are.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
