@@ -94,7 +94,15 @@ pub async fn run(cfg: Config, term: Terminal, mode: Mode) -> Result<(), Error> {
     if let (Err(e), true) = (&result, cfg.jsonl) {
         rec.emit(Event::Failure(e.clone()));
     }
-    let _ = lock(&out).flush();
+    // Everything received is written before we exit, however slow the reader. After Ctrl-C
+    // the wait is bounded: a reader that has stopped must not keep us from quitting.
+    let drained = crate::render::drain(&out);
+    match &result {
+        Err(e) if e.kind == Kind::Interrupted => {
+            let _ = tokio::time::timeout(cfg.close_timeout, drained).await;
+        }
+        _ => drained.await,
+    }
     result
 }
 

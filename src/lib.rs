@@ -16,6 +16,7 @@ pub mod event;
 pub mod frame;
 pub mod generate;
 pub mod handshake;
+pub mod output_thread;
 pub mod pipe;
 pub mod proxy;
 pub mod render;

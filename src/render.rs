@@ -6,8 +6,10 @@
 
 use crate::event::{DataKind, Event, Stamped};
 use crate::frame::{close_code_meaning, close_payload, hex, hexdump, opcode_name};
+use crate::output_thread::{Batch, OutputThread, Piece, Waiter};
 use crate::tap::Dir;
 use base64::Engine as _;
+use bytes::Bytes;
 use colored::{Color, Colorize};
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -809,49 +811,77 @@ pub trait LinePrinter: Send {
 }
 
 /// Where rendered output ends up. Owned by the session; shared behind a mutex.
+///
+/// Text is gathered here and handed to the [`OutputThread`] in batches, so the event loop never
+/// blocks on a slow reader of our output; [`Output::backlogged`] tells the loops to wait for it.
 pub struct Output {
     pub style: Style,
+    /// Stdout pieces that come before `stdout_buf` (large payloads passed on without a copy).
+    pieces: Vec<Piece>,
     stdout_buf: Vec<u8>,
-    /// Diagnostics, written out at the same moments as stdout (or when they pile up).
+    /// Diagnostics, handed over at the same moments as stdout (or when they pile up).
     stderr_buf: Vec<u8>,
+    /// Bytes in `pieces`, `stdout_buf` and `stderr_buf` together.
+    pending: usize,
     printer: Option<Box<dyn LinePrinter>>,
-    stdout_gone: bool,
+    thread: OutputThread,
 }
 
-/// Flush the stdout buffer once it holds this much.
+/// Hand stdout over once this much is gathered; a payload this large goes over as it is.
 const STDOUT_HIGH_WATER: usize = 256 * 1024;
-/// Flush buffered diagnostics once they reach this much.
+/// Less stdout than this is handed over as a copy rather than in its buffer.
+const SMALL_HAND_OVER: usize = 16 * 1024;
+/// Hand diagnostics over once this much is gathered.
 const STDERR_HIGH_WATER: usize = 64 * 1024;
 
 impl Output {
     pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
+        Self::with_thread(style, printer, OutputThread::stdio())
+    }
+
+    /// Output into the given thread's streams (tests write into buffers).
+    pub fn with_thread(
+        style: Style,
+        printer: Option<Box<dyn LinePrinter>>,
+        thread: OutputThread,
+    ) -> Self {
         Output {
             style,
-            stdout_buf: Vec::with_capacity(if printer.is_some() {
-                0
-            } else {
-                STDOUT_HIGH_WATER + 64 * 1024
-            }),
+            pieces: Vec::new(),
+            stdout_buf: Vec::new(),
             stderr_buf: Vec::new(),
+            pending: 0,
             printer,
-            stdout_gone: false,
+            thread,
         }
     }
 
-    /// Routes everything through the REPL's printer from now on.
+    /// Routes everything through the REPL's printer from now on, after what came before.
     pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
-        let _ = self.flush();
+        self.hand_over();
+        self.thread.waiter().idle_blocking();
         self.printer = Some(printer);
     }
 
     /// Whether stdout has been closed by the reader (e.g. `| head -1`).
     pub fn stdout_gone(&self) -> bool {
-        self.stdout_gone
+        self.thread.stdout_gone()
+    }
+
+    /// Whether output waits for a slow reader: take in nothing more until [`wait_room`] says
+    /// so.
+    pub fn backlogged(&self) -> bool {
+        self.pending + self.thread.queued() >= STDOUT_HIGH_WATER
+    }
+
+    /// A handle for waiting on the output thread without holding this.
+    pub fn waiter(&self) -> Waiter {
+        self.thread.waiter()
     }
 
     /// The hot path: a received data message in plain pipe mode.
     /// Text is written byte-exact plus a newline; binary raw, or as a hex dump on a terminal.
-    pub fn received(&mut self, kind: DataKind, data: &[u8]) -> io::Result<()> {
+    pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
         if self.style.jsonl || self.printer.is_some() {
             self.event(Stamped {
                 at: SystemTime::now(),
@@ -866,32 +896,30 @@ impl Output {
                 DataKind::Text => escape_bytes(data),
                 DataKind::Binary => hexdump(data, ""),
             };
-            self.stdout_buf.extend_from_slice(shown.as_bytes());
-            self.stdout_buf.push(b'\n');
+            self.put_stdout(shown.as_bytes());
+            self.put_stdout(b"\n");
         } else if data.len() >= STDOUT_HIGH_WATER {
-            // Large messages go straight out instead of through a second copy.
-            self.flush()?;
-            let newline: &[u8] = if kind == DataKind::Text { b"\n" } else { b"" };
-            let res = blocking(|| {
-                let mut out = io::stdout().lock();
-                out.write_all(data)
-                    .and_then(|_| out.write_all(newline))
-                    .and_then(|_| out.flush())
-            });
-            if res.is_err() {
-                self.stdout_gone = true;
+            // Large payloads go over as they are instead of through a second copy.
+            if !self.stdout_buf.is_empty() {
+                let buf = self.fresh_buffer();
+                self.pieces
+                    .push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
             }
-            res?;
-        } else {
-            self.stdout_buf.extend_from_slice(data);
+            self.pieces.push(Piece::Shared(data.clone()));
+            self.pending += data.len();
             if kind == DataKind::Text {
-                self.stdout_buf.push(b'\n');
+                self.put_stdout(b"\n");
+            }
+        } else {
+            self.put_stdout(data);
+            if kind == DataKind::Text {
+                self.put_stdout(b"\n");
             }
         }
-        if self.stdout_buf.len() >= STDOUT_HIGH_WATER {
-            self.flush()?;
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
         }
-        if self.stdout_gone {
+        if self.stdout_gone() {
             return Err(io::ErrorKind::BrokenPipe.into());
         }
         Ok(())
@@ -914,79 +942,150 @@ impl Output {
         }
         match target {
             Target::Stdout => {
-                let mut t = text.into_bytes();
-                t.push(b'\n');
-                self.write_stdout(&t);
+                self.put_stdout(text.as_bytes());
+                self.write_stdout(b"\n");
             }
             Target::Stderr => {
                 self.stderr_buf.extend_from_slice(text.as_bytes());
                 self.stderr_buf.push(b'\n');
+                self.pending += text.len() + 1;
                 if self.stderr_buf.len() >= STDERR_HIGH_WATER {
-                    self.flush_stderr();
+                    self.hand_over();
                 }
             }
         }
     }
 
-    /// Writes out buffered diagnostics. Failures are ignored: a closed stderr must not end
-    /// the session.
+    /// Hands buffered diagnostics (and data) over now. A closed stderr must not end the
+    /// session, so there is nothing to report.
     pub fn flush_stderr(&mut self) {
-        if !self.stderr_buf.is_empty() {
-            let buf = std::mem::take(&mut self.stderr_buf);
-            blocking(|| {
-                let mut err = io::stderr().lock();
-                let _ = err.write_all(&buf);
-                let _ = err.flush();
-            });
-            self.stderr_buf = buf;
-            self.stderr_buf.clear();
+        self.hand_over();
+    }
+
+    fn put_stdout(&mut self, bytes: &[u8]) {
+        if self.stdout_buf.capacity() == 0 {
+            self.stdout_buf = self.fresh_buffer();
         }
+        self.stdout_buf.extend_from_slice(bytes);
+        self.pending += bytes.len();
     }
 
     fn write_stdout(&mut self, bytes: &[u8]) {
-        self.stdout_buf.extend_from_slice(bytes);
-        if self.stdout_buf.len() >= STDOUT_HIGH_WATER {
-            let _ = self.flush();
+        self.put_stdout(bytes);
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
         }
     }
 
-    /// Writes out what stdout has buffered. Blocks while a slow reader catches up: that
-    /// backpressure is what keeps memory bounded when the peer floods us.
+    /// Hands what is gathered to the output thread; an error says stdout's reader is gone.
+    /// Never blocks: when the thread is behind, the text stays here (see [`Self::backlogged`]).
     pub fn flush(&mut self) -> io::Result<()> {
-        self.flush_stderr();
-        if self.stdout_buf.is_empty() || self.stdout_gone {
+        self.hand_over();
+        if self.stdout_gone() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    fn hand_over(&mut self) {
+        if self.pending == 0 {
+            return;
+        }
+        let mut out = std::mem::take(&mut self.pieces);
+        if self.stdout_gone() {
+            // Nobody reads it any more; diagnostics still go out.
+            out.clear();
             self.stdout_buf.clear();
-            return if self.stdout_gone {
-                Err(io::ErrorKind::BrokenPipe.into())
-            } else {
-                Ok(())
-            };
+        } else if self.stdout_buf.len() < SMALL_HAND_OVER {
+            // A few lines (interactive use): a copy, keeping the big buffer here.
+            if !self.stdout_buf.is_empty() {
+                out.push(Piece::Owned(self.stdout_buf.clone()));
+                self.stdout_buf.clear();
+            }
+        } else {
+            let buf = self.fresh_buffer();
+            out.push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
         }
-        let res = blocking(|| {
-            let mut out = io::stdout().lock();
-            out.write_all(&self.stdout_buf).and_then(|_| out.flush())
-        });
-        self.stdout_buf.clear();
-        if res.is_err() {
-            self.stdout_gone = true;
+        let err = std::mem::take(&mut self.stderr_buf);
+        self.pending = 0;
+        if !out.is_empty() || !err.is_empty() {
+            self.thread.push(Batch { err, out });
         }
-        res
+    }
+
+    /// A buffer for stdout, reused from the output thread when one has come back.
+    fn fresh_buffer(&mut self) -> Vec<u8> {
+        self.thread
+            .spare()
+            .unwrap_or_else(|| Vec::with_capacity(STDOUT_HIGH_WATER + 16 * 1024))
     }
 }
 
-/// Runs a blocking write without starving the other tasks of a multi-thread runtime.
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
+/// Waits until the output thread has taken enough that [`Output::backlogged`] is over.
+pub async fn wait_room(waiter: &Waiter) {
+    waiter.room(STDOUT_HIGH_WATER).await
+}
+
+/// Hands everything over and waits until it has been written. The last thing a run does, so
+/// no message is lost at exit.
+pub async fn drain(out: &std::sync::Mutex<Output>) {
+    let waiter = {
+        let mut o = crate::sync::lock(out);
+        o.hand_over();
+        o.waiter()
+    };
+    waiter.idle().await;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer into memory that the test can read back.
+    #[derive(Clone, Default)]
+    struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Memory {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            crate::sync::lock(&self.0).extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn large_and_small_messages_come_out_in_order_and_whole() {
+        let (out, err) = (Memory::default(), Memory::default());
+        let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
+        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), None, thread));
+        let big = Bytes::from(vec![b'b'; STDOUT_HIGH_WATER + 1]);
+        let mut want = Vec::new();
+        for i in 0..20 {
+            let small = Bytes::from(format!("small {i}"));
+            let mut o = crate::sync::lock(&output);
+            o.received(DataKind::Text, &small).unwrap();
+            want.extend_from_slice(&small);
+            want.push(b'\n');
+            if i % 3 == 0 {
+                o.received(DataKind::Binary, &big).unwrap();
+                want.extend_from_slice(&big);
+            }
+            if o.backlogged() {
+                let w = o.waiter();
+                drop(o);
+                wait_room(&w).await;
+            }
+        }
+        crate::sync::lock(&output).event(Stamped {
+            at: SystemTime::now(),
+            event: Event::Warning("a diagnostic".into()),
+        });
+        drain(&output).await;
+        assert!(crate::sync::lock(&out.0).as_slice() == want.as_slice());
+        assert!(String::from_utf8_lossy(&crate::sync::lock(&err.0)).contains("a diagnostic"));
+    }
 
     #[test]
     fn escapes_terminal_controls_only() {

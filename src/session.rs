@@ -104,6 +104,21 @@ impl Shared {
         }
     }
 
+    /// Waits while our output is backed up behind a slow reader of stdout or stderr.
+    async fn output_room(&self) {
+        loop {
+            let waiter = {
+                let mut out = self.out();
+                let _ = out.flush();
+                if !out.backlogged() {
+                    return;
+                }
+                out.waiter()
+            };
+            crate::render::wait_room(&waiter).await;
+        }
+    }
+
     fn drain_frames(&self) {
         if self.frames.enabled() {
             let mut out = self.out();
@@ -391,8 +406,15 @@ where
         msgs_in: 0,
         unpublished: (0, 0),
     };
+    // Whether our own reader is behind (see below); then nothing more is taken in at once.
+    let mut behind = false;
     loop {
-        let item = match stream.next().now_or_never() {
+        let ready = if behind {
+            None
+        } else {
+            stream.next().now_or_never()
+        };
+        let item = match ready {
             Some(item) => item,
             None => {
                 let flushed = {
@@ -403,6 +425,22 @@ where
                 if flushed.is_err() {
                     st.output_closed = true;
                     st.ask_close(&ctl);
+                }
+                // Our reader is behind: read nothing more from the peer until it catches up.
+                // The close deadline still holds meanwhile.
+                loop {
+                    let until = st.deadline;
+                    tokio::select! {
+                        biased;
+                        _ = shared.output_room() => break,
+                        _ = sleep_until_opt(until) => return st.deadline_passed(cfg),
+                        changed = closing.changed() => {
+                            let at = if changed.is_ok() { *closing.borrow() } else { Some(Instant::now()) };
+                            if let Some(at) = at {
+                                st.deadline.get_or_insert(at + cfg.close_timeout);
+                            }
+                        }
+                    }
                 }
                 let next = loop {
                     let until = st.deadline;
@@ -434,7 +472,11 @@ where
             shared.drain_frames_into(&mut out);
             let mut step = handle_item(item, cfg, shared, &mut out, &mut st);
             // Handle whatever else is already here under the same lock.
-            while matches!(step, Step::Continue) && !st.count_reached(cfg) && !out.stdout_gone() {
+            while matches!(step, Step::Continue)
+                && !st.count_reached(cfg)
+                && !out.stdout_gone()
+                && !out.backlogged()
+            {
                 let Some(item) = stream.next().now_or_never() else {
                     break;
                 };
@@ -443,6 +485,7 @@ where
             }
             let (msgs, bytes) = std::mem::take(&mut st.unpublished);
             shared.stats.add_received(msgs, bytes);
+            behind = out.backlogged();
             (step, out.stdout_gone())
         };
         let step = match step {
@@ -517,7 +560,7 @@ fn handle_item(
             if st.received(t.len()) && cfg.report_first_message {
                 first_message(shared, out);
             }
-            let _ = out.received(DataKind::Text, t.as_bytes());
+            let _ = out.received(DataKind::Text, t.as_ref());
             if cfg.reflect {
                 return Step::Reflect(Message::Text(t));
             }
@@ -1012,6 +1055,8 @@ where
         self.shared.stats.add_sent(msgs, bytes);
         self.sink.flush().await.map_err(send_error)?;
         self.shared.drain_frames();
+        // Frame and event lines must not pile up without bound behind a slow stderr.
+        self.shared.output_room().await;
         Ok(())
     }
 

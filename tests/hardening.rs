@@ -452,6 +452,53 @@ fn a_flood_into_a_slow_stdout_is_bounded_by_backpressure() {
 }
 
 #[test]
+fn ctrl_c_ends_the_session_even_when_nobody_reads_our_output() {
+    let srv = ws_server(|ws, log| async move {
+        let (mut tx, mut rx) = ws.split();
+        push(&log, "flooding");
+        let flood = tokio::spawn(async move {
+            let chunk = vec![b'f'; 64 * 1024];
+            for _ in 0..4096 {
+                if tx.send(Message::binary(chunk.clone())).await.is_err() {
+                    return;
+                }
+            }
+        });
+        while let Some(Ok(m)) = rx.next().await {
+            if let Message::Close(c) = m {
+                push(&log, format!("close:{:?}", c.map(|c| u16::from(c.code))));
+                break;
+            }
+        }
+        flood.abort();
+    });
+    let mut child = command(&["--close-timeout", "1", &srv.url("/")])
+        .spawn()
+        .expect("spawn");
+    // stdin stays open and stdout is never read: the pipe fills and stays full.
+    let _stdin = child.stdin.take();
+    let _stdout = child.stdout.take();
+    let mut err = child.stderr.take().expect("stderr");
+    srv.wait_for("flood", |l| l == "flooding");
+    std::thread::sleep(Duration::from_millis(500));
+    let t0 = Instant::now();
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let code = wait_bounded(&mut child, Duration::from_secs(10));
+    let mut e = String::new();
+    let _ = err.read_to_string(&mut e);
+    assert_eq!(code, 130, "{e}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(5),
+        "bounded by the close timeout, took {:?}",
+        t0.elapsed()
+    );
+    srv.wait_for("our Close", |l| l == "close:Some(1000)");
+}
+
+#[test]
 fn a_peer_that_never_answers_our_close_is_bounded_by_the_close_timeout() {
     let srv = raw_server(|mut tcp, log| async move {
         raw_accept(&mut tcp).await;

@@ -1,0 +1,448 @@
+//! Writes stdout and stderr on a thread of their own.
+//!
+//! The event loop runs on a single thread (a current-thread runtime: no hand-offs between
+//! workers, a faster start), so it must never sit in a `write` to a pipe whose reader is slow or
+//! stopped: Ctrl-C, keepalive pings and the close deadlines would stall with it. Output is
+//! handed over instead. What is handed over while the thread writes gathers into one next
+//! batch, which the thread takes whole when it is done; producers that see that batch grow past
+//! a limit wait ([`Waiter::room`]) before they take in more. That is the backpressure that keeps
+//! memory flat when the peer sends faster than our reader reads. (A deeper queue measured no
+//! faster and kept more large messages alive.)
+
+use crate::sync::lock;
+use bytes::Bytes;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use tokio::sync::Notify;
+
+/// Emptied buffers kept for reuse.
+const SPARES: usize = 2;
+
+/// A piece of stdout: bytes we formatted, or a received payload passed on without a copy.
+pub enum Piece {
+    Owned(Vec<u8>),
+    Shared(Bytes),
+}
+
+impl Piece {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Piece::Owned(v) => v,
+            Piece::Shared(b) => b,
+        }
+    }
+}
+
+/// One hand-over: diagnostics first, then data.
+#[derive(Default)]
+pub struct Batch {
+    pub err: Vec<u8>,
+    pub out: Vec<Piece>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.err.len() + self.out.iter().map(|p| p.bytes().len()).sum::<usize>()
+    }
+
+    /// Adds a later batch: its diagnostics after ours, its data after ours.
+    fn append(&mut self, later: Batch) {
+        if self.err.is_empty() {
+            self.err = later.err;
+        } else {
+            self.err.extend_from_slice(&later.err);
+        }
+        self.out.extend(later.out);
+    }
+}
+
+type Sink = Box<dyn Write + Send>;
+
+struct State {
+    /// Handed over, not yet taken by the thread.
+    next: Option<Batch>,
+    /// Bytes in `next`.
+    queued: usize,
+    /// The thread is writing a batch.
+    busy: bool,
+    closed: bool,
+    spare: Vec<Vec<u8>>,
+}
+
+impl State {
+    fn idle(&self) -> bool {
+        self.next.is_none() && !self.busy
+    }
+}
+
+struct Inner {
+    state: Mutex<State>,
+    /// The thread waits here for work.
+    work: Condvar,
+    /// Signalled when the thread takes a batch and when it has written it.
+    progress: Condvar,
+    /// The same, for async waiters.
+    progress_async: Notify,
+    stdout_gone: AtomicBool,
+}
+
+/// The producer's side. Started on the first batch, so a run that prints nothing never
+/// creates the thread.
+pub struct OutputThread {
+    inner: Arc<Inner>,
+    thread: Thread,
+}
+
+enum Thread {
+    NotStarted(Sink, Sink),
+    Running,
+    /// The system would not give us a thread: write on the caller's, as a plain program would.
+    Inline(Sink, Sink),
+}
+
+impl OutputThread {
+    /// Writes to the process's stdout and stderr.
+    pub fn stdio() -> Self {
+        Self::with_sinks(Box::new(io::stdout()), Box::new(io::stderr()))
+    }
+
+    /// Writes to the given streams (tests use buffers).
+    pub fn with_sinks(out: Sink, err: Sink) -> Self {
+        OutputThread {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State {
+                    next: None,
+                    queued: 0,
+                    busy: false,
+                    closed: false,
+                    spare: Vec::new(),
+                }),
+                work: Condvar::new(),
+                progress: Condvar::new(),
+                progress_async: Notify::new(),
+                stdout_gone: AtomicBool::new(false),
+            }),
+            thread: Thread::NotStarted(out, err),
+        }
+    }
+
+    /// Whether a write to stdout has failed (its reader went away); stdout is dropped since.
+    pub fn stdout_gone(&self) -> bool {
+        self.inner.stdout_gone.load(Ordering::Relaxed)
+    }
+
+    /// Bytes handed over that the thread has not taken yet.
+    pub fn queued(&self) -> usize {
+        lock(&self.inner.state).queued
+    }
+
+    /// Hands a batch over; it is written after everything handed over before it.
+    pub fn push(&mut self, batch: Batch) {
+        if let Thread::NotStarted(..) = self.thread {
+            self.start();
+        }
+        if let Thread::Inline(out, err) = &mut self.thread {
+            write_batch(batch, out, err, &self.inner.stdout_gone);
+            return;
+        }
+        let mut st = lock(&self.inner.state);
+        st.queued += batch.len();
+        match &mut st.next {
+            Some(next) => next.append(batch),
+            None => st.next = Some(batch),
+        }
+        drop(st);
+        self.inner.work.notify_one();
+    }
+
+    fn start(&mut self) {
+        let Thread::NotStarted(out, err) = std::mem::replace(&mut self.thread, Thread::Running)
+        else {
+            return;
+        };
+        // The sinks travel through a slot so they are not lost if the spawn fails.
+        let slot = Arc::new(Mutex::new(Some((out, err))));
+        let inner = self.inner.clone();
+        let theirs = slot.clone();
+        let spawned = std::thread::Builder::new()
+            .name("wscope-output".into())
+            .spawn(move || {
+                if let Some((out, err)) = lock(&theirs).take() {
+                    run(inner, out, err);
+                }
+            });
+        if spawned.is_err() {
+            if let Some((out, err)) = lock(&slot).take() {
+                self.thread = Thread::Inline(out, err);
+            }
+        }
+    }
+
+    /// An emptied buffer to reuse, if one came back.
+    pub fn spare(&mut self) -> Option<Vec<u8>> {
+        lock(&self.inner.state).spare.pop()
+    }
+
+    /// A handle to wait on without holding whatever owns this.
+    pub fn waiter(&self) -> Waiter {
+        Waiter(self.inner.clone())
+    }
+}
+
+impl Drop for OutputThread {
+    fn drop(&mut self) {
+        lock(&self.inner.state).closed = true;
+        self.inner.work.notify_one();
+    }
+}
+
+/// Waits for the output thread to make progress.
+#[derive(Clone)]
+pub struct Waiter(Arc<Inner>);
+
+impl Waiter {
+    /// Until fewer than `limit` bytes wait for the thread.
+    pub async fn room(&self, limit: usize) {
+        self.until(|st| st.queued < limit).await
+    }
+
+    /// Until everything handed over has been written.
+    pub async fn idle(&self) {
+        self.until(State::idle).await
+    }
+
+    /// Until everything handed over has been written, blocking the calling thread. Only for
+    /// the moment the REPL takes over the terminal, so its lines come after these.
+    pub fn idle_blocking(&self) {
+        let mut st = lock(&self.0.state);
+        while !st.idle() {
+            st = wait(&self.0.progress, st);
+        }
+    }
+
+    async fn until(&self, ready: impl Fn(&State) -> bool) {
+        loop {
+            let notified = self.0.progress_async.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if ready(&lock(&self.0.state)) {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+fn wait<'a>(cv: &Condvar, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+    match cv.wait(guard) {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn run(inner: Arc<Inner>, mut out: Sink, mut err: Sink) {
+    loop {
+        let batch = {
+            let mut st = lock(&inner.state);
+            loop {
+                if let Some(b) = st.next.take() {
+                    st.queued = 0;
+                    st.busy = true;
+                    break b;
+                }
+                if st.closed {
+                    return;
+                }
+                st = wait(&inner.work, st);
+            }
+        };
+        inner.progress_async.notify_waiters();
+        let emptied = write_batch(batch, &mut out, &mut err, &inner.stdout_gone);
+        {
+            let mut st = lock(&inner.state);
+            st.busy = false;
+            for buf in emptied {
+                if st.spare.len() < SPARES {
+                    st.spare.push(buf);
+                }
+            }
+        }
+        inner.progress.notify_all();
+        inner.progress_async.notify_waiters();
+    }
+}
+
+/// Writes one batch; returns its owned buffers, emptied. A failed stderr is ignored (it must
+/// not end the session); a failed stdout marks it gone and later data is dropped.
+fn write_batch(
+    batch: Batch,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    stdout_gone: &AtomicBool,
+) -> Vec<Vec<u8>> {
+    let mut emptied = Vec::with_capacity(batch.out.len() + 1);
+    if !batch.err.is_empty() {
+        let _ = err.write_all(&batch.err).and_then(|_| err.flush());
+    }
+    if !batch.out.is_empty() && !stdout_gone.load(Ordering::Relaxed) {
+        let res = batch
+            .out
+            .iter()
+            .try_for_each(|p| out.write_all(p.bytes()))
+            .and_then(|_| out.flush());
+        if res.is_err() {
+            stdout_gone.store(true, Ordering::Relaxed);
+        }
+    }
+    let owned = batch.out.into_iter().filter_map(|p| match p {
+        Piece::Owned(v) => Some(v),
+        Piece::Shared(_) => None,
+    });
+    for mut buf in std::iter::once(batch.err).chain(owned) {
+        if buf.capacity() > 0 {
+            buf.clear();
+            emptied.push(buf);
+        }
+    }
+    emptied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer into shared memory that can be made to block (a stopped reader) or fail.
+    #[derive(Clone, Default)]
+    struct Probe {
+        data: Arc<Mutex<Vec<u8>>>,
+        gate: Arc<(Mutex<bool>, Condvar)>,
+        broken: bool,
+    }
+
+    impl Probe {
+        fn hold(&self) {
+            *lock(&self.gate.0) = true;
+        }
+        fn release(&self) {
+            *lock(&self.gate.0) = false;
+            self.gate.1.notify_all();
+        }
+        fn text(&self) -> String {
+            String::from_utf8(lock(&self.data).clone()).unwrap()
+        }
+    }
+
+    impl Write for Probe {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.broken {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let mut held = lock(&self.gate.0);
+            while *held {
+                held = match self.gate.1.wait(held) {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+            }
+            lock(&self.data).extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn batch(err: &str, out: &[&str]) -> Batch {
+        Batch {
+            err: err.as_bytes().to_vec(),
+            out: out
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i % 2 == 0 {
+                        Piece::Owned(s.as_bytes().to_vec())
+                    } else {
+                        Piece::Shared(Bytes::copy_from_slice(s.as_bytes()))
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_everything_in_order() {
+        let (out, err) = (Probe::default(), Probe::default());
+        let mut t = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
+        for i in 0..50 {
+            if i % 7 == 0 {
+                t.waiter().idle().await;
+            }
+            let (a, b) = (format!("a{i}\n"), format!("b{i}\n"));
+            t.push(batch(&format!("e{i}\n"), &[&a, &b]));
+        }
+        t.waiter().idle().await;
+        let want_out: String = (0..50).map(|i| format!("a{i}\nb{i}\n")).collect();
+        let want_err: String = (0..50).map(|i| format!("e{i}\n")).collect();
+        assert_eq!(out.text(), want_out);
+        assert_eq!(err.text(), want_err);
+        assert!(t.spare().is_some(), "emptied buffers come back for reuse");
+    }
+
+    #[tokio::test]
+    async fn a_stopped_reader_holds_producers_back_until_it_reads() {
+        let out = Probe::default();
+        out.hold();
+        let mut t = OutputThread::with_sinks(Box::new(out.clone()), Box::new(io::sink()));
+        t.push(batch("", &["1"]));
+        t.waiter().room(1).await; // taken: the thread is now stuck in its write
+        t.push(batch("", &["2", "3"]));
+        t.push(batch("", &["4"]));
+        assert_eq!(t.queued(), 3, "later batches gather into one");
+        let waiter = t.waiter();
+        let room = tokio::spawn(async move { waiter.room(3).await });
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(
+            !room.is_finished(),
+            "producers wait while the reader is stopped"
+        );
+        out.release();
+        room.await.unwrap();
+        t.waiter().idle().await;
+        assert_eq!(out.text(), "1234");
+    }
+
+    #[tokio::test]
+    async fn a_broken_stdout_is_reported_and_stderr_still_written() {
+        let out = Probe {
+            broken: true,
+            ..Probe::default()
+        };
+        let err = Probe::default();
+        let mut t = OutputThread::with_sinks(Box::new(out), Box::new(err.clone()));
+        t.push(batch("first\n", &["data"]));
+        t.waiter().idle().await;
+        assert!(t.stdout_gone());
+        t.push(batch("second\n", &["more"]));
+        t.waiter().idle().await;
+        assert_eq!(err.text(), "first\nsecond\n");
+    }
+
+    #[test]
+    fn blocking_idle_waits_for_the_write() {
+        let out = Probe::default();
+        out.hold();
+        let mut t = OutputThread::with_sinks(Box::new(out.clone()), Box::new(io::sink()));
+        t.push(batch("", &["late"]));
+        let releaser = {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out.release();
+            })
+        };
+        t.waiter().idle_blocking();
+        assert_eq!(out.text(), "late");
+        releaser.join().unwrap();
+    }
+}
