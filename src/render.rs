@@ -1064,17 +1064,18 @@ mod tests {
         let mut want = Vec::new();
         for i in 0..20 {
             let small = Bytes::from(format!("small {i}"));
-            let mut o = crate::sync::lock(&output);
-            o.received(DataKind::Text, &small).unwrap();
-            want.extend_from_slice(&small);
-            want.push(b'\n');
-            if i % 3 == 0 {
-                o.received(DataKind::Binary, &big).unwrap();
-                want.extend_from_slice(&big);
-            }
-            if o.backlogged() {
-                let w = o.waiter();
-                drop(o);
+            let behind = {
+                let mut o = crate::sync::lock(&output);
+                o.received(DataKind::Text, &small).unwrap();
+                want.extend_from_slice(&small);
+                want.push(b'\n');
+                if i % 3 == 0 {
+                    o.received(DataKind::Binary, &big).unwrap();
+                    want.extend_from_slice(&big);
+                }
+                o.backlogged().then(|| o.waiter())
+            };
+            if let Some(w) = behind {
                 wait_room(&w).await;
             }
         }
