@@ -48,12 +48,13 @@ fn report(e: &Error, color: bool) {
     }
 }
 
-/// Runs `f` on a fresh runtime and leaves without waiting for blocking work (tokio's stdin
-/// reader sits in a blocking read that cannot be cancelled).
+/// Runs `f` on a fresh runtime and leaves without waiting for blocking work (a name lookup in
+/// tokio's blocking pool cannot be cancelled when a timeout gives up on it).
 ///
 /// One thread runs everything: measured against two workers, it starts faster and moves small
 /// messages faster, because no task wakes another across threads. Nothing on it may block:
-/// output has its own thread (`output_thread`), stdin and DNS use tokio's blocking pool.
+/// output and stdin have threads of their own (`output_thread`, `input_thread`), name lookups
+/// and file reads use tokio's blocking pool.
 fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

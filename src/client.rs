@@ -386,10 +386,16 @@ fn make_input(
         lock(out).set_printer(printer);
         Input::Repl(rx)
     } else {
-        Input::Pipe {
-            lines: LineReader::new(tokio::io::stdin()),
-            binary: cfg.binary,
-        }
+        pipe_input(cfg)?
+    })
+}
+
+/// stdin lines; reading starts at once.
+fn pipe_input(cfg: &Config) -> Result<Input, Error> {
+    Ok(Input::Pipe {
+        lines: LineReader::start(std::io::stdin())
+            .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
+        binary: cfg.binary,
     })
 }
 
@@ -401,6 +407,12 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         ));
     }
     let init = init_messages(cfg)?;
+    // Pipe input is read while we connect: the first lines are usually waiting by the time
+    // the session starts.
+    let mut early_input = match mode {
+        Mode::Pipe if !cfg.reflect && cfg.execute.is_empty() => Some(pipe_input(cfg)?),
+        _ => None,
+    };
     let seed = SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -472,7 +484,10 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         };
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
-            None => (make_input(cfg, mode, &target, &shared.out)?, Vec::new()),
+            None => match early_input.take() {
+                Some(input) => (input, Vec::new()),
+                None => (make_input(cfg, mode, &target, &shared.out)?, Vec::new()),
+            },
         };
         let stats = shared.stats.clone();
         let (result, next) =

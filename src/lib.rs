@@ -16,6 +16,7 @@ pub mod event;
 pub mod frame;
 pub mod generate;
 pub mod handshake;
+pub mod input_thread;
 pub mod output_thread;
 pub mod pipe;
 pub mod proxy;

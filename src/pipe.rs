@@ -3,15 +3,16 @@
 //! Each line (LF or CRLF stripped) becomes one message. Lines can be any length: they are
 //! never split. A final line without a newline is still a line.
 
+use crate::input_thread::InputThread;
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt};
 
 const CHUNK: usize = 1 << 20;
 
-/// Lines from an async reader (stdin in production, anything in tests).
-pub struct LineReader<R> {
-    src: R,
-    buf: BytesMut,
+/// Lines from stdin (or, in tests, any file), read by an [`InputThread`].
+pub struct LineReader {
+    src: InputThread,
+    /// `None` while the thread is reading into it.
+    buf: Option<BytesMut>,
     /// Bytes at the start of `buf` already known to hold no newline.
     scanned: usize,
     eof: bool,
@@ -19,21 +20,27 @@ pub struct LineReader<R> {
     pub next_line_no: u64,
 }
 
-impl<R: AsyncRead + Unpin> LineReader<R> {
-    pub fn new(src: R) -> Self {
-        LineReader {
-            src,
-            buf: BytesMut::with_capacity(CHUNK),
+impl LineReader {
+    /// Starts reading `src` now, before anyone asks for a line.
+    pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(src: F) -> std::io::Result<Self> {
+        Ok(LineReader {
+            src: InputThread::start(src, BytesMut::with_capacity(CHUNK))?,
+            buf: None,
             scanned: 0,
             eof: false,
             next_line_no: 1,
-        }
+        })
     }
 
-    /// A complete line already in the buffer, without waiting for input.
+    /// A complete line already read, without waiting for input.
     pub fn buffered_line(&mut self) -> Option<Bytes> {
-        if let Some(pos) = memchr::memchr(b'\n', &self.buf[self.scanned..]) {
-            let mut line = self.buf.split_to(self.scanned + pos + 1);
+        if self.buf.is_none() {
+            let (buf, res) = self.src.try_reply()?;
+            self.take_back(buf, res).ok()?;
+        }
+        let buf = self.buf.as_mut()?;
+        if let Some(pos) = memchr::memchr(b'\n', &buf[self.scanned..]) {
+            let mut line = buf.split_to(self.scanned + pos + 1);
             self.scanned = 0;
             line.truncate(line.len() - 1);
             if line.last() == Some(&b'\r') {
@@ -42,10 +49,10 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             self.next_line_no += 1;
             return Some(line.freeze());
         }
-        self.scanned = self.buf.len();
-        if self.eof && !self.buf.is_empty() {
+        self.scanned = buf.len();
+        if self.eof && !buf.is_empty() {
             self.scanned = 0;
-            let mut line = self.buf.split();
+            let mut line = buf.split();
             if line.last() == Some(&b'\r') {
                 line.truncate(line.len() - 1);
             }
@@ -55,7 +62,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
         None
     }
 
-    /// The next line, reading more input as needed; `None` at end of input.
+    /// The next line, reading more input as needed; `None` at end of input. Cancel-safe.
     pub async fn next_line(&mut self) -> std::io::Result<Option<Bytes>> {
         loop {
             if let Some(line) = self.buffered_line() {
@@ -64,11 +71,29 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             if self.eof {
                 return Ok(None);
             }
-            if self.buf.capacity() - self.buf.len() < CHUNK / 2 {
-                self.buf.reserve(CHUNK);
+            if let Some(mut buf) = self.buf.take() {
+                if buf.capacity() - buf.len() < CHUNK / 2 {
+                    buf.reserve(CHUNK);
+                }
+                self.src.request(buf);
             }
-            if self.src.read_buf(&mut self.buf).await? == 0 {
+            let (buf, res) = self.src.reply().await;
+            self.take_back(buf, res)?;
+        }
+    }
+
+    /// Takes the buffer back from the thread; a read error ends the input.
+    fn take_back(&mut self, buf: BytesMut, res: std::io::Result<usize>) -> std::io::Result<()> {
+        self.buf = Some(buf);
+        match res {
+            Ok(0) => {
                 self.eof = true;
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => {
+                self.eof = true;
+                Err(e)
             }
         }
     }
@@ -79,7 +104,13 @@ mod tests {
     use super::*;
 
     async fn lines(input: &[u8]) -> Vec<Vec<u8>> {
-        let mut r = LineReader::new(input);
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("wscope-lines-{}-{n}", std::process::id()));
+        std::fs::write(&path, input).expect("write");
+        let file = std::fs::File::open(&path).expect("open");
+        std::fs::remove_file(&path).expect("remove");
+        let mut r = LineReader::start(file).expect("start");
         let mut out = Vec::new();
         while let Some(l) = r.next_line().await.expect("read") {
             out.push(l.to_vec());

@@ -34,10 +34,7 @@ use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes
 /// Where the messages to send come from.
 pub enum Input {
     /// stdin lines, as text (or binary with `-b`).
-    Pipe {
-        lines: LineReader<tokio::io::Stdin>,
-        binary: bool,
-    },
+    Pipe { lines: LineReader, binary: bool },
     /// `-e` messages.
     Messages(VecDeque<String>),
     /// Commands from the REPL thread.
