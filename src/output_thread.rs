@@ -17,7 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use tokio::sync::Notify;
 
 /// Emptied buffers kept for reuse.
-const SPARES: usize = 2;
+const SPARES: usize = 1;
 
 /// A piece of stdout: bytes we formatted, or a received payload passed on without a copy.
 pub enum Piece {
