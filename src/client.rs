@@ -382,6 +382,7 @@ fn make_input(
         } else {
             term::history_path()
         };
+        lock(out).settle();
         let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
         lock(out).set_printer(printer);
         Input::Repl(rx)

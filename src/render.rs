@@ -856,10 +856,16 @@ impl Output {
         }
     }
 
-    /// Routes everything through the REPL's printer from now on, after what came before.
-    pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
+    /// Writes out everything so far and waits until it is on the terminal: the REPL thread
+    /// draws its prompt itself, and must not start while our lines are still going out.
+    pub fn settle(&mut self) {
         self.hand_over();
         self.thread.waiter().idle_blocking();
+    }
+
+    /// Routes everything through the REPL's printer from now on, after what came before.
+    pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
+        self.settle();
         self.printer = Some(printer);
     }
 
