@@ -363,6 +363,23 @@ struct ReadState {
 }
 
 impl ReadState {
+    /// Our Close went out (or the writer is gone): the peer's answer is due by the deadline.
+    fn closing_started(
+        &mut self,
+        still_open: bool,
+        closing: &watch::Receiver<Option<Instant>>,
+        cfg: &SessionConfig,
+    ) {
+        let at = if still_open {
+            *closing.borrow()
+        } else {
+            Some(Instant::now())
+        };
+        if let Some(at) = at {
+            self.deadline.get_or_insert(at + cfg.close_timeout);
+        }
+    }
+
     fn count_reached(&self, cfg: &SessionConfig) -> bool {
         cfg.count.is_some_and(|n| self.msgs_in >= n)
     }
@@ -431,12 +448,7 @@ where
                         biased;
                         _ = shared.output_room() => break,
                         _ = sleep_until_opt(until) => return st.deadline_passed(cfg),
-                        changed = closing.changed() => {
-                            let at = if changed.is_ok() { *closing.borrow() } else { Some(Instant::now()) };
-                            if let Some(at) = at {
-                                st.deadline.get_or_insert(at + cfg.close_timeout);
-                            }
-                        }
+                        changed = closing.changed() => st.closing_started(changed.is_ok(), &closing, cfg),
                     }
                 }
                 let next = loop {
@@ -445,12 +457,7 @@ where
                         biased;
                         item = stream.next() => break Some(item),
                         _ = sleep_until_opt(until) => break None,
-                        changed = closing.changed() => {
-                            let at = if changed.is_ok() { *closing.borrow() } else { Some(Instant::now()) };
-                            if let Some(at) = at {
-                                st.deadline.get_or_insert(at + cfg.close_timeout);
-                            }
-                        }
+                        changed = closing.changed() => st.closing_started(changed.is_ok(), &closing, cfg),
                     }
                 };
                 match next {
