@@ -364,40 +364,34 @@ fn worth_reconnecting(e: &Error) -> bool {
         || (e.kind == Kind::Rejected && e.message.contains("closed the connection"))
 }
 
-/// Where a session's input comes from, created once and carried across reconnects.
-fn make_input(
-    cfg: &Config,
-    mode: Mode,
-    target: &Target,
-    out: &Arc<Mutex<Output>>,
-) -> Result<Input, Error> {
+/// Input that needs no terminal: nothing (`--reflect`), the `-e` messages, or stdin lines.
+/// Created once, before connecting (stdin is read from then on), and carried across reconnects.
+fn scripted_input(cfg: &Config) -> Result<Input, Error> {
     Ok(if cfg.reflect {
         Input::Nothing
     } else if !cfg.execute.is_empty() {
         Input::Messages(cfg.execute.iter().cloned().collect())
-    } else if mode == Mode::Repl {
-        let (tx, rx) = mpsc::channel::<Command>(16);
-        let history = if cfg.no_history {
-            None
-        } else {
-            term::history_path()
-        };
-        lock(out).settle();
-        let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
-        lock(out).set_printer(printer);
-        Input::Repl(rx)
     } else {
-        pipe_input(cfg)?
+        Input::Pipe {
+            lines: LineReader::start(std::io::stdin())
+                .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
+            binary: cfg.binary,
+        }
     })
 }
 
-/// stdin lines; reading starts at once.
-fn pipe_input(cfg: &Config) -> Result<Input, Error> {
-    Ok(Input::Pipe {
-        lines: LineReader::start(std::io::stdin())
-            .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
-        binary: cfg.binary,
-    })
+/// The REPL, started once the first connection is up so its prompt can name the peer.
+fn repl_input(cfg: &Config, target: &Target, out: &Arc<Mutex<Output>>) -> Result<Input, Error> {
+    let (tx, rx) = mpsc::channel::<Command>(16);
+    let history = if cfg.no_history {
+        None
+    } else {
+        term::history_path()
+    };
+    lock(out).settle();
+    let printer = repl::start(format!("{}> ", target.short()), history, tx)?;
+    lock(out).set_printer(printer);
+    Ok(Input::Repl(rx))
 }
 
 async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result<(), Error> {
@@ -410,9 +404,9 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
     let init = init_messages(cfg)?;
     // Pipe input is read while we connect: the first lines are usually waiting by the time
     // the session starts.
-    let mut early_input = match mode {
-        Mode::Pipe if !cfg.reflect && cfg.execute.is_empty() => Some(pipe_input(cfg)?),
-        _ => None,
+    let mut scripted = match mode {
+        Mode::Pipe => Some(scripted_input(cfg)?),
+        Mode::Repl => None,
     };
     let seed = SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -485,9 +479,9 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         };
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
-            None => match early_input.take() {
+            None => match scripted.take() {
                 Some(input) => (input, Vec::new()),
-                None => (make_input(cfg, mode, &target, &shared.out)?, Vec::new()),
+                None => (repl_input(cfg, &target, &shared.out)?, Vec::new()),
             },
         };
         let stats = shared.stats.clone();
