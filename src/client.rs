@@ -373,7 +373,7 @@ fn scripted_input(cfg: &Config) -> Result<Input, Error> {
         Input::Messages(cfg.execute.iter().cloned().collect())
     } else {
         Input::Pipe {
-            lines: LineReader::start(std::io::stdin())
+            lines: LineReader::start(std::io::stdin(), !cfg.binary)
                 .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
             binary: cfg.binary,
         }

@@ -2,11 +2,42 @@
 //!
 //! Each line (LF or CRLF stripped) becomes one message. Lines can be any length: they are
 //! never split. A final line without a newline is still a line.
+//!
+//! Text lines must be UTF-8. Checking each short line on its own costs more than the rest of
+//! its way to the socket, so the reader checks everything up to the last newline it holds in
+//! one pass and hands out lines already known to be valid; a line the pass could not vouch
+//! for is checked on its own, which also finds the line to blame.
 
 use crate::input_thread::InputThread;
 use bytes::{Bytes, BytesMut};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 const CHUNK: usize = 1 << 20;
+
+/// One input line, without its line end.
+pub struct Line {
+    bytes: Bytes,
+    /// The bytes were checked to be UTF-8 together with their neighbours.
+    utf8: bool,
+}
+
+impl Line {
+    pub fn into_bytes(self) -> Bytes {
+        self.bytes
+    }
+
+    /// The line as text; the bytes back when they are not UTF-8.
+    pub fn into_text(self) -> Result<Utf8Bytes, Bytes> {
+        if self.utf8 {
+            // SAFETY: `utf8` is only set by `LineReader::buffered_line`, for bytes inside a
+            // range that `std::str::from_utf8` accepted and that ends at a newline. A newline
+            // is ASCII, so cutting there never splits a UTF-8 sequence.
+            Ok(unsafe { Utf8Bytes::from_bytes_unchecked(self.bytes) })
+        } else {
+            Utf8Bytes::try_from(self.bytes.clone()).map_err(|_| self.bytes)
+        }
+    }
+}
 
 /// Lines from stdin (or, in tests, any file), read by an [`InputThread`].
 pub struct LineReader {
@@ -15,55 +46,68 @@ pub struct LineReader {
     buf: Option<BytesMut>,
     /// Bytes at the start of `buf` already known to hold no newline.
     scanned: usize,
+    /// Whether lines are meant as text (then their UTF-8 is checked in bulk).
+    text: bool,
+    /// Bytes at the start of `buf` known to be UTF-8; always 0 or just after a newline.
+    utf8_up_to: usize,
     eof: bool,
     /// 1-based number of the next line handed out (for error messages).
     pub next_line_no: u64,
 }
 
 impl LineReader {
-    /// Starts reading `src` now, before anyone asks for a line.
-    pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(src: F) -> std::io::Result<Self> {
+    /// Starts reading `src` now, before anyone asks for a line. `text`: the lines will be sent
+    /// as text, so their UTF-8 is checked in bulk.
+    pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(
+        src: F,
+        text: bool,
+    ) -> std::io::Result<Self> {
         Ok(LineReader {
             src: InputThread::start(src, BytesMut::with_capacity(CHUNK))?,
             buf: None,
             scanned: 0,
+            text,
+            utf8_up_to: 0,
             eof: false,
             next_line_no: 1,
         })
     }
 
     /// A complete line already read, without waiting for input.
-    pub fn buffered_line(&mut self) -> Option<Bytes> {
+    pub fn buffered_line(&mut self) -> Option<Line> {
         if self.buf.is_none() {
             let (buf, res) = self.src.try_reply()?;
             self.take_back(buf, res).ok()?;
         }
         let buf = self.buf.as_mut()?;
-        if let Some(pos) = memchr::memchr(b'\n', &buf[self.scanned..]) {
-            let mut line = buf.split_to(self.scanned + pos + 1);
-            self.scanned = 0;
+        let (end, newline) = match memchr::memchr(b'\n', &buf[self.scanned..]) {
+            Some(pos) => (self.scanned + pos + 1, 1),
+            None if self.eof && !buf.is_empty() => (buf.len(), 0),
+            None => {
+                self.scanned = buf.len();
+                return None;
+            }
+        };
+        self.scanned = 0;
+        if self.text && newline == 1 && self.utf8_up_to < end {
+            self.utf8_up_to = checked_prefix(buf);
+        }
+        let utf8 = self.utf8_up_to >= end;
+        self.utf8_up_to = self.utf8_up_to.saturating_sub(end);
+        let mut line = buf.split_to(end);
+        line.truncate(end - newline);
+        if line.last() == Some(&b'\r') {
             line.truncate(line.len() - 1);
-            if line.last() == Some(&b'\r') {
-                line.truncate(line.len() - 1);
-            }
-            self.next_line_no += 1;
-            return Some(line.freeze());
         }
-        self.scanned = buf.len();
-        if self.eof && !buf.is_empty() {
-            self.scanned = 0;
-            let mut line = buf.split();
-            if line.last() == Some(&b'\r') {
-                line.truncate(line.len() - 1);
-            }
-            self.next_line_no += 1;
-            return Some(line.freeze());
-        }
-        None
+        self.next_line_no += 1;
+        Some(Line {
+            bytes: line.freeze(),
+            utf8,
+        })
     }
 
     /// The next line, reading more input as needed; `None` at end of input. Cancel-safe.
-    pub async fn next_line(&mut self) -> std::io::Result<Option<Bytes>> {
+    pub async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
         loop {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));
@@ -99,23 +143,93 @@ impl LineReader {
     }
 }
 
+/// How many bytes at the start of `buf` are UTF-8 and end just after a newline: everything up
+/// to the last newline when that is all valid, else up to the last newline before the first
+/// invalid byte.
+fn checked_prefix(buf: &[u8]) -> usize {
+    let Some(last_nl) = memchr::memrchr(b'\n', buf) else {
+        return 0;
+    };
+    let valid = match std::str::from_utf8(&buf[..=last_nl]) {
+        Ok(_) => return last_nl + 1,
+        Err(e) => e.valid_up_to(),
+    };
+    memchr::memrchr(b'\n', &buf[..valid]).map_or(0, |nl| nl + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn lines(input: &[u8]) -> Vec<Vec<u8>> {
+    async fn read_lines(input: &[u8], text: bool) -> Vec<Line> {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("wscope-lines-{}-{n}", std::process::id()));
         std::fs::write(&path, input).expect("write");
         let file = std::fs::File::open(&path).expect("open");
         std::fs::remove_file(&path).expect("remove");
-        let mut r = LineReader::start(file).expect("start");
+        let mut r = LineReader::start(file, text).expect("start");
         let mut out = Vec::new();
         while let Some(l) = r.next_line().await.expect("read") {
-            out.push(l.to_vec());
+            out.push(l);
         }
         out
+    }
+
+    async fn lines(input: &[u8]) -> Vec<Vec<u8>> {
+        let got = read_lines(input, false).await;
+        got.into_iter().map(|l| l.into_bytes().to_vec()).collect()
+    }
+
+    /// Each line as text, or the bytes when they are not UTF-8.
+    async fn texts(input: &[u8]) -> Vec<Result<String, Vec<u8>>> {
+        let got = read_lines(input, true).await;
+        got.into_iter()
+            .map(|l| {
+                l.into_text()
+                    .map(|t| t.as_str().to_owned())
+                    .map_err(|b| b.to_vec())
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn text_lines_are_checked_and_a_bad_one_is_found() {
+        let input = [
+            "größe\n€uro\r\nbad ".as_bytes(),
+            b"\xff line\nafter\nlast ",
+            "ü".as_bytes(),
+        ];
+        let got = texts(&input.concat()).await;
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[0].as_deref(), Ok("größe"));
+        assert_eq!(got[1].as_deref(), Ok("€uro"));
+        assert_eq!(got[2], Err(b"bad \xff line".to_vec()));
+        assert_eq!(got[3].as_deref(), Ok("after"));
+        assert_eq!(got[4].as_deref(), Ok("last ü"));
+        assert_eq!(texts(b"\xe2\x82").await, vec![Err(b"\xe2\x82".to_vec())]);
+        assert_eq!(texts(b"cut \xe2\x82\n\xac\n").await.len(), 2);
+        assert!(
+            texts(b"cut \xe2\x82\n\xac\n")
+                .await
+                .iter()
+                .all(|l| l.is_err())
+        );
+    }
+
+    #[tokio::test]
+    async fn multibyte_text_across_read_chunks_stays_valid() {
+        // Lines of 3-byte characters with odd lengths: some read ends inside a character.
+        let mut input = String::new();
+        let mut want = Vec::new();
+        for i in 0..(3 * CHUNK / 20) {
+            let line = "€".repeat(i % 13 + 1) + &"a".repeat(i % 5);
+            input.push_str(&line);
+            input.push('\n');
+            want.push(Ok(line));
+        }
+        assert!(input.len() > 2 * CHUNK);
+        assert_eq!(texts(input.as_bytes()).await, want);
     }
 
     #[tokio::test]

@@ -10,7 +10,7 @@ use crate::command::{self, BinarySource, Command};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Stamped};
 use crate::frame::{FrameHeader, close_code_meaning};
-use crate::pipe::LineReader;
+use crate::pipe::{Line, LineReader};
 use crate::render::{Output, ms};
 use crate::stats::Stats;
 use crate::tap::{Dir, FrameLog};
@@ -1256,11 +1256,11 @@ fn send_error(e: WsError) -> Error {
 }
 
 /// Turns one stdin line into a message; text must be valid UTF-8.
-fn line_message(line: Bytes, binary: bool, line_no: u64) -> Result<Message, Error> {
+fn line_message(line: Line, binary: bool, line_no: u64) -> Result<Message, Error> {
     if binary {
-        return Ok(Message::Binary(line));
+        return Ok(Message::Binary(line.into_bytes()));
     }
-    match Utf8Bytes::try_from(line) {
+    match line.into_text() {
         Ok(t) => Ok(Message::Text(t)),
         Err(_) => Err(Error::new(
             Kind::Input,
