@@ -70,11 +70,53 @@ complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not rea
 complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
 complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
-complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it'
+complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
 complete -c wscope -n "__fish_wscope_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s h -l help -d 'Print help'
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l origin -d 'Origin header to send' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s u -l user -l auth -d 'Basic authentication (overrides user:pass@ in the URL)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cert -d 'Client certificate (PEM); needs --key' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s n -l count -d 'Close after N received messages' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l fragment -d 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect -d 'After an abnormal closure or a failed connect, connect again (exponential backoff with jitter); unsent input is sent on the new connection'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s v -l verbose -d 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s x -l frames -d 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-handshake -d 'Hex-dump the handshake bytes too'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s t -l timestamps -d 'Prefix printed events with the time'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
 complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

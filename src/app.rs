@@ -15,7 +15,7 @@ use std::io::Write;
 pub fn run(cli: Cli) -> u8 {
     colored::control::set_override(true);
     let term = Terminal::detect();
-    let (_, color_err) = term.colors(cli.output.color);
+    let (_, color_err) = term.colors(cli.client_args().output.color);
     let result = dispatch(cli, term);
     match result {
         Ok(()) => 0,
@@ -85,7 +85,7 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             }
             serve::run(listener).await
         }),
-        Some(Sub::Demo) => block_on(async {
+        Some(Sub::Demo(args)) => block_on(async {
             let listener = serve::bind("127.0.0.1:0").await?;
             let addr = listener
                 .local_addr()
@@ -95,12 +95,26 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             ));
             tokio::spawn(serve::run(listener));
             let url = format!("ws://{addr}/");
-            let cfg = cli.config(&url)?;
+            let cfg = args.config(&url)?;
             run_client(cfg, term).await
         }),
         None => {
             let url = cli.url.clone().unwrap_or_default();
-            let cfg = cli.config(&url)?;
+            // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.
+            match url.as_str() {
+                "demo" => {
+                    return Err(Error::usage(
+                        "options go after the subcommand: wscope demo [OPTIONS]",
+                    ));
+                }
+                "serve" => {
+                    return Err(Error::usage(
+                        "wscope serve takes no client options, only --listen ADDR",
+                    ));
+                }
+                _ => {}
+            }
+            let cfg = cli.client.config(&url)?;
             block_on(run_client(cfg, term))
         }
     }

@@ -60,16 +60,7 @@ pub struct Cli {
     pub url: Option<String>,
 
     #[command(flatten)]
-    pub handshake: HandshakeArgs,
-
-    #[command(flatten)]
-    pub tls: TlsArgs,
-
-    #[command(flatten)]
-    pub io: IoArgs,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub client: ClientArgs,
 
     /// Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish,
     /// man), or `all` to write them into ./completions and ./man
@@ -88,8 +79,25 @@ pub enum Sub {
         #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:0")]
         listen: String,
     },
-    /// Start an echo server on a free loopback port and connect to it
-    Demo,
+    /// Start an echo server on a free loopback port and connect to it; takes the client
+    /// options, as in: wscope demo -x
+    Demo(Box<ClientArgs>),
+}
+
+/// The options of a client session, at the top level and for `wscope demo`.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    #[command(flatten)]
+    pub handshake: HandshakeArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
+    #[command(flatten)]
+    pub io: IoArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +334,16 @@ pub struct Config {
 }
 
 impl Cli {
+    /// The client options that apply: `wscope demo`'s, or the top level's.
+    pub fn client_args(&self) -> &ClientArgs {
+        match &self.command {
+            Some(Sub::Demo(args)) => args,
+            _ => &self.client,
+        }
+    }
+}
+
+impl ClientArgs {
     /// Validates the client options for `url`.
     pub fn config(&self, url: &str) -> Result<Config, Error> {
         let target = Target::parse(url)?;
@@ -438,12 +456,12 @@ mod tests {
     #[test]
     fn config_validates_headers_and_user() {
         let cli = Cli::parse_from(["wscope", "-H", "X-A: 1", "-u", "a:b", "ws://h/"]);
-        let c = cli.config("ws://h/").expect("valid");
+        let c = cli.client.config("ws://h/").expect("valid");
         assert_eq!(c.request.headers, vec![("X-A".into(), "1".into())]);
         assert_eq!(c.request.user, Some(("a".into(), "b".into())));
         let cli = Cli::parse_from(["wscope", "-H", "nocolon", "ws://h/"]);
-        assert!(cli.config("ws://h/").is_err());
+        assert!(cli.client.config("ws://h/").is_err());
         let cli = Cli::parse_from(["wscope", "-u", "nopass", "ws://h/"]);
-        assert!(cli.config("ws://h/").is_err());
+        assert!(cli.client.config("ws://h/").is_err());
     }
 }

@@ -133,6 +133,8 @@ status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
 .TP\n\\fBall_proxy\\fR, \\fBALL_PROXY\\fR\nProxy when no scheme-specific one is set.\n\
 .TP\n\\fBno_proxy\\fR, \\fBNO_PROXY\\fR\nHosts that bypass the proxy: names (with subdomains), IPs, or *.\n",
     );
+    // `demo` takes the client options too: each variable once.
+    let mut seen = std::collections::HashSet::new();
     for arg in Cli::command().get_arguments().chain(
         Cli::command()
             .get_subcommands()
@@ -141,6 +143,9 @@ status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
             .iter(),
     ) {
         if let (Some(var), Some(long)) = (arg.get_env(), arg.get_long()) {
+            if !seen.insert(var.to_owned()) {
+                continue;
+            }
             env.push_str(&format!(
                 ".TP\n\\fB{}\\fR\nDefault for \\fB\\-\\-{}\\fR.\n",
                 escape(&var.to_string_lossy()),

@@ -28,6 +28,24 @@ fn text_echo_is_byte_exact_with_multibyte_and_empty_lines() {
 }
 
 #[test]
+fn demo_runs_its_own_server_and_takes_the_client_options() {
+    let r = run(&["demo", "-x", "-e", "hello"], b"");
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert_eq!(r.out(), "hello\n");
+    assert!(
+        r.stderr
+            .contains("* demo: echo server running on ws://127.0.0.1:")
+    );
+    for dir in ['>', '<'] {
+        assert!(
+            r.stderr.contains(&format!("{dir} frame TEXT  fin=1")),
+            "no {dir} TEXT frame in: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn crlf_is_stripped_and_a_last_line_without_newline_is_sent() {
     let srv = echo_server();
     let r = run(&[&srv.url("/")], b"a\r\nb\r\nc");
