@@ -51,6 +51,8 @@ pub struct LineReader {
     /// Bytes at the start of `buf` known to be UTF-8; always 0 or just after a newline.
     utf8_up_to: usize,
     eof: bool,
+    /// A read error, reported once the complete lines before it are handed out.
+    failed: Option<std::io::Error>,
     /// 1-based number of the next line handed out (for error messages).
     pub next_line_no: u64,
 }
@@ -69,6 +71,7 @@ impl LineReader {
             text,
             utf8_up_to: 0,
             eof: false,
+            failed: None,
             next_line_no: 1,
         })
     }
@@ -77,7 +80,7 @@ impl LineReader {
     pub fn buffered_line(&mut self) -> Option<Line> {
         if self.buf.is_none() {
             let (buf, res) = self.src.try_reply()?;
-            self.take_back(buf, res).ok()?;
+            self.take_back(buf, res);
         }
         let buf = self.buf.as_mut()?;
         let (end, newline) = match memchr::memchr(b'\n', &buf[self.scanned..]) {
@@ -112,6 +115,12 @@ impl LineReader {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));
             }
+            if let Some(e) = self.failed.take() {
+                // The partial line the error cut off is not sent.
+                self.eof = true;
+                self.buf = Some(BytesMut::new());
+                return Err(e);
+            }
             if self.eof {
                 return Ok(None);
             }
@@ -122,23 +131,18 @@ impl LineReader {
                 self.src.request(buf);
             }
             let (buf, res) = self.src.reply().await;
-            self.take_back(buf, res)?;
+            self.take_back(buf, res);
         }
     }
 
-    /// Takes the buffer back from the thread; a read error ends the input.
-    fn take_back(&mut self, buf: BytesMut, res: std::io::Result<usize>) -> std::io::Result<()> {
+    /// Takes the buffer back from the thread; a read error ends the input once the lines
+    /// before it are out.
+    fn take_back(&mut self, buf: BytesMut, res: std::io::Result<usize>) {
         self.buf = Some(buf);
         match res {
-            Ok(0) => {
-                self.eof = true;
-                Ok(())
-            }
-            Ok(_) => Ok(()),
-            Err(e) => {
-                self.eof = true;
-                Err(e)
-            }
+            Ok(0) => self.eof = true,
+            Ok(_) => {}
+            Err(e) => self.failed = Some(e),
         }
     }
 }
@@ -239,6 +243,18 @@ mod tests {
             vec![b"a".to_vec(), b"b".to_vec(), vec![], b"c".to_vec()]
         );
         assert!(lines(b"").await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_read_error_is_returned_not_taken_for_the_end() {
+        let dir = std::fs::File::open(std::env::temp_dir()).expect("open dir");
+        let mut r = LineReader::start(dir, true).expect("start");
+        // Give the thread time to fail first, so the error arrives through `buffered_line`.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(r.buffered_line().is_none());
+        let e = r.next_line().await.err().expect("an error");
+        assert_eq!(e.raw_os_error(), Some(libc::EISDIR));
+        assert!(r.next_line().await.expect("then the end").is_none());
     }
 
     #[tokio::test]

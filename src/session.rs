@@ -866,7 +866,6 @@ where
                 next = next_input(input), if !input_done => {
                     match next {
                         Err(e) => {
-                            self.shared.emit(Event::Failure(e.clone()));
                             let _ = self.close(1000, "").await;
                             return WriteEnd::Failed(e);
                         }
@@ -887,7 +886,6 @@ where
                             match self.feed_buffered(input).await {
                                 Ok(()) => {}
                                 Err(e) => {
-                                    self.shared.emit(Event::Failure(e.clone()));
                                     let _ = self.close(1000, "").await;
                                     return WriteEnd::Failed(e);
                                 }

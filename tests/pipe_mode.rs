@@ -455,12 +455,34 @@ fn invalid_utf8_line_is_refused_not_sent() {
         r.stderr
     );
     assert!(r.stderr.contains("-b/--binary"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("wscope: error:").count(),
+        1,
+        "{}",
+        r.stderr
+    );
     let log = srv.log();
     assert!(log.contains(&"text:good".to_string()));
     assert!(
         !log.iter().any(|l| l.contains("bad") || l.contains("never")),
         "{log:?}"
     );
+}
+
+#[test]
+fn unreadable_stdin_is_an_input_error_not_an_empty_input() {
+    let srv = echo_server();
+    let mut cmd = command(&[&srv.url("/")]);
+    let dir = std::fs::File::open(std::env::temp_dir()).expect("open a directory");
+    cmd.stdin(dir);
+    let mut child = cmd.spawn().expect("spawn wscope");
+    let (out, err) = collect(&mut child);
+    let code = wait_bounded(&mut child, Duration::from_secs(10));
+    let err = String::from_utf8_lossy(&err.join().expect("stderr")).into_owned();
+    assert_eq!(code, 10, "{err}");
+    assert!(err.contains("reading stdin"), "{err}");
+    assert_eq!(err.matches("wscope: error:").count(), 1, "{err}");
+    assert!(out.join().expect("stdout").is_empty());
 }
 
 #[test]
