@@ -13,9 +13,11 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
-/tmp/bench/cargo/bin). Every run's stdout must equal its input byte for byte. Per run it
-records wall time and the client's peak RSS (wait4); it prints medians, min-max, and ratios
-against the limit client. Timings on a shared machine are noisy: compare ratios from one run.
+/tmp/bench/cargo/bin). The clients take turns, one run each per round, so a change in the
+machine's load falls on all of them. Every run's stdout must equal its input byte for byte.
+Per run it records wall time, CPU time (user + system) and the client's peak RSS (wait4); it
+prints medians, min-max, and ratios against the limit client. Timings on a shared machine are
+noisy: compare ratios from one run.
 """
 import argparse
 import os
@@ -122,7 +124,10 @@ def run_once(argv, url, input_path, out_path, err_path):
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
     ok = os.waitstatus_to_exitcode(status) == 0
-    return wall, peak_rss(rss_file, usage), ok
+    # User + system time of the client (GNU time's own is negligible): on a loaded machine
+    # it moves less than wall time.
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, peak_rss(rss_file, usage), ok
 
 
 def same_file(a, b):
@@ -191,23 +196,29 @@ def main():
                     if extra or name.startswith("websocat"):
                         continue
                     wall, rss, ok = flood(argv, url)
-                    rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14))
+                    rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
                 continue
             path, nbytes, nmsgs = make_input(w)
             n = args.latency_runs if w == "latency" else args.runs
-            for name, argv, extra in cl:
-                walls, rsss, ok = [], [], True
-                for i in range(n + 1):
+            # Rounds: every client once per round, the order rotating, so that a change in the
+            # machine's load during the workload falls on all clients alike.
+            results = {name: ([], [], [], True) for name, _, _ in cl}
+            for i in range(n + 1):
+                for name, argv, extra in cl[i % len(cl):] + cl[:i % len(cl)]:
                     out = os.path.join(WORK, "out.txt")
                     err = os.path.join(WORK, "err.txt")
-                    wall, rss, clean = run_once(argv, url, path, out, err)
-                    good = clean and same_file(path, out)
-                    ok &= good
-                    if i > 0:  # the first run is a warm-up
+                    wall, cpu, rss, clean = run_once(argv, url, path, out, err)
+                    walls, cpus, rsss, ok = results[name]
+                    ok &= clean and same_file(path, out)
+                    if i > 0:  # the first round is a warm-up
                         walls.append(wall)
+                        cpus.append(cpu)
                         rsss.append(rss)
-                rows.append((name, w, walls, rsss, ok, nbytes, nmsgs))
+                    results[name] = (walls, cpus, rsss, ok)
+            for name, _, _ in cl:
+                walls, cpus, rsss, ok = results[name]
+                rows.append((name, w, walls, rsss, ok, nbytes, nmsgs, cpus))
                 log(f"  {name:16} {w:7} median {statistics.median(walls)*1000:8.1f} ms  {'ok' if ok else 'MISMATCH'}")
         print(table(rows, load, server_name))
         return 0 if all(r[4] for r in rows) else 1
@@ -218,12 +229,14 @@ def main():
 
 def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
-    out = [f"\nserver: {server_name}; load1 at start {load:.2f}; medians after one warm-up run\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | peak RSS MiB | output | vs limit client |",
-           "|---|---|---|---|---|---|---|---|"]
-    for name, w, walls, rsss, ok, nbytes, nmsgs in rows:
+    out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
+           "medians after one warm-up round\n",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for name, w, walls, rsss, ok, nbytes, nmsgs, cpus in rows:
         med = statistics.median(walls)
         rss = max(rsss)
+        cpu = f"{statistics.median(cpus) * 1000:.1f}" if cpus else "–"
         if w == "latency":
             speed = "–", "–"
         else:
@@ -236,8 +249,10 @@ def table(rows, load, server_name):
                 ratio = f"time {med / bmed:.2f}×, RSS {rss / brss:.2f}×"
             else:
                 ratio = f"throughput {bmed / med:.2f}×, RSS {rss / brss:.2f}×"
+            if cpus and b[7]:
+                ratio += f", CPU {statistics.median(cpus) / statistics.median(b[7]):.2f}×"
         out.append(f"| {name} | {w} | {med*1000:.1f} ms ({min(walls)*1000:.1f}–{max(walls)*1000:.1f}) | "
-                   f"{speed[0]} | {speed[1]} | {rss:.1f} | {'identical' if ok else 'MISMATCH'} | {ratio} |")
+                   f"{speed[0]} | {speed[1]} | {cpu} | {rss:.1f} | {'identical' if ok else 'MISMATCH'} | {ratio} |")
     return "\n".join(out)
 
 
