@@ -917,10 +917,7 @@ impl Output {
                 self.put_stdout(b"\n");
             }
         } else {
-            self.put_stdout(data);
-            if kind == DataKind::Text {
-                self.put_stdout(b"\n");
-            }
+            self.put_stdout_line(data, kind == DataKind::Text);
         }
         if self.pending >= STDOUT_HIGH_WATER {
             self.hand_over();
@@ -969,11 +966,21 @@ impl Output {
     }
 
     fn put_stdout(&mut self, bytes: &[u8]) {
+        self.put_stdout_line(bytes, false);
+    }
+
+    /// `bytes`, then a newline when `newline`: the common case of one received message.
+    fn put_stdout_line(&mut self, bytes: &[u8], newline: bool) {
         if self.stdout_buf.capacity() == 0 {
             self.stdout_buf = self.fresh_buffer();
         }
+        let n = bytes.len() + usize::from(newline);
+        self.stdout_buf.reserve(n);
         self.stdout_buf.extend_from_slice(bytes);
-        self.pending += bytes.len();
+        if newline {
+            self.stdout_buf.push(b'\n');
+        }
+        self.pending += n;
     }
 
     fn write_stdout(&mut self, bytes: &[u8]) {

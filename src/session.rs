@@ -90,14 +90,20 @@ impl Shared {
         out.flush_stderr();
     }
 
+    /// Called once per received message: only the check is inline.
+    #[inline]
     fn drain_frames_into(&self, out: &mut Output) {
         if self.frames.enabled() {
-            for f in self.frames.drain() {
-                out.event(Stamped {
-                    at: f.at,
-                    event: Event::Frame(f),
-                });
-            }
+            self.move_frames_into(out);
+        }
+    }
+
+    fn move_frames_into(&self, out: &mut Output) {
+        for f in self.frames.drain() {
+            out.event(Stamped {
+                at: f.at,
+                event: Event::Frame(f),
+            });
         }
     }
 
