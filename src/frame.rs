@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O; the tap (`tap.rs`) feeds it the bytes that crossed the wire.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// How the payload length was encoded in the header.
@@ -103,30 +104,35 @@ impl FrameHeader {
         &self.raw[..self.header_len()]
     }
 
-    /// The RSV bits as three digits, e.g. `100`.
-    pub fn rsv_bits(&self) -> String {
-        format!(
-            "{}{}{}",
-            u8::from(self.rsv1),
-            u8::from(self.rsv2),
-            u8::from(self.rsv3)
-        )
+    /// One-line summary: opcode, FIN, RSV, mask key, length and its encoding, e.g.
+    /// `TEXT  fin=1 rsv=000 mask=none len=2 (7-bit)`.
+    pub fn summary(&self) -> String {
+        let mut s = String::with_capacity(64);
+        self.write_summary(&mut s);
+        s
     }
 
-    /// One-line summary: opcode, FIN, RSV, mask key, length and its encoding.
-    pub fn summary(&self) -> String {
-        format!(
-            "{:<5} fin={} rsv={} mask={} len={} ({})",
-            opcode_name(self.opcode),
-            u8::from(self.fin),
-            self.rsv_bits(),
-            match self.mask {
-                Some(k) => format!("{:02x}{:02x}{:02x}{:02x}", k[0], k[1], k[2], k[3]),
-                None => "none".into(),
-            },
-            self.payload_len,
-            self.len_encoding.name()
-        )
+    /// Appends [`Self::summary`] to `out`. With `-x` there is one per frame, so it is put
+    /// together by hand rather than through `format!` (a tenth of the instructions).
+    pub fn write_summary(&self, out: &mut String) {
+        let bit = |b: bool| if b { '1' } else { '0' };
+        let name = opcode_name(self.opcode);
+        out.push_str(&name);
+        out.extend(std::iter::repeat_n(' ', 5usize.saturating_sub(name.len())));
+        out.push_str(" fin=");
+        out.push(bit(self.fin));
+        out.push_str(" rsv=");
+        out.extend([bit(self.rsv1), bit(self.rsv2), bit(self.rsv3)]);
+        out.push_str(" mask=");
+        match self.mask {
+            Some(k) => push_hex(out, &k),
+            None => out.push_str("none"),
+        }
+        out.push_str(" len=");
+        push_decimal(out, self.payload_len);
+        out.push_str(" (");
+        out.push_str(self.len_encoding.name());
+        out.push(')');
     }
 
     /// A plain final TEXT or BINARY frame, unmasked, no RSV bits: what a server sends normally.
@@ -142,8 +148,37 @@ impl FrameHeader {
     }
 }
 
+/// Appends `b` as two lower-case hex digits.
+fn push_hex_byte(out: &mut String, b: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+}
+
+/// Appends `bytes` as lower-case hex digits.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        push_hex_byte(out, b);
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 /// The opcode's name, or `OP<n>` for reserved ones.
-pub fn opcode_name(opcode: u8) -> String {
+pub fn opcode_name(opcode: u8) -> Cow<'static, str> {
     match opcode {
         0x0 => "CONT".into(),
         0x1 => "TEXT".into(),
@@ -151,7 +186,7 @@ pub fn opcode_name(opcode: u8) -> String {
         0x8 => "CLOSE".into(),
         0x9 => "PING".into(),
         0xA => "PONG".into(),
-        n => format!("OP{n}"),
+        n => format!("OP{n}").into(),
     }
 }
 
@@ -380,10 +415,14 @@ pub fn close_code_sendable(code: u16) -> bool {
 
 /// Bytes as spaced hex pairs, e.g. `81 05`.
 pub fn hex(data: &[u8]) -> String {
-    data.iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(data.len() * 3);
+    for (i, &b) in data.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_hex_byte(&mut out, b);
+    }
+    out
 }
 
 /// Formats `data` as a hex dump: offset, 16 bytes of hex, and the printable ASCII.
@@ -393,8 +432,9 @@ pub fn hexdump(data: &[u8], indent: &str) -> String {
         let _ = write!(out, "{indent}{:04x}  ", i * 16);
         for j in 0..16 {
             match chunk.get(j) {
-                Some(b) => {
-                    let _ = write!(out, "{b:02x} ");
+                Some(&b) => {
+                    push_hex_byte(&mut out, b);
+                    out.push(' ');
                 }
                 None => out.push_str("   "),
             }
@@ -462,6 +502,30 @@ mod tests {
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[0].payload, b"hello");
         assert_eq!(seen[1].header.opcode, 9);
+    }
+
+    #[test]
+    fn decimal_and_hex_by_hand() {
+        for n in [0, 7, 10, 125, 65_535, 65_536, u64::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        let mut s = String::new();
+        push_hex(&mut s, &[0x00, 0x0f, 0xa5, 0xff]);
+        assert_eq!(s, "000fa5ff");
+    }
+
+    #[test]
+    fn summary_names_every_field() {
+        let h = FrameHeader::parse(&[0x81, 0x02]).expect("complete");
+        assert_eq!(h.summary(), "TEXT  fin=1 rsv=000 mask=none len=2 (7-bit)");
+        let h = FrameHeader::parse(&[0x53, 0xfe, 0x01, 0x00, 0xde, 0xad, 0xbe, 0xef])
+            .expect("complete");
+        assert_eq!(
+            h.summary(),
+            "OP3   fin=0 rsv=101 mask=deadbeef len=256 (16-bit)"
+        );
     }
 
     #[test]

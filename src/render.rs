@@ -84,10 +84,16 @@ pub fn escape_bytes(b: &[u8]) -> String {
 }
 
 fn paint(s: &str, color: Color, on: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_painted(&mut out, s, color, on);
+    out
+}
+
+fn push_painted(out: &mut String, s: &str, color: Color, on: bool) {
     if on {
-        s.color(color).to_string()
+        let _ = write!(out, "{}", s.color(color));
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -452,7 +458,10 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
         }
         Event::Frame(f) => {
             let h = &f.record.header;
-            let mut line = format!("{} frame {}", arrow(f.dir), h.summary());
+            let mut line = String::with_capacity(80);
+            line.push_str(arrow(f.dir));
+            line.push_str(" frame ");
+            h.write_summary(&mut line);
             if h.opcode == 0x8 {
                 match close_payload(&f.record.payload) {
                     Some((code, reason)) => {
@@ -462,7 +471,7 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
                     None => line.push_str(" (1-byte payload: invalid)"),
                 }
             }
-            s.push_str(&paint(&line, Color::Magenta, c));
+            push_painted(&mut s, &line, Color::Magenta, c);
             if let Some(limit) = style.frame_dump {
                 let _ = write!(s, "\n{}", dim(&format!("  header {}", hex(h.raw())), c));
                 let shown = &f.record.payload[..f.record.payload.len().min(limit)];
