@@ -1,8 +1,6 @@
 //! wss:// end to end against a TLS server whose certificate is generated at test time.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 #[test]
 fn wss_trusted_with_cacert_refused_without_accepted_with_insecure() {

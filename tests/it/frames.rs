@@ -1,9 +1,7 @@
 //! The frame inspector and protocol-violation diagnostics, end to end against raw servers.
 
-mod support;
-
+use crate::support::*;
 use std::time::Duration;
-use support::*;
 use tokio::io::AsyncWriteExt;
 
 /// A raw server that completes the upgrade, writes `bytes`, then logs the client's frames.

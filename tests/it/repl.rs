@@ -1,7 +1,6 @@
 //! The interactive REPL, driven in a real pseudo-terminal against in-process servers.
 
-mod support;
-
+use crate::support::*;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{ControlCode, Expect};
@@ -9,7 +8,6 @@ use futures_util::{SinkExt, StreamExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::*;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 

@@ -1,13 +1,11 @@
 //! Hostile input, broken peers and faults: each gets a clear message, a documented exit code,
 //! and finishes within its bound.
 
-mod support;
-
+use crate::support::*;
 use futures_util::{SinkExt, StreamExt};
 use std::io::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[test]

@@ -1,11 +1,9 @@
 //! Generated documentation stays in sync with the CLI; colour follows --color, NO_COLOR and
 //! terminal detection.
 
-mod support;
-
+use crate::support::*;
 use std::path::Path;
 use std::process::Command;
-use support::*;
 
 const UPDATE: &str = "cargo run -q -- --generate all";
 

@@ -1,6 +1,5 @@
 //! Test support: real servers on 127.0.0.1:0 (tokio-tungstenite, raw TCP, TLS with a certificate
 //! made at test time) and a runner for the real `wscope` binary with every wait bounded.
-#![allow(dead_code)]
 
 use futures_util::{SinkExt, StreamExt};
 use std::future::Future;

@@ -1,10 +1,8 @@
 //! Pipe mode end to end: the real binary against real servers on loopback.
 
-mod support;
-
+use crate::support::*;
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
-use support::*;
 use tokio::io::AsyncWriteExt;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;

@@ -1,9 +1,7 @@
 //! Proxies end to end: small HTTP CONNECT and SOCKS5 proxies on loopback, each logging what it
 //! saw, between the real binary and a real echo server.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

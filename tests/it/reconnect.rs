@@ -1,10 +1,8 @@
 //! --reconnect: a server that drops the first two connections abnormally and serves the third.
 
-mod support;
-
+use crate::support::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use support::*;
 use tokio::io::AsyncWriteExt;
 
 fn flaky_server() -> Server {

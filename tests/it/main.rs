@@ -1,0 +1,13 @@
+//! The integration suite, one binary: the real `wscope` binary run against real servers on
+//! loopback. `support` holds the servers and the bounded runner every module shares.
+
+mod docs_and_colour;
+mod frame_props;
+mod frames;
+mod hardening;
+mod pipe_mode;
+mod proxy;
+mod reconnect;
+mod repl;
+mod support;
+mod tls;
