@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -38,8 +38,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA c
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
-complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Close after N received messages' -r
-complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Print exactly N received messages, then close; wait for them however long the gaps (bounded by --wait); fewer than N exits with status 12' -r
+complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS, then close (replaces the idle window unless --idle is given too)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l idle -d 'After input ends, close once no message has arrived for SECS (each message restarts the window; 0 closes at once) [default: 1]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l fragment -d 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
@@ -49,6 +50,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a 
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l binary-output -d 'How received binary messages are written to stdout in pipe mode: raw bytes, hex or base64, each followed by the separator' -r -f -a "raw\t'The bytes as they are'
+hex\t'Lower-case hex digits'
+base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
@@ -64,6 +68,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s x -l frames -d 'Print one
 complete -c wscope -n "__fish_wscope_needs_command" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
 complete -c wscope -n "__fish_wscope_needs_command" -l dump-handshake -d 'Hex-dump the handshake bytes too'
 complete -c wscope -n "__fish_wscope_needs_command" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_needs_command" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdin and stdout (for messages that contain newlines)'
 complete -c wscope -n "__fish_wscope_needs_command" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
@@ -88,8 +93,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cacert -d 'Trust 
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -s n -l count -d 'Close after N received messages' -r
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -s w -l wait -d 'After input ends, keep receiving for SECS before closing' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s n -l count -d 'Print exactly N received messages, then close; wait for them however long the gaps (bounded by --wait); fewer than N exits with status 12' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s w -l wait -d 'After input ends, keep receiving for SECS, then close (replaces the idle window unless --idle is given too)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l idle -d 'After input ends, close once no message has arrived for SECS (each message restarts the window; 0 closes at once) [default: 1]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l fragment -d 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
@@ -99,6 +105,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l binary-output -d 'How received binary messages are written to stdout in pipe mode: raw bytes, hex or base64, each followed by the separator' -r -f -a "raw\t'The bytes as they are'
+hex\t'Lower-case hex digits'
+base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
@@ -113,6 +122,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -s x -l frames -d 'P
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-handshake -d 'Hex-dump the handshake bytes too'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdin and stdout (for messages that contain newlines)'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-history -d 'Do not read or write the REPL history file'

@@ -2,7 +2,9 @@
 //! page) and their validation into a [`Config`].
 
 use crate::connect::TlsOptions;
+use crate::end_policy::EndPolicy;
 use crate::error::{Error, exit_status_text};
+use crate::render::BinaryOutput;
 use crate::request::{RequestOptions, parse_header_arg};
 use crate::target::Target;
 use crate::term::ColorChoice;
@@ -29,8 +31,10 @@ fn after_long_help() -> String {
 Modes:
   With stdin and stdout on a terminal, wscope opens a REPL (see /help inside it). Otherwise it
   runs in pipe mode: every stdin line is one message, every received message one stdout line.
-  At the end of input wscope sends Close 1000 and keeps printing until the server's Close
-  arrives or --close-timeout passes, so nothing the server sent before closing is lost.
+  The end of input does not end the conversation: wscope keeps printing until no message has
+  arrived for --idle (1 s), --wait passes, -n messages have arrived, the server closes, or
+  stdout closes; then it closes with 1000 and still prints what arrives before the server's
+  Close, so nothing the server sent is lost.
 
 Exit status:\n{}",
         exit_status_text()
@@ -178,12 +182,18 @@ pub struct IoArgs {
     /// Send MSG instead of reading stdin (repeatable)
     #[arg(short = 'e', long = "execute", value_name = "MSG")]
     pub execute: Vec<String>,
-    /// Close after N received messages
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Print exactly N received messages, then close; wait for them however long the gaps
+    /// (bounded by --wait); fewer than N exits with status 12
+    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
-    /// After input ends, keep receiving for SECS before closing
+    /// After input ends, keep receiving for SECS, then close (replaces the idle window unless
+    /// --idle is given too)
     #[arg(short = 'w', long, value_name = "SECS", value_parser = parse_secs)]
     pub wait: Option<Duration>,
+    /// After input ends, close once no message has arrived for SECS (each message restarts the
+    /// window; 0 closes at once) [default: 1]
+    #[arg(long, value_name = "SECS", env = "WSCOPE_IDLE", value_parser = parse_secs)]
+    pub idle: Option<Duration>,
     /// Echo every received data message back unchanged until the peer closes
     #[arg(long, conflicts_with_all = ["execute", "binary"])]
     pub reflect: bool,
@@ -243,6 +253,20 @@ pub struct OutputArgs {
     /// Print every event as one JSON object per line on stdout
     #[arg(long)]
     pub jsonl: bool,
+    /// How received binary messages are written to stdout in pipe mode: raw bytes, hex or
+    /// base64, each followed by the separator
+    #[arg(
+        long,
+        value_name = "HOW",
+        value_enum,
+        default_value = "raw",
+        env = "WSCOPE_BINARY_OUTPUT"
+    )]
+    pub binary_output: BinaryOutput,
+    /// Separate messages with NUL instead of newline, on stdin and stdout (for messages that
+    /// contain newlines)
+    #[arg(short = '0', long = "null")]
+    pub null: bool,
     /// At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took
     #[arg(long)]
     pub timing: bool,
@@ -305,8 +329,8 @@ pub struct Config {
     pub close_timeout: Duration,
     pub binary: bool,
     pub execute: Vec<String>,
-    pub count: Option<u64>,
-    pub wait: Option<Duration>,
+    /// When the session ends after its input has (idle window, --wait, -n).
+    pub end: EndPolicy,
     pub reflect: bool,
     pub ping_interval: Option<Duration>,
     pub ping_timeout: Option<Duration>,
@@ -317,6 +341,9 @@ pub struct Config {
     pub dump_bytes: usize,
     pub dump_handshake: bool,
     pub jsonl: bool,
+    pub binary_output: BinaryOutput,
+    /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
+    pub separator: u8,
     pub timestamps: bool,
     pub color: ColorChoice,
     pub no_history: bool,
@@ -401,8 +428,14 @@ impl ClientArgs {
             close_timeout: self.io.close_timeout,
             binary: self.io.binary,
             execute: self.io.execute.clone(),
-            count: self.io.count,
-            wait: self.io.wait,
+            end: if self.io.reflect {
+                EndPolicy {
+                    count: self.io.count,
+                    ..EndPolicy::until_peer_closes()
+                }
+            } else {
+                EndPolicy::from_options(self.io.idle, self.io.wait, self.io.count)
+            },
             reflect: self.io.reflect,
             ping_interval: self.io.ping_interval.filter(|d| !d.is_zero()),
             ping_timeout: self.io.ping_timeout.filter(|d| !d.is_zero()),
@@ -413,6 +446,8 @@ impl ClientArgs {
             dump_bytes: self.output.dump_bytes,
             dump_handshake: self.output.dump_handshake,
             jsonl: self.output.jsonl,
+            binary_output: self.output.binary_output,
+            separator: if self.output.null { 0 } else { b'\n' },
             timestamps: self.output.timestamps,
             color: self.output.color,
             no_history: self.output.no_history,

@@ -60,6 +60,9 @@ fn style_for(cfg: &Config, term: &Terminal, mode: Mode) -> Style {
         handshake_dump: cfg.dump_handshake,
         show_credentials: cfg.show_credentials,
         show_keepalive: cfg.verbose,
+        binary_output: cfg.binary_output,
+        separator: cfg.separator,
+        interleave: mode == Mode::Pipe && term.stdout && term.stderr,
     }
 }
 
@@ -271,21 +274,7 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
                 return Ok(Attempt::Redirect(redirect_target(target, loc)?));
             }
         }
-        let mut e = Error::new(
-            Kind::Rejected,
-            format!(
-                "the server rejected the upgrade: {status} {}",
-                answer.head.reason
-            ),
-        );
-        if let Some(loc) = location {
-            e = e.with_hint(format!(
-                "it redirects to {loc}; follow redirects with -L/--location"
-            ));
-        } else if status == 401 || status == 403 {
-            e = e.with_hint("check credentials: -u USER:PASS or -H 'Authorization: ...'");
-        }
-        return Err(e);
+        return Err(crate::rejection::rejected(&answer.head, &req));
     }
     match response::check_upgrade(
         &answer.head,
@@ -293,12 +282,17 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
         &req.offered_protocols,
         &req.offered_extensions,
     ) {
-        Ok(negotiated) => Ok(Attempt::Upgraded(Box::new(Upgraded {
+        Ok(negotiated) => {
+            for w in declined_offers(&req, &negotiated) {
+                rec.emit(Event::Warning(w));
+            }
+            Ok(Attempt::Upgraded(Box::new(Upgraded {
             stream,
             answer,
             negotiated,
             timings,
-        }))),
+        })))
+        }
         Err(problems) => {
             rec.emit(Event::Response {
                 head: answer.raw_head.clone(),
@@ -312,6 +306,25 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
             ))
         }
     }
+}
+
+/// What the server silently declined: a subprotocol offered with `-s` that it did not select
+/// (the classic silent failure), an extension offered with `-H` that it did not accept.
+fn declined_offers(req: &request::Request, negotiated: &response::Negotiated) -> Vec<String> {
+    let mut said = Vec::new();
+    if !req.offered_protocols.is_empty() && negotiated.protocol.is_none() {
+        said.push(format!(
+            "the server selected none of the offered subprotocols ({}); it may not speak what this session sends",
+            req.offered_protocols.join(", ")
+        ));
+    }
+    if !req.offered_extensions.is_empty() && negotiated.extensions.is_empty() {
+        said.push(format!(
+            "the server accepted none of the offered extensions ({})",
+            req.offered_extensions.join(", ")
+        ));
+    }
+    said
 }
 
 /// Connects, following redirects, until the server accepts the upgrade.
@@ -373,7 +386,7 @@ fn scripted_input(cfg: &Config) -> Result<Input, Error> {
         Input::Messages(cfg.execute.iter().cloned().collect())
     } else {
         Input::Pipe {
-            lines: LineReader::start(std::io::stdin(), !cfg.binary)
+            lines: LineReader::start(std::io::stdin(), !cfg.binary, cfg.separator)
                 .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
             binary: cfg.binary,
         }
@@ -446,7 +459,12 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         // Incoming headers are always followed (diagnostics name the offending frame);
         // outgoing ones only where the dump can be shown.
         let frames = FrameLog::new(cfg.frames);
-        let capture = if cfg.hexdump { cfg.dump_bytes } else { 0 };
+        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
+        let capture = if cfg.hexdump || cfg.jsonl {
+            cfg.dump_bytes
+        } else {
+            0
+        };
         let outgoing = cfg.frames || mode == Mode::Repl;
         let mut tap = Tap::inspecting(stream, frames.clone(), capture, outgoing);
         tap.already_received(&answer.rest);
@@ -468,14 +486,14 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         };
         let session_cfg = SessionConfig {
             close_timeout: cfg.close_timeout,
-            wait: cfg.wait,
-            count: cfg.count,
+            end: cfg.end,
             ping_interval: cfg.ping_interval,
             ping_timeout: cfg.ping_timeout,
             reflect: cfg.reflect,
             replay: cfg.reconnect,
             fragment: cfg.fragment,
             report_first_message: cfg.verbose || cfg.timing,
+            emit_outgoing: cfg.jsonl || mode == Mode::Repl,
         };
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),

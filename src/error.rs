@@ -30,6 +30,8 @@ pub enum Kind {
     Input,
     /// A proxy refused the tunnel or failed during its handshake (407, 403, SOCKS error).
     Proxy,
+    /// The session ended before `-n N` messages arrived.
+    Incomplete,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -60,6 +62,8 @@ pub mod code {
     pub const INPUT: u8 = 10;
     /// The proxy refused the tunnel or failed (407, 403, SOCKS error).
     pub const PROXY: u8 = 11;
+    /// Fewer messages arrived than `-n N` asked for.
+    pub const INCOMPLETE: u8 = 12;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -99,6 +103,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::PROXY,
         "the proxy refused the tunnel or failed (407, 403, SOCKS error)",
     ),
+    (
+        code::INCOMPLETE,
+        "fewer messages than -n asked for (server closed, --wait passed)",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -117,6 +125,7 @@ impl Kind {
             Kind::Timeout => code::TIMEOUT,
             Kind::Input => code::INPUT,
             Kind::Proxy => code::PROXY,
+            Kind::Incomplete => code::INCOMPLETE,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -193,6 +202,7 @@ mod tests {
             Kind::Timeout,
             Kind::Input,
             Kind::Proxy,
+            Kind::Incomplete,
             Kind::Interrupted,
         ];
         for k in kinds {

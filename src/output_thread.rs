@@ -19,22 +19,24 @@ use tokio::sync::Notify;
 /// Emptied buffers kept for reuse.
 const SPARES: usize = 1;
 
-/// A piece of stdout: bytes we formatted, or a received payload passed on without a copy.
+/// A piece of output: bytes we formatted or a received payload passed on without a copy, for
+/// stdout; or diagnostics kept in their place among them (stdout and stderr on one terminal).
 pub enum Piece {
     Owned(Vec<u8>),
     Shared(Bytes),
+    Err(Vec<u8>),
 }
 
 impl Piece {
     fn bytes(&self) -> &[u8] {
         match self {
-            Piece::Owned(v) => v,
+            Piece::Owned(v) | Piece::Err(v) => v,
             Piece::Shared(b) => b,
         }
     }
 }
 
-/// One hand-over: diagnostics first, then data.
+/// One hand-over: diagnostics first, then the pieces in order.
 #[derive(Default)]
 pub struct Batch {
     pub err: Vec<u8>,
@@ -285,19 +287,33 @@ fn write_batch(
     if !batch.err.is_empty() {
         let _ = err.write_all(&batch.err).and_then(|_| err.flush());
     }
-    if !batch.out.is_empty() && !stdout_gone.load(Ordering::Relaxed) {
-        let res = batch
-            .out
-            .iter()
-            .try_for_each(|p| out.write_all(p.bytes()))
-            .and_then(|_| out.flush());
-        if res.is_err() {
-            stdout_gone.store(true, Ordering::Relaxed);
+    // Consecutive stdout pieces are written, then flushed together.
+    let mut unflushed = false;
+    for piece in &batch.out {
+        match piece {
+            Piece::Err(text) => {
+                if unflushed && out.flush().is_err() {
+                    stdout_gone.store(true, Ordering::Relaxed);
+                }
+                unflushed = false;
+                let _ = err.write_all(text).and_then(|_| err.flush());
+            }
+            _ if stdout_gone.load(Ordering::Relaxed) => {}
+            data => {
+                if out.write_all(data.bytes()).is_err() {
+                    stdout_gone.store(true, Ordering::Relaxed);
+                } else {
+                    unflushed = true;
+                }
+            }
         }
+    }
+    if unflushed && out.flush().is_err() {
+        stdout_gone.store(true, Ordering::Relaxed);
     }
     let owned = batch.out.into_iter().filter_map(|p| match p {
         Piece::Owned(v) => Some(v),
-        Piece::Shared(_) => None,
+        Piece::Shared(_) | Piece::Err(_) => None,
     });
     for mut buf in std::iter::once(batch.err).chain(owned) {
         if buf.capacity() > 0 {

@@ -1,7 +1,7 @@
 //! Pipe-mode input: stdin read in large chunks and cut into lines without copying.
 //!
-//! Each line (LF or CRLF stripped) becomes one message. Lines can be any length: they are
-//! never split. A final line without a newline is still a line.
+//! Each line (LF or CRLF stripped; or NUL-terminated with `-0`) becomes one message. Lines can
+//! be any length: they are never split. A final line without a separator is still a line.
 //!
 //! Text lines must be UTF-8. Checking each short line on its own costs more than the rest of
 //! its way to the socket, so the reader checks everything up to the last newline it holds in
@@ -48,6 +48,8 @@ pub struct LineReader {
     scanned: usize,
     /// Whether lines are meant as text (then their UTF-8 is checked in bulk).
     text: bool,
+    /// What ends a line: `\n` (a `\r` before it is dropped too) or NUL.
+    separator: u8,
     /// Bytes at the start of `buf` known to be UTF-8; always 0 or just after a newline.
     utf8_up_to: usize,
     eof: bool,
@@ -59,16 +61,18 @@ pub struct LineReader {
 
 impl LineReader {
     /// Starts reading `src` now, before anyone asks for a line. `text`: the lines will be sent
-    /// as text, so their UTF-8 is checked in bulk.
+    /// as text, so their UTF-8 is checked in bulk. `separator` ends a line (`\n` or NUL).
     pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(
         src: F,
         text: bool,
+        separator: u8,
     ) -> std::io::Result<Self> {
         Ok(LineReader {
             src: InputThread::start(src, BytesMut::with_capacity(CHUNK))?,
             buf: None,
             scanned: 0,
             text,
+            separator,
             utf8_up_to: 0,
             eof: false,
             failed: None,
@@ -83,7 +87,7 @@ impl LineReader {
             self.take_back(buf, res);
         }
         let buf = self.buf.as_mut()?;
-        let (end, newline) = match memchr::memchr(b'\n', &buf[self.scanned..]) {
+        let (end, newline) = match memchr::memchr(self.separator, &buf[self.scanned..]) {
             Some(pos) => (self.scanned + pos + 1, 1),
             None if self.eof && !buf.is_empty() => (buf.len(), 0),
             None => {
@@ -93,13 +97,13 @@ impl LineReader {
         };
         self.scanned = 0;
         if self.text && newline == 1 && self.utf8_up_to < end {
-            self.utf8_up_to = checked_prefix(buf);
+            self.utf8_up_to = checked_prefix(buf, self.separator);
         }
         let utf8 = self.utf8_up_to >= end;
         self.utf8_up_to = self.utf8_up_to.saturating_sub(end);
         let mut line = buf.split_to(end);
         line.truncate(end - newline);
-        if line.last() == Some(&b'\r') {
+        if self.separator == b'\n' && line.last() == Some(&b'\r') {
             line.truncate(line.len() - 1);
         }
         self.next_line_no += 1;
@@ -147,18 +151,18 @@ impl LineReader {
     }
 }
 
-/// How many bytes at the start of `buf` are UTF-8 and end just after a newline: everything up
-/// to the last newline when that is all valid, else up to the last newline before the first
-/// invalid byte.
-fn checked_prefix(buf: &[u8]) -> usize {
-    let Some(last_nl) = memchr::memrchr(b'\n', buf) else {
+/// How many bytes at the start of `buf` are UTF-8 and end just after a separator: everything
+/// up to the last separator when that is all valid, else up to the last separator before the
+/// first invalid byte. (A separator is ASCII, so cutting there never splits a character.)
+fn checked_prefix(buf: &[u8], separator: u8) -> usize {
+    let Some(last_nl) = memchr::memrchr(separator, buf) else {
         return 0;
     };
     let valid = match std::str::from_utf8(&buf[..=last_nl]) {
         Ok(_) => return last_nl + 1,
         Err(e) => e.valid_up_to(),
     };
-    memchr::memrchr(b'\n', &buf[..valid]).map_or(0, |nl| nl + 1)
+    memchr::memrchr(separator, &buf[..valid]).map_or(0, |nl| nl + 1)
 }
 
 #[cfg(test)]
@@ -166,13 +170,17 @@ mod tests {
     use super::*;
 
     async fn read_lines(input: &[u8], text: bool) -> Vec<Line> {
+        read_lines_ending(input, text, b'\n').await
+    }
+
+    async fn read_lines_ending(input: &[u8], text: bool, separator: u8) -> Vec<Line> {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("wscope-lines-{}-{n}", std::process::id()));
         std::fs::write(&path, input).expect("write");
         let file = std::fs::File::open(&path).expect("open");
         std::fs::remove_file(&path).expect("remove");
-        let mut r = LineReader::start(file, text).expect("start");
+        let mut r = LineReader::start(file, text, separator).expect("start");
         let mut out = Vec::new();
         while let Some(l) = r.next_line().await.expect("read") {
             out.push(l);
@@ -248,13 +256,23 @@ mod tests {
     #[tokio::test]
     async fn a_read_error_is_returned_not_taken_for_the_end() {
         let dir = std::fs::File::open(std::env::temp_dir()).expect("open dir");
-        let mut r = LineReader::start(dir, true).expect("start");
+        let mut r = LineReader::start(dir, true, b'\n').expect("start");
         // Give the thread time to fail first, so the error arrives through `buffered_line`.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert!(r.buffered_line().is_none());
         let e = r.next_line().await.err().expect("an error");
         assert_eq!(e.raw_os_error(), Some(libc::EISDIR));
         assert!(r.next_line().await.expect("then the end").is_none());
+    }
+
+    #[tokio::test]
+    async fn nul_separated_messages_keep_their_newlines_and_carriage_returns() {
+        let got = read_lines_ending(b"a\nb\r\n\0\0c\r", true, 0).await;
+        let got: Vec<_> = got
+            .into_iter()
+            .map(|l| l.into_text().expect("utf8").as_str().to_owned())
+            .collect();
+        assert_eq!(got, vec!["a\nb\r\n", "", "c\r"]);
     }
 
     #[tokio::test]

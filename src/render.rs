@@ -17,7 +17,7 @@ use std::io::{self, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How output looks; decided once from the command line and the terminal.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Style {
     /// Colour on stdout / stderr (decided per stream).
     pub color_out: bool,
@@ -37,6 +37,63 @@ pub struct Style {
     pub show_credentials: bool,
     /// Show the pongs answering `--ping-interval` keepalive pings (only with `-v`).
     pub show_keepalive: bool,
+    /// How received binary messages go to stdout in pipe mode.
+    pub binary_output: BinaryOutput,
+    /// What follows every received message on stdout (newline, or NUL with `-0`).
+    pub separator: u8,
+    /// stdout and stderr are both terminals: write them in one order, as events happened.
+    pub interleave: bool,
+}
+
+impl Default for Style {
+    /// Plain pipe output: no colour, no escaping, messages ended by newlines.
+    fn default() -> Self {
+        Style {
+            color_out: false,
+            color_err: false,
+            escape_out: false,
+            escape_err: false,
+            timestamps: false,
+            jsonl: false,
+            verbose: false,
+            frame_dump: None,
+            handshake_dump: false,
+            show_credentials: false,
+            show_keepalive: false,
+            binary_output: BinaryOutput::Raw,
+            separator: b'\n',
+            interleave: false,
+        }
+    }
+}
+
+/// `--binary-output`: how a received binary message is written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BinaryOutput {
+    /// The bytes as they are
+    #[default]
+    Raw,
+    /// Lower-case hex digits
+    Hex,
+    /// Standard base64 with padding
+    Base64,
+}
+
+impl BinaryOutput {
+    /// The message as text in this representation (`Raw` is not text: a lossy view).
+    pub fn encode(self, data: &[u8]) -> String {
+        match self {
+            BinaryOutput::Raw => String::from_utf8_lossy(data).into_owned(),
+            BinaryOutput::Hex => {
+                let mut s = String::with_capacity(data.len() * 2);
+                for b in data {
+                    let _ = write!(s, "{b:02x}");
+                }
+                s
+            }
+            BinaryOutput::Base64 => base64::engine::general_purpose::STANDARD.encode(data),
+        }
+    }
 }
 
 /// The payload prefix of wscope's own keepalive pings.
@@ -383,6 +440,14 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             };
             s.push_str(&info(&format!("WebSocket open: {proto}, {ext}"), style));
         }
+        Event::Message {
+            dir: Dir::Out,
+            kind: DataKind::Text,
+            ..
+        } => {
+            // What was sent as text is what the user typed or piped: already in view.
+            return None;
+        }
         Event::Message { dir, kind, data } => {
             let co = style.color_out;
             let color = match dir {
@@ -443,7 +508,12 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Target, String)> {
             );
         }
         Event::Close { dir, code, reason } => {
-            if !style.verbose {
+            // What the server says when it closes cleanly reaches the user in every mode (other
+            // codes end in an error that carries the reason).
+            let says_why = *dir == Dir::In
+                && !reason.is_empty()
+                && matches!(code, None | Some(1000) | Some(1001));
+            if !style.verbose && !says_why {
                 return None;
             }
             let _ = write!(
@@ -894,9 +964,14 @@ impl Output {
         self.thread.waiter()
     }
 
-    /// The hot path: a received data message in plain pipe mode.
-    /// Text is written byte-exact plus a newline; binary raw, or as a hex dump on a terminal.
+    /// The hot path: a received data message in plain pipe mode. Every message ends with the
+    /// separator; text is written byte-exact, binary raw, as hex or as base64 (`--binary-output`),
+    /// and on a terminal escaped or as a hex dump.
     pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
+        let binary_as = match kind {
+            DataKind::Text => BinaryOutput::Raw,
+            DataKind::Binary => self.style.binary_output,
+        };
         if self.style.jsonl || self.printer.is_some() {
             self.event(Stamped {
                 at: SystemTime::now(),
@@ -907,26 +982,24 @@ impl Output {
                 },
             });
         } else if self.style.escape_out {
-            let shown = match kind {
-                DataKind::Text => escape_bytes(data),
-                DataKind::Binary => hexdump(data, ""),
+            let shown = match (kind, binary_as) {
+                (DataKind::Text, _) => escape_bytes(data),
+                (DataKind::Binary, BinaryOutput::Raw) => hexdump(data, ""),
+                (DataKind::Binary, other) => other.encode(data),
             };
             self.put_stdout(shown.as_bytes());
             self.put_stdout(b"\n");
+        } else if binary_as != BinaryOutput::Raw {
+            let encoded = binary_as.encode(data);
+            self.put_message(encoded.as_bytes());
         } else if data.len() >= STDOUT_HIGH_WATER {
             // Large payloads go over as they are instead of through a second copy.
-            if !self.stdout_buf.is_empty() {
-                let buf = self.fresh_buffer();
-                self.pieces
-                    .push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
-            }
+            self.seal_stdout();
             self.pieces.push(Piece::Shared(data.clone()));
             self.pending += data.len();
-            if kind == DataKind::Text {
-                self.put_stdout(b"\n");
-            }
+            self.put_stdout(&[self.style.separator]);
         } else {
-            self.put_stdout_line(data, kind == DataKind::Text);
+            self.put_message(data);
         }
         if self.pending >= STDOUT_HIGH_WATER {
             self.hand_over();
@@ -935,6 +1008,16 @@ impl Output {
             return Err(io::ErrorKind::BrokenPipe.into());
         }
         Ok(())
+    }
+
+    /// Moves what `stdout_buf` holds into the ordered pieces, so that what comes next goes
+    /// after it.
+    fn seal_stdout(&mut self) {
+        if !self.stdout_buf.is_empty() {
+            let buf = self.fresh_buffer();
+            self.pieces
+                .push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
+        }
     }
 
     /// Renders an event to where it belongs.
@@ -957,6 +1040,14 @@ impl Output {
                 self.put_stdout(text.as_bytes());
                 self.write_stdout(b"\n");
             }
+            Target::Stderr if self.style.interleave => {
+                // stdout and stderr are one terminal: keep the order in which things happened.
+                self.seal_stdout();
+                let mut line = text.into_bytes();
+                line.push(b'\n');
+                self.pending += line.len();
+                self.pieces.push(Piece::Err(line));
+            }
             Target::Stderr => {
                 self.stderr_buf.extend_from_slice(text.as_bytes());
                 self.stderr_buf.push(b'\n');
@@ -975,21 +1066,24 @@ impl Output {
     }
 
     fn put_stdout(&mut self, bytes: &[u8]) {
-        self.put_stdout_line(bytes, false);
+        self.reserve_stdout(bytes.len());
+        self.stdout_buf.extend_from_slice(bytes);
+        self.pending += bytes.len();
     }
 
-    /// `bytes`, then a newline when `newline`: the common case of one received message.
-    fn put_stdout_line(&mut self, bytes: &[u8], newline: bool) {
+    /// `bytes`, then the separator: the common case of one received message.
+    fn put_message(&mut self, bytes: &[u8]) {
+        self.reserve_stdout(bytes.len() + 1);
+        self.stdout_buf.extend_from_slice(bytes);
+        self.stdout_buf.push(self.style.separator);
+        self.pending += bytes.len() + 1;
+    }
+
+    fn reserve_stdout(&mut self, n: usize) {
         if self.stdout_buf.capacity() == 0 {
             self.stdout_buf = self.fresh_buffer();
         }
-        let n = bytes.len() + usize::from(newline);
         self.stdout_buf.reserve(n);
-        self.stdout_buf.extend_from_slice(bytes);
-        if newline {
-            self.stdout_buf.push(b'\n');
-        }
-        self.pending += n;
     }
 
     fn write_stdout(&mut self, bytes: &[u8]) {
@@ -1016,7 +1110,7 @@ impl Output {
         let mut out = std::mem::take(&mut self.pieces);
         if self.stdout_gone() {
             // Nobody reads it any more; diagnostics still go out.
-            out.clear();
+            out.retain(|p| matches!(p, Piece::Err(_)));
             self.stdout_buf.clear();
         } else if self.stdout_buf.len() < SMALL_HAND_OVER {
             // A few lines (interactive use): a copy, keeping the big buffer here.
@@ -1094,6 +1188,7 @@ mod tests {
                 if i % 3 == 0 {
                     o.received(DataKind::Binary, &big).unwrap();
                     want.extend_from_slice(&big);
+                    want.push(b'\n');
                 }
                 o.backlogged().then(|| o.waiter())
             };

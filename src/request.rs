@@ -18,13 +18,22 @@ pub struct RequestOptions {
     pub user_agent: String,
 }
 
-/// The request as built, and what it offered (needed to check the answer).
+/// The request as built, and what it offered (needed to check the answer and to explain a
+/// rejection).
 #[derive(Debug, Clone)]
 pub struct Request {
     pub bytes: Vec<u8>,
     pub key: String,
     pub offered_protocols: Vec<String>,
     pub offered_extensions: Vec<String>,
+    /// The path and query asked for.
+    pub resource: String,
+    /// The Origin header sent, if any.
+    pub origin: Option<String>,
+    /// Whether an Authorization header was sent.
+    pub authorization: bool,
+    /// Whether a Cookie header was sent.
+    pub cookie: bool,
 }
 
 /// Parses a `-H 'Name: value'` argument, refusing what cannot go on the wire.
@@ -123,6 +132,9 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
         .first()
         .map(|k| k.to_string())
         .unwrap_or_else(|| key.to_string());
+    let origin = get("Origin").first().map(|o| o.to_string());
+    let authorization = !get("Authorization").is_empty();
+    let cookie = !get("Cookie").is_empty();
 
     let mut bytes = Vec::with_capacity(256);
     bytes.extend_from_slice(b"GET ");
@@ -140,6 +152,10 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
         key,
         offered_protocols,
         offered_extensions,
+        resource: target.resource.clone(),
+        origin,
+        authorization,
+        cookie,
     }
 }
 

@@ -7,6 +7,7 @@
 //! when the socket has nothing more ready.
 
 use crate::command::{self, BinarySource, Command};
+use crate::end_policy::EndPolicy;
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Stamped};
 use crate::frame::{FrameHeader, close_code_meaning};
@@ -47,10 +48,8 @@ pub enum Input {
 #[derive(Debug, Clone, Default)]
 pub struct SessionConfig {
     pub close_timeout: Duration,
-    /// After input ends, keep receiving this long before closing.
-    pub wait: Option<Duration>,
-    /// Close after this many received messages.
-    pub count: Option<u64>,
+    /// When to close after input ends (idle window, `--wait`, `-n`).
+    pub end: EndPolicy,
     pub ping_interval: Option<Duration>,
     pub ping_timeout: Option<Duration>,
     /// Echo every received data message back.
@@ -61,6 +60,8 @@ pub struct SessionConfig {
     pub fragment: usize,
     /// Say when the first message arrived (asked for with `-v` or `--timing`).
     pub report_first_message: bool,
+    /// Emit an event for every data message sent (JSON Lines and the REPL show them).
+    pub emit_outgoing: bool,
 }
 
 /// What the session shares with the renderer and the REPL.
@@ -83,11 +84,15 @@ impl Shared {
     fn emit(&self, event: Event) {
         let mut out = self.out();
         self.drain_frames_into(&mut out);
-        out.event(Stamped {
-            at: SystemTime::now(),
-            event,
-        });
+        out.event(stamp(event));
         out.flush_stderr();
+    }
+
+    /// Puts an event in line for output; the writer's next flush hands it over.
+    fn record(&self, event: Event) {
+        let mut out = self.out();
+        self.drain_frames_into(&mut out);
+        out.event(stamp(event));
     }
 
     /// Called once per received message: only the check is inline.
@@ -153,6 +158,9 @@ enum ReadEnd {
     Failed(Error),
     /// Our stdout went away (`| head`); a quiet, successful end.
     OutputClosed,
+    /// Everything asked for arrived (`-n`); the peer did not answer our Close in time, which
+    /// was said as a warning.
+    Finished,
 }
 
 /// How the writing side ended.
@@ -220,7 +228,7 @@ where
     };
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
-    let read_end = read_loop(stream, &cfg, &shared, ctl_tx, closing_rx).await;
+    let (read_end, tally) = read_loop(stream, &cfg, &shared, ctl_tx, closing_rx).await;
     on_signal.abort();
     let _ = done_tx.send(true);
     {
@@ -237,20 +245,61 @@ where
     if interrupted.load(Ordering::Relaxed) {
         return (Err(Error::new(Kind::Interrupted, "")), None);
     }
-    (outcome(read_end, write_end), carry)
+    if tally.dropped > 0 {
+        shared.emit(Event::Info(format!(
+            "{} more messages arrived during the close handshake; not printed (-n {})",
+            tally.dropped,
+            cfg.end.count.unwrap_or_default()
+        )));
+    }
+    (outcome(read_end, write_end, &cfg.end, &tally), carry)
 }
 
-fn outcome(read_end: ReadEnd, write_end: WriteEnd) -> Result<(), Error> {
+/// What the reader counted, for the outcome.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    /// Data messages printed.
+    received: u64,
+    /// Data messages that arrived after `-n` was reached (not printed).
+    dropped: u64,
+    /// The peer sent its Close before we sent ours.
+    peer_started_close: bool,
+}
+
+/// The session's result from how each side ended and how many messages arrived.
+fn outcome(
+    read_end: ReadEnd,
+    write_end: WriteEnd,
+    end: &EndPolicy,
+    tally: &Tally,
+) -> Result<(), Error> {
+    let received = tally.received;
     match write_end {
         WriteEnd::Interrupted => return Err(Error::new(Kind::Interrupted, "")),
         WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
         _ => {}
     }
+    let incomplete = |before: &str| {
+        end.missing(received).map(|_| {
+            let asked = end.count.unwrap_or_default();
+            Err(Error::new(
+                Kind::Incomplete,
+                format!("received {received} of the {asked} messages asked for (-n {asked}) before {before}"),
+            ))
+        })
+    };
     match read_end {
-        ReadEnd::OutputClosed => Ok(()),
-        ReadEnd::PeerClosed(None | Some(1000) | Some(1001), _) => match write_end {
+        ReadEnd::OutputClosed | ReadEnd::Finished => Ok(()),
+        ReadEnd::PeerClosed(code @ (None | Some(1000) | Some(1001)), _) => match write_end {
             WriteEnd::Failed(e) => Err(e),
-            _ => Ok(()),
+            _ => {
+                let by = match (tally.peer_started_close, code) {
+                    (false, _) => "--wait passed".to_string(),
+                    (true, Some(c)) => format!("the server closed with {c}"),
+                    (true, None) => "the server closed".to_string(),
+                };
+                incomplete(&by).unwrap_or(Ok(()))
+            }
         },
         ReadEnd::PeerClosed(Some(code), reason) => {
             let what = if reason.is_empty() {
@@ -357,13 +406,14 @@ enum Step {
 }
 
 /// State the reader keeps across messages.
+#[derive(Default)]
 struct ReadState {
     deadline: Option<Instant>,
     peer_close: Option<(Option<u16>, String)>,
     asked_to_close: bool,
     output_closed: bool,
-    /// Data messages received so far (for `-n`).
-    msgs_in: u64,
+    /// Messages counted so far (printed, dropped after `-n`), and who closed first.
+    tally: Tally,
     /// Received but not yet published to the shared stats (published once per burst).
     unpublished: (u64, u64),
 }
@@ -387,15 +437,15 @@ impl ReadState {
     }
 
     fn count_reached(&self, cfg: &SessionConfig) -> bool {
-        cfg.count.is_some_and(|n| self.msgs_in >= n)
+        cfg.end.count_reached(self.tally.received)
     }
 
     /// Counts a received data message; true for the first one.
     fn received(&mut self, bytes: usize) -> bool {
-        self.msgs_in += 1;
+        self.tally.received += 1;
         self.unpublished.0 += 1;
         self.unpublished.1 += bytes as u64;
-        self.msgs_in == 1
+        self.tally.received == 1
     }
 }
 
@@ -409,6 +459,22 @@ fn first_message(shared: &Shared, out: &mut Output) {
 }
 
 async fn read_loop<S>(
+    stream: SplitStream<WebSocketStream<S>>,
+    cfg: &SessionConfig,
+    shared: &Shared,
+    ctl: mpsc::Sender<Ctl>,
+    closing: watch::Receiver<Option<Instant>>,
+) -> (ReadEnd, Tally)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut st = ReadState::default();
+    let end = read_until_end(&mut st, stream, cfg, shared, ctl, closing).await;
+    (end, st.tally)
+}
+
+async fn read_until_end<S>(
+    st: &mut ReadState,
     mut stream: SplitStream<WebSocketStream<S>>,
     cfg: &SessionConfig,
     shared: &Shared,
@@ -418,14 +484,6 @@ async fn read_loop<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut st = ReadState {
-        deadline: None,
-        peer_close: None,
-        asked_to_close: false,
-        output_closed: false,
-        msgs_in: 0,
-        unpublished: (0, 0),
-    };
     // Whether our own reader is behind (see below); then nothing more is taken in at once.
     let mut behind = false;
     loop {
@@ -453,7 +511,7 @@ where
                     tokio::select! {
                         biased;
                         _ = shared.output_room() => break,
-                        _ = sleep_until_opt(until) => return st.deadline_passed(cfg),
+                        _ = sleep_until_opt(until) => return st.deadline_passed(cfg, shared),
                         changed = closing.changed() => st.closing_started(changed.is_ok(), &closing, cfg),
                     }
                 }
@@ -468,7 +526,7 @@ where
                 };
                 match next {
                     Some(item) => item,
-                    None => return st.deadline_passed(cfg),
+                    None => return st.deadline_passed(cfg, shared),
                 }
             }
         };
@@ -480,7 +538,7 @@ where
         let (step, gone) = {
             let mut out = shared.out();
             shared.drain_frames_into(&mut out);
-            let mut step = handle_item(item, cfg, shared, &mut out, &mut st);
+            let mut step = handle_item(item, cfg, shared, &mut out, st);
             // Handle whatever else is already here under the same lock.
             while matches!(step, Step::Continue)
                 && !st.count_reached(cfg)
@@ -491,7 +549,7 @@ where
                     break;
                 };
                 shared.drain_frames_into(&mut out);
-                step = handle_item(item, cfg, shared, &mut out, &mut st);
+                step = handle_item(item, cfg, shared, &mut out, st);
             }
             let (msgs, bytes) = std::mem::take(&mut st.unpublished);
             shared.stats.add_received(msgs, bytes);
@@ -538,12 +596,22 @@ impl ReadState {
         }
     }
 
-    fn deadline_passed(&self, cfg: &SessionConfig) -> ReadEnd {
+    fn deadline_passed(&self, cfg: &SessionConfig, shared: &Shared) -> ReadEnd {
         if self.output_closed {
             return ReadEnd::OutputClosed;
         }
         if let Some((code, reason)) = &self.peer_close {
             return ReadEnd::PeerClosed(*code, reason.clone());
+        }
+        if self.count_reached(cfg) {
+            // All that was asked for arrived; a peer that never reads (a push-only handler)
+            // does not make that a failure.
+            shared.emit(Event::Warning(format!(
+                "the server did not answer our Close within {} (--close-timeout); all {} messages arrived",
+                crate::connect::secs(cfg.close_timeout),
+                self.tally.received
+            )));
+            return ReadEnd::Finished;
         }
         ReadEnd::Failed(
             Error::new(
@@ -566,23 +634,8 @@ fn handle_item(
     st: &mut ReadState,
 ) -> Step {
     match item {
-        Some(Ok(Message::Text(t))) => {
-            if st.received(t.len()) && cfg.report_first_message {
-                first_message(shared, out);
-            }
-            let _ = out.received(DataKind::Text, t.as_ref());
-            if cfg.reflect {
-                return Step::Reflect(Message::Text(t));
-            }
-        }
-        Some(Ok(Message::Binary(b))) => {
-            if st.received(b.len()) && cfg.report_first_message {
-                first_message(shared, out);
-            }
-            let _ = out.received(DataKind::Binary, &b);
-            if cfg.reflect {
-                return Step::Reflect(Message::Binary(b));
-            }
+        Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => {
+            return data_message(m, cfg, shared, out, st);
         }
         Some(Ok(Message::Ping(p))) => out.event(stamp(Event::Ping {
             dir: Dir::In,
@@ -628,6 +681,7 @@ fn handle_item(
             }
             if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
                 // The peer started the close; tungstenite echoes its code.
+                st.tally.peer_started_close = true;
                 out.event(stamp(Event::Close {
                     dir: Dir::Out,
                     code,
@@ -687,6 +741,34 @@ fn handle_item(
     Step::Continue
 }
 
+/// A received text or binary message: printed (and echoed with `--reflect`), unless `-n`
+/// messages have already arrived.
+fn data_message(
+    m: Message,
+    cfg: &SessionConfig,
+    shared: &Shared,
+    out: &mut Output,
+    st: &mut ReadState,
+) -> Step {
+    if st.count_reached(cfg) {
+        st.tally.dropped += 1;
+        return Step::Continue;
+    }
+    let (kind, data) = match &m {
+        Message::Text(t) => (DataKind::Text, t.as_ref()),
+        Message::Binary(b) => (DataKind::Binary, b),
+        _ => return Step::Continue,
+    };
+    if st.received(data.len()) && cfg.report_first_message {
+        first_message(shared, out);
+    }
+    let _ = out.received(kind, data);
+    if cfg.reflect {
+        return Step::Reflect(m);
+    }
+    Step::Continue
+}
+
 async fn sleep_until_opt(at: Option<Instant>) {
     match at {
         Some(t) => tokio::time::sleep_until(t.into()).await,
@@ -726,12 +808,17 @@ struct Writer<S> {
 /// How much recently sent data `--reconnect` keeps for sending again.
 pub const REPLAY_WINDOW: usize = 1 << 20;
 
-fn message_len(m: &Message) -> usize {
+/// The payload of a data message (empty for other kinds).
+fn payload_of(m: &Message) -> &[u8] {
     match m {
-        Message::Text(t) => t.len(),
-        Message::Binary(b) => b.len(),
-        _ => 0,
+        Message::Text(t) => t.as_bytes(),
+        Message::Binary(b) => b,
+        _ => &[],
     }
+}
+
+fn message_len(m: &Message) -> usize {
+    payload_of(m).len()
 }
 
 /// What one step of input produced.
@@ -778,7 +865,9 @@ where
             return WriteEnd::Failed(e);
         }
         let mut input_done = matches!(*input, Input::Nothing);
-        let mut linger_until: Option<Instant> = None;
+        // When the input ran out; from then on the end policy decides when to close.
+        let mut input_end: Option<Instant> = input_done.then(Instant::now);
+        let mut close_at: Option<Instant> = None;
         let mut ping_tick = self.cfg.ping_interval.map(|p| {
             let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
             t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -786,9 +875,15 @@ where
         });
         let mut ping_deadline: Option<Instant> = None;
         loop {
-            if input_done && !self.close_sent && self.should_close_after_input(linger_until) {
-                if let Err(e) = self.close(1000, "").await {
-                    return WriteEnd::Failed(e);
+            if let (Some(ended), false) = (input_end, self.close_sent) {
+                close_at = self
+                    .cfg
+                    .end
+                    .close_at(ended, self.shared.stats.last_received());
+                if close_at.is_some_and(|t| t <= Instant::now()) {
+                    if let Err(e) = self.close(1000, "").await {
+                        return WriteEnd::Failed(e);
+                    }
                 }
             }
             tokio::select! {
@@ -861,14 +956,9 @@ where
                         }
                     }
                 }
-                _ = sleep_until_opt(linger_until), if linger_until.is_some() => {
-                    linger_until = None;
-                    if !self.close_sent {
-                        if let Err(e) = self.close(1000, "").await {
-                            return WriteEnd::Failed(e);
-                        }
-                    }
-                }
+                // The loop's top asks the end policy again: a message may have restarted the
+                // idle window meanwhile.
+                _ = sleep_until_opt(close_at), if close_at.is_some() && !self.close_sent => {}
                 next = next_input(input), if !input_done => {
                     match next {
                         Err(e) => {
@@ -880,9 +970,7 @@ where
                             if let Err(e) = self.flush().await {
                                 return WriteEnd::Failed(e);
                             }
-                            if let Some(w) = self.cfg.wait {
-                                linger_until = Some(Instant::now() + w);
-                            }
+                            input_end = Some(Instant::now());
                         }
                         Ok(Next::Send(m)) => {
                             if let Err(e) = self.send(m).await {
@@ -911,17 +999,6 @@ where
                 }
             }
         }
-    }
-
-    /// After input ends: close now, unless `-w` or `-n` asks to keep receiving.
-    fn should_close_after_input(&self, linger_until: Option<Instant>) -> bool {
-        if self.cfg.reflect || linger_until.is_some() {
-            return false;
-        }
-        if self.cfg.wait.is_some() {
-            return false;
-        }
-        self.cfg.count.is_none()
     }
 
     /// Handles a reader request; returns true when input should stop.
@@ -1028,6 +1105,17 @@ where
         if data && self.cfg.replay {
             self.remember(m.clone(), len);
         }
+        if data && self.cfg.emit_outgoing {
+            let kind = match m {
+                Message::Text(_) => DataKind::Text,
+                _ => DataKind::Binary,
+            };
+            self.shared.record(Event::Message {
+                dir: Dir::Out,
+                kind,
+                data: payload_of(&m).to_vec(),
+            });
+        }
         if data && self.cfg.fragment > 1 {
             let (op, payload): (OpData, &[u8]) = match &m {
                 Message::Text(t) => (OpData::Text, t.as_bytes()),
@@ -1121,11 +1209,6 @@ where
                 let Some(data) = self.read_source(src).await else {
                     return Ok(false);
                 };
-                self.shared.emit(Event::Message {
-                    dir: Dir::Out,
-                    kind: DataKind::Binary,
-                    data: data.clone(),
-                });
                 self.send(Message::Binary(data.into())).await?;
                 self.flush().await?;
             }

@@ -18,6 +18,8 @@ pub struct Stats {
     bytes_out: AtomicU64,
     pings: Mutex<PingState>,
     first_in: OnceLock<Instant>,
+    /// When the last data message arrived: nanoseconds after `started`, plus one (0: none yet).
+    last_in: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +50,7 @@ impl Default for Stats {
             bytes_out: AtomicU64::new(0),
             pings: Mutex::new(PingState::default()),
             first_in: OnceLock::new(),
+            last_in: AtomicU64::new(0),
         }
     }
 }
@@ -65,11 +68,22 @@ impl Stats {
         self.first_in.get().map(|t| t.duration_since(self.started))
     }
 
-    /// Adds a burst of received data messages.
+    /// Adds a burst of received data messages, which arrived now.
     pub fn add_received(&self, msgs: u64, bytes: u64) {
         if msgs > 0 {
             self.msgs_in.fetch_add(msgs, Ordering::Relaxed);
             self.bytes_in.fetch_add(bytes, Ordering::Relaxed);
+            let since = self.started.elapsed().as_nanos();
+            let stamp = u64::try_from(since).unwrap_or(u64::MAX - 1) + 1;
+            self.last_in.store(stamp, Ordering::Relaxed);
+        }
+    }
+
+    /// When the last data message arrived (for the idle window).
+    pub fn last_received(&self) -> Option<Instant> {
+        match self.last_in.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(self.started + Duration::from_nanos(n - 1)),
         }
     }
 
@@ -139,5 +153,19 @@ mod tests {
         assert!(s.pong_received(b"2").is_some());
         assert!(s.oldest_unanswered_ping().is_none());
         assert!(s.snapshot().last_rtt.is_some());
+    }
+
+    #[test]
+    fn last_received_moves_with_each_burst() {
+        let s = Stats::default();
+        assert_eq!(s.last_received(), None);
+        s.add_received(0, 0);
+        assert_eq!(s.last_received(), None);
+        s.add_received(2, 10);
+        let first = s.last_received().expect("a burst arrived");
+        assert!(first >= s.started && first <= Instant::now());
+        std::thread::sleep(Duration::from_millis(2));
+        s.add_received(1, 1);
+        assert!(s.last_received().expect("later") > first);
     }
 }

@@ -92,7 +92,7 @@ fn hexdump_shows_header_bytes_payload_and_16_and_64_bit_lengths() {
         "{e}"
     );
     assert!(e.contains("< frame CLOSE fin=1 rsv=000 mask=none len=4 (7-bit) code=4001 (application-defined) \"ok\""), "{e}");
-    assert_eq!(r.stdout.len(), 70_300);
+    assert_eq!(r.stdout.len(), 70_302, "two messages, each ended by a newline");
 }
 
 /// Each violation: server frames, expected close code on the wire, diagnostic text.
@@ -213,8 +213,10 @@ fn jsonl_is_one_json_object_per_line_and_round_trips_binary() {
     ] {
         assert!(types.contains(&t), "{t} missing from {types:?}");
     }
-    let msgs: Vec<&serde_json::Value> = events.iter().filter(|e| e["type"] == "message").collect();
-    assert_eq!(msgs[0]["dir"], "in");
+    let msgs: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["type"] == "message" && e["dir"] == "in")
+        .collect();
     assert_eq!(msgs[0]["data"], "text line ✓");
     assert_eq!(msgs[0]["opcode"], "text");
     assert!(

@@ -83,7 +83,7 @@ fn binary_round_trip_is_raw() {
     let srv = echo_server();
     let r = run(&["-b", &srv.url("/")], b"\x00\xff\x10\nzz\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, b"\x00\xff\x10zz");
+    assert_eq!(r.stdout, b"\x00\xff\x10\nzz\n", "raw, each message ended by a newline");
     let log = srv.log();
     assert!(log.contains(&"binary:00ff10".to_string()), "{log:?}");
     assert!(log.contains(&"binary:7a7a".to_string()), "{log:?}");

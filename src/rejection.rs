@@ -1,0 +1,205 @@
+//! Why a server refused the upgrade, as far as the evidence goes: the status, the headers of the
+//! answer, and what our request had or lacked.
+//!
+//! A 403 is not always about credentials: a wrong path, a missing or unexpected `Origin` and a
+//! missing subprotocol are as common. The hint names what this request did and did not send, so
+//! the user can see which of those it could be. Pure: the request facts and the answer in, an
+//! [`Error`] with a hint out.
+
+use crate::error::{Error, Kind};
+use crate::request::Request;
+use crate::response::ResponseHead;
+
+/// The error for a non-101 answer that is not being followed as a redirect.
+pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
+    let status = head.status;
+    let reason = head.reason.trim();
+    let what = if reason.is_empty() {
+        format!("the server rejected the upgrade: {status}")
+    } else {
+        format!("the server rejected the upgrade: {status} {reason}")
+    };
+    let e = Error::new(Kind::Rejected, what);
+    match hint(head, req) {
+        Some(h) => e.with_hint(h),
+        None => e,
+    }
+}
+
+fn hint(head: &ResponseHead, req: &Request) -> Option<String> {
+    if let Some(loc) = head.get("Location") {
+        return Some(format!(
+            "it redirects to {loc}; follow redirects with -L/--location"
+        ));
+    }
+    Some(match head.status {
+        401 => {
+            let scheme = head
+                .get("WWW-Authenticate")
+                .map(|v| format!(" (it asks for: {v})"))
+                .unwrap_or_default();
+            if req.authorization {
+                format!("the server refused the credentials that were sent{scheme}")
+            } else {
+                format!(
+                    "the server wants credentials{scheme}: -u USER:PASS or -H 'Authorization: ...'"
+                )
+            }
+        }
+        403 => format!(
+            "a 403 is not always about credentials; this request {}",
+            evidence(req).join(", ")
+        ),
+        404 => format!(
+            "there is no WebSocket endpoint at {}: check the URL's path",
+            req.resource
+        ),
+        400 => format!(
+            "the server found the request unacceptable; some servers answer 400 to a missing \
+             Origin or subprotocol; this request {}",
+            evidence(req).join(", ")
+        ),
+        426 => {
+            let wanted = head
+                .get("Sec-WebSocket-Version")
+                .map(|v| format!(" it supports version {v};"))
+                .unwrap_or_default();
+            format!(
+                "the server wants another protocol version:{wanted} wscope speaks 13 (RFC 6455)"
+            )
+        }
+        429 | 503 => {
+            let after = head
+                .get("Retry-After")
+                .map(|v| format!(" (Retry-After: {v})"))
+                .unwrap_or_default();
+            format!("the server is busy or limiting requests; try again later{after}")
+        }
+        _ => return None,
+    })
+}
+
+/// What the request had or lacked, among the usual reasons for a refusal.
+fn evidence(req: &Request) -> Vec<String> {
+    let mut said = vec![format!("asked for the path {}", req.resource)];
+    said.push(match &req.origin {
+        Some(o) => format!("sent Origin {o} (is it allowed?)"),
+        None => "sent no Origin (browsers always do: --origin URL)".to_string(),
+    });
+    said.push(if req.offered_protocols.is_empty() {
+        "offered no subprotocol (-s NAME)".to_string()
+    } else {
+        format!(
+            "offered the subprotocols {}",
+            req.offered_protocols.join(", ")
+        )
+    });
+    said.push(match (req.authorization, req.cookie) {
+        (false, false) => {
+            "sent no credentials (-u USER:PASS, -H 'Authorization: ...' or -H 'Cookie: ...')"
+                .to_string()
+        }
+        (true, false) => "sent an Authorization header".to_string(),
+        (false, true) => "sent a Cookie header".to_string(),
+        (true, true) => "sent an Authorization and a Cookie header".to_string(),
+    });
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{RequestOptions, build};
+    use crate::response::parse_head;
+    use crate::target::Target;
+
+    fn req(opts: RequestOptions) -> Request {
+        let t = Target::parse("ws://h/api/stream").expect("url");
+        build(&t, &opts, "k")
+    }
+
+    fn head(text: &str) -> ResponseHead {
+        parse_head(text.as_bytes()).expect("head")
+    }
+
+    #[test]
+    fn an_empty_reason_phrase_leaves_no_trailing_blank() {
+        let e = rejected(&head("HTTP/1.1 403 \r\n\r\n"), &req(RequestOptions::default()));
+        assert_eq!(e.message, "the server rejected the upgrade: 403");
+        let e = rejected(&head("HTTP/1.1 403\r\n\r\n"), &req(RequestOptions::default()));
+        assert_eq!(e.message, "the server rejected the upgrade: 403");
+    }
+
+    #[test]
+    fn a_403_names_what_the_request_lacked() {
+        let e = rejected(
+            &head("HTTP/1.1 403 Forbidden\r\n\r\n"),
+            &req(RequestOptions::default()),
+        );
+        let h = e.hint.expect("hint");
+        assert!(h.contains("not always about credentials"), "{h}");
+        assert!(h.contains("path /api/stream"), "{h}");
+        assert!(h.contains("no Origin"), "{h}");
+        assert!(h.contains("no subprotocol"), "{h}");
+        assert!(h.contains("no credentials"), "{h}");
+    }
+
+    #[test]
+    fn a_403_names_what_the_request_had() {
+        let opts = RequestOptions {
+            origin: Some("https://app.example".into()),
+            subprotocols: vec!["chat".into()],
+            headers: vec![("Cookie".into(), "s=1".into())],
+            user: Some(("a".into(), "b".into())),
+            ..RequestOptions::default()
+        };
+        let h = rejected(&head("HTTP/1.1 403 Forbidden\r\n\r\n"), &req(opts))
+            .hint
+            .expect("hint");
+        assert!(h.contains("sent Origin https://app.example"), "{h}");
+        assert!(h.contains("offered the subprotocols chat"), "{h}");
+        assert!(h.contains("Authorization and a Cookie"), "{h}");
+    }
+
+    #[test]
+    fn a_401_depends_on_whether_credentials_went_out() {
+        let challenge = head("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n\r\n");
+        let h = rejected(&challenge, &req(RequestOptions::default()))
+            .hint
+            .expect("hint");
+        assert!(h.contains("wants credentials (it asks for: Bearer)"), "{h}");
+        let opts = RequestOptions {
+            user: Some(("a".into(), "b".into())),
+            ..RequestOptions::default()
+        };
+        let h = rejected(&challenge, &req(opts)).hint.expect("hint");
+        assert!(h.contains("refused the credentials"), "{h}");
+    }
+
+    #[test]
+    fn other_statuses() {
+        let r = req(RequestOptions::default());
+        let h = |t: &str| rejected(&head(t), &r).hint;
+        assert!(
+            h("HTTP/1.1 404 Not Found\r\n\r\n")
+                .expect("404")
+                .contains("/api/stream")
+        );
+        assert!(
+            h("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 8\r\n\r\n")
+                .expect("426")
+                .contains("version 8")
+        );
+        assert!(
+            h("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n")
+                .expect("302")
+                .contains("-L/--location")
+        );
+        assert!(
+            h("HTTP/1.1 503 Busy\r\nRetry-After: 5\r\n\r\n")
+                .expect("503")
+                .contains("Retry-After: 5")
+        );
+        assert_eq!(h("HTTP/1.1 500 Oops\r\n\r\n"), None);
+    }
+}
