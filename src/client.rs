@@ -287,11 +287,11 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
                 rec.emit(Event::Warning(w));
             }
             Ok(Attempt::Upgraded(Box::new(Upgraded {
-            stream,
-            answer,
-            negotiated,
-            timings,
-        })))
+                stream,
+                answer,
+                negotiated,
+                timings,
+            })))
         }
         Err(problems) => {
             rec.emit(Event::Response {

@@ -27,7 +27,11 @@ pub struct EndPolicy {
 impl EndPolicy {
     /// From the options as given: `--idle` (explicit), `-w/--wait` and `-n`. A fixed `--wait`
     /// replaces the default idle window; an explicit `--idle` applies beside it.
-    pub fn from_options(idle: Option<Duration>, wait: Option<Duration>, count: Option<u64>) -> Self {
+    pub fn from_options(
+        idle: Option<Duration>,
+        wait: Option<Duration>,
+        count: Option<u64>,
+    ) -> Self {
         let idle = match (idle, wait) {
             (Some(i), _) => Some(i),
             (None, Some(_)) => None,
@@ -85,7 +89,10 @@ mod tests {
         assert_eq!(p.close_at(t0, None), Some(t0 + DEFAULT_IDLE));
         // A message before the input ended does not shorten the window.
         assert_eq!(p.close_at(t0, Some(t0 - S)), Some(t0 + DEFAULT_IDLE));
-        assert_eq!(p.close_at(t0, Some(t0 + 3 * S)), Some(t0 + 3 * S + DEFAULT_IDLE));
+        assert_eq!(
+            p.close_at(t0, Some(t0 + 3 * S)),
+            Some(t0 + 3 * S + DEFAULT_IDLE)
+        );
     }
 
     #[test]

@@ -146,6 +146,12 @@ impl FrameHeader {
     pub fn is_control(&self) -> bool {
         self.opcode & 0x08 != 0
     }
+
+    /// Whether the receiver has a whole message once this frame is in: a final data frame, or
+    /// a control frame (never fragmented).
+    pub fn ends_message(&self) -> bool {
+        self.is_control() || (self.fin && matches!(self.opcode, 0..=2))
+    }
 }
 
 /// Appends `b` as two lower-case hex digits.

@@ -124,9 +124,15 @@ mod tests {
 
     #[test]
     fn an_empty_reason_phrase_leaves_no_trailing_blank() {
-        let e = rejected(&head("HTTP/1.1 403 \r\n\r\n"), &req(RequestOptions::default()));
+        let e = rejected(
+            &head("HTTP/1.1 403 \r\n\r\n"),
+            &req(RequestOptions::default()),
+        );
         assert_eq!(e.message, "the server rejected the upgrade: 403");
-        let e = rejected(&head("HTTP/1.1 403\r\n\r\n"), &req(RequestOptions::default()));
+        let e = rejected(
+            &head("HTTP/1.1 403\r\n\r\n"),
+            &req(RequestOptions::default()),
+        );
         assert_eq!(e.message, "the server rejected the upgrade: 403");
     }
 

@@ -14,7 +14,7 @@ use crate::frame::{FrameHeader, close_code_meaning};
 use crate::pipe::{Line, LineReader};
 use crate::render::{Output, ms};
 use crate::stats::Stats;
-use crate::tap::{Dir, FrameLog};
+use crate::tap::{Dir, FrameLog, Upto};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::VecDeque;
@@ -83,7 +83,7 @@ impl Shared {
     /// else would flush it).
     fn emit(&self, event: Event) {
         let mut out = self.out();
-        self.drain_frames_into(&mut out);
+        self.drain_frames_into(&mut out, Upto::Sent);
         out.event(stamp(event));
         out.flush_stderr();
     }
@@ -91,20 +91,20 @@ impl Shared {
     /// Puts an event in line for output; the writer's next flush hands it over.
     fn record(&self, event: Event) {
         let mut out = self.out();
-        self.drain_frames_into(&mut out);
+        self.drain_frames_into(&mut out, Upto::Sent);
         out.event(stamp(event));
     }
 
     /// Called once per received message: only the check is inline.
     #[inline]
-    fn drain_frames_into(&self, out: &mut Output) {
+    fn drain_frames_into(&self, out: &mut Output, upto: Upto) {
         if self.frames.enabled() {
-            self.move_frames_into(out);
+            self.move_frames_into(out, upto);
         }
     }
 
-    fn move_frames_into(&self, out: &mut Output) {
-        for f in self.frames.drain() {
+    fn move_frames_into(&self, out: &mut Output, upto: Upto) {
+        for f in self.frames.drain(upto) {
             out.event(Stamped {
                 at: f.at,
                 event: Event::Frame(f),
@@ -127,10 +127,11 @@ impl Shared {
         }
     }
 
-    fn drain_frames(&self) {
+    /// Shows the frames we sent so far.
+    fn drain_frames(&self, upto: Upto) {
         if self.frames.enabled() {
             let mut out = self.out();
-            self.drain_frames_into(&mut out);
+            self.drain_frames_into(&mut out, upto);
             out.flush_stderr();
         }
     }
@@ -233,7 +234,7 @@ where
     let _ = done_tx.send(true);
     {
         let mut out = shared.out();
-        shared.drain_frames_into(&mut out);
+        shared.drain_frames_into(&mut out, Upto::Everything);
         let _ = out.flush();
     }
     // The writer may still have a Close to get out (protocol failure); bound the wait.
@@ -241,7 +242,7 @@ where
         Ok(Ok((end, input, resend))) => (end, Some(Carry { input, resend })),
         Ok(Err(_)) | Err(_) => (WriteEnd::Done, None),
     };
-    shared.drain_frames();
+    shared.drain_frames(Upto::Everything);
     if interrupted.load(Ordering::Relaxed) {
         return (Err(Error::new(Kind::Interrupted, "")), None);
     }
@@ -497,7 +498,7 @@ where
             None => {
                 let flushed = {
                     let mut out = shared.out();
-                    shared.drain_frames_into(&mut out);
+                    shared.drain_frames_into(&mut out, Upto::Sent);
                     out.flush()
                 };
                 if flushed.is_err() {
@@ -537,7 +538,7 @@ where
         }
         let (step, gone) = {
             let mut out = shared.out();
-            shared.drain_frames_into(&mut out);
+            shared.drain_frames_into(&mut out, Upto::NextMessage);
             let mut step = handle_item(item, cfg, shared, &mut out, st);
             // Handle whatever else is already here under the same lock.
             while matches!(step, Step::Continue)
@@ -548,7 +549,7 @@ where
                 let Some(item) = stream.next().now_or_never() else {
                     break;
                 };
-                shared.drain_frames_into(&mut out);
+                shared.drain_frames_into(&mut out, Upto::NextMessage);
                 step = handle_item(item, cfg, shared, &mut out, st);
             }
             let (msgs, bytes) = std::mem::take(&mut st.unpublished);
@@ -1024,7 +1025,7 @@ where
                         })))
                         .await;
                     let _ = self.sink.flush().await;
-                    self.shared.drain_frames();
+                    self.shared.drain_frames(Upto::Sent);
                 }
                 true
             }
@@ -1150,7 +1151,7 @@ where
         let (msgs, bytes) = std::mem::take(&mut self.unpublished);
         self.shared.stats.add_sent(msgs, bytes);
         self.sink.flush().await.map_err(send_error)?;
-        self.shared.drain_frames();
+        self.shared.drain_frames(Upto::Sent);
         // Frame and event lines must not pile up without bound behind a slow stderr.
         self.shared.output_room().await;
         Ok(())
@@ -1177,7 +1178,7 @@ where
             Err(WsError::Protocol(ProtocolError::SendAfterClosing)) => {}
             Err(e) => return Err(send_error(e)),
         }
-        self.shared.drain_frames();
+        self.shared.drain_frames(Upto::Sent);
         Ok(())
     }
 

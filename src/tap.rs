@@ -35,6 +35,20 @@ pub struct TappedFrame {
     pub record: FrameRecord,
 }
 
+/// How far a drain of the frame log goes. Incoming frames are recorded when their bytes are
+/// read, before the session has handled their message; taking them only with their message
+/// keeps frame lines, messages and the writer's events in the order they happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upto {
+    /// Everything recorded (the session is over).
+    Everything,
+    /// What we sent before the first incoming frame whose message is not handled yet.
+    Sent,
+    /// Up to and including the frame that completes the next incoming message (a final data
+    /// frame or a control frame).
+    NextMessage,
+}
+
 /// How many unusual incoming frame headers are remembered for diagnostics.
 const RECENT_UNUSUAL: usize = 8;
 
@@ -69,9 +83,22 @@ impl FrameLog {
         self.enabled.load(Ordering::Relaxed)
     }
 
-    /// Takes every frame recorded so far, oldest first.
-    pub fn drain(&self) -> Vec<TappedFrame> {
-        std::mem::take(&mut *lock(&self.frames))
+    /// Takes frames recorded so far, oldest first: all of them, or only as many as keep the
+    /// order in which things happened (see [`Upto`]).
+    pub fn drain(&self, upto: Upto) -> Vec<TappedFrame> {
+        let mut frames = lock(&self.frames);
+        let end = match upto {
+            Upto::Everything => None,
+            Upto::Sent => frames.iter().position(|f| f.dir == Dir::In),
+            Upto::NextMessage => frames
+                .iter()
+                .position(|f| f.dir == Dir::In && f.record.header.ends_message())
+                .map(|i| i + 1),
+        };
+        match end {
+            Some(n) => frames.drain(..n).collect(),
+            None => std::mem::take(&mut *frames),
+        }
     }
 
     fn push(&self, frame: TappedFrame) {
@@ -301,7 +328,7 @@ mod tests {
             .await
             .expect("write");
         writer.await.expect("join");
-        let frames = log.drain();
+        let frames = log.drain(Upto::Everything);
         assert_eq!(frames.len(), 3);
         assert_eq!(frames[0].dir, Dir::In);
         assert_eq!(frames[0].record.payload, b"hi");
@@ -321,9 +348,36 @@ mod tests {
         b.write_all(&[0x82, 0x01, 0xff]).await.expect("write");
         let mut got = [0u8; 3];
         tap.read_exact(&mut got).await.expect("read");
-        let frames = log.drain();
+        let frames = log.drain(Upto::Everything);
         assert_eq!(frames.len(), 1);
         assert_eq!(frames[0].record.header.opcode, 2);
+    }
+
+    #[test]
+    fn drains_keep_each_incoming_frame_with_its_message() {
+        let log = FrameLog::new(true);
+        let seen = |dir, bytes: &[u8]| {
+            let mut s = FrameScanner::new(0);
+            s.feed(bytes, true, &mut |record| {
+                log.push(TappedFrame {
+                    dir,
+                    at: SystemTime::now(),
+                    record,
+                })
+            });
+        };
+        seen(Dir::Out, &[0x81, 0x80, 1, 2, 3, 4]); // TEXT sent
+        seen(Dir::In, &[0x01, 0x01, b'a']); // first fragment
+        seen(Dir::Out, &[0x89, 0x80, 1, 2, 3, 4]); // PING sent meanwhile
+        seen(Dir::In, &[0x80, 0x01, b'b']); // last fragment: the message is complete
+        seen(Dir::In, &[0x88, 0x00]); // CLOSE
+        let ops =
+            |v: Vec<TappedFrame>| -> Vec<u8> { v.iter().map(|f| f.record.header.opcode).collect() };
+        assert_eq!(ops(log.drain(Upto::Sent)), vec![1]);
+        assert_eq!(ops(log.drain(Upto::Sent)), Vec::<u8>::new());
+        assert_eq!(ops(log.drain(Upto::NextMessage)), vec![1, 9, 0]);
+        assert_eq!(ops(log.drain(Upto::NextMessage)), vec![8]);
+        assert!(log.drain(Upto::Everything).is_empty());
     }
 
     #[test]

@@ -92,7 +92,11 @@ fn hexdump_shows_header_bytes_payload_and_16_and_64_bit_lengths() {
         "{e}"
     );
     assert!(e.contains("< frame CLOSE fin=1 rsv=000 mask=none len=4 (7-bit) code=4001 (application-defined) \"ok\""), "{e}");
-    assert_eq!(r.stdout.len(), 70_302, "two messages, each ended by a newline");
+    assert_eq!(
+        r.stdout.len(),
+        70_302,
+        "two messages, each ended by a newline"
+    );
 }
 
 /// Each violation: server frames, expected close code on the wire, diagnostic text.

@@ -447,7 +447,11 @@ fn a_flood_into_a_slow_stdout_is_bounded_by_backpressure() {
     let mut e = String::new();
     let _ = err.read_to_string(&mut e);
     assert_eq!(code, 0, "{e}");
-    assert_eq!(total, (64 << 20) + 1024, "1024 messages, each ended by a newline");
+    assert_eq!(
+        total,
+        (64 << 20) + 1024,
+        "1024 messages, each ended by a newline"
+    );
     assert!(peak < 48 * 1024, "RSS bounded under flood, peak {peak} KiB");
 }
 

@@ -2,6 +2,7 @@
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
 mod docs_and_colour;
+mod end_of_input;
 mod frame_props;
 mod frames;
 mod hardening;

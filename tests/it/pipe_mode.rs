@@ -83,7 +83,10 @@ fn binary_round_trip_is_raw() {
     let srv = echo_server();
     let r = run(&["-b", &srv.url("/")], b"\x00\xff\x10\nzz\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, b"\x00\xff\x10\nzz\n", "raw, each message ended by a newline");
+    assert_eq!(
+        r.stdout, b"\x00\xff\x10\nzz\n",
+        "raw, each message ended by a newline"
+    );
     let log = srv.log();
     assert!(log.contains(&"binary:00ff10".to_string()), "{log:?}");
     assert!(log.contains(&"binary:7a7a".to_string()), "{log:?}");
@@ -669,4 +672,116 @@ fn ping_interval_measures_rtt_and_ping_timeout_declares_a_dead_peer() {
         r.stderr
     );
     assert!(r.took < Duration::from_secs(5), "{:?}", r.took);
+}
+
+/// Sends the given binary messages, then closes.
+fn binary_pusher(messages: &'static [&'static [u8]]) -> Server {
+    ws_server(move |mut ws, _| async move {
+        for m in messages {
+            let _ = ws.send(Message::binary(m.to_vec())).await;
+        }
+        let _ = ws.close(None).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+}
+
+#[test]
+fn binary_messages_keep_their_boundaries_in_every_output_mode() {
+    const MESSAGES: &[&[u8]] = &[b"\x00\n\xff", b"", b"ab"];
+    let cases: [(&[&str], &[u8]); 4] = [
+        (&[], b"\x00\n\xff\n\nab\n"),
+        (&["--binary-output", "hex"], b"000aff\n\n6162\n"),
+        (&["--binary-output", "base64"], b"AAr/\n\nYWI=\n"),
+        (&["-0"], b"\x00\n\xff\x00\x00ab\x00"),
+    ];
+    for (flags, want) in cases {
+        let srv = binary_pusher(MESSAGES);
+        let url = srv.url("/");
+        let mut args = flags.to_vec();
+        args.push(&url);
+        let r = run(&args, b"");
+        assert_eq!(r.code, 0, "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stdout, want, "{flags:?}");
+    }
+}
+
+#[test]
+fn nul_separated_input_keeps_newlines_inside_messages() {
+    let srv = echo_server();
+    let r = run(&["-0", &srv.url("/")], b"line one\nline two\0second\0");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, b"line one\nline two\0second\0");
+    let log = srv.log();
+    assert!(
+        log.contains(&"text:line one\nline two".to_string()),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn jsonl_records_both_directions() {
+    let srv = echo_server();
+    let r = run(&["--jsonl", &srv.url("/")], b"ping 1\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let messages: Vec<serde_json::Value> = r
+        .out()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter(|e| e["type"] == "message")
+        .collect();
+    assert_eq!(messages.len(), 2, "{}", r.out());
+    assert_eq!(messages[0]["dir"], "out");
+    assert_eq!(messages[0]["data"], "ping 1");
+    assert_eq!(messages[1]["dir"], "in");
+    assert_eq!(messages[1]["data"], "ping 1");
+}
+
+#[test]
+fn a_declined_subprotocol_is_warned_about() {
+    // tokio-tungstenite's server selects no subprotocol unless told to.
+    let srv = echo_server();
+    let r = run(&["-s", "chat", "-s", "json", &srv.url("/")], b"x\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "x\n");
+    assert!(
+        r.stderr.contains(
+            "wscope: warning: the server selected none of the offered subprotocols (chat, json)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_403_hint_says_what_the_request_had_and_lacked() {
+    let srv = raw_server(|mut tcp, _| async move {
+        read_head(&mut tcp).await;
+        // No reason phrase, as some servers send it.
+        let _ = tcp
+            .write_all(b"HTTP/1.1 403 \r\nContent-Length: 0\r\n\r\n")
+            .await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let r = run(&["--origin", "https://app.example", &srv.url("/feed")], b"");
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    let err = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("wscope: error:"))
+        .expect("error line");
+    assert_eq!(err, "wscope: error: the server rejected the upgrade: 403");
+    let hint = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .expect("hint line");
+    for said in [
+        "not always about credentials",
+        "path /feed",
+        "sent Origin https://app.example",
+        "offered no subprotocol",
+        "sent no credentials",
+    ] {
+        assert!(hint.contains(said), "{said} missing from {hint}");
+    }
 }

@@ -384,3 +384,32 @@ fn tab_completes_command_names() {
         "completed, not sent as text"
     );
 }
+
+#[test]
+fn stdout_and_stderr_on_one_terminal_keep_the_order_of_events() {
+    let srv = echo_server();
+    let state = state_dir("order");
+    let mut s = spawn(repl_command(
+        BIN,
+        &["-x", "--idle", "0", "-e", "hi", &srv.url("/")],
+        &state,
+    ));
+    let seen = match s.expect(expectrl::Eof) {
+        Ok(c) => String::from_utf8_lossy(c.as_bytes()).into_owned(),
+        Err(e) => panic!("no end of output: {e}"),
+    };
+    let at = |what: &str| {
+        seen.find(what)
+            .unwrap_or_else(|| panic!("{what:?} not in:\n{seen}"))
+    };
+    // Our Close goes out at once (--idle 0); the echo and the server's Close come back after.
+    let close_out = at("> frame CLOSE");
+    let frame_in = at("< frame TEXT");
+    let message = at("\nhi\r\n");
+    let close_in = at("< frame CLOSE");
+    assert!(
+        close_out < frame_in && frame_in < message && message < close_in,
+        "out of order:\n{seen}"
+    );
+    assert_eq!(wait_exit(&mut s), 0);
+}

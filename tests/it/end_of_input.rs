@@ -1,0 +1,222 @@
+//! What ends a scripted session after its input has: the idle window (restarted by every
+//! message, `--idle 0` at once), `--wait`, `-n` (exactly N; fewer is a documented status), and
+//! a peer that never answers our Close after `-n` was satisfied.
+
+use crate::support::*;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+/// Sends `tick 1..=n` with `gap` before each, then waits for the client to close.
+fn ticking_server(n: usize, gap: Duration) -> Server {
+    ws_server(move |mut ws, log| async move {
+        let pause = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(pause);
+        let mut sent = 0;
+        loop {
+            tokio::select! {
+                _ = &mut pause, if sent < n => {
+                    sent += 1;
+                    if ws.send(Message::text(format!("tick {sent}"))).await.is_err() {
+                        return;
+                    }
+                    pause.as_mut().reset(tokio::time::Instant::now() + gap);
+                }
+                m = ws.next() => match m {
+                    Some(Ok(Message::Close(_))) => {
+                        push(&log, format!("close after {sent}"));
+                    }
+                    Some(Ok(_)) => {}
+                    _ => return,
+                },
+            }
+        }
+    })
+}
+
+#[test]
+fn the_idle_window_restarts_with_every_message() {
+    // Gaps of 300 ms are inside the 1 s window: all five arrive, with stdin empty from the start.
+    let srv = ticking_server(5, Duration::from_millis(300));
+    let r = run(&[&srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n");
+    srv.wait_for("our close after the last tick", |l| l == "close after 5");
+    assert!(
+        r.took >= Duration::from_millis(2200),
+        "closed before the quiet second after the last message: {:?}",
+        r.took
+    );
+}
+
+#[test]
+fn a_quiet_gap_longer_than_the_window_ends_the_session() {
+    let srv = ticking_server(3, Duration::from_millis(1500));
+    let r = run(&["--idle", "0.4", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\n", "the second tick came after the window");
+    srv.wait_for("our close", |l| l == "close after 1");
+}
+
+#[test]
+fn idle_zero_closes_as_soon_as_input_ends() {
+    // A server that never answers: only the idle window keeps the client there.
+    let srv = ws_server(|mut ws, log| async move {
+        let mut got_text = None;
+        while let Some(Ok(m)) = ws.next().await {
+            match m {
+                Message::Text(_) => got_text = Some(std::time::Instant::now()),
+                Message::Close(_) => {
+                    let after = got_text.map(|t| t.elapsed()).unwrap_or_default();
+                    push(
+                        &log,
+                        format!("close {}ms after the text", after.as_millis()),
+                    );
+                }
+                _ => {}
+            }
+        }
+    });
+    let r = run(&["--idle", "0", &srv.url("/")], b"hello\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = srv.wait_for("the close", |l| l.starts_with("close "));
+    let ms: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.trim_end_matches("ms").parse().ok())
+        .expect("ms");
+    assert!(ms < 500, "{line}");
+    let r = run(&[&srv.url("/")], b"hello\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.took >= Duration::from_millis(950),
+        "default idle window: {:?}",
+        r.took
+    );
+}
+
+#[test]
+fn wait_is_a_fixed_time_that_quiet_gaps_do_not_cut_short() {
+    let srv = ticking_server(2, Duration::from_millis(1200));
+    let r = run(&["-w", "2", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\ntick 2\n");
+}
+
+#[test]
+fn count_prints_exactly_n_from_a_stream_and_drops_the_rest() {
+    let srv = ticking_server(1000, Duration::from_millis(2));
+    let r = run(&["-n", "3", "-v", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\ntick 2\ntick 3\n");
+}
+
+#[test]
+fn count_waits_through_gaps_longer_than_the_idle_window() {
+    let srv = ticking_server(2, Duration::from_millis(700));
+    let r = run(&["-n", "2", "--idle", "0.2", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\ntick 2\n");
+}
+
+#[test]
+fn fewer_messages_than_asked_is_status_12_with_the_reason() {
+    // The server sends two messages and closes cleanly.
+    let srv = ws_server(|mut ws, _| async move {
+        for m in ["one", "two"] {
+            let _ = ws.send(Message::text(m)).await;
+        }
+        let _ = ws.close(None).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let r = run(&["-n", "3", &srv.url("/")], b"");
+    assert_eq!(r.code, 12, "{}", r.stderr);
+    assert_eq!(r.out(), "one\ntwo\n");
+    assert!(
+        r.stderr
+            .contains("received 2 of the 3 messages asked for (-n 3) before the server closed"),
+        "{}",
+        r.stderr
+    );
+
+    // --wait passes first.
+    let srv = ticking_server(1, Duration::ZERO);
+    let r = run(&["-n", "3", "-w", "0.5", &srv.url("/")], b"");
+    assert_eq!(r.code, 12, "{}", r.stderr);
+    assert_eq!(r.out(), "tick 1\n");
+    assert!(r.stderr.contains("before --wait passed"), "{}", r.stderr);
+}
+
+#[test]
+fn a_push_only_peer_that_never_answers_our_close_does_not_fail_a_satisfied_count() {
+    // A raw server that streams and never reads: our Close is never answered.
+    let srv = raw_server(|mut tcp, _| async move {
+        raw_accept(&mut tcp).await;
+        use tokio::io::AsyncWriteExt;
+        for i in 1..=50 {
+            if tcp
+                .write_all(&frame(0x81, format!("push {i}").as_bytes()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Hold the connection open without reading (the test ends long before this).
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        drop(tcp);
+    });
+    let r = run(&["-n", "3", "--close-timeout", "0.5", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "push 1\npush 2\npush 3\n");
+    assert!(
+        r.stderr.contains("did not answer our Close within 0.5s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(5), "{:?}", r.took);
+}
+
+#[test]
+fn messages_after_the_count_are_counted_with_verbose() {
+    // Everything arrives in one burst: the extra messages come with the three asked for.
+    let srv = ws_server(|mut ws, _| async move {
+        for i in 1..=6 {
+            let _ = ws.feed(Message::text(format!("m{i}"))).await;
+        }
+        let _ = ws.flush().await;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let r = run(&["-n", "3", "-v", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "m1\nm2\nm3\n");
+    assert!(
+        r.stderr
+            .contains("3 more messages arrived during the close handshake"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_clean_close_with_a_reason_is_shown_without_verbose() {
+    let srv = ws_server(|mut ws, _| async move {
+        let _ = ws
+            .send(Message::Close(Some(CloseFrame {
+                code: CloseCode::Normal,
+                reason: "maintenance at noon".into(),
+            })))
+            .await;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let r = run(&[&srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("< close 1000 (normal closure) \"maintenance at noon\""),
+        "{}",
+        r.stderr
+    );
+}
