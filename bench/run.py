@@ -78,7 +78,11 @@ def start_server(binary_wscope, use_reference):
 
 
 def clients(wscope, peers):
-    found = [("wscope", [wscope], None), ("wscope --frames", [wscope, "--frames"], "frames")]
+    # --idle 0: close as soon as the input ends, as the other clients do, so that the figures
+    # measure the transfer and not wscope's idle window (the echo server answers every message
+    # before it handles the Close, so nothing is lost either way).
+    found = [("wscope", [wscope, "--idle", "0"], None),
+             ("wscope --frames", [wscope, "--idle", "0", "--frames"], "frames")]
     if not peers:
         return found
     target = os.path.join(WORK, "target")

@@ -115,6 +115,8 @@ struct Upgraded {
     answer: handshake::Answer,
     negotiated: response::Negotiated,
     timings: Timings,
+    /// Warnings about offers the server silently declined.
+    declined: Vec<String>,
 }
 
 /// What one connection attempt led to.
@@ -283,14 +285,13 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
         &req.offered_extensions,
     ) {
         Ok(negotiated) => {
-            for w in declined_offers(&req, &negotiated) {
-                rec.emit(Event::Warning(w));
-            }
+            let declined = declined_offers(&req, &negotiated);
             Ok(Attempt::Upgraded(Box::new(Upgraded {
                 stream,
                 answer,
                 negotiated,
                 timings,
+                declined,
             })))
         }
         Err(problems) => {
@@ -445,6 +446,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             answer,
             negotiated,
             timings,
+            declined,
         } = *up;
         rec.emit(Event::Response {
             head: answer.raw_head.clone(),
@@ -455,6 +457,9 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
         rec.emit(Event::Upgraded {
             negotiated: negotiated.clone(),
         });
+        for w in declined {
+            rec.emit(Event::Warning(w));
+        }
 
         // Incoming headers are always followed (diagnostics name the offending frame);
         // outgoing ones only where the dump can be shown.
