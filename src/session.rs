@@ -398,6 +398,9 @@ fn classify_read_error(e: &WsError) -> Option<(u16, String, Culprit)> {
     })
 }
 
+/// How long a peer has to answer our Close once nobody reads our output any more.
+const OUTPUT_CLOSED_GRACE: Duration = Duration::from_millis(250);
+
 /// What the reader does after handling one item.
 enum Step {
     Continue,
@@ -576,12 +579,15 @@ where
             st.ask_close(&ctl);
         }
         if gone {
-            // Nobody reads our output any more: close, and finish quickly and quietly.
+            // Nobody reads our output any more (`| head -3`): close, and finish quickly and
+            // quietly. The pipeline waits for us, so a peer that does not answer our Close gets
+            // a short grace, not the whole close timeout.
             st.output_closed = true;
             st.ask_close(&ctl);
+            let grace = Instant::now() + cfg.close_timeout.min(OUTPUT_CLOSED_GRACE);
             let d = *st
                 .deadline
-                .get_or_insert(Instant::now() + cfg.close_timeout);
+                .insert(st.deadline.map_or(grace, |d| d.min(grace)));
             if Instant::now() >= d {
                 return ReadEnd::OutputClosed;
             }

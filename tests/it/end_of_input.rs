@@ -220,3 +220,36 @@ fn a_clean_close_with_a_reason_is_shown_without_verbose() {
         r.stderr
     );
 }
+
+#[test]
+fn a_closed_stdout_ends_promptly_even_when_the_peer_never_answers_our_close() {
+    // A raw server that streams and never reads: our Close is never answered.
+    let srv = raw_server(|mut tcp, _| async move {
+        raw_accept(&mut tcp).await;
+        use tokio::io::AsyncWriteExt;
+        for i in 0..100_000 {
+            let msg = format!("push {i}");
+            if tcp.write_all(&frame(0x81, msg.as_bytes())).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let mut child = command(&[&srv.url("/")]).spawn().expect("spawn");
+    drop(child.stdin.take());
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    for _ in 0..3 {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut out, &mut line).expect("a line");
+        assert!(line.starts_with("push "), "{line}");
+    }
+    let closed = std::time::Instant::now();
+    drop(out); // as `| head -3` does
+    let code = wait_bounded(&mut child, Duration::from_secs(15));
+    assert_eq!(code, 0);
+    assert!(
+        closed.elapsed() < Duration::from_millis(1500),
+        "the close timeout (3 s) did not hold up the pipeline: {:?}",
+        closed.elapsed()
+    );
+}
