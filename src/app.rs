@@ -5,7 +5,7 @@ use crate::cli::{Cli, Config, Sub};
 use crate::client::{self, Mode};
 use crate::error::{Error, Kind};
 use crate::generate;
-use crate::repl::TerminalGuard;
+use crate::input::repl::TerminalGuard;
 use crate::serve;
 use crate::term::Terminal;
 use colored::Colorize;

@@ -1,13 +1,13 @@
 //! The command line: clap definitions (the one source for `--help`, completions and the man
 //! page) and their validation into a [`Config`].
 
-use crate::connect::TlsOptions;
-use crate::end_policy::EndPolicy;
 use crate::error::{Error, exit_status_text};
+use crate::net::connect::TlsOptions;
+use crate::net::target::Target;
 use crate::render::BinaryOutput;
-use crate::request::{RequestOptions, parse_header_arg};
-use crate::target::Target;
+use crate::session::end_policy::EndPolicy;
 use crate::term::ColorChoice;
+use crate::wire::request::{RequestOptions, parse_header_arg};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;

@@ -5,8 +5,8 @@
 //! frame dump independent of the networking code.
 
 use crate::error::Error;
-use crate::response::Negotiated;
-use crate::tap::{Dir, TappedFrame};
+use crate::wire::response::Negotiated;
+use crate::wire::tap::{Dir, TappedFrame};
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 

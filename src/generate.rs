@@ -2,8 +2,8 @@
 //! they cannot disagree with `--help`. Output is deterministic (no dates).
 
 use crate::cli::Cli;
-use crate::command::COMMANDS;
 use crate::error::{EXIT_STATUS_TABLE, Error};
+use crate::input::command::COMMANDS;
 use clap::CommandFactory;
 use clap_complete::Shell;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::command::{Command, parse};
+use wscope::input::command::{Command, parse};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(line) = std::str::from_utf8(data) else {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         match cmd {
             Command::Ping(p) | Command::Pong(p) => assert!(p.len() <= 125),
             Command::Close(Some((code, reason))) => {
-                assert!(wscope::frame::close_code_sendable(code));
+                assert!(wscope::wire::frame::close_code_sendable(code));
                 assert!(reason.len() <= 123);
             }
             _ => {}

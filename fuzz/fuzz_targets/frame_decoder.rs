@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::frame::{FrameHeader, FrameScanner};
+use wscope::wire::frame::{FrameHeader, FrameScanner};
 
 fuzz_target!(|data: &[u8]| {
     if data.is_empty() {
@@ -23,6 +23,6 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(whole, pieces);
     for r in &whole {
         let _ = r.header.summary();
-        let _ = wscope::frame::hexdump(&r.payload, "");
+        let _ = wscope::wire::frame::hexdump(&r.payload, "");
     }
 });

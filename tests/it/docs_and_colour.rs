@@ -152,8 +152,8 @@ fn no_escape_codes_when_piped_or_no_color_and_always_when_asked() {
 fn readme_repl_table_matches_the_help() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
-    let help = wscope::command::help_text();
-    for (name, what, example) in wscope::command::COMMANDS {
+    let help = wscope::input::command::help_text();
+    for (name, what, example) in wscope::input::command::COMMANDS {
         assert!(
             help.contains(name) && help.contains(what) && help.contains(example),
             "/help lacks {name}"

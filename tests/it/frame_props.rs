@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use tokio_tungstenite::tungstenite::Bytes;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::OpCode;
 use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader as WireHeader};
-use wscope::frame::{FrameHeader, FrameRecord, FrameScanner, LenEncoding};
+use wscope::wire::frame::{FrameHeader, FrameRecord, FrameScanner, LenEncoding};
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -165,12 +165,12 @@ proptest! {
 
     #[test]
     fn command_parser_never_panics(line in "\\PC*") {
-        let _ = wscope::command::parse(&line);
+        let _ = wscope::input::command::parse(&line);
     }
 
     #[test]
     fn hexdump_never_panics_and_covers_every_byte(data in proptest::collection::vec(any::<u8>(), 0..100)) {
-        let d = wscope::frame::hexdump(&data, "");
+        let d = wscope::wire::frame::hexdump(&data, "");
         prop_assert_eq!(d.lines().count(), data.len().div_ceil(16));
     }
 }

@@ -262,7 +262,7 @@ fn help_lists_every_command() {
     let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
     expect(&mut s, "WebSocket open");
     s.send_line("/help").expect("send");
-    for (name, _, _) in wscope::command::COMMANDS {
+    for (name, _, _) in wscope::input::command::COMMANDS {
         expect(&mut s, name);
     }
     s.send_line("/quit").expect("quit");

@@ -6,15 +6,16 @@
 //! flushed when stdin has nothing buffered; received messages are buffered for stdout and flushed
 //! when the socket has nothing more ready.
 
-use crate::command::{self, BinarySource, Command};
-use crate::end_policy::EndPolicy;
+pub mod end_policy;
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Stamped};
-use crate::frame::{FrameHeader, close_code_meaning};
-use crate::pipe::{Line, LineReader};
+use crate::input::command::{self, BinarySource, Command};
+use crate::input::pipe::{Line, LineReader};
 use crate::render::{Output, ms};
 use crate::stats::Stats;
-use crate::tap::{Dir, FrameLog, Upto};
+use crate::wire::frame::{FrameHeader, close_code_meaning};
+use crate::wire::tap::{Dir, FrameLog, Upto};
+use end_policy::EndPolicy;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::VecDeque;
@@ -615,7 +616,7 @@ impl ReadState {
             // does not make that a failure.
             shared.emit(Event::Warning(format!(
                 "the server did not answer our Close within {} (--close-timeout); all {} messages arrived",
-                crate::connect::secs(cfg.close_timeout),
+                crate::net::connect::secs(cfg.close_timeout),
                 self.tally.received
             )));
             return ReadEnd::Finished;
@@ -625,7 +626,7 @@ impl ReadState {
                 Kind::Timeout,
                 format!(
                     "the peer did not answer our Close within {}",
-                    crate::connect::secs(cfg.close_timeout)
+                    crate::net::connect::secs(cfg.close_timeout)
                 ),
             )
             .with_hint("raise the limit with --close-timeout SECS"),
@@ -669,7 +670,7 @@ fn handle_item(
             // tungstenite replaces a code that may not be sent with 1002 before we see it (and
             // answers with 1002): the tap has the code as it was on the wire.
             let wire_code = shared.frames.last_close_code().or(code);
-            if let Some(bad) = wire_code.filter(|c| !crate::frame::close_code_sendable(*c)) {
+            if let Some(bad) = wire_code.filter(|c| !crate::wire::frame::close_code_sendable(*c)) {
                 out.event(stamp(Event::Close {
                     dir: Dir::Out,
                     code: Some(1002),
@@ -726,7 +727,7 @@ fn handle_item(
                         format!(
                             "; offending frame: {} [{}]",
                             h.summary(),
-                            crate::frame::hex(h.raw())
+                            crate::wire::frame::hex(h.raw())
                         )
                     })
                     .unwrap_or_default();
@@ -941,7 +942,7 @@ where
                         Some(at) if at.elapsed() >= self.cfg.ping_timeout.unwrap_or_default() => {
                             let e = Error::new(Kind::Timeout, format!(
                                 "no pong from the peer within {} (--ping-timeout)",
-                                crate::connect::secs(self.cfg.ping_timeout.unwrap_or_default())));
+                                crate::net::connect::secs(self.cfg.ping_timeout.unwrap_or_default())));
                             let _ = self.close(1001, "").await;
                             return WriteEnd::Failed(e);
                         }
@@ -1273,7 +1274,7 @@ where
                     .unwrap_or_else(|| "no ping answered yet".into());
                 self.shared.emit(Event::Plain(format!(
                     "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
-                    crate::connect::secs(s.uptime),
+                    crate::net::connect::secs(s.uptime),
                     s.msgs_in,
                     s.bytes_in,
                     s.msgs_out,

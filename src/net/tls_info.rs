@@ -60,7 +60,7 @@ fn ip_text(b: &[u8]) -> String {
             a.copy_from_slice(b);
             std::net::Ipv6Addr::from(a).to_string()
         }
-        _ => crate::frame::hex(b),
+        _ => crate::wire::frame::hex(b),
     }
 }
 

@@ -4,8 +4,8 @@
 //! TLS is done here, below the tap, so the tap sees plaintext frames.
 
 use crate::error::{Error, Kind};
-use crate::target::Target;
-use crate::tls_hello::HelloSniffer;
+use crate::net::target::Target;
+use crate::net::tls_hello::HelloSniffer;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -214,7 +214,7 @@ fn parse_close(args: &str) -> Result<Option<(u16, String)>, String> {
     let code: u16 = code
         .parse()
         .map_err(|_| format!("close code '{code}' is not a number (e.g. /close 1000 bye)"))?;
-    if !crate::frame::close_code_sendable(code) {
+    if !crate::wire::frame::close_code_sendable(code) {
         return Err(format!(
             "close code {code} may not be sent (RFC 6455 §7.4): use 1000-1003, 1007-1014 or 3000-4999"
         ));

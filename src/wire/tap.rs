@@ -7,8 +7,8 @@
 //! With the dump off it only follows incoming frame boundaries (no copy, no allocation, a few
 //! dozen instructions per frame) so that protocol errors can name the offending frame.
 
-use crate::frame::{FrameHeader, FrameRecord, FrameScanner};
 use crate::sync::lock;
+use crate::wire::frame::{FrameHeader, FrameRecord, FrameScanner};
 use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
@@ -134,7 +134,7 @@ impl FrameLog {
     pub fn last_close_code(&self) -> Option<u16> {
         lock(&self.last_close_in)
             .as_deref()
-            .and_then(crate::frame::close_payload)
+            .and_then(crate::wire::frame::close_payload)
             .map(|(code, _)| code)
     }
 

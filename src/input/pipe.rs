@@ -8,7 +8,7 @@
 //! one pass and hands out lines already known to be valid; a line the pass could not vouch
 //! for is checked on its own, which also finds the line to blame.
 
-use crate::input_thread::InputThread;
+use crate::input::input_thread::InputThread;
 use bytes::{Bytes, BytesMut};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 

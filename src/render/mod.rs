@@ -5,9 +5,9 @@
 //! external printer in the REPL so the line being typed survives.
 
 use crate::event::{DataKind, Event, Stamped};
-use crate::frame::{close_code_meaning, close_payload, hex, hexdump, opcode_name};
-use crate::output_thread::{Batch, OutputThread, Piece, Waiter};
-use crate::tap::Dir;
+use crate::output::thread::{Batch, OutputThread, Piece, Waiter};
+use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump, opcode_name};
+use crate::wire::tap::Dir;
 use base64::Engine as _;
 use bytes::Bytes;
 use colored::{Color, Colorize};

@@ -5,8 +5,8 @@
 //! TLS, so everything above (TLS, the upgrade, the frame tap) is unchanged.
 
 use crate::error::{Error, Kind};
-use crate::request::basic_auth;
-use crate::target::{Target, percent_decode};
+use crate::net::target::{Target, percent_decode};
+use crate::wire::request::basic_auth;
 use std::net::IpAddr;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -216,7 +216,7 @@ where
                 return Err(std::io::ErrorKind::UnexpectedEof.into());
             }
             head.push(b[0]);
-            if head.len() > crate::response::MAX_HEAD {
+            if head.len() > crate::wire::response::MAX_HEAD {
                 return Err(std::io::Error::other("answer head over 64 KiB"));
             }
         }
@@ -233,7 +233,7 @@ where
         Ok(Err(e)) => return (None, Err(io_failed(proxy, e))),
         Ok(Ok(h)) => h,
     };
-    let parsed = crate::response::parse_head(&head).map_err(|e| refused(proxy, e));
+    let parsed = crate::wire::response::parse_head(&head).map_err(|e| refused(proxy, e));
     let exchange = Some(Exchange {
         request: req.into_bytes(),
         response: head,

@@ -5,8 +5,8 @@
 //! Ctrl-D sends Close 1000 and ends the session. Ctrl-C clears the line being typed; a second
 //! Ctrl-C in a row ends the session (Close 1000, exit 130), as in Node's and Python's REPLs.
 
-use crate::command::{self, Command};
 use crate::error::{Error, Kind};
+use crate::input::command::{self, Command};
 use crate::render::LinePrinter;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;

@@ -6,8 +6,8 @@
 //! with a bad 101. The stream is then handed to tungstenite with the bytes already read.
 
 use crate::error::{Error, Kind};
-use crate::request::Request;
-use crate::response::{self, Framing, MAX_BODY, MAX_HEAD, ResponseHead};
+use crate::wire::request::Request;
+use crate::wire::response::{self, Framing, MAX_BODY, MAX_HEAD, ResponseHead};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -158,8 +158,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{RequestOptions, build};
-    use crate::target::Target;
+    use crate::net::target::Target;
+    use crate::wire::request::{RequestOptions, build};
 
     fn request() -> Request {
         let t = Target::parse("ws://localhost/").expect("url");

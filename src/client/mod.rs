@@ -3,26 +3,27 @@
 //! This is where the pieces meet: `connect` opens the stream, `handshake` upgrades it (its bytes
 //! shown verbatim), the tap goes on the plaintext stream, and `session` runs until the close.
 
-use crate::backoff::{self, Backoff};
+pub mod backoff;
 use crate::cli::Config;
-use crate::command::Command;
-use crate::connect::{self, Stream};
 use crate::error::{Error, Kind};
 use crate::event::{Event, Stamped, Timings};
-use crate::handshake;
-use crate::pipe::LineReader;
-use crate::proxy;
+use crate::input::command::Command;
+use crate::input::pipe::LineReader;
+use crate::input::repl;
+use crate::net::connect::{self, Stream};
+use crate::net::proxy;
+use crate::net::target::Target;
+use crate::net::tls_hello::HelloSniffer;
 use crate::render::{Output, Style};
-use crate::repl;
-use crate::request;
-use crate::response;
 use crate::session::{self, Input, SessionConfig, Shared};
 use crate::stats::Stats;
 use crate::sync::lock;
-use crate::tap::{FrameLog, Tap};
-use crate::target::Target;
 use crate::term::{self, Terminal};
-use crate::tls_hello::HelloSniffer;
+use crate::wire::handshake;
+use crate::wire::request;
+use crate::wire::response;
+use crate::wire::tap::{FrameLog, Tap};
+use backoff::Backoff;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc;
@@ -219,8 +220,8 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
             let s = connect::tls(c, target, sniffer, cfg.handshake_timeout).await?;
             let protocol = hello.get().map(|(v, c)| {
                 (
-                    crate::tls_hello::version_name(*v),
-                    crate::tls_hello::cipher_name(*c),
+                    crate::net::tls_hello::version_name(*v),
+                    crate::net::tls_hello::cipher_name(*c),
                 )
             });
             let took = t0.elapsed();
@@ -228,7 +229,7 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
             let certificate = match s.get_ref().peer_certificate() {
                 Ok(Some(cert)) => cert
                     .to_der()
-                    .map(|der| crate::tls_info::describe(&der))
+                    .map(|der| crate::net::tls_info::describe(&der))
                     .unwrap_or_default(),
                 _ => Vec::new(),
             };
@@ -276,7 +277,7 @@ async fn attempt(cfg: &Config, target: &Target, rec: &mut Recorder) -> Result<At
                 return Ok(Attempt::Redirect(redirect_target(target, loc)?));
             }
         }
-        return Err(crate::rejection::rejected(&answer.head, &req));
+        return Err(crate::wire::rejection::rejected(&answer.head, &req));
     }
     match response::check_upgrade(
         &answer.head,

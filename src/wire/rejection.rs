@@ -7,8 +7,8 @@
 //! [`Error`] with a hint out.
 
 use crate::error::{Error, Kind};
-use crate::request::Request;
-use crate::response::ResponseHead;
+use crate::wire::request::Request;
+use crate::wire::response::ResponseHead;
 
 /// The error for a non-101 answer that is not being followed as a redirect.
 pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
@@ -109,9 +109,9 @@ fn evidence(req: &Request) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{RequestOptions, build};
-    use crate::response::parse_head;
-    use crate::target::Target;
+    use crate::net::target::Target;
+    use crate::wire::request::{RequestOptions, build};
+    use crate::wire::response::parse_head;
 
     fn req(opts: RequestOptions) -> Request {
         let t = Target::parse("ws://h/api/stream").expect("url");

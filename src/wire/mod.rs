@@ -1,0 +1,10 @@
+//! What goes over the connection, below the session: the HTTP upgrade (built, sent, read and
+//! judged by wscope so the bytes stay verbatim), and the frames (decoded and followed by the tap
+//! on the plaintext side of TLS).
+
+pub mod frame;
+pub mod handshake;
+pub mod rejection;
+pub mod request;
+pub mod response;
+pub mod tap;
