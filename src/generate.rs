@@ -95,12 +95,13 @@ pongs and close replies; \\fB\\-X\\fR adds hex dumps. \\fB\\-\\-jsonl\\fR prints
     man.render_subcommands_section(out)?;
 
     let mut repl = String::from("Inside the REPL:\n");
-    for (name, what, example) in COMMANDS {
+    for c in COMMANDS {
+        let usage = format!("{} {}", c.name, c.args);
         repl.push_str(&format!(
             ".TP\n\\fB{}\\fR\n{}. Example: \\fB{}\\fR\n",
-            escape(name),
-            escape(what),
-            escape(example)
+            escape(usage.trim_end()),
+            escape(c.help),
+            escape(c.example)
         ));
     }
     repl.push_str(
@@ -111,11 +112,16 @@ Ctrl\\-C in a row closes and exits with status 130.",
     out.extend_from_slice(section("REPL COMMANDS", &repl).as_bytes());
 
     let pipe = "\
-At the end of input wscope sends Close 1000 (after \\fB\\-w\\fR seconds if given, or once \
-\\fB\\-n\\fR messages have arrived), then keeps reading and printing until the server's Close \
-arrives or \\fB\\-\\-close\\-timeout\\fR passes. Every message the server sent before its Close \
-is on stdout. A closed stdout (for example \\fB| head \\-1\\fR) ends the session quietly with \
-status 0. Ctrl\\-C sends Close 1000 and exits with 130.";
+Every stdin line (or NUL\\-terminated message with \\fB\\-0\\fR) is sent as one message; every \
+received message is written to stdout followed by a newline (or NUL), byte for byte. The end of \
+input does not end the conversation: wscope keeps printing until no message has arrived for \
+\\fB\\-\\-idle\\fR seconds (default 1; each message restarts the window; 0 closes at once), \
+\\fB\\-w\\fR seconds have passed, \\fB\\-n\\fR messages have arrived (exactly that many are \
+printed; fewer is status 12), the server closes, or stdout closes. Then it sends Close 1000 and \
+keeps reading and printing until the server's Close arrives or \\fB\\-\\-close\\-timeout\\fR \
+passes. Every message the server sent before its Close is on stdout. A closed stdout (for example \
+\\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
+with 130.";
     out.extend_from_slice(section("PIPE MODE", pipe).as_bytes());
 
     let mut exit = String::new();

@@ -22,7 +22,7 @@ use crate::term::{self, Terminal};
 use crate::wire::handshake;
 use crate::wire::request;
 use crate::wire::response;
-use crate::wire::tap::{FrameLog, Tap};
+use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use backoff::Backoff;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
@@ -472,7 +472,8 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             0
         };
         let outgoing = cfg.frames || mode == Mode::Repl;
-        let mut tap = Tap::inspecting(stream, frames.clone(), capture, outgoing);
+        let raw = Arc::new(RawQueue::default());
+        let mut tap = Tap::inspecting(stream, frames.clone(), raw.clone(), capture, outgoing);
         tap.already_received(&answer.rest);
         let ws_config = WebSocketConfig::default()
             .read_buffer_size(256 * 1024)
@@ -488,6 +489,7 @@ async fn connect_and_run(cfg: &Config, mode: Mode, rec: &mut Recorder) -> Result
             out: rec.out.clone(),
             stats: Arc::new(Stats::default()),
             frames,
+            raw,
             handshake: Arc::new(std::mem::take(&mut rec.events)),
         };
         let session_cfg = SessionConfig {

@@ -6,22 +6,25 @@
 use base64::Engine as _;
 use std::path::PathBuf;
 
-/// What the user asked for.
+/// What the user asked for. Which of the three a command is decides what the session does
+/// with it: only [`Command::Send`] is refused once the connection is closing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Puts something on the wire.
+    Send(Outgoing),
+    /// Ends the session with the close handshake.
+    End(Ending),
+    /// Shows or changes something here; nothing goes out.
+    Local(Local),
+}
+
+/// Something to put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
     Text(String),
     Binary(BinarySource),
     Ping(Vec<u8>),
     Pong(Vec<u8>),
-    /// Close with an optional code and reason.
-    Close(Option<(u16, String)>),
-    Frames(bool),
-    Handshake,
-    Status,
-    Help,
-    Quit,
-    /// Ctrl-C pressed twice in the REPL: close with 1000 and exit 130.
-    Interrupt,
     /// Send a text message in `parts` fragments, optionally with a ping between fragments.
     Frag {
         parts: usize,
@@ -39,6 +42,26 @@ pub enum Command {
     Raw(Vec<u8>),
 }
 
+/// How the session ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// Close with an optional code and reason.
+    Close(Option<(u16, String)>),
+    /// Close with 1000 and exit (`/quit`, Ctrl-D).
+    Quit,
+    /// Ctrl-C pressed twice in the REPL: close with 1000 and exit 130.
+    Interrupt,
+}
+
+/// What is shown or changed here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Local {
+    Frames(bool),
+    Handshake,
+    Status,
+    Help,
+}
+
 /// Where `/binary` data comes from; files are read when the command runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BinarySource {
@@ -46,72 +69,156 @@ pub enum BinarySource {
     File(PathBuf),
 }
 
-/// Every command with a one-line description and an example, for `/help` and completion.
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    (
-        "/text",
-        "send a text message (same as typing it)",
-        "/text hello",
-    ),
-    (
-        "/binary",
-        "send a binary message: hex (0x00ff or 00 ff), base64:..., or @FILE",
-        "/binary 0x00ff10",
-    ),
-    (
-        "/ping",
-        "send a ping, optionally with a payload (max 125 bytes)",
-        "/ping abc",
-    ),
-    (
-        "/pong",
-        "send an unsolicited pong (max 125 bytes)",
-        "/pong abc",
-    ),
-    (
-        "/close",
-        "start the close handshake, optionally with a code and reason",
-        "/close 4000 bye",
-    ),
-    ("/frames", "turn the frame dump on or off", "/frames on"),
-    ("/handshake", "print the handshake again", "/handshake"),
-    (
-        "/status",
-        "state, messages and bytes each way, uptime, last ping RTT",
-        "/status",
-    ),
-    ("/help", "list the commands", "/help"),
-    ("/quit", "close with 1000 and exit (also Ctrl-D)", "/quit"),
-    (
-        "/frag",
-        "send TEXT as N fragments (TEXT, then CONT frames)",
-        "/frag 3 hello",
-    ),
-    (
-        "/fragping",
-        "like /frag, with a ping between fragments",
-        "/fragping 3 hello",
-    ),
-    (
-        "/frame",
-        "[breaks RFC] send one frame: FIN RSV OPCODE [DATA]; DATA is text, 0x.., base64:.., @FILE or *N",
-        "/frame 1 100 text hi",
-    ),
-    (
-        "/raw",
-        "[breaks RFC] write raw bytes (hex) to the connection, outside any frame",
-        "/raw 0x8100",
-    ),
+/// One REPL command: everything about it is here, and nowhere else.
+pub struct Spec {
+    /// The name, with its slash.
+    pub name: &'static str,
+    /// Other names it answers to.
+    pub aliases: &'static [&'static str],
+    /// Its arguments, as shown in the README's table (empty when it takes none).
+    pub args: &'static str,
+    /// One line saying what it does, for `/help`, the man page and the README.
+    pub help: &'static str,
+    pub example: &'static str,
+    /// Turns the arguments (after the name and one space) into the command.
+    parse: fn(&str) -> Result<Command, String>,
+}
+
+/// Every command, in the order `/help` lists them.
+pub const COMMANDS: &[Spec] = &[
+    Spec {
+        name: "/text",
+        aliases: &["/t"],
+        args: "MSG",
+        help: "send a text message (same as typing it)",
+        example: "/text hello",
+        parse: |a| Ok(Command::Send(Outgoing::Text(a.to_string()))),
+    },
+    Spec {
+        name: "/binary",
+        aliases: &["/b"],
+        args: "DATA",
+        help: "send a binary message: hex (0x00ff or 00 ff), base64:..., or @FILE",
+        example: "/binary 0x00ff10",
+        parse: |a| Ok(Command::Send(Outgoing::Binary(parse_binary(a.trim())?))),
+    },
+    Spec {
+        name: "/ping",
+        aliases: &[],
+        args: "[PAYLOAD]",
+        help: "send a ping, optionally with a payload (max 125 bytes)",
+        example: "/ping abc",
+        parse: |a| Ok(Command::Send(Outgoing::Ping(control_payload("ping", a)?))),
+    },
+    Spec {
+        name: "/pong",
+        aliases: &[],
+        args: "[PAYLOAD]",
+        help: "send an unsolicited pong (max 125 bytes)",
+        example: "/pong abc",
+        parse: |a| Ok(Command::Send(Outgoing::Pong(control_payload("pong", a)?))),
+    },
+    Spec {
+        name: "/close",
+        aliases: &[],
+        args: "[CODE [REASON]]",
+        help: "start the close handshake, optionally with a code and reason",
+        example: "/close 4000 bye",
+        parse: |a| Ok(Command::End(Ending::Close(parse_close(a.trim())?))),
+    },
+    Spec {
+        name: "/frames",
+        aliases: &[],
+        args: "on|off",
+        help: "turn the frame dump on or off",
+        example: "/frames on",
+        parse: |a| match a.trim() {
+            "on" => Ok(Command::Local(Local::Frames(true))),
+            "off" => Ok(Command::Local(Local::Frames(false))),
+            other => Err(format!("/frames takes 'on' or 'off', not '{other}'")),
+        },
+    },
+    Spec {
+        name: "/handshake",
+        aliases: &[],
+        args: "",
+        help: "print the handshake again",
+        example: "/handshake",
+        parse: |a| no_args("handshake", a, Command::Local(Local::Handshake)),
+    },
+    Spec {
+        name: "/status",
+        aliases: &[],
+        args: "",
+        help: "state, messages and bytes each way, uptime, last ping RTT",
+        example: "/status",
+        parse: |a| no_args("status", a, Command::Local(Local::Status)),
+    },
+    Spec {
+        name: "/help",
+        aliases: &["/?"],
+        args: "",
+        help: "list the commands",
+        example: "/help",
+        parse: |_| Ok(Command::Local(Local::Help)),
+    },
+    Spec {
+        name: "/quit",
+        aliases: &["/exit", "/q"],
+        args: "",
+        help: "close with 1000 and exit (also Ctrl-D)",
+        example: "/quit",
+        parse: |a| no_args("quit", a, Command::End(Ending::Quit)),
+    },
+    Spec {
+        name: "/frag",
+        aliases: &[],
+        args: "N TEXT",
+        help: "send TEXT as N fragments (TEXT, then CONT frames)",
+        example: "/frag 3 hello",
+        parse: |a| parse_frag("frag", a, false),
+    },
+    Spec {
+        name: "/fragping",
+        aliases: &[],
+        args: "N TEXT",
+        help: "like /frag, with a ping between fragments",
+        example: "/fragping 3 hello",
+        parse: |a| parse_frag("fragping", a, true),
+    },
+    Spec {
+        name: "/frame",
+        aliases: &[],
+        args: "FIN RSV OPCODE [DATA]",
+        help: "[breaks RFC] send one frame: FIN RSV OPCODE [DATA]; DATA is text, 0x.., base64:.., @FILE or *N",
+        example: "/frame 1 100 text hi",
+        parse: parse_frame,
+    },
+    Spec {
+        name: "/raw",
+        aliases: &[],
+        args: "HEX",
+        help: "[breaks RFC] write raw bytes (hex) to the connection, outside any frame",
+        example: "/raw 0x8100",
+        parse: |a| {
+            let hex = a.trim();
+            let bytes = parse_hex(hex.strip_prefix("0x").unwrap_or(hex))?;
+            if bytes.is_empty() {
+                return Err("/raw needs hex bytes, e.g. /raw 0x8100".into());
+            }
+            Ok(Command::Send(Outgoing::Raw(bytes)))
+        },
+    },
 ];
 
 /// Renders the `/help` text.
 pub fn help_text() -> String {
     let mut s =
         String::from("Commands (a plain line is sent as a text message; '//x' sends '/x'):\n");
-    for (name, what, example) in COMMANDS {
+    for c in COMMANDS {
         s.push_str(&format!(
-            "  {name:<11} {what}\n  {:<11}   e.g. {example}\n",
-            ""
+            "  {:<11} {}\n  {:<11}   e.g. {}\n",
+            c.name, c.help, "", c.example
         ));
     }
     s.push_str(
@@ -126,62 +233,36 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         return Ok(None);
     }
     if let Some(rest) = line.strip_prefix("//") {
-        return Ok(Some(Command::Text(format!("/{rest}"))));
+        return Ok(Some(Command::Send(Outgoing::Text(format!("/{rest}")))));
     }
-    let Some(cmd) = line.strip_prefix('/') else {
-        return Ok(Some(Command::Text(line.to_string())));
-    };
-    let (name, args) = match cmd.split_once(' ') {
-        Some((n, a)) => (n, a),
-        None => (cmd, ""),
-    };
-    let parsed = match name {
-        "text" | "t" => Command::Text(args.to_string()),
-        "binary" | "b" => Command::Binary(parse_binary(args.trim())?),
-        "ping" => Command::Ping(control_payload("ping", args)?),
-        "pong" => Command::Pong(control_payload("pong", args)?),
-        "close" => Command::Close(parse_close(args.trim())?),
-        "frames" => match args.trim() {
-            "on" => Command::Frames(true),
-            "off" => Command::Frames(false),
-            other => return Err(format!("/frames takes 'on' or 'off', not '{other}'")),
-        },
-        "handshake" => no_args(name, args, Command::Handshake)?,
-        "status" => no_args(name, args, Command::Status)?,
-        "help" | "?" => Command::Help,
-        "quit" | "exit" | "q" => no_args(name, args, Command::Quit)?,
-        "frag" | "fragping" => {
-            let (n, text) = args
-                .split_once(' ')
-                .ok_or_else(|| format!("/{name} needs a count and text, e.g. /{name} 3 hello"))?;
-            let parts: usize = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=65_536).contains(n))
-                .ok_or_else(|| format!("/{name}: '{n}' is not a fragment count from 1 to 65536"))?;
-            Command::Frag {
-                parts,
-                text: text.to_string(),
-                ping_between: name == "fragping",
-            }
-        }
-        "frame" => parse_frame(args)?,
-        "raw" => {
-            let hex = args.trim();
-            let hex = hex.strip_prefix("0x").unwrap_or(hex);
-            let bytes = parse_hex(hex)?;
-            if bytes.is_empty() {
-                return Err("/raw needs hex bytes, e.g. /raw 0x8100".into());
-            }
-            Command::Raw(bytes)
-        }
-        other => {
-            return Err(format!(
-                "unknown command '/{other}' (see /help; '//{other}' sends it as text)"
-            ));
-        }
-    };
-    Ok(Some(parsed))
+    if !line.starts_with('/') {
+        return Ok(Some(Command::Send(Outgoing::Text(line.to_string()))));
+    }
+    let (name, args) = line.split_once(' ').unwrap_or((line, ""));
+    let spec = COMMANDS
+        .iter()
+        .find(|c| c.name == name || c.aliases.contains(&name))
+        .ok_or_else(|| {
+            let bare = &name[1..];
+            format!("unknown command '{name}' (see /help; '//{bare}' sends it as text)")
+        })?;
+    (spec.parse)(args).map(Some)
+}
+
+fn parse_frag(name: &str, args: &str, ping_between: bool) -> Result<Command, String> {
+    let (n, text) = args
+        .split_once(' ')
+        .ok_or_else(|| format!("/{name} needs a count and text, e.g. /{name} 3 hello"))?;
+    let parts: usize = n
+        .parse()
+        .ok()
+        .filter(|n| (1..=65_536).contains(n))
+        .ok_or_else(|| format!("/{name}: '{n}' is not a fragment count from 1 to 65536"))?;
+    Ok(Command::Send(Outgoing::Frag {
+        parts,
+        text: text.to_string(),
+        ping_between,
+    }))
 }
 
 fn no_args(name: &str, args: &str, c: Command) -> Result<Command, String> {
@@ -278,12 +359,12 @@ fn parse_frame(args: &str) -> Result<Command, String> {
     } else {
         BinarySource::Bytes(data.as_bytes().to_vec())
     };
-    Ok(Command::Frame {
+    Ok(Command::Send(Outgoing::Frame {
         fin,
         rsv: [bits[0], bits[1], bits[2]],
         opcode,
         payload,
-    })
+    }))
 }
 
 /// Parses `/binary` data: `0x..`, spaced hex, `base64:...`, or `@FILE`.
@@ -337,7 +418,7 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
 pub fn complete(prefix: &str) -> Vec<&'static str> {
     COMMANDS
         .iter()
-        .map(|(n, _, _)| *n)
+        .map(|c| c.name)
         .filter(|n| n.starts_with(prefix))
         .collect()
 }
@@ -352,21 +433,24 @@ mod tests {
 
     #[test]
     fn plain_and_escaped_text() {
-        assert_eq!(ok("hello"), Command::Text("hello".into()));
-        assert_eq!(ok("//etc"), Command::Text("/etc".into()));
-        assert_eq!(ok("/text  two spaces"), Command::Text(" two spaces".into()));
+        assert_eq!(ok("hello"), Command::Send(Outgoing::Text("hello".into())));
+        assert_eq!(ok("//etc"), Command::Send(Outgoing::Text("/etc".into())));
+        assert_eq!(
+            ok("/text  two spaces"),
+            Command::Send(Outgoing::Text(" two spaces".into()))
+        );
         assert_eq!(parse("").expect("ok"), None);
     }
 
     #[test]
     fn binary_forms() {
-        let want = Command::Binary(BinarySource::Bytes(vec![0, 0xff, 0x10]));
+        let want = Command::Send(Outgoing::Binary(BinarySource::Bytes(vec![0, 0xff, 0x10])));
         assert_eq!(ok("/binary 0x00ff10"), want);
         assert_eq!(ok("/binary 00 ff 10"), want);
         assert_eq!(ok("/binary base64:AP8Q"), want);
         assert_eq!(
             ok("/binary @/tmp/x"),
-            Command::Binary(BinarySource::File("/tmp/x".into()))
+            Command::Send(Outgoing::Binary(BinarySource::File("/tmp/x".into())))
         );
         assert!(parse("/binary 0x0").is_err());
         assert!(parse("/binary zz").is_err());
@@ -379,22 +463,25 @@ mod tests {
 
     #[test]
     fn control_frames_respect_rfc_limits() {
-        assert_eq!(ok("/ping abc"), Command::Ping(b"abc".to_vec()));
-        assert_eq!(ok("/ping"), Command::Ping(vec![]));
+        assert_eq!(
+            ok("/ping abc"),
+            Command::Send(Outgoing::Ping(b"abc".to_vec()))
+        );
+        assert_eq!(ok("/ping"), Command::Send(Outgoing::Ping(vec![])));
         assert!(parse(&format!("/ping {}", "x".repeat(126))).is_err());
         assert!(parse(&format!("/pong {}", "x".repeat(125))).is_ok());
     }
 
     #[test]
     fn close_codes_and_reasons() {
-        assert_eq!(ok("/close"), Command::Close(None));
+        assert_eq!(ok("/close"), Command::End(Ending::Close(None)));
         assert_eq!(
             ok("/close 4000 bye"),
-            Command::Close(Some((4000, "bye".into())))
+            Command::End(Ending::Close(Some((4000, "bye".into()))))
         );
         assert_eq!(
             ok("/close 1000"),
-            Command::Close(Some((1000, String::new())))
+            Command::End(Ending::Close(Some((1000, String::new()))))
         );
         assert!(parse("/close 1005").is_err());
         assert!(parse("/close 999").is_err());
@@ -404,10 +491,10 @@ mod tests {
 
     #[test]
     fn other_commands_and_errors() {
-        assert_eq!(ok("/frames on"), Command::Frames(true));
+        assert_eq!(ok("/frames on"), Command::Local(Local::Frames(true)));
         assert!(parse("/frames maybe").is_err());
-        assert_eq!(ok("/status"), Command::Status);
-        assert_eq!(ok("/quit"), Command::Quit);
+        assert_eq!(ok("/status"), Command::Local(Local::Status));
+        assert_eq!(ok("/quit"), Command::End(Ending::Quit));
         assert!(parse("/status now").is_err());
         assert!(parse("/nope").unwrap_err().contains("//nope"));
         assert_eq!(complete("/p"), vec!["/ping", "/pong"]);
@@ -417,48 +504,54 @@ mod tests {
     fn protocol_testing_commands() {
         assert_eq!(
             ok("/frag 3 hello"),
-            Command::Frag {
+            Command::Send(Outgoing::Frag {
                 parts: 3,
                 text: "hello".into(),
                 ping_between: false
-            }
+            })
         );
         assert!(matches!(
             ok("/fragping 2 hi"),
-            Command::Frag {
+            Command::Send(Outgoing::Frag {
                 ping_between: true,
                 ..
-            }
+            })
         ));
         assert!(parse("/frag 0 x").is_err());
         assert!(parse("/frag x").is_err());
         assert_eq!(
             ok("/frame 1 100 text hi"),
-            Command::Frame {
+            Command::Send(Outgoing::Frame {
                 fin: true,
                 rsv: [true, false, false],
                 opcode: 1,
                 payload: BinarySource::Bytes(b"hi".to_vec())
-            }
+            })
         );
         assert!(matches!(
             ok("/frame 0 000 0x3 0xc328"),
-            Command::Frame { fin: false, opcode: 3, payload: BinarySource::Bytes(ref b), .. } if b == &[0xc3, 0x28]
+            Command::Send(Outgoing::Frame { fin: false, opcode: 3, payload: BinarySource::Bytes(ref b), .. }) if b == &[0xc3, 0x28]
         ));
         assert!(matches!(
             ok("/frame 1 000 ping *126"),
-            Command::Frame { opcode: 9, payload: BinarySource::Bytes(ref b), .. } if b.len() == 126
+            Command::Send(Outgoing::Frame { opcode: 9, payload: BinarySource::Bytes(ref b), .. }) if b.len() == 126
         ));
         assert!(matches!(
             ok("/frame 1 000 close"),
-            Command::Frame { opcode: 8, .. }
+            Command::Send(Outgoing::Frame { opcode: 8, .. })
         ));
         assert!(parse("/frame 2 000 text").is_err());
         assert!(parse("/frame 1 12 text").is_err());
         assert!(parse("/frame 1 000 16").is_err());
         assert!(parse("/frame 1 000").is_err());
-        assert_eq!(ok("/raw 0x8100"), Command::Raw(vec![0x81, 0x00]));
-        assert_eq!(ok("/raw 81 00"), Command::Raw(vec![0x81, 0x00]));
+        assert_eq!(
+            ok("/raw 0x8100"),
+            Command::Send(Outgoing::Raw(vec![0x81, 0x00]))
+        );
+        assert_eq!(
+            ok("/raw 81 00"),
+            Command::Send(Outgoing::Raw(vec![0x81, 0x00]))
+        );
         assert!(parse("/raw").is_err());
         assert!(parse("/raw 0xz").is_err());
     }

@@ -6,7 +6,7 @@
 //! Ctrl-C in a row ends the session (Close 1000, exit 130), as in Node's and Python's REPLs.
 
 use crate::error::{Error, Kind};
-use crate::input::command::{self, Command};
+use crate::input::command::{self, Command, Ending};
 use crate::render::LinePrinter;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -147,7 +147,7 @@ fn read_loop(
             }
             Err(ReadlineError::Interrupted) => {
                 if interrupted_once {
-                    let _ = commands.blocking_send(Command::Interrupt);
+                    let _ = commands.blocking_send(Command::End(Ending::Interrupt));
                     return;
                 }
                 interrupted_once = true;
@@ -156,12 +156,12 @@ fn read_loop(
                 );
             }
             Err(ReadlineError::Eof) => {
-                let _ = commands.blocking_send(Command::Quit);
+                let _ = commands.blocking_send(Command::End(Ending::Quit));
                 return;
             }
             Err(e) => {
                 crate::render::stderr_line(&format!("wscope: line editor failed: {e}"));
-                let _ = commands.blocking_send(Command::Quit);
+                let _ = commands.blocking_send(Command::End(Ending::Quit));
                 return;
             }
         }

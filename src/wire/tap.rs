@@ -63,8 +63,33 @@ pub struct FrameLog {
     last_plain_in: [AtomicU64; 2],
     /// The payload of the last incoming Close frame, exactly as sent.
     last_close_in: Mutex<Option<Vec<u8>>>,
-    /// Raw bytes to put on the wire outside any frame (`/raw`), written before tungstenite's.
-    raw_out: Mutex<Vec<u8>>,
+}
+
+/// Bytes to put on the wire outside any frame (`/raw`), written by the tap ahead of
+/// tungstenite's next write or flush.
+#[derive(Debug, Default)]
+pub struct RawQueue(Mutex<Vec<u8>>);
+
+impl RawQueue {
+    /// Queues bytes to be written as they are.
+    pub fn push(&self, bytes: &[u8]) {
+        lock(&self.0).extend_from_slice(bytes);
+    }
+
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *lock(&self.0))
+    }
+
+    /// Puts back what did not go out, ahead of anything queued meanwhile.
+    fn put_back(&self, rest: &[u8]) {
+        if rest.is_empty() {
+            return;
+        }
+        let mut q = lock(&self.0);
+        let later = std::mem::take(&mut *q);
+        q.extend_from_slice(rest);
+        q.extend_from_slice(&later);
+    }
 }
 
 impl FrameLog {
@@ -123,11 +148,6 @@ impl FrameLog {
             }
             q.push_back(h.clone());
         }
-    }
-
-    /// Queues bytes to be written as they are at the next write or flush of the connection.
-    pub fn queue_raw(&self, bytes: &[u8]) {
-        lock(&self.raw_out).extend_from_slice(bytes);
     }
 
     /// The close code of the last incoming Close frame as it was on the wire.
@@ -203,15 +223,24 @@ impl Inspector {
 pub struct Tap<S> {
     inner: S,
     inspector: Inspector,
+    raw: Arc<RawQueue>,
 }
 
 impl<S> Tap<S> {
     /// A tap that follows frames and records them into `log` while it is enabled, keeping up to
     /// `capture` payload bytes of each data frame. Incoming headers are always followed (for
     /// diagnostics); outgoing ones only when `outgoing` is set.
-    pub fn inspecting(inner: S, log: Arc<FrameLog>, capture: usize, outgoing: bool) -> Self {
+    /// Bytes queued in `raw` go out ahead of tungstenite's next write.
+    pub fn inspecting(
+        inner: S,
+        log: Arc<FrameLog>,
+        raw: Arc<RawQueue>,
+        capture: usize,
+        outgoing: bool,
+    ) -> Self {
         Tap {
             inner,
+            raw,
             inspector: Inspector {
                 log,
                 incoming: FrameScanner::new(capture),
@@ -246,10 +275,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
 }
 
 impl<S: AsyncWrite + Unpin> Tap<S> {
-    /// Writes queued raw bytes (see [`FrameLog::queue_raw`]) before anything else.
+    /// Writes queued raw bytes (see [`RawQueue`]) before anything else.
     fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            let pending = std::mem::take(&mut *lock(&self.inspector.log.raw_out));
+            let pending = self.raw.take();
             if pending.is_empty() {
                 return Poll::Ready(Ok(()));
             }
@@ -259,11 +288,7 @@ impl<S: AsyncWrite + Unpin> Tap<S> {
                 _ => 0,
             };
             self.inspector.observe(Dir::Out, &pending[..written]);
-            // Put back what did not go out, ahead of anything queued meanwhile.
-            let mut q = lock(&self.inspector.log.raw_out);
-            let rest: Vec<u8> = pending[written..].iter().chain(q.iter()).copied().collect();
-            *q = rest;
-            drop(q);
+            self.raw.put_back(&pending[written..]);
             match res {
                 Poll::Ready(Ok(_)) => {}
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -314,7 +339,7 @@ mod tests {
     async fn records_frames_in_both_directions_across_partial_io() {
         let (a, mut b) = tokio::io::duplex(3);
         let log = FrameLog::new(true);
-        let mut tap = Tap::inspecting(a, log.clone(), 16, true);
+        let mut tap = Tap::inspecting(a, log.clone(), Arc::default(), 16, true);
         let frame = [0x81u8, 0x02, b'h', b'i'];
         let writer = tokio::spawn(async move {
             b.write_all(&frame).await.expect("write");
@@ -340,7 +365,7 @@ mod tests {
     async fn disabled_log_records_nothing_but_keeps_position() {
         let (a, mut b) = tokio::io::duplex(64);
         let log = FrameLog::new(false);
-        let mut tap = Tap::inspecting(a, log.clone(), 16, true);
+        let mut tap = Tap::inspecting(a, log.clone(), Arc::default(), 16, true);
         b.write_all(&[0x81, 0x01, b'a']).await.expect("write");
         let mut got = [0u8; 3];
         tap.read_exact(&mut got).await.expect("read");

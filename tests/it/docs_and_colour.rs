@@ -153,7 +153,8 @@ fn readme_repl_table_matches_the_help() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
     let help = wscope::input::command::help_text();
-    for (name, what, example) in wscope::input::command::COMMANDS {
+    for c in wscope::input::command::COMMANDS {
+        let (name, what, example) = (c.name, c.help, c.example);
         assert!(
             help.contains(name) && help.contains(what) && help.contains(example),
             "/help lacks {name}"

@@ -262,8 +262,8 @@ fn help_lists_every_command() {
     let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
     expect(&mut s, "WebSocket open");
     s.send_line("/help").expect("send");
-    for (name, _, _) in wscope::input::command::COMMANDS {
-        expect(&mut s, name);
+    for c in wscope::input::command::COMMANDS {
+        expect(&mut s, c.name);
     }
     s.send_line("/quit").expect("quit");
     assert_eq!(wait_exit(&mut s), 0);

@@ -1,0 +1,174 @@
+//! Running the REPL's commands on the writer: what goes on the wire (refused once the
+//! connection is closing), how the session ends, and what is shown or changed here.
+
+use super::writer::Writer;
+use crate::error::{Error, Kind};
+use crate::event::Event;
+use crate::input::command::{self, BinarySource, Command, Ending, Local, Outgoing};
+use crate::render::ms;
+use crate::wire::tap::Dir;
+use std::sync::atomic::Ordering;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data as OpData, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{
+    Frame as WireFrame, FrameHeader as WireHeader,
+};
+
+impl<S> Writer<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    /// Runs a REPL command; returns true when input should stop (we are closing).
+    pub(super) async fn command(&mut self, c: Command) -> Result<bool, Error> {
+        match c {
+            Command::Send(_) if self.close_sent => {
+                self.shared.emit(Event::Warning(
+                    "the connection is closing; nothing sent".into(),
+                ));
+                Ok(false)
+            }
+            Command::Send(out) => {
+                self.put_on_wire(out).await?;
+                Ok(false)
+            }
+            Command::End(ending) => {
+                self.end(ending).await?;
+                Ok(true)
+            }
+            Command::Local(local) => {
+                self.local(local);
+                Ok(false)
+            }
+        }
+    }
+
+    async fn put_on_wire(&mut self, out: Outgoing) -> Result<(), Error> {
+        match out {
+            Outgoing::Text(t) => self.send(Message::Text(t.into())).await?,
+            Outgoing::Binary(src) => {
+                let Some(data) = self.read_source(src).await else {
+                    return Ok(());
+                };
+                self.send(Message::Binary(data.into())).await?;
+            }
+            Outgoing::Ping(p) => {
+                self.shared.stats.ping_sent(&p);
+                self.shared.emit(Event::Ping {
+                    dir: Dir::Out,
+                    payload: p.clone(),
+                });
+                self.send(Message::Ping(p.into())).await?;
+            }
+            Outgoing::Pong(p) => {
+                self.shared.emit(Event::Pong {
+                    dir: Dir::Out,
+                    payload: p.clone(),
+                    rtt: None,
+                });
+                self.send(Message::Pong(p.into())).await?;
+            }
+            Outgoing::Frag {
+                parts,
+                text,
+                ping_between,
+            } => {
+                let op = OpCode::Data(OpData::Text);
+                self.feed_fragments(text.as_bytes(), op, parts, ping_between)
+                    .await?;
+                self.unpublished.0 += 1;
+                self.unpublished.1 += text.len() as u64;
+            }
+            Outgoing::Frame {
+                fin,
+                rsv,
+                opcode,
+                payload,
+            } => {
+                let Some(payload) = self.read_source(payload).await else {
+                    return Ok(());
+                };
+                let header = WireHeader {
+                    is_final: fin,
+                    rsv1: rsv[0],
+                    rsv2: rsv[1],
+                    rsv3: rsv[2],
+                    opcode: OpCode::from(opcode),
+                    mask: None,
+                };
+                let frame = WireFrame::from_payload(header, payload.into());
+                self.send(Message::Frame(frame)).await?;
+            }
+            Outgoing::Raw(bytes) => self.shared.raw.push(&bytes),
+        }
+        self.flush().await
+    }
+
+    async fn end(&mut self, ending: Ending) -> Result<(), Error> {
+        match ending {
+            Ending::Close(c) => {
+                let (code, reason) = c.unwrap_or((1000, String::new()));
+                self.close(code, &reason).await
+            }
+            Ending::Quit => self.close(1000, "").await,
+            Ending::Interrupt => {
+                self.interrupted.store(true, Ordering::Relaxed);
+                self.close(1000, "").await?;
+                Err(Error::new(Kind::Interrupted, ""))
+            }
+        }
+    }
+
+    fn local(&mut self, local: Local) {
+        match local {
+            Local::Frames(on) => {
+                self.shared.frames.set_enabled(on);
+                self.shared.emit(Event::Info(format!(
+                    "frame dump {}",
+                    if on { "on" } else { "off" }
+                )));
+            }
+            Local::Handshake => {
+                let mut out = self.shared.out();
+                for ev in self.shared.handshake.iter() {
+                    out.event(ev.clone());
+                }
+            }
+            Local::Status => {
+                let s = self.shared.stats.snapshot();
+                let state = if self.close_sent { "closing" } else { "open" };
+                let rtt = s
+                    .last_rtt
+                    .map(ms)
+                    .unwrap_or_else(|| "no ping answered yet".into());
+                self.shared.emit(Event::Plain(format!(
+                    "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
+                    crate::net::connect::secs(s.uptime),
+                    s.msgs_in,
+                    s.bytes_in,
+                    s.msgs_out,
+                    s.bytes_out
+                )));
+            }
+            Local::Help => self.shared.emit(Event::Plain(command::help_text())),
+        }
+    }
+
+    /// The bytes of a `/binary` or `/frame` payload; reports an unreadable file (and sends
+    /// nothing) with `None`.
+    async fn read_source(&self, src: BinarySource) -> Option<Vec<u8>> {
+        match src {
+            BinarySource::Bytes(b) => Some(b),
+            BinarySource::File(path) => match tokio::fs::read(&path).await {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    self.shared.emit(Event::Failure(Error::new(
+                        Kind::Input,
+                        format!("cannot read {}: {e}; nothing sent", path.display()),
+                    )));
+                    None
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Where the messages a session sends come from: stdin lines, the `-e` messages, the REPL's
+//! commands, or nothing (`--reflect`), seen by the writer one step at a time.
+
+use crate::error::{Error, Kind};
+use crate::input::command::Command;
+use crate::input::pipe::{Line, LineReader};
+use std::collections::VecDeque;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Where the messages to send come from.
+pub enum Input {
+    /// stdin lines, as text (or binary with `-b`).
+    Pipe { lines: LineReader, binary: bool },
+    /// `-e` messages.
+    Messages(VecDeque<String>),
+    /// Commands from the REPL thread.
+    Repl(mpsc::Receiver<Command>),
+    /// Nothing to send of our own (`--reflect`): run until the peer closes.
+    Nothing,
+}
+
+/// What one step of input produced.
+pub(super) enum Next {
+    Send(Message),
+    Command(Command),
+    End,
+}
+
+impl Input {
+    /// The next step, waiting for input as needed. Cancel-safe.
+    pub(super) async fn next(&mut self) -> Result<Next, Error> {
+        match self {
+            Input::Pipe { lines, binary } => match lines.next_line().await {
+                Ok(Some(line)) => {
+                    line_message(line, *binary, lines.next_line_no - 1).map(Next::Send)
+                }
+                Ok(None) => Ok(Next::End),
+                Err(e) => Err(Error::new(Kind::Input, format!("reading stdin: {e}"))),
+            },
+            Input::Messages(q) => Ok(match q.pop_front() {
+                Some(m) => Next::Send(Message::Text(m.into())),
+                None => Next::End,
+            }),
+            Input::Repl(rx) => Ok(match rx.recv().await {
+                Some(c) => Next::Command(c),
+                None => Next::End,
+            }),
+            Input::Nothing => Ok(Next::End),
+        }
+    }
+
+    /// A message whose input is already here, without waiting (pipe mode feeds these before
+    /// it flushes).
+    pub(super) fn ready_message(&mut self) -> Option<Result<Message, Error>> {
+        match self {
+            Input::Pipe { lines, binary } => {
+                let line = lines.buffered_line()?;
+                Some(line_message(line, *binary, lines.next_line_no - 1))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Turns one stdin line into a message; text must be valid UTF-8.
+fn line_message(line: Line, binary: bool, line_no: u64) -> Result<Message, Error> {
+    if binary {
+        return Ok(Message::Binary(line.into_bytes()));
+    }
+    match line.into_text() {
+        Ok(t) => Ok(Message::Text(t)),
+        Err(_) => Err(Error::new(
+            Kind::Input,
+            format!("stdin line {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"),
+        )
+        .with_hint("use -b/--binary to send each line as a binary message")),
+    }
+}

@@ -1,0 +1,245 @@
+//! How a session ended, as one result: the reader's end (the peer's Close, a lost connection, a
+//! violation, our stdout gone), the writer's end (done, Ctrl-C, a failure) and what `-n` asked
+//! for, combined into the error (or success) that becomes the exit status. Pure.
+
+use super::end_policy::EndPolicy;
+use crate::error::{Error, Kind};
+use crate::wire::frame::close_code_meaning;
+
+/// How the reading side ended.
+#[derive(Debug)]
+pub(super) enum ReadEnd {
+    /// The peer's Close frame arrived (its code and reason).
+    PeerClosed(Option<u16>, String),
+    /// Transport ended without a Close frame.
+    Abnormal(String),
+    /// A typed error (protocol violation, close timeout).
+    Failed(Error),
+    /// Our stdout went away (`| head`); a quiet, successful end.
+    OutputClosed,
+    /// Everything asked for arrived (`-n`); the peer did not answer our Close in time, which
+    /// was said as a warning.
+    Finished,
+}
+
+/// How the writing side ended.
+#[derive(Debug)]
+pub(super) enum WriteEnd {
+    Done,
+    Interrupted,
+    Failed(Error),
+}
+
+/// What the reader counted, for the outcome.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Tally {
+    /// Data messages printed.
+    pub received: u64,
+    /// Data messages that arrived after `-n` was reached (not printed).
+    pub dropped: u64,
+    /// The peer sent its Close before we sent ours.
+    pub peer_started_close: bool,
+}
+
+/// The session's result from how each side ended and how many messages arrived.
+pub(super) fn outcome(
+    read_end: ReadEnd,
+    write_end: WriteEnd,
+    end: &EndPolicy,
+    tally: &Tally,
+) -> Result<(), Error> {
+    match write_end {
+        WriteEnd::Interrupted => return Err(Error::new(Kind::Interrupted, "")),
+        WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
+        _ => {}
+    }
+    match read_end {
+        ReadEnd::OutputClosed | ReadEnd::Finished => Ok(()),
+        ReadEnd::PeerClosed(code @ (None | Some(1000) | Some(1001)), _) => match write_end {
+            WriteEnd::Failed(e) => Err(e),
+            _ => incomplete(end, tally, code).map_or(Ok(()), Err),
+        },
+        ReadEnd::PeerClosed(Some(code), reason) => {
+            let what = if reason.is_empty() {
+                format!("peer closed with {code} ({})", close_code_meaning(code))
+            } else {
+                format!(
+                    "peer closed with {code} ({}): {reason}",
+                    close_code_meaning(code)
+                )
+            };
+            Err(Error::new(Kind::PeerClose, what))
+        }
+        ReadEnd::Abnormal(why) => Err(Error::new(
+            Kind::Abnormal,
+            format!("connection closed without a Close frame ({why})"),
+        )),
+        ReadEnd::Failed(e) => Err(e),
+    }
+}
+
+/// The error for a clean close that came before `-n` was satisfied, if it did.
+fn incomplete(end: &EndPolicy, tally: &Tally, code: Option<u16>) -> Option<Error> {
+    end.missing(tally.received)?;
+    let asked = end.count.unwrap_or_default();
+    let before = match (tally.peer_started_close, code) {
+        (false, _) => "--wait passed".to_string(),
+        (true, Some(c)) => format!("the server closed with {c}"),
+        (true, None) => "the server closed".to_string(),
+    };
+    Some(Error::new(
+        Kind::Incomplete,
+        format!(
+            "received {} of the {asked} messages asked for (-n {asked}) before {before}",
+            tally.received
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(received: u64, peer_started_close: bool) -> Tally {
+        Tally {
+            received,
+            dropped: 0,
+            peer_started_close,
+        }
+    }
+
+    fn kind(r: Result<(), Error>) -> Option<Kind> {
+        r.err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn clean_closes_are_success_and_other_codes_carry_the_reason() {
+        let any = EndPolicy::default();
+        for code in [None, Some(1000), Some(1001)] {
+            let r = outcome(
+                ReadEnd::PeerClosed(code, String::new()),
+                WriteEnd::Done,
+                &any,
+                &tally(0, true),
+            );
+            assert!(r.is_ok(), "{code:?}");
+        }
+        let e = outcome(
+            ReadEnd::PeerClosed(Some(4000), "bye".into()),
+            WriteEnd::Done,
+            &any,
+            &tally(0, true),
+        )
+        .expect_err("4000 is not clean");
+        assert_eq!(e.kind, Kind::PeerClose);
+        assert_eq!(
+            e.message,
+            "peer closed with 4000 (application-defined): bye"
+        );
+    }
+
+    #[test]
+    fn the_writer_side_decides_first() {
+        let any = EndPolicy::default();
+        let clean = || ReadEnd::PeerClosed(Some(1000), String::new());
+        assert_eq!(
+            kind(outcome(
+                clean(),
+                WriteEnd::Interrupted,
+                &any,
+                &tally(0, false)
+            )),
+            Some(Kind::Interrupted)
+        );
+        let input = Error::new(Kind::Input, "bad line");
+        assert_eq!(
+            kind(outcome(
+                clean(),
+                WriteEnd::Failed(input),
+                &any,
+                &tally(0, false)
+            )),
+            Some(Kind::Input)
+        );
+        // A writer that lost the connection yields to what the reader saw.
+        let lost = Error::new(Kind::Abnormal, "gone");
+        assert_eq!(
+            kind(outcome(
+                ReadEnd::OutputClosed,
+                WriteEnd::Failed(lost),
+                &any,
+                &tally(0, false)
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn abnormal_ends_and_read_failures() {
+        let any = EndPolicy::default();
+        let e = outcome(
+            ReadEnd::Abnormal("reset".into()),
+            WriteEnd::Done,
+            &any,
+            &tally(0, false),
+        )
+        .expect_err("abnormal");
+        assert_eq!(e.kind, Kind::Abnormal);
+        assert!(e.message.contains("without a Close frame (reset)"));
+        let timeout = Error::new(Kind::Timeout, "no answer");
+        assert_eq!(
+            kind(outcome(
+                ReadEnd::Failed(timeout),
+                WriteEnd::Done,
+                &any,
+                &tally(0, false)
+            )),
+            Some(Kind::Timeout)
+        );
+        assert!(outcome(ReadEnd::Finished, WriteEnd::Done, &any, &tally(3, false)).is_ok());
+    }
+
+    #[test]
+    fn fewer_messages_than_asked_says_what_ended_the_wait() {
+        let three = EndPolicy::from_options(None, None, Some(3));
+        let e = outcome(
+            ReadEnd::PeerClosed(Some(1000), String::new()),
+            WriteEnd::Done,
+            &three,
+            &tally(2, true),
+        )
+        .expect_err("two of three");
+        assert_eq!(e.kind, Kind::Incomplete);
+        assert_eq!(
+            e.message,
+            "received 2 of the 3 messages asked for (-n 3) before the server closed with 1000"
+        );
+        let e = outcome(
+            ReadEnd::PeerClosed(Some(1000), String::new()),
+            WriteEnd::Done,
+            &three,
+            &tally(1, false),
+        )
+        .expect_err("one of three");
+        assert!(e.message.ends_with("before --wait passed"), "{}", e.message);
+        assert!(
+            outcome(
+                ReadEnd::PeerClosed(Some(1000), String::new()),
+                WriteEnd::Done,
+                &three,
+                &tally(3, false)
+            )
+            .is_ok()
+        );
+        // A closed stdout is the user's choice, not a shortfall.
+        assert!(
+            outcome(
+                ReadEnd::OutputClosed,
+                WriteEnd::Done,
+                &three,
+                &tally(1, false)
+            )
+            .is_ok()
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The reading side: received messages to the output (byte-exact, in bursts under one lock),
+//! pings, pongs and their round trips, the peer's Close, and the peer's protocol violations
+//! (closed with the code RFC 6455 asks for, the offending frame named). It asks the writer to
+//! close when `-n` is reached or nobody reads our output any more.
+
+use super::outcome::{ReadEnd, Tally};
+use super::shared::stamp;
+use super::violations;
+use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
+use crate::error::{Error, Kind};
+use crate::event::{DataKind, Event};
+use crate::render::{Output, ms};
+use crate::wire::frame::{close_code_sendable, hex};
+use crate::wire::tap::{Dir, Upto};
+use futures_util::stream::SplitStream;
+use futures_util::{FutureExt, StreamExt};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+/// How long a peer has to answer our Close once nobody reads our output any more.
+const OUTPUT_CLOSED_GRACE: Duration = Duration::from_millis(250);
+
+type Item = Option<Result<Message, WsError>>;
+
+/// What the reader does after handling one item.
+enum Step {
+    Continue,
+    Reflect(Message),
+    /// Fail the connection with this close code; the session ends as given.
+    Fail(u16, ReadEnd),
+    End(ReadEnd),
+}
+
+/// Reads until the connection ends; returns how, and what was counted.
+pub(super) async fn run<S>(
+    stream: SplitStream<WebSocketStream<S>>,
+    cfg: &SessionConfig,
+    shared: &Shared,
+    ctl: mpsc::Sender<Ctl>,
+    closing: watch::Receiver<Option<Instant>>,
+) -> (ReadEnd, Tally)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut r = Reader {
+        stream,
+        cfg,
+        shared,
+        ctl,
+        closing,
+        st: ReadState::default(),
+    };
+    let end = r.read_until_end().await;
+    (end, r.st.tally)
+}
+
+struct Reader<'a, S> {
+    stream: SplitStream<WebSocketStream<S>>,
+    cfg: &'a SessionConfig,
+    shared: &'a Shared,
+    ctl: mpsc::Sender<Ctl>,
+    /// When our Close went out (set by the writer).
+    closing: watch::Receiver<Option<Instant>>,
+    st: ReadState,
+}
+
+/// State the reader keeps across messages.
+#[derive(Default)]
+struct ReadState {
+    deadline: Option<Instant>,
+    peer_close: Option<(Option<u16>, String)>,
+    asked_to_close: bool,
+    output_closed: bool,
+    /// Our reader is behind: nothing more is taken in until it catches up.
+    behind: bool,
+    /// Messages counted so far (printed, dropped after `-n`), and who closed first.
+    tally: Tally,
+    /// Received but not yet published to the shared stats (published once per burst).
+    unpublished: (u64, u64),
+}
+
+impl ReadState {
+    fn count_reached(&self, cfg: &SessionConfig) -> bool {
+        cfg.end.count_reached(self.tally.received)
+    }
+
+    /// Counts a received data message; true for the first one.
+    fn received(&mut self, bytes: usize) -> bool {
+        self.tally.received += 1;
+        self.unpublished.0 += 1;
+        self.unpublished.1 += bytes as u64;
+        self.tally.received == 1
+    }
+
+    fn ask_close(&mut self, ctl: &mpsc::Sender<Ctl>) {
+        if !self.asked_to_close {
+            self.asked_to_close = true;
+            let _ = ctl.try_send(Ctl::Close(1000));
+        }
+    }
+}
+
+impl<S> Reader<'_, S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    async fn read_until_end(&mut self) -> ReadEnd {
+        loop {
+            let item = match self.next_item().await {
+                Ok(item) => item,
+                Err(end) => return end,
+            };
+            // Our own Close may have gone out while this burst arrived: the peer's Close is
+            // then the answer, not a close it started.
+            if let Some(at) = *self.closing.borrow() {
+                self.st.deadline.get_or_insert(at + self.cfg.close_timeout);
+            }
+            let (step, gone) = self.handle_burst(item);
+            if let Some(end) = self.after_burst(step, gone).await {
+                return end;
+            }
+        }
+    }
+
+    /// The next item from the peer: at once when it is already here, else after handing our
+    /// output over and waiting (for room in the output, then for the peer), within the close
+    /// deadline.
+    async fn next_item(&mut self) -> Result<Item, ReadEnd> {
+        if !self.st.behind {
+            if let Some(item) = self.stream.next().now_or_never() {
+                return Ok(item);
+            }
+        }
+        let flushed = {
+            let mut out = self.shared.out();
+            self.shared.drain_frames_into(&mut out, Upto::Sent);
+            out.flush()
+        };
+        if flushed.is_err() {
+            self.st.output_closed = true;
+            self.st.ask_close(&self.ctl);
+        }
+        // Read nothing more from the peer until our output catches up; the close deadline
+        // still holds meanwhile.
+        loop {
+            let until = self.st.deadline;
+            tokio::select! {
+                biased;
+                _ = self.shared.output_room() => break,
+                _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
+                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+            }
+        }
+        loop {
+            let until = self.st.deadline;
+            tokio::select! {
+                biased;
+                item = self.stream.next() => return Ok(item),
+                _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
+                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+            }
+        }
+    }
+
+    /// Handles `item` and whatever else is already here, under one lock of the output.
+    /// Returns the last step and whether stdout has gone away.
+    fn handle_burst(&mut self, item: Item) -> (Step, bool) {
+        let shared = self.shared;
+        let mut out = shared.out();
+        shared.drain_frames_into(&mut out, Upto::NextMessage);
+        let mut step = self.handle_item(item, &mut out);
+        while matches!(step, Step::Continue)
+            && !self.st.count_reached(self.cfg)
+            && !out.stdout_gone()
+            && !out.backlogged()
+        {
+            let Some(item) = self.stream.next().now_or_never() else {
+                break;
+            };
+            shared.drain_frames_into(&mut out, Upto::NextMessage);
+            step = self.handle_item(item, &mut out);
+        }
+        let (msgs, bytes) = std::mem::take(&mut self.st.unpublished);
+        shared.stats.add_received(msgs, bytes);
+        self.st.behind = out.backlogged();
+        (step, out.stdout_gone())
+    }
+
+    /// Acts on the last step of a burst; `Some` when reading is over.
+    async fn after_burst(&mut self, step: Step, stdout_gone: bool) -> Option<ReadEnd> {
+        let step = match step {
+            Step::End(_) | Step::Fail(..) if self.st.output_closed => {
+                Step::End(ReadEnd::OutputClosed)
+            }
+            other => other,
+        };
+        match step {
+            Step::Continue => {}
+            Step::Reflect(m) => {
+                let _ = self.ctl.send(Ctl::Reflect(m)).await;
+            }
+            Step::Fail(code, end) => {
+                let _ = self.ctl.send(Ctl::Fail(code)).await;
+                return Some(end);
+            }
+            Step::End(end) => return Some(end),
+        }
+        if self.st.count_reached(self.cfg) {
+            self.st.ask_close(&self.ctl);
+        }
+        if stdout_gone {
+            // Nobody reads our output any more (`| head -3`): close, and finish quickly and
+            // quietly. The pipeline waits for us, so a peer that does not answer our Close
+            // gets a short grace, not the whole close timeout.
+            self.st.output_closed = true;
+            self.st.ask_close(&self.ctl);
+            let grace = Instant::now() + self.cfg.close_timeout.min(OUTPUT_CLOSED_GRACE);
+            let d = *self
+                .st
+                .deadline
+                .insert(self.st.deadline.map_or(grace, |d| d.min(grace)));
+            if Instant::now() >= d {
+                return Some(ReadEnd::OutputClosed);
+            }
+        }
+        None
+    }
+
+    /// Our Close went out (or the writer is gone): the peer's answer is due by the deadline.
+    fn closing_started(&mut self, still_open: bool) {
+        let at = if still_open {
+            *self.closing.borrow()
+        } else {
+            Some(Instant::now())
+        };
+        if let Some(at) = at {
+            self.st.deadline.get_or_insert(at + self.cfg.close_timeout);
+        }
+    }
+
+    fn deadline_passed(&self) -> ReadEnd {
+        let st = &self.st;
+        if st.output_closed {
+            return ReadEnd::OutputClosed;
+        }
+        if let Some((code, reason)) = &st.peer_close {
+            return ReadEnd::PeerClosed(*code, reason.clone());
+        }
+        let limit = crate::net::connect::secs(self.cfg.close_timeout);
+        if st.count_reached(self.cfg) {
+            // All that was asked for arrived; a peer that never reads (a push-only handler)
+            // does not make that a failure.
+            self.shared.emit(Event::Warning(format!(
+                "the server did not answer our Close within {limit} (--close-timeout); all {} messages arrived",
+                st.tally.received
+            )));
+            return ReadEnd::Finished;
+        }
+        ReadEnd::Failed(
+            Error::new(
+                Kind::Timeout,
+                format!("the peer did not answer our Close within {limit}"),
+            )
+            .with_hint("raise the limit with --close-timeout SECS"),
+        )
+    }
+
+    fn handle_item(&mut self, item: Item, out: &mut Output) -> Step {
+        match item {
+            Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => self.data_message(m, out),
+            Some(Ok(Message::Ping(p))) => {
+                out.event(stamp(Event::Ping {
+                    dir: Dir::In,
+                    payload: p.to_vec(),
+                }));
+                Step::Continue
+            }
+            Some(Ok(Message::Pong(p))) => {
+                let rtt = self.shared.stats.pong_received(&p);
+                out.event(stamp(Event::Pong {
+                    dir: Dir::In,
+                    payload: p.to_vec(),
+                    rtt,
+                }));
+                Step::Continue
+            }
+            Some(Ok(Message::Close(frame))) => {
+                let (code, reason) = match &frame {
+                    Some(f) => (Some(u16::from(f.code)), f.reason.to_string()),
+                    None => (None, String::new()),
+                };
+                self.close_frame(code, reason, out)
+            }
+            Some(Ok(Message::Frame(_))) => Step::Continue,
+            Some(Err(WsError::ConnectionClosed | WsError::AlreadyClosed)) | None => {
+                let _ = out.flush();
+                Step::End(match self.st.peer_close.take() {
+                    Some((code, reason)) => ReadEnd::PeerClosed(code, reason),
+                    None => ReadEnd::Abnormal("the stream ended".into()),
+                })
+            }
+            Some(Err(e)) => self.read_error(e, out),
+        }
+    }
+
+    /// A received text or binary message: printed (and echoed with `--reflect`), unless `-n`
+    /// messages have already arrived.
+    fn data_message(&mut self, m: Message, out: &mut Output) -> Step {
+        if self.st.count_reached(self.cfg) {
+            self.st.tally.dropped += 1;
+            return Step::Continue;
+        }
+        let (kind, data) = match &m {
+            Message::Text(t) => (DataKind::Text, t.as_ref()),
+            Message::Binary(b) => (DataKind::Binary, b),
+            _ => return Step::Continue,
+        };
+        if self.st.received(data.len()) && self.cfg.report_first_message {
+            let after = self.shared.stats.first_message();
+            out.event(stamp(Event::Info(format!(
+                "first message {} after the upgrade",
+                ms(after)
+            ))));
+        }
+        let _ = out.received(kind, data);
+        if self.cfg.reflect {
+            return Step::Reflect(m);
+        }
+        Step::Continue
+    }
+
+    /// The peer's Close: an answer to ours, or the start of its own close handshake; a code
+    /// that may not be sent fails the connection.
+    fn close_frame(&mut self, code: Option<u16>, reason: String, out: &mut Output) -> Step {
+        out.event(stamp(Event::Close {
+            dir: Dir::In,
+            code,
+            reason: reason.clone(),
+        }));
+        // tungstenite replaces a code that may not be sent with 1002 before we see it (and
+        // answers with 1002): the tap has the code as it was on the wire.
+        let wire_code = self.shared.frames.last_close_code().or(code);
+        if let Some(bad) = wire_code.filter(|c| !close_code_sendable(*c)) {
+            out.event(stamp(Event::Close {
+                dir: Dir::Out,
+                code: Some(1002),
+                reason: String::new(),
+            }));
+            let _ = out.flush();
+            let err = Error::new(
+                Kind::Protocol,
+                format!(
+                    "protocol error by the peer: it closed with code {bad}, which may not be sent on the wire (RFC 6455 §7.4.1); answered with 1002"
+                ),
+            );
+            // The writer gets tungstenite's queued 1002 reply out.
+            return Step::Fail(1002, ReadEnd::Failed(err));
+        }
+        let st = &mut self.st;
+        if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
+            // The peer started the close; tungstenite echoes its code.
+            st.tally.peer_started_close = true;
+            out.event(stamp(Event::Close {
+                dir: Dir::Out,
+                code,
+                reason: reason.clone(),
+            }));
+        }
+        st.peer_close = Some((code, reason));
+        // Keep reading (bounded) until the transport ends.
+        st.deadline
+            .get_or_insert(Instant::now() + self.cfg.close_timeout);
+        Step::Continue
+    }
+
+    /// A read error: the peer broke a rule (fail the connection with its code), or the
+    /// connection ended.
+    fn read_error(&mut self, e: WsError, out: &mut Output) -> Step {
+        let _ = out.flush();
+        if let Some((code, reason)) = self.st.peer_close.take() {
+            return Step::End(ReadEnd::PeerClosed(code, reason));
+        }
+        if let Some(v) = violations::classify(&e) {
+            out.event(stamp(Event::Close {
+                dir: Dir::Out,
+                code: Some(v.code),
+                reason: String::new(),
+            }));
+            let frame = self
+                .shared
+                .frames
+                .offending(v.culprit)
+                .map(|h| format!("; offending frame: {} [{}]", h.summary(), hex(h.raw())))
+                .unwrap_or_default();
+            let err = Error::new(
+                Kind::Protocol,
+                format!(
+                    "protocol error by the peer: {}; closed with {}{frame}",
+                    v.rule, v.code
+                ),
+            );
+            return Step::Fail(v.code, ReadEnd::Failed(err));
+        }
+        Step::End(match e {
+            WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
+                ReadEnd::Abnormal("the peer closed the TCP connection".into())
+            }
+            WsError::Io(io) => ReadEnd::Abnormal(io.to_string()),
+            other => ReadEnd::Abnormal(other.to_string()),
+        })
+    }
+}

@@ -1,0 +1,478 @@
+//! The writing side: input to the socket (fed without a flush per message, flushed when stdin
+//! has nothing more buffered), the reader's requests (echo, close, fail), keepalive pings and
+//! their deadline, and our Close when the end policy says the conversation is over.
+
+use super::input::{Input, Next};
+use super::outcome::WriteEnd;
+use super::replay::{ReplayWindow, payload_of};
+use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
+use crate::error::{Error, Kind};
+use crate::event::{DataKind, Event};
+use crate::wire::tap::{Dir, Upto};
+use futures_util::SinkExt;
+use futures_util::stream::SplitSink;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Interval;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data as OpData, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{
+    Frame as WireFrame, FrameHeader as WireHeader,
+};
+use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+
+/// The payload prefix of wscope's own keepalive pings.
+pub use crate::render::KEEPALIVE_PREFIX;
+
+pub(super) struct Writer<S> {
+    pub(super) sink: SplitSink<WebSocketStream<S>, Message>,
+    pub(super) cfg: SessionConfig,
+    pub(super) shared: Shared,
+    /// When our Close went out, for the reader's deadline.
+    closing: Arc<watch::Sender<Option<Instant>>>,
+    /// Set on Ctrl-C before anything else, so the exit status is 130 even when the close
+    /// handshake that follows cannot finish.
+    pub(super) interrupted: Arc<AtomicBool>,
+    pub(super) close_sent: bool,
+    ping_seq: u64,
+    /// Sent but not yet published to the shared stats (published at each flush).
+    pub(super) unpublished: (u64, u64),
+    /// `--init` messages, sent first on every connection.
+    init: Vec<Message>,
+    /// Sent next: what an earlier connection lost when it ended abnormally.
+    first: Vec<Message>,
+    /// With `--reconnect`: data sent on this connection, for the next one.
+    replay: ReplayWindow,
+}
+
+/// The writer's input state and timers across turns of its loop.
+struct Clock {
+    /// No more input is taken (it ran out, or we are closing).
+    input_done: bool,
+    /// When the input ran out; from then on the end policy decides when to close.
+    input_end: Option<Instant>,
+    /// When the end policy closes, as of the last turn.
+    close_at: Option<Instant>,
+    ping_tick: Option<Interval>,
+    /// When the oldest unanswered ping runs out of time (`--ping-timeout`).
+    ping_deadline: Option<Instant>,
+}
+
+/// Whether the loop goes on.
+enum Flow {
+    Go,
+    Stop(WriteEnd),
+}
+
+impl From<Result<(), Error>> for Flow {
+    fn from(r: Result<(), Error>) -> Self {
+        match r {
+            Ok(()) => Flow::Go,
+            Err(e) => Flow::Stop(WriteEnd::Failed(e)),
+        }
+    }
+}
+
+impl<S> Writer<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    pub(super) fn new(
+        sink: SplitSink<WebSocketStream<S>, Message>,
+        cfg: SessionConfig,
+        shared: Shared,
+        closing: Arc<watch::Sender<Option<Instant>>>,
+        interrupted: Arc<AtomicBool>,
+        init: Vec<Message>,
+        first: Vec<Message>,
+    ) -> Self {
+        Writer {
+            replay: ReplayWindow::new(cfg.replay),
+            sink,
+            cfg,
+            shared,
+            closing,
+            interrupted,
+            close_sent: false,
+            ping_seq: 0,
+            unpublished: (0, 0),
+            init,
+            first,
+        }
+    }
+
+    /// Runs until the session ends; hands back the input (what is left of it) and, with
+    /// `--reconnect`, what must be sent again on the next connection.
+    pub(super) async fn run(
+        mut self,
+        mut input: Input,
+        ctl: mpsc::Receiver<Ctl>,
+        done: watch::Receiver<bool>,
+    ) -> (WriteEnd, Input, Vec<Message>) {
+        let end = self.run_with(&mut input, ctl, done).await;
+        (end, input, self.replay.into_messages())
+    }
+
+    async fn run_with(
+        &mut self,
+        input: &mut Input,
+        mut ctl: mpsc::Receiver<Ctl>,
+        mut done: watch::Receiver<bool>,
+    ) -> WriteEnd {
+        if let Err(e) = self.send_first().await {
+            return WriteEnd::Failed(e);
+        }
+        let input_done = matches!(*input, Input::Nothing);
+        let mut clock = Clock {
+            input_done,
+            input_end: input_done.then(Instant::now),
+            close_at: None,
+            ping_tick: self.cfg.ping_interval.map(|p| {
+                let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
+                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                t
+            }),
+            ping_deadline: None,
+        };
+        loop {
+            if let Err(e) = self.close_if_over(&mut clock).await {
+                return WriteEnd::Failed(e);
+            }
+            let flow = tokio::select! {
+                biased;
+                msg = ctl.recv() => self.on_ctl(msg, &mut ctl, &mut clock).await,
+                _ = done.changed() => Flow::Stop(WriteEnd::Done),
+                _ = sleep_until_opt(clock.ping_deadline) => self.on_ping_deadline(&mut clock).await,
+                _ = tick_opt(&mut clock.ping_tick) => self.on_ping_tick(&mut clock).await,
+                // The loop's top asks the end policy again: a message may have restarted the
+                // idle window meanwhile.
+                _ = sleep_until_opt(clock.close_at), if clock.close_at.is_some() && !self.close_sent => Flow::Go,
+                next = input.next(), if !clock.input_done => self.on_input(next, input, &mut clock).await,
+            };
+            if let Flow::Stop(end) = flow {
+                return end;
+            }
+        }
+    }
+
+    /// `--init` messages first (never replayed), then what the last connection lost.
+    async fn send_first(&mut self) -> Result<(), Error> {
+        for m in std::mem::take(&mut self.init) {
+            self.sink.feed(m).await.map_err(send_error)?;
+        }
+        for m in std::mem::take(&mut self.first) {
+            self.send(m).await?;
+        }
+        self.flush().await
+    }
+
+    /// Once the input has run out, closes when the end policy says so.
+    async fn close_if_over(&mut self, clock: &mut Clock) -> Result<(), Error> {
+        let Some(ended) = clock.input_end.filter(|_| !self.close_sent) else {
+            return Ok(());
+        };
+        clock.close_at = self
+            .cfg
+            .end
+            .close_at(ended, self.shared.stats.last_received());
+        if clock.close_at.is_some_and(|t| t <= Instant::now()) {
+            self.close(1000, "").await?;
+        }
+        Ok(())
+    }
+
+    /// A request from the reader (or the Ctrl-C watcher), and whatever else is already queued
+    /// behind it: echoes are sent together, then flushed once.
+    async fn on_ctl(
+        &mut self,
+        first: Option<Ctl>,
+        ctl: &mut mpsc::Receiver<Ctl>,
+        clock: &mut Clock,
+    ) -> Flow {
+        let Some(mut c) = first else {
+            return Flow::Stop(WriteEnd::Done);
+        };
+        let mut fed = false;
+        loop {
+            match c {
+                Ctl::Reflect(m) => {
+                    if !self.close_sent {
+                        if let Err(e) = self.send(m).await {
+                            return Flow::Stop(WriteEnd::Failed(e));
+                        }
+                        fed = true;
+                    }
+                }
+                Ctl::Interrupt => {
+                    let _ = self.close(1000, "").await;
+                    return Flow::Stop(WriteEnd::Interrupted);
+                }
+                Ctl::Close(code) => {
+                    let _ = self.close(code, "").await;
+                    clock.input_done = true;
+                }
+                Ctl::Fail(code) => {
+                    self.fail(code).await;
+                    clock.input_done = true;
+                }
+            }
+            match ctl.try_recv() {
+                Ok(next) if fed => c = next,
+                Ok(next) => {
+                    // Nothing to flush: handle the next request on the next turn instead.
+                    return Box::pin(self.on_ctl(Some(next), ctl, clock)).await;
+                }
+                Err(_) => break,
+            }
+        }
+        if fed {
+            return self.flush().await.into();
+        }
+        Flow::Go
+    }
+
+    /// The peer broke the protocol: close with `code` and get it out at once.
+    async fn fail(&mut self, code: u16) {
+        if self.close_sent {
+            return;
+        }
+        self.close_sent = true;
+        // When the peer already closed, tungstenite refuses a new Close but has its own reply
+        // queued: the flush gets that out.
+        let _ = self
+            .sink
+            .send(Message::Close(Some(CloseFrame {
+                code: CloseCode::from(code),
+                reason: Utf8Bytes::default(),
+            })))
+            .await;
+        let _ = self.sink.flush().await;
+        self.shared.drain_frames(Upto::Sent);
+    }
+
+    /// The oldest unanswered ping may have run out of time.
+    async fn on_ping_deadline(&mut self, clock: &mut Clock) -> Flow {
+        let limit = self.cfg.ping_timeout.unwrap_or_default();
+        match self.shared.stats.oldest_unanswered_ping() {
+            Some(at) if at.elapsed() >= limit => {
+                let e = Error::new(
+                    Kind::Timeout,
+                    format!(
+                        "no pong from the peer within {} (--ping-timeout)",
+                        crate::net::connect::secs(limit)
+                    ),
+                );
+                let _ = self.close(1001, "").await;
+                Flow::Stop(WriteEnd::Failed(e))
+            }
+            Some(at) => {
+                clock.ping_deadline = Some(at + limit);
+                Flow::Go
+            }
+            None => {
+                clock.ping_deadline = None;
+                Flow::Go
+            }
+        }
+    }
+
+    /// Time for a keepalive ping (`--ping-interval`).
+    async fn on_ping_tick(&mut self, clock: &mut Clock) -> Flow {
+        if self.close_sent {
+            return Flow::Go;
+        }
+        self.ping_seq += 1;
+        let mut payload = KEEPALIVE_PREFIX.to_vec();
+        payload.extend_from_slice(self.ping_seq.to_string().as_bytes());
+        self.shared.stats.ping_sent(&payload);
+        let sent = self.send(Message::Ping(Bytes::from(payload))).await;
+        if let Err(e) = sent.and(self.flush().await) {
+            return Flow::Stop(WriteEnd::Failed(e));
+        }
+        if let (Some(t), None) = (self.cfg.ping_timeout, clock.ping_deadline) {
+            clock.ping_deadline = self.shared.stats.oldest_unanswered_ping().map(|at| at + t);
+        }
+        Flow::Go
+    }
+
+    /// One step of input: a message (and whatever else is already buffered, then one flush),
+    /// a REPL command, or the end of input.
+    async fn on_input(
+        &mut self,
+        next: Result<Next, Error>,
+        input: &mut Input,
+        clock: &mut Clock,
+    ) -> Flow {
+        match next {
+            Err(e) => {
+                let _ = self.close(1000, "").await;
+                Flow::Stop(WriteEnd::Failed(e))
+            }
+            Ok(Next::End) => {
+                clock.input_done = true;
+                clock.input_end = Some(Instant::now());
+                self.flush().await.into()
+            }
+            Ok(Next::Send(m)) => {
+                if let Err(e) = self.send(m).await {
+                    return Flow::Stop(WriteEnd::Failed(e));
+                }
+                while let Some(m) = input.ready_message() {
+                    if let Err(e) = match m {
+                        Ok(m) => self.send(m).await,
+                        Err(e) => Err(e),
+                    } {
+                        let _ = self.close(1000, "").await;
+                        return Flow::Stop(WriteEnd::Failed(e));
+                    }
+                }
+                self.flush().await.into()
+            }
+            Ok(Next::Command(c)) => match self.command(c).await {
+                Ok(true) => {
+                    clock.input_done = true;
+                    Flow::Go
+                }
+                Ok(false) => Flow::Go,
+                Err(e) => Flow::Stop(WriteEnd::Failed(e)),
+            },
+        }
+    }
+
+    /// Feeds one message (without flushing); data is counted, kept for `--reconnect`, shown
+    /// as an event where asked, and cut into `--fragment` pieces.
+    pub(super) async fn send(&mut self, m: Message) -> Result<(), Error> {
+        let data = matches!(m, Message::Text(_) | Message::Binary(_));
+        if !data {
+            return self.sink.feed(m).await.map_err(send_error);
+        }
+        let len = payload_of(&m).len();
+        self.replay.remember(&m);
+        if self.cfg.emit_outgoing {
+            let kind = match m {
+                Message::Text(_) => DataKind::Text,
+                _ => DataKind::Binary,
+            };
+            self.shared.record(Event::Message {
+                dir: Dir::Out,
+                kind,
+                data: payload_of(&m).to_vec(),
+            });
+        }
+        if self.cfg.fragment > 1 {
+            let op = match m {
+                Message::Text(_) => OpData::Text,
+                _ => OpData::Binary,
+            };
+            self.feed_fragments(payload_of(&m), OpCode::Data(op), self.cfg.fragment, false)
+                .await?;
+        } else {
+            self.sink.feed(m).await.map_err(send_error)?;
+        }
+        self.unpublished.0 += 1;
+        self.unpublished.1 += len as u64;
+        Ok(())
+    }
+
+    /// Feeds `data` as one message in `parts` frames (first with `opcode`, then CONT),
+    /// optionally with a ping between fragments.
+    pub(super) async fn feed_fragments(
+        &mut self,
+        data: &[u8],
+        opcode: OpCode,
+        parts: usize,
+        ping_between: bool,
+    ) -> Result<(), Error> {
+        let parts = parts.max(1);
+        let size = data.len().div_ceil(parts);
+        for i in 0..parts {
+            let start = (i * size).min(data.len());
+            let end = ((i + 1) * size).min(data.len());
+            let header = WireHeader {
+                is_final: i + 1 == parts,
+                opcode: if i == 0 {
+                    opcode
+                } else {
+                    OpCode::Data(OpData::Continue)
+                },
+                ..WireHeader::default()
+            };
+            let frame = WireFrame::from_payload(header, Bytes::copy_from_slice(&data[start..end]));
+            self.sink
+                .feed(Message::Frame(frame))
+                .await
+                .map_err(send_error)?;
+            if ping_between && i + 1 < parts {
+                let payload = format!("between {} and {}", i + 1, i + 2).into_bytes();
+                self.shared.stats.ping_sent(&payload);
+                self.sink
+                    .feed(Message::Ping(payload.into()))
+                    .await
+                    .map_err(send_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gets everything fed out, publishes the counters, shows the frames, and waits while the
+    /// output is backed up.
+    pub(super) async fn flush(&mut self) -> Result<(), Error> {
+        let (msgs, bytes) = std::mem::take(&mut self.unpublished);
+        self.shared.stats.add_sent(msgs, bytes);
+        self.sink.flush().await.map_err(send_error)?;
+        self.shared.drain_frames(Upto::Sent);
+        // Frame and event lines must not pile up without bound behind a slow stderr.
+        self.shared.output_room().await;
+        Ok(())
+    }
+
+    /// Starts the close handshake (once).
+    pub(super) async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
+        if self.close_sent {
+            return Ok(());
+        }
+        self.close_sent = true;
+        self.shared.emit(Event::Close {
+            dir: Dir::Out,
+            code: Some(code),
+            reason: reason.to_string(),
+        });
+        self.closing
+            .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: Utf8Bytes::from(reason.to_string()),
+        };
+        match self.sink.send(Message::Close(Some(frame))).await {
+            Ok(()) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {}
+            Err(WsError::Protocol(ProtocolError::SendAfterClosing)) => {}
+            Err(e) => return Err(send_error(e)),
+        }
+        self.shared.drain_frames(Upto::Sent);
+        Ok(())
+    }
+}
+
+async fn tick_opt(t: &mut Option<Interval>) {
+    match t {
+        Some(t) => {
+            t.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+pub(super) fn send_error(e: WsError) -> Error {
+    match e {
+        WsError::ConnectionClosed | WsError::AlreadyClosed => {
+            Error::new(Kind::Abnormal, "the connection is closed")
+        }
+        WsError::Io(io) => Error::new(Kind::Abnormal, format!("sending failed: {io}")),
+        other => Error::new(Kind::Other, format!("sending failed: {other}")),
+    }
+}
