@@ -11,6 +11,7 @@ mod pipe_mode;
 mod proxy;
 mod reconnect;
 mod repl;
+mod scripting_peers;
 mod support;
 mod third_party;
 mod tls;
