@@ -8,7 +8,6 @@ use crate::generate;
 use crate::input::repl::TerminalGuard;
 use crate::serve;
 use crate::term::Terminal;
-use colored::Colorize;
 use std::io::Write;
 
 /// Runs what the command line asks for; returns the exit status.
@@ -26,26 +25,12 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+/// The final error, on stderr (`wscope: error: ...` and the hint, worded in one place).
 fn report(e: &Error, color: bool) {
     if e.message.is_empty() {
         return;
     }
-    let msg = crate::render::escape_terminal(&e.message).into_owned();
-    let mut err = std::io::stderr().lock();
-    let line = format!("wscope: error: {msg}");
-    let _ = writeln!(err, "{}", if color { line.red().to_string() } else { line });
-    if let Some(h) = &e.hint {
-        let line = format!("hint: {}", crate::render::escape_terminal(h));
-        let _ = writeln!(
-            err,
-            "{}",
-            if color {
-                line.yellow().to_string()
-            } else {
-                line
-            }
-        );
-    }
+    crate::render::stderr_line(&crate::render::text::failure(e, color));
 }
 
 /// Runs `f` on a fresh runtime and leaves without waiting for blocking work (a name lookup in

@@ -20,4 +20,5 @@ pub mod session;
 pub mod stats;
 pub mod sync;
 pub mod term;
+pub mod units;
 pub mod wire;

@@ -14,7 +14,8 @@ use crate::net::connect::{self, Stream};
 use crate::net::proxy;
 use crate::net::target::Target;
 use crate::net::tls_hello::HelloSniffer;
-use crate::render::{Output, Style};
+use crate::output::Output;
+use crate::render::Style;
 use crate::session::{self, Input, SessionConfig, Shared};
 use crate::stats::Stats;
 use crate::sync::lock;
@@ -100,7 +101,7 @@ pub async fn run(cfg: Config, term: Terminal, mode: Mode) -> Result<(), Error> {
     }
     // Everything received is written before we exit, however slow the reader. After Ctrl-C
     // the wait is bounded: a reader that has stopped must not keep us from quitting.
-    let drained = crate::render::drain(&out);
+    let drained = crate::output::drain(&out);
     match &result {
         Err(e) if e.kind == Kind::Interrupted => {
             let _ = tokio::time::timeout(cfg.close_timeout, drained).await;

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Kind};
 use crate::input::command::{self, Command, Ending};
-use crate::render::LinePrinter;
+use crate::output::LinePrinter;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;

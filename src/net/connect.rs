@@ -6,6 +6,7 @@
 use crate::error::{Error, Kind};
 use crate::net::target::Target;
 use crate::net::tls_hello::HelloSniffer;
+use crate::units::secs;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -256,10 +257,6 @@ pub fn classify_tls_error(target: &Target, cause: &str) -> Error {
     } else {
         e
     }
-}
-
-pub fn secs(d: Duration) -> String {
-    format!("{:.1}s", d.as_secs_f64())
 }
 
 impl AsyncRead for Stream {

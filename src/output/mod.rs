@@ -1,4 +1,341 @@
-//! Where rendered output goes: stdout and stderr written by a thread of their own, so a slow
-//! reader never stalls the event loop.
+//! Where rendered output goes, and when: received data to stdout, everything else to stderr
+//! (or through the REPL's printer, so the line being typed survives), gathered here and handed
+//! in batches to a thread of its own ([`thread`]) so a slow reader never stalls the event loop.
+//!
+//! The hot path of pipe mode is [`Output::received`]: a message and its separator appended to
+//! a buffer, handed over when it is large or the socket has nothing more ready.
 
 pub mod thread;
+
+use crate::event::{DataKind, Event, Stamped};
+use crate::render::escape::escape_bytes;
+use crate::render::{BinaryOutput, Channel, Style, json::json_for, text::text_for};
+use crate::wire::frame::hexdump;
+use crate::wire::tap::Dir;
+use bytes::Bytes;
+use std::io;
+use std::time::SystemTime;
+use thread::{Batch, OutputThread, Piece, Waiter};
+
+/// A sink for printed lines in the REPL (rustyline's external printer).
+pub trait LinePrinter: Send {
+    fn print_line(&mut self, line: String);
+}
+
+/// Where rendered output ends up. Owned by the session; shared behind a mutex.
+///
+/// Text is gathered here and handed to the [`OutputThread`] in batches, so the event loop never
+/// blocks on a slow reader of our output; [`Output::backlogged`] tells the loops to wait for it.
+pub struct Output {
+    pub style: Style,
+    /// Stdout pieces that come before `stdout_buf` (large payloads passed on without a copy).
+    pieces: Vec<Piece>,
+    stdout_buf: Vec<u8>,
+    /// Diagnostics, handed over at the same moments as stdout (or when they pile up).
+    stderr_buf: Vec<u8>,
+    /// Bytes in `pieces`, `stdout_buf` and `stderr_buf` together.
+    pending: usize,
+    printer: Option<Box<dyn LinePrinter>>,
+    thread: OutputThread,
+}
+
+/// Hand stdout over once this much is gathered; a payload this large goes over as it is.
+const STDOUT_HIGH_WATER: usize = 256 * 1024;
+/// Less stdout than this is handed over as a copy rather than in its buffer.
+const SMALL_HAND_OVER: usize = 16 * 1024;
+/// Hand diagnostics over once this much is gathered.
+const STDERR_HIGH_WATER: usize = 64 * 1024;
+
+impl Output {
+    pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
+        Self::with_thread(style, printer, OutputThread::stdio())
+    }
+
+    /// Output into the given thread's streams (tests write into buffers).
+    pub fn with_thread(
+        style: Style,
+        printer: Option<Box<dyn LinePrinter>>,
+        thread: OutputThread,
+    ) -> Self {
+        Output {
+            style,
+            pieces: Vec::new(),
+            stdout_buf: Vec::new(),
+            stderr_buf: Vec::new(),
+            pending: 0,
+            printer,
+            thread,
+        }
+    }
+
+    /// Writes out everything so far and waits until it is on the terminal: the REPL thread
+    /// draws its prompt itself, and must not start while our lines are still going out.
+    pub fn settle(&mut self) {
+        self.hand_over();
+        self.thread.waiter().idle_blocking();
+    }
+
+    /// Routes everything through the REPL's printer from now on, after what came before.
+    pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
+        self.settle();
+        self.printer = Some(printer);
+    }
+
+    /// Whether stdout has been closed by the reader (e.g. `| head -1`).
+    pub fn stdout_gone(&self) -> bool {
+        self.thread.stdout_gone()
+    }
+
+    /// Whether output waits for a slow reader: take in nothing more until [`wait_room`] says
+    /// so.
+    pub fn backlogged(&self) -> bool {
+        self.pending + self.thread.queued() >= STDOUT_HIGH_WATER
+    }
+
+    /// A handle for waiting on the output thread without holding this.
+    pub fn waiter(&self) -> Waiter {
+        self.thread.waiter()
+    }
+
+    /// The hot path: a received data message in plain pipe mode. Every message ends with the
+    /// separator; text is written byte-exact, binary raw, as hex or as base64 (`--binary-output`),
+    /// and on a terminal escaped or as a hex dump.
+    pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
+        let binary_as = match kind {
+            DataKind::Text => BinaryOutput::Raw,
+            DataKind::Binary => self.style.binary_output,
+        };
+        if self.style.jsonl || self.printer.is_some() {
+            self.event(Stamped {
+                at: SystemTime::now(),
+                event: Event::Message {
+                    dir: Dir::In,
+                    kind,
+                    data: data.to_vec(),
+                },
+            });
+        } else if self.style.escape_out {
+            let shown = match (kind, binary_as) {
+                (DataKind::Text, _) => escape_bytes(data),
+                (DataKind::Binary, BinaryOutput::Raw) => hexdump(data, ""),
+                (DataKind::Binary, other) => other.encode(data),
+            };
+            self.put_stdout(shown.as_bytes());
+            self.put_stdout(b"\n");
+        } else if binary_as != BinaryOutput::Raw {
+            let encoded = binary_as.encode(data);
+            self.put_message(encoded.as_bytes());
+        } else if data.len() >= STDOUT_HIGH_WATER {
+            // Large payloads go over as they are instead of through a second copy.
+            self.seal_stdout();
+            self.pieces.push(Piece::Shared(data.clone()));
+            self.pending += data.len();
+            self.put_stdout(&[self.style.separator]);
+        } else {
+            self.put_message(data);
+        }
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
+        }
+        if self.stdout_gone() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    /// Moves what `stdout_buf` holds into the ordered pieces, so that what comes next goes
+    /// after it.
+    fn seal_stdout(&mut self) {
+        if !self.stdout_buf.is_empty() {
+            let buf = self.fresh_buffer();
+            self.pieces
+                .push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
+        }
+    }
+
+    /// Renders an event to where it belongs.
+    pub fn event(&mut self, ev: Stamped) {
+        if self.style.jsonl {
+            let mut line = json_for(&ev);
+            line.push('\n');
+            self.write_stdout(line.as_bytes());
+            return;
+        }
+        let Some((target, text)) = text_for(&ev, &self.style) else {
+            return;
+        };
+        if let Some(p) = self.printer.as_mut() {
+            p.print_line(text);
+            return;
+        }
+        match target {
+            Channel::Stdout => {
+                self.put_stdout(text.as_bytes());
+                self.write_stdout(b"\n");
+            }
+            Channel::Stderr if self.style.interleave => {
+                // stdout and stderr are one terminal: keep the order in which things happened.
+                self.seal_stdout();
+                let mut line = text.into_bytes();
+                line.push(b'\n');
+                self.pending += line.len();
+                self.pieces.push(Piece::Err(line));
+            }
+            Channel::Stderr => {
+                self.stderr_buf.extend_from_slice(text.as_bytes());
+                self.stderr_buf.push(b'\n');
+                self.pending += text.len() + 1;
+                if self.stderr_buf.len() >= STDERR_HIGH_WATER {
+                    self.hand_over();
+                }
+            }
+        }
+    }
+
+    /// Hands buffered diagnostics (and data) over now. A closed stderr must not end the
+    /// session, so there is nothing to report.
+    pub fn flush_stderr(&mut self) {
+        self.hand_over();
+    }
+
+    fn put_stdout(&mut self, bytes: &[u8]) {
+        self.reserve_stdout(bytes.len());
+        self.stdout_buf.extend_from_slice(bytes);
+        self.pending += bytes.len();
+    }
+
+    /// `bytes`, then the separator: the common case of one received message.
+    fn put_message(&mut self, bytes: &[u8]) {
+        self.reserve_stdout(bytes.len() + 1);
+        self.stdout_buf.extend_from_slice(bytes);
+        self.stdout_buf.push(self.style.separator);
+        self.pending += bytes.len() + 1;
+    }
+
+    fn reserve_stdout(&mut self, n: usize) {
+        if self.stdout_buf.capacity() == 0 {
+            self.stdout_buf = self.fresh_buffer();
+        }
+        self.stdout_buf.reserve(n);
+    }
+
+    fn write_stdout(&mut self, bytes: &[u8]) {
+        self.put_stdout(bytes);
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
+        }
+    }
+
+    /// Hands what is gathered to the output thread; an error says stdout's reader is gone.
+    /// Never blocks: when the thread is behind, the text stays here (see [`Self::backlogged`]).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.hand_over();
+        if self.stdout_gone() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    fn hand_over(&mut self) {
+        if self.pending == 0 {
+            return;
+        }
+        let mut out = std::mem::take(&mut self.pieces);
+        if self.stdout_gone() {
+            // Nobody reads it any more; diagnostics still go out.
+            out.retain(|p| matches!(p, Piece::Err(_)));
+            self.stdout_buf.clear();
+        } else if self.stdout_buf.len() < SMALL_HAND_OVER {
+            // A few lines (interactive use): a copy, keeping the big buffer here.
+            if !self.stdout_buf.is_empty() {
+                out.push(Piece::Owned(self.stdout_buf.clone()));
+                self.stdout_buf.clear();
+            }
+        } else {
+            let buf = self.fresh_buffer();
+            out.push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
+        }
+        let err = std::mem::take(&mut self.stderr_buf);
+        self.pending = 0;
+        if !out.is_empty() || !err.is_empty() {
+            self.thread.push(Batch { err, out });
+        }
+    }
+
+    /// A buffer for stdout, reused from the output thread when one has come back.
+    fn fresh_buffer(&mut self) -> Vec<u8> {
+        self.thread
+            .spare()
+            .unwrap_or_else(|| Vec::with_capacity(STDOUT_HIGH_WATER + 16 * 1024))
+    }
+}
+
+/// Waits until the output thread has taken enough that [`Output::backlogged`] is over.
+pub async fn wait_room(waiter: &Waiter) {
+    waiter.room(STDOUT_HIGH_WATER).await
+}
+
+/// Hands everything over and waits until it has been written. The last thing a run does, so
+/// no message is lost at exit.
+pub async fn drain(out: &std::sync::Mutex<Output>) {
+    let waiter = {
+        let mut o = crate::sync::lock(out);
+        o.hand_over();
+        o.waiter()
+    };
+    waiter.idle().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A writer into memory that the test can read back.
+    #[derive(Clone, Default)]
+    struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Memory {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            crate::sync::lock(&self.0).extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn large_and_small_messages_come_out_in_order_and_whole() {
+        let (out, err) = (Memory::default(), Memory::default());
+        let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
+        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), None, thread));
+        let big = Bytes::from(vec![b'b'; STDOUT_HIGH_WATER + 1]);
+        let mut want = Vec::new();
+        for i in 0..20 {
+            let small = Bytes::from(format!("small {i}"));
+            let behind = {
+                let mut o = crate::sync::lock(&output);
+                o.received(DataKind::Text, &small).unwrap();
+                want.extend_from_slice(&small);
+                want.push(b'\n');
+                if i % 3 == 0 {
+                    o.received(DataKind::Binary, &big).unwrap();
+                    want.extend_from_slice(&big);
+                    want.push(b'\n');
+                }
+                o.backlogged().then(|| o.waiter())
+            };
+            if let Some(w) = behind {
+                wait_room(&w).await;
+            }
+        }
+        crate::sync::lock(&output).event(Stamped {
+            at: SystemTime::now(),
+            event: Event::Warning("a diagnostic".into()),
+        });
+        drain(&output).await;
+        assert!(crate::sync::lock(&out.0).as_slice() == want.as_slice());
+        assert!(String::from_utf8_lossy(&crate::sync::lock(&err.0)).contains("a diagnostic"));
+    }
+}

@@ -5,7 +5,7 @@ use super::writer::Writer;
 use crate::error::{Error, Kind};
 use crate::event::Event;
 use crate::input::command::{self, BinarySource, Command, Ending, Local, Outgoing};
-use crate::render::ms;
+use crate::units::ms;
 use crate::wire::tap::Dir;
 use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -143,7 +143,7 @@ where
                     .unwrap_or_else(|| "no ping answered yet".into());
                 self.shared.emit(Event::Plain(format!(
                     "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
-                    crate::net::connect::secs(s.uptime),
+                    crate::units::secs(s.uptime),
                     s.msgs_in,
                     s.bytes_in,
                     s.msgs_out,

@@ -9,7 +9,8 @@ use super::violations;
 use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event};
-use crate::render::{Output, ms};
+use crate::output::Output;
+use crate::units::ms;
 use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
@@ -250,7 +251,7 @@ where
         if let Some((code, reason)) = &st.peer_close {
             return ReadEnd::PeerClosed(*code, reason.clone());
         }
-        let limit = crate::net::connect::secs(self.cfg.close_timeout);
+        let limit = crate::units::secs(self.cfg.close_timeout);
         if st.count_reached(self.cfg) {
             // All that was asked for arrived; a peer that never reads (a push-only handler)
             // does not make that a failure.

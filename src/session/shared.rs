@@ -2,7 +2,7 @@
 //! the handshake (for `/handshake`), with the few operations all of them need.
 
 use crate::event::{Event, Stamped};
-use crate::render::Output;
+use crate::output::Output;
 use crate::stats::Stats;
 use crate::wire::tap::{FrameLog, RawQueue, Upto};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -87,7 +87,7 @@ impl Shared {
                 }
                 out.waiter()
             };
-            crate::render::wait_room(&waiter).await;
+            crate::output::wait_room(&waiter).await;
         }
     }
 }

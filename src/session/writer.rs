@@ -26,8 +26,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::{
 };
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 
-/// The payload prefix of wscope's own keepalive pings.
-pub use crate::render::KEEPALIVE_PREFIX;
+use crate::render::KEEPALIVE_PREFIX;
 
 pub(super) struct Writer<S> {
     pub(super) sink: SplitSink<WebSocketStream<S>, Message>,
@@ -264,7 +263,7 @@ where
                     Kind::Timeout,
                     format!(
                         "no pong from the peer within {} (--ping-timeout)",
-                        crate::net::connect::secs(limit)
+                        crate::units::secs(limit)
                     ),
                 );
                 let _ = self.close(1001, "").await;

@@ -1,0 +1,508 @@
+//! Events as text for people: direction markers, colour (per stream, as `--color` decided),
+//! escaping of whatever the peer sent, hex dumps, and `wscope: error` / `hint` lines. Pure: an
+//! event and the style in, the text and its stream out.
+
+use super::escape::{escape_bytes, escape_terminal, mask_credentials};
+use super::{Channel, KEEPALIVE_PREFIX, Style};
+use crate::error::Error;
+use crate::event::{DataKind, Event, Stamped, Timings};
+use crate::units::ms;
+use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump};
+use crate::wire::tap::{Dir, TappedFrame};
+use colored::{Color, Colorize};
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime};
+
+/// The human rendering of an event, if it is shown at all, with where it goes.
+pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
+    let c = style.color_err;
+    let (channel, body) = match &ev.event {
+        Event::Message { dir, kind, data } => (Channel::Stdout, message(*dir, *kind, data, style)?),
+        // The handshake is shown as it was on the wire, without a time in front.
+        Event::Request { bytes } => {
+            return style
+                .verbose
+                .then(|| (Channel::Stderr, head_block(bytes, ">", style)));
+        }
+        Event::Response {
+            head,
+            body,
+            body_truncated,
+            timings,
+        } => {
+            if !style.verbose && body.is_none() {
+                return None;
+            }
+            let text = response(head, body.as_deref(), *body_truncated, timings, style);
+            return Some((Channel::Stderr, text));
+        }
+        Event::Frame(f) => (Channel::Stderr, frame(f, style)),
+        Event::Ping { .. } | Event::Pong { .. } | Event::Close { .. } => {
+            (Channel::Stderr, control(&ev.event, style)?)
+        }
+        Event::Plain(text) => (Channel::Stderr, text.clone()),
+        Event::Info(text) => (
+            Channel::Stderr,
+            style.verbose.then(|| info(&escape_terminal(text), style))?,
+        ),
+        Event::Warning(text) => (
+            Channel::Stderr,
+            paint(
+                &format!("wscope: warning: {}", escape_terminal(text)),
+                Color::Yellow,
+                c,
+            ),
+        ),
+        Event::Failure(e) => (Channel::Stderr, failure(e, c)),
+        other => (Channel::Stderr, connection(other, style)?),
+    };
+    let mut s = String::new();
+    if style.timestamps {
+        s.push_str(&dim(&clock(ev.at), c));
+    }
+    s.push_str(&body);
+    Some((channel, s))
+}
+
+/// `wscope: error: ...` and, when there is one, `hint: ...`: the one place that words them.
+pub fn failure(e: &Error, color: bool) -> String {
+    let mut s = paint(
+        &format!("wscope: error: {}", escape_terminal(&e.message)),
+        Color::Red,
+        color,
+    );
+    if let Some(h) = &e.hint {
+        let _ = write!(
+            s,
+            "\n{}",
+            paint(
+                &format!("hint: {}", escape_terminal(h)),
+                Color::Yellow,
+                color
+            )
+        );
+    }
+    s
+}
+
+fn paint(s: &str, color: Color, on: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_painted(&mut out, s, color, on);
+    out
+}
+
+fn push_painted(out: &mut String, s: &str, color: Color, on: bool) {
+    if on {
+        let _ = write!(out, "{}", s.color(color));
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn dim(s: &str, on: bool) -> String {
+    if on {
+        s.dimmed().to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The time of day with milliseconds, for `-t`.
+fn clock(t: SystemTime) -> String {
+    let s = super::json::rfc3339(t);
+    format!("{} ", s.get(11..23).unwrap_or(""))
+}
+
+fn arrow(dir: Dir) -> &'static str {
+    match dir {
+        Dir::In => "<",
+        Dir::Out => ">",
+    }
+}
+
+fn info(text: &str, style: &Style) -> String {
+    paint(&format!("* {text}"), Color::Cyan, style.color_err)
+}
+
+fn close_text(code: Option<u16>, reason: &str) -> String {
+    match code {
+        Some(c) if reason.is_empty() => format!("{c} ({})", close_code_meaning(c)),
+        Some(c) => format!(
+            "{c} ({}) \"{}\"",
+            close_code_meaning(c),
+            escape_terminal(reason)
+        ),
+        None => "without a status code".to_string(),
+    }
+}
+
+/// An HTTP head, a line each with `prefix`, credentials masked (and hex-dumped with
+/// `--dump-handshake`).
+fn head_block(bytes: &[u8], prefix: &str, style: &Style) -> String {
+    let mut out = String::new();
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines: Vec<&str> = text.split("\r\n").collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let color = if prefix == ">" {
+        Color::Blue
+    } else {
+        Color::Green
+    };
+    for line in lines {
+        let shown = mask_credentials(line, style.show_credentials);
+        let shown = escape_terminal(&shown);
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(&format!("{prefix} {shown}"), color, style.color_err)
+        );
+    }
+    if style.handshake_dump {
+        let _ = writeln!(out, "{}", dim(&hexdump(bytes, "  "), style.color_err));
+    }
+    out.pop();
+    out
+}
+
+fn response(
+    head: &[u8],
+    body: Option<&[u8]>,
+    truncated: bool,
+    timings: &Timings,
+    style: &Style,
+) -> String {
+    let mut s = head_block(head, "<", style);
+    s.push('\n');
+    if let Some(body) = body {
+        if !body.is_empty() {
+            s.push('\n');
+            s.push_str(&escape_bytes(body));
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+        if truncated {
+            let _ = writeln!(s, "{}", info("(body truncated)", style));
+        }
+    }
+    s.push_str(&info(
+        &format!("Upgrade answered in {}", ms(timings.upgrade)),
+        style,
+    ));
+    s
+}
+
+/// A data message in the REPL or in JSON-less terminal output.
+fn message(dir: Dir, kind: DataKind, data: &[u8], style: &Style) -> Option<String> {
+    let co = style.color_out;
+    let color = match dir {
+        Dir::In => Color::White,
+        // What was sent as text is what the user typed or piped: already in view.
+        Dir::Out if kind == DataKind::Text => return None,
+        Dir::Out => Color::BrightBlack,
+    };
+    let marker = paint(arrow(dir), Color::Yellow, co);
+    Some(match kind {
+        DataKind::Text => {
+            let text = String::from_utf8_lossy(data);
+            let shown = if style.escape_out {
+                escape_terminal(&text)
+            } else {
+                text
+            };
+            format!("{marker} {}", paint(&shown, color, co))
+        }
+        DataKind::Binary => format!(
+            "{marker} {}\n{}",
+            paint(&format!("binary, {} bytes", data.len()), Color::Magenta, co),
+            hexdump(data, "  ")
+        ),
+    })
+}
+
+/// Pings, pongs and closes: shown with `-v` (and in the REPL); a clean close with a reason
+/// always.
+fn control(event: &Event, style: &Style) -> Option<String> {
+    let (line, color, always) = match event {
+        Event::Ping { dir, payload } => {
+            let note = if *dir == Dir::In { " (pong sent)" } else { "" };
+            let line = format!("{} ping \"{}\"{note}", arrow(*dir), escape_bytes(payload));
+            (line, Color::Blue, false)
+        }
+        Event::Pong { dir, payload, rtt } => {
+            let keepalive = *dir == Dir::In && payload.starts_with(KEEPALIVE_PREFIX);
+            if keepalive && !style.show_keepalive {
+                return None;
+            }
+            let rtt = rtt.map(|r| format!(" rtt {}", ms(r))).unwrap_or_default();
+            let line = format!("{} pong \"{}\"{rtt}", arrow(*dir), escape_bytes(payload));
+            (line, Color::Blue, false)
+        }
+        Event::Close { dir, code, reason } => {
+            // What the server says when it closes cleanly reaches the user in every mode
+            // (other codes end in an error that carries the reason).
+            let says_why = *dir == Dir::In
+                && !reason.is_empty()
+                && matches!(code, None | Some(1000) | Some(1001));
+            let line = format!("{} close {}", arrow(*dir), close_text(*code, reason));
+            (line, Color::Yellow, says_why)
+        }
+        _ => return None,
+    };
+    (style.verbose || always).then(|| paint(&line, color, style.color_err))
+}
+
+/// One frame header line (`-x`) and, with `-X`, the header bytes and the payload's start.
+fn frame(f: &TappedFrame, style: &Style) -> String {
+    let c = style.color_err;
+    let h = &f.record.header;
+    let mut line = String::with_capacity(80);
+    line.push_str(arrow(f.dir));
+    line.push_str(" frame ");
+    h.write_summary(&mut line);
+    if h.opcode == 0x8 {
+        match close_payload(&f.record.payload) {
+            Some((code, reason)) => {
+                let _ = write!(line, " code={}", close_text(Some(code), &reason));
+            }
+            None if f.record.payload.is_empty() => line.push_str(" (no code)"),
+            None => line.push_str(" (1-byte payload: invalid)"),
+        }
+    }
+    let mut s = String::with_capacity(line.len() + 16);
+    push_painted(&mut s, &line, Color::Magenta, c);
+    if let Some(limit) = style.frame_dump {
+        let _ = write!(s, "\n{}", dim(&format!("  header {}", hex(h.raw())), c));
+        let shown = &f.record.payload[..f.record.payload.len().min(limit)];
+        if !shown.is_empty() {
+            let _ = write!(s, "\n{}", dim(&hexdump(shown, "  "), c));
+        }
+        if (shown.len() as u64) < h.payload_len {
+            let more = h.payload_len - shown.len() as u64;
+            let _ = write!(s, "\n{}", dim(&format!("  ... {more} more bytes"), c));
+        }
+    }
+    s
+}
+
+/// Connecting, TLS, proxies, the upgrade's result, reconnects and the timing summary.
+fn connection(event: &Event, style: &Style) -> Option<String> {
+    let shown_always = matches!(event, Event::Reconnect { .. } | Event::Timing { .. });
+    if !style.verbose && !shown_always {
+        return None;
+    }
+    Some(match event {
+        Event::Connected {
+            url,
+            peer,
+            dns,
+            tcp,
+        } => info(
+            &format!(
+                "Connected to {url} ({peer}); dns {}, tcp {}",
+                ms(*dns),
+                ms(*tcp)
+            ),
+            style,
+        ),
+        Event::TlsUp {
+            took,
+            insecure,
+            protocol,
+            certificate,
+        } => {
+            let note = if *insecure {
+                " (certificate NOT verified: --insecure)"
+            } else {
+                ""
+            };
+            let mut s = info(&format!("TLS established in {}{note}", ms(*took)), style);
+            if let Some((version, cipher)) = protocol {
+                s.push('\n');
+                s.push_str(&info(&format!("  protocol: {version}, {cipher}"), style));
+            }
+            for line in certificate {
+                s.push('\n');
+                s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
+            }
+            s
+        }
+        Event::Tunnel {
+            proxy,
+            source,
+            exchange,
+            took,
+        } => {
+            let mut s = info(
+                &format!("Tunnel through {proxy} (from {source}) in {}", ms(*took)),
+                style,
+            );
+            if let Some((req, resp)) = exchange {
+                s.push('\n');
+                s.push_str(&head_block(req, ">", style));
+                s.push('\n');
+                s.push_str(&head_block(resp, "<", style));
+            }
+            s
+        }
+        Event::Upgraded { negotiated } => {
+            let proto = negotiated
+                .protocol
+                .as_deref()
+                .map(|p| format!("subprotocol '{}'", escape_terminal(p)))
+                .unwrap_or_else(|| "no subprotocol".into());
+            let ext = if negotiated.extensions.is_empty() {
+                "no extensions".to_string()
+            } else {
+                format!("extensions: {}", negotiated.extensions.join(", "))
+            };
+            info(&format!("WebSocket open: {proto}, {ext}"), style)
+        }
+        Event::Reconnect {
+            attempt,
+            max,
+            delay,
+            reason,
+        } => {
+            let of = max.map(|m| format!(" of {m}")).unwrap_or_default();
+            let line = format!(
+                "* reconnecting in {:.1} s (attempt {attempt}{of}): {}",
+                delay.as_secs_f64(),
+                escape_terminal(reason)
+            );
+            paint(&line, Color::Yellow, style.color_err)
+        }
+        Event::Timing {
+            timings,
+            first_message,
+            total,
+        } => info(
+            &format!("timing: {}", timing_parts(timings, *first_message, *total)),
+            style,
+        ),
+        _ => return None,
+    })
+}
+
+fn timing_parts(t: &Timings, first_message: Option<Duration>, total: Duration) -> String {
+    let mut parts = vec![format!("dns {}", ms(t.dns))];
+    if let Some(p) = t.proxy {
+        parts.push(format!("proxy {}", ms(p)));
+    }
+    parts.push(format!("connect {}", ms(t.tcp)));
+    if let Some(tls) = t.tls {
+        parts.push(format!("tls {}", ms(tls)));
+    }
+    parts.push(format!("upgrade {}", ms(t.upgrade)));
+    if let Some(f) = first_message {
+        parts.push(format!("first message {}", ms(f)));
+    }
+    parts.push(format!("total {}", ms(total)));
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+
+    fn at(event: Event) -> Stamped {
+        Stamped {
+            at: SystemTime::UNIX_EPOCH,
+            event,
+        }
+    }
+
+    fn verbose() -> Style {
+        Style {
+            verbose: true,
+            ..Style::default()
+        }
+    }
+
+    #[test]
+    fn errors_and_hints_are_worded_in_one_place() {
+        let e = Error::new(Kind::Connect, "cannot connect\x1b[2J").with_hint("try again");
+        assert_eq!(
+            failure(&e, false),
+            "wscope: error: cannot connect\\x1b[2J\nhint: try again"
+        );
+        let (channel, text) =
+            text_for(&at(Event::Failure(e.clone())), &Style::default()).expect("always shown");
+        assert_eq!(channel, Channel::Stderr);
+        assert_eq!(text, failure(&e, false));
+    }
+
+    #[test]
+    fn quiet_pipe_mode_shows_only_what_matters() {
+        let quiet = Style::default();
+        let hidden = [
+            Event::Info("x".into()),
+            Event::Ping {
+                dir: Dir::In,
+                payload: vec![],
+            },
+            Event::Close {
+                dir: Dir::In,
+                code: Some(1000),
+                reason: String::new(),
+            },
+        ];
+        for e in hidden {
+            assert!(text_for(&at(e), &quiet).is_none());
+        }
+        let said = text_for(
+            &at(Event::Close {
+                dir: Dir::In,
+                code: Some(1000),
+                reason: "bye".into(),
+            }),
+            &quiet,
+        )
+        .expect("a reason is shown");
+        assert_eq!(said.1, "< close 1000 (normal closure) \"bye\"");
+    }
+
+    #[test]
+    fn timestamps_go_in_front_but_not_of_handshake_lines() {
+        let style = Style {
+            timestamps: true,
+            ..verbose()
+        };
+        let (_, warn) = text_for(&at(Event::Warning("w".into())), &style).expect("shown");
+        assert_eq!(warn, "00:00:00.000 wscope: warning: w");
+        let (_, req) = text_for(
+            &at(Event::Request {
+                bytes: b"GET / HTTP/1.1\r\nAuthorization: Basic x\r\n\r\n".to_vec(),
+            }),
+            &style,
+        )
+        .expect("shown");
+        assert_eq!(req, "> GET / HTTP/1.1\n> Authorization: Basic ****");
+    }
+
+    #[test]
+    fn keepalive_pongs_only_with_verbose_asked() {
+        let pong = |show_keepalive| {
+            let style = Style {
+                show_keepalive,
+                ..verbose()
+            };
+            text_for(
+                &at(Event::Pong {
+                    dir: Dir::In,
+                    payload: b"wscope-keepalive-1".to_vec(),
+                    rtt: Some(Duration::from_millis(2)),
+                }),
+                &style,
+            )
+        };
+        assert!(pong(false).is_none());
+        assert_eq!(
+            pong(true).expect("shown").1,
+            "< pong \"wscope-keepalive-1\" rtt 2.0 ms"
+        );
+    }
+}
