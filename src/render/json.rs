@@ -5,7 +5,7 @@
 use super::escape::mask_head;
 use crate::event::{DataKind, Event, Stamped, Timings};
 use crate::wire::frame::opcode_name;
-use crate::wire::tap::Dir;
+use crate::wire::tap::{Dir, TappedFrame};
 use base64::Engine as _;
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
@@ -83,6 +83,30 @@ pub fn json_for(ev: &Stamped) -> String {
     o.push_str(&rfc3339(ev.at));
     o.push_str("\",\"type\":");
     match &ev.event {
+        Event::Frame(f) => frame(&mut o, f),
+        e @ (Event::Connected { .. }
+        | Event::TlsUp { .. }
+        | Event::Reconnect { .. }
+        | Event::Timing { .. }
+        | Event::Tunnel { .. }) => connection(&mut o, e),
+        e @ (Event::Request { .. } | Event::Response { .. } | Event::Upgraded { .. }) => {
+            handshake(&mut o, e)
+        }
+        e @ (Event::Message { .. }
+        | Event::Ping { .. }
+        | Event::Pong { .. }
+        | Event::Close { .. }) => message(&mut o, e),
+        e @ (Event::Plain(_) | Event::Info(_) | Event::Warning(_) | Event::Failure(_)) => {
+            note(&mut o, e)
+        }
+    }
+    o.push('}');
+    o
+}
+
+/// Connecting, TLS, proxies, reconnects and the timing summary.
+fn connection(o: &mut String, event: &Event) {
+    match event {
         Event::Connected {
             url,
             peer,
@@ -90,7 +114,7 @@ pub fn json_for(ev: &Stamped) -> String {
             tcp,
         } => {
             o.push_str("\"connected\",\"url\":");
-            json_str(&mut o, url);
+            json_str(o, url);
             let _ = write!(
                 o,
                 ",\"peer\":\"{peer}\",\"dns_ms\":{},\"tcp_ms\":{}",
@@ -122,7 +146,7 @@ pub fn json_for(ev: &Stamped) -> String {
                 if i > 0 {
                     o.push(',');
                 }
-                json_str(&mut o, line);
+                json_str(o, line);
             }
             o.push(']');
         }
@@ -138,7 +162,7 @@ pub fn json_for(ev: &Stamped) -> String {
                 max.map(|m| m.to_string()).unwrap_or_else(|| "null".into()),
                 json_ms(*delay)
             );
-            json_str(&mut o, reason);
+            json_str(o, reason);
         }
         Event::Timing {
             timings,
@@ -146,7 +170,7 @@ pub fn json_for(ev: &Stamped) -> String {
             total,
         } => {
             o.push_str("\"timing\",");
-            timings_fields(&mut o, timings);
+            timings_fields(o, timings);
             let _ = write!(
                 o,
                 ",\"first_message_ms\":{},\"total_ms\":{}",
@@ -161,20 +185,27 @@ pub fn json_for(ev: &Stamped) -> String {
             took,
         } => {
             o.push_str("\"proxy\",\"proxy\":");
-            json_str(&mut o, proxy);
+            json_str(o, proxy);
             o.push_str(",\"source\":");
-            json_str(&mut o, source);
+            json_str(o, source);
             if let Some((req, resp)) = exchange {
                 o.push_str(",\"request\":");
-                json_str(&mut o, &mask_head(req));
+                json_str(o, &mask_head(req));
                 o.push_str(",\"response\":");
-                json_str(&mut o, &String::from_utf8_lossy(resp));
+                json_str(o, &String::from_utf8_lossy(resp));
             }
             let _ = write!(o, ",\"proxy_ms\":{}", json_ms(*took));
         }
+        _ => {}
+    }
+}
+
+/// The upgrade request and response, verbatim, and what it opened.
+fn handshake(o: &mut String, event: &Event) {
+    match event {
         Event::Request { bytes } => {
             o.push_str("\"request\",\"head\":");
-            json_str(&mut o, &String::from_utf8_lossy(bytes));
+            json_str(o, &String::from_utf8_lossy(bytes));
         }
         Event::Response {
             head,
@@ -183,23 +214,30 @@ pub fn json_for(ev: &Stamped) -> String {
             timings,
         } => {
             o.push_str("\"response\",\"head\":");
-            json_str(&mut o, &String::from_utf8_lossy(head));
+            json_str(o, &String::from_utf8_lossy(head));
             if let Some(b) = body {
                 o.push_str(",\"body\":");
-                json_str(&mut o, &String::from_utf8_lossy(b));
+                json_str(o, &String::from_utf8_lossy(b));
                 let _ = write!(o, ",\"body_truncated\":{body_truncated}");
             }
             o.push_str(",\"timings\":{");
-            timings_fields(&mut o, timings);
+            timings_fields(o, timings);
             o.push('}');
         }
         Event::Upgraded { negotiated } => {
             o.push_str("\"open\",\"subprotocol\":");
             match &negotiated.protocol {
-                Some(p) => json_str(&mut o, p),
+                Some(p) => json_str(o, p),
                 None => o.push_str("null"),
             }
         }
+        _ => {}
+    }
+}
+
+/// Data messages and control frames, each way.
+fn message(o: &mut String, event: &Event) {
+    match event {
         Event::Message { dir, kind, data } => {
             let _ = write!(
                 o,
@@ -212,7 +250,7 @@ pub fn json_for(ev: &Stamped) -> String {
                 data.len()
             );
             match kind {
-                DataKind::Text => json_bytes_field(&mut o, data),
+                DataKind::Text => json_bytes_field(o, data),
                 DataKind::Binary => {
                     o.push_str(",\"data\":\"");
                     o.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
@@ -227,7 +265,7 @@ pub fn json_for(ev: &Stamped) -> String {
                 dir_name(*dir),
                 payload.len()
             );
-            json_bytes_field(&mut o, payload);
+            json_bytes_field(o, payload);
         }
         Event::Pong { dir, payload, rtt } => {
             let _ = write!(
@@ -236,7 +274,7 @@ pub fn json_for(ev: &Stamped) -> String {
                 dir_name(*dir),
                 payload.len()
             );
-            json_bytes_field(&mut o, payload);
+            json_bytes_field(o, payload);
             if let Some(r) = rtt {
                 let _ = write!(o, ",\"rtt_ms\":{}", json_ms(*r));
             }
@@ -250,42 +288,51 @@ pub fn json_for(ev: &Stamped) -> String {
                 None => o.push_str("null"),
             }
             o.push_str(",\"reason\":");
-            json_str(&mut o, reason);
+            json_str(o, reason);
         }
-        Event::Frame(f) => {
-            let h = &f.record.header;
-            let _ = write!(
-                o,
-                "\"frame\",\"dir\":\"{}\",\"fin\":{},\"rsv1\":{},\"rsv2\":{},\"rsv3\":{},\"opcode\":{},\"opcode_name\":\"{}\",\"masked\":{},\"mask_key\":{},\"len\":{},\"len_encoding\":\"{}\",\"header\":\"{}\"",
-                dir_name(f.dir),
-                h.fin,
-                h.rsv1,
-                h.rsv2,
-                h.rsv3,
-                h.opcode,
-                opcode_name(h.opcode),
-                h.mask.is_some(),
-                h.mask
-                    .map(|k| format!("\"{:02x}{:02x}{:02x}{:02x}\"", k[0], k[1], k[2], k[3]))
-                    .unwrap_or_else(|| "null".into()),
-                h.payload_len,
-                h.len_encoding.name(),
-                h.raw()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            );
-            o.push_str(",\"payload\":\"");
-            o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));
-            o.push_str("\",\"payload_encoding\":\"base64\"");
-        }
+        _ => {}
+    }
+}
+
+/// One frame header as the tap saw it, with the captured payload prefix.
+fn frame(o: &mut String, f: &TappedFrame) {
+    let h = &f.record.header;
+    let _ = write!(
+        o,
+        "\"frame\",\"dir\":\"{}\",\"fin\":{},\"rsv1\":{},\"rsv2\":{},\"rsv3\":{},\"opcode\":{},\"opcode_name\":\"{}\",\"masked\":{},\"mask_key\":{},\"len\":{},\"len_encoding\":\"{}\",\"header\":\"{}\"",
+        dir_name(f.dir),
+        h.fin,
+        h.rsv1,
+        h.rsv2,
+        h.rsv3,
+        h.opcode,
+        opcode_name(h.opcode),
+        h.mask.is_some(),
+        h.mask
+            .map(|k| format!("\"{:02x}{:02x}{:02x}{:02x}\"", k[0], k[1], k[2], k[3]))
+            .unwrap_or_else(|| "null".into()),
+        h.payload_len,
+        h.len_encoding.name(),
+        h.raw()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    o.push_str(",\"payload\":\"");
+    o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));
+    o.push_str("\",\"payload_encoding\":\"base64\"");
+}
+
+/// Remarks, warnings and the error that ends the session.
+fn note(o: &mut String, event: &Event) {
+    match event {
         Event::Plain(t) | Event::Info(t) => {
             o.push_str("\"info\",\"message\":");
-            json_str(&mut o, t);
+            json_str(o, t);
         }
         Event::Warning(t) => {
             o.push_str("\"warning\",\"message\":");
-            json_str(&mut o, t);
+            json_str(o, t);
         }
         Event::Failure(e) => {
             let _ = write!(
@@ -293,15 +340,15 @@ pub fn json_for(ev: &Stamped) -> String {
                 "\"error\",\"exit_code\":{},\"message\":",
                 e.kind.exit_code()
             );
-            json_str(&mut o, &e.message);
+            json_str(o, &e.message);
             if let Some(h) = &e.hint {
                 o.push_str(",\"hint\":");
-                json_str(&mut o, h);
+                json_str(o, h);
             }
         }
+
+        _ => {}
     }
-    o.push('}');
-    o
 }
 
 #[cfg(test)]
