@@ -1,13 +1,13 @@
 //! Dispatch of a parsed command line: generate docs, serve, demo, or run the client; building
 //! the runtime; printing the final error. `main` only maps the result to an exit status.
 
-use crate::cli::{Cli, Config, Sub};
-use crate::client::{self, Mode};
+use crate::cli::{Cli, Sub};
+use crate::client;
+use crate::config::{self, Config, Mode};
 use crate::error::{Error, Kind};
 use crate::generate;
-use crate::input::repl::TerminalGuard;
 use crate::serve;
-use crate::term::Terminal;
+use crate::term::{Terminal, TerminalGuard};
 use std::io::Write;
 
 /// Runs what the command line asks for; returns the exit status.
@@ -80,8 +80,8 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             ));
             tokio::spawn(serve::run(listener));
             let url = format!("ws://{addr}/");
-            let cfg = args.config(&url)?;
-            run_client(cfg, term).await
+            let cfg = config::build(args, &url, &term)?;
+            run_client(cfg).await
         }),
         None => {
             let url = cli.url.clone().unwrap_or_default();
@@ -99,20 +99,14 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
                 }
                 _ => {}
             }
-            let cfg = cli.client.config(&url)?;
-            block_on(run_client(cfg, term))
+            let cfg = config::build(&cli.client, &url, &term)?;
+            block_on(run_client(cfg))
         }
     }
 }
 
-async fn run_client(cfg: Config, term: Terminal) -> Result<(), Error> {
-    let mode = client::mode_for(&cfg, &term);
-    if mode == Mode::Repl {
-        let guard = TerminalGuard::save();
-        let result = client::run(cfg, term, mode).await;
-        guard.restore();
-        result
-    } else {
-        client::run(cfg, term, mode).await
-    }
+async fn run_client(cfg: Config) -> Result<(), Error> {
+    // The REPL changes the terminal's mode; it is put back whatever happens.
+    let _terminal = (cfg.mode() == Mode::Repl).then(TerminalGuard::save);
+    client::run(cfg).await
 }

@@ -1,13 +1,9 @@
-//! The command line: clap definitions (the one source for `--help`, completions and the man
-//! page) and their validation into a [`Config`].
+//! The command line: clap definitions, the one source for `--help`, completions and the man
+//! page. `config` validates what they parse into what each component takes.
 
-use crate::error::{Error, exit_status_text};
-use crate::net::connect::TlsOptions;
-use crate::net::target::Target;
+use crate::error::exit_status_text;
 use crate::render::BinaryOutput;
-use crate::session::end_policy::EndPolicy;
 use crate::term::ColorChoice;
-use crate::wire::request::{RequestOptions, parse_header_arg};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -318,48 +314,6 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("'{s}' is out of range"))
 }
 
-/// Everything a client run needs, validated.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub target: Target,
-    pub request: RequestOptions,
-    pub tls: TlsOptions,
-    pub connect_timeout: Duration,
-    pub handshake_timeout: Duration,
-    pub close_timeout: Duration,
-    pub binary: bool,
-    pub execute: Vec<String>,
-    /// When the session ends after its input has (idle window, --wait, -n).
-    pub end: EndPolicy,
-    pub reflect: bool,
-    pub ping_interval: Option<Duration>,
-    pub ping_timeout: Option<Duration>,
-    pub max_message_size: usize,
-    pub verbose: bool,
-    pub frames: bool,
-    pub hexdump: bool,
-    pub dump_bytes: usize,
-    pub dump_handshake: bool,
-    pub jsonl: bool,
-    pub binary_output: BinaryOutput,
-    /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
-    pub separator: u8,
-    pub timestamps: bool,
-    pub color: ColorChoice,
-    pub no_history: bool,
-    pub show_credentials: bool,
-    pub follow_redirects: bool,
-    pub max_redirects: u32,
-    pub timing: bool,
-    pub proxy: Option<String>,
-    pub noproxy: Option<String>,
-    pub reconnect: bool,
-    pub reconnect_max: Option<u32>,
-    pub init: Vec<String>,
-    pub init_file: Option<PathBuf>,
-    pub fragment: usize,
-}
-
 impl Cli {
     /// The client options that apply: `wscope demo`'s, or the top level's.
     pub fn client_args(&self) -> &ClientArgs {
@@ -367,102 +321,6 @@ impl Cli {
             Some(Sub::Demo(args)) => args,
             _ => &self.client,
         }
-    }
-}
-
-impl ClientArgs {
-    /// Validates the client options for `url`.
-    pub fn config(&self, url: &str) -> Result<Config, Error> {
-        let target = Target::parse(url)?;
-        let headers = self
-            .handshake
-            .headers
-            .iter()
-            .map(|h| parse_header_arg(h))
-            .collect::<Result<Vec<_>, _>>()?;
-        let user = match &self.handshake.user {
-            None => None,
-            Some(u) => match u.split_once(':') {
-                Some((a, b)) => Some((a.to_string(), b.to_string())),
-                None => {
-                    return Err(Error::usage(format!(
-                        "--user '{u}' needs the form USER:PASSWORD"
-                    )));
-                }
-            },
-        };
-        for p in &self.handshake.subprotocols {
-            if p.is_empty()
-                || p.chars()
-                    .any(|c| c.is_whitespace() || c == ',' || c.is_control())
-            {
-                return Err(Error::usage(format!(
-                    "subprotocol '{p}' is not a valid token (no spaces, commas or control characters)"
-                )));
-            }
-        }
-        if self.io.execute.is_empty() && self.io.binary && self.io.reflect {
-            return Err(Error::usage("--reflect cannot be combined with --binary"));
-        }
-        Ok(Config {
-            target,
-            request: RequestOptions {
-                headers,
-                subprotocols: self.handshake.subprotocols.clone(),
-                origin: self.handshake.origin.clone(),
-                user,
-                user_agent: self
-                    .handshake
-                    .user_agent
-                    .clone()
-                    .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
-            },
-            tls: TlsOptions {
-                cacert: self.tls.cacert.clone(),
-                cert: self.tls.cert.clone(),
-                key: self.tls.key.clone(),
-                insecure: self.tls.insecure,
-            },
-            connect_timeout: self.handshake.connect_timeout,
-            handshake_timeout: self.handshake.handshake_timeout,
-            close_timeout: self.io.close_timeout,
-            binary: self.io.binary,
-            execute: self.io.execute.clone(),
-            end: if self.io.reflect {
-                EndPolicy {
-                    count: self.io.count,
-                    ..EndPolicy::until_peer_closes()
-                }
-            } else {
-                EndPolicy::from_options(self.io.idle, self.io.wait, self.io.count)
-            },
-            reflect: self.io.reflect,
-            ping_interval: self.io.ping_interval.filter(|d| !d.is_zero()),
-            ping_timeout: self.io.ping_timeout.filter(|d| !d.is_zero()),
-            max_message_size: self.io.max_message_size,
-            verbose: self.output.verbose,
-            frames: self.output.frames || self.output.hexdump,
-            hexdump: self.output.hexdump,
-            dump_bytes: self.output.dump_bytes,
-            dump_handshake: self.output.dump_handshake,
-            jsonl: self.output.jsonl,
-            binary_output: self.output.binary_output,
-            separator: if self.output.null { 0 } else { b'\n' },
-            timestamps: self.output.timestamps,
-            color: self.output.color,
-            no_history: self.output.no_history,
-            show_credentials: self.handshake.show_credentials,
-            follow_redirects: self.handshake.location,
-            max_redirects: self.handshake.max_redirs,
-            timing: self.output.timing,
-            proxy: self.handshake.proxy.clone(),
-            noproxy: self.handshake.noproxy.clone(),
-            reconnect: self.io.reconnect,
-            reconnect_max: self.io.reconnect_max,
-            init: self.io.init.clone(),
-            init_file: self.io.init_file.clone(),
-            fragment: usize::from(self.io.fragment),
-        })
     }
 }
 
@@ -486,17 +344,5 @@ mod tests {
         assert_eq!(parse_size("16M").expect("ok"), 16 << 20);
         assert!(parse_size("0").is_err());
         assert!(parse_size("lots").is_err());
-    }
-
-    #[test]
-    fn config_validates_headers_and_user() {
-        let cli = Cli::parse_from(["wscope", "-H", "X-A: 1", "-u", "a:b", "ws://h/"]);
-        let c = cli.client.config("ws://h/").expect("valid");
-        assert_eq!(c.request.headers, vec![("X-A".into(), "1".into())]);
-        assert_eq!(c.request.user, Some(("a".into(), "b".into())));
-        let cli = Cli::parse_from(["wscope", "-H", "nocolon", "ws://h/"]);
-        assert!(cli.client.config("ws://h/").is_err());
-        let cli = Cli::parse_from(["wscope", "-u", "nopass", "ws://h/"]);
-        assert!(cli.client.config("ws://h/").is_err());
     }
 }

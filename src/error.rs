@@ -1,7 +1,8 @@
 //! Typed errors, classified where they happen, and the one table that maps them to exit codes.
 //!
-//! Every failure in wscope becomes an [`Error`] with a [`Kind`]; `main` prints it as one line
-//! (`wscope: error: <what>`), an optional hint line, and exits with [`Kind::exit_code`].
+//! Every failure in wscope becomes an [`Error`] with a [`Kind`] (and, where the program decides
+//! on it, a typed [`Cause`]); `main` prints it as one line (`wscope: error: <what>`), an
+//! optional hint line, and exits with [`Kind::exit_code`].
 
 use std::fmt;
 
@@ -131,12 +132,24 @@ impl Kind {
     }
 }
 
+/// What exactly happened, where the program decides on it (whether to connect again): a
+/// typed fact set where the failure is found, so that rewording a message changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cause {
+    /// Nothing the program decides on.
+    #[default]
+    Unspecified,
+    /// The server closed the TCP connection before it finished answering the upgrade.
+    ClosedDuringHandshake,
+}
+
 /// A classified failure: what happened, and optionally what the user can do about it.
 #[derive(Debug, Clone)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub hint: Option<String>,
+    pub cause: Cause,
 }
 
 impl Error {
@@ -145,11 +158,18 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            cause: Cause::Unspecified,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Records what exactly happened (see [`Cause`]).
+    pub fn because(mut self, cause: Cause) -> Self {
+        self.cause = cause;
         self
     }
 

@@ -1,5 +1,6 @@
-//! Terminal decisions made once at start-up: colour per stream, REPL or pipe mode, where the
-//! REPL history lives.
+//! The terminal: decisions made once at start-up (colour per stream, whether stdin and stdout
+//! are terminals, where the REPL history lives) and the guard that puts its mode back after the
+//! REPL.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -69,6 +70,43 @@ pub fn history_path() -> Option<PathBuf> {
                 .map(|h| PathBuf::from(h).join(".local").join("state"))
         })?;
     Some(state.join("wscope").join("history"))
+}
+
+/// The terminal's mode, saved before the REPL starts and put back when this is dropped,
+/// whatever happens: the terminal attributes, bracketed paste off, and the prompt the line
+/// editor left behind erased.
+pub struct TerminalGuard {
+    saved: Option<libc::termios>,
+}
+
+impl TerminalGuard {
+    pub fn save() -> Self {
+        // SAFETY: tcgetattr only writes into the zeroed struct we own; fd 0 may not be a tty,
+        // in which case it fails and we keep nothing.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut t) } == 0;
+        TerminalGuard {
+            saved: ok.then_some(t),
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if let Some(t) = &self.saved {
+            // rustyline prints handed-over lines from its own thread; give it a moment to
+            // show the last ones (the close) before the terminal changes under it.
+            std::thread::sleep(std::time::Duration::from_millis(40));
+            // SAFETY: restores attributes previously read from the same descriptor.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSADRAIN, t);
+            }
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x1b[?2004l\r\x1b[K");
+            let _ = out.flush();
+        }
+    }
 }
 
 #[cfg(test)]

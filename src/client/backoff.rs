@@ -1,7 +1,16 @@
-//! Delays between reconnect attempts: exponential, capped, with jitter so that many clients
-//! dropped together do not come back together; reset after a connection that stayed up.
+//! Reconnecting (`--reconnect`): which failures are worth another attempt, and the delays
+//! between attempts: exponential, capped, with jitter so that many clients dropped together do
+//! not come back together; reset after a connection that stayed up.
 
+use crate::error::{Cause, Error, Kind};
 use std::time::Duration;
+
+/// Whether a failure is worth another connection attempt: the connection could not be made,
+/// timed out, ended without a Close, or was dropped before the upgrade was answered.
+pub fn worth_reconnecting(e: &Error) -> bool {
+    matches!(e.kind, Kind::Connect | Kind::Timeout | Kind::Abnormal)
+        || e.cause == Cause::ClosedDuringHandshake
+}
 
 /// The first delay.
 pub const BASE: Duration = Duration::from_millis(500);
@@ -56,6 +65,25 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_transient_failures_are_worth_another_attempt() {
+        assert!(worth_reconnecting(&Error::new(Kind::Connect, "refused")));
+        assert!(worth_reconnecting(&Error::new(Kind::Abnormal, "reset")));
+        assert!(worth_reconnecting(
+            &Error::new(Kind::Rejected, "anything").because(Cause::ClosedDuringHandshake)
+        ));
+        // The decision is typed: a rejection's wording does not matter.
+        assert!(!worth_reconnecting(&Error::new(
+            Kind::Rejected,
+            "the server closed the connection"
+        )));
+        assert!(!worth_reconnecting(&Error::new(
+            Kind::Tls,
+            "bad certificate"
+        )));
+        assert!(!worth_reconnecting(&Error::new(Kind::PeerClose, "4000")));
+    }
 
     #[test]
     fn grows_with_jitter_caps_and_resets() {

@@ -175,38 +175,3 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
         .mode(0o700)
         .create(dir)
 }
-
-/// The terminal mode saved before the REPL starts, restored whatever happens.
-pub struct TerminalGuard {
-    saved: Option<libc::termios>,
-}
-
-impl TerminalGuard {
-    pub fn save() -> Self {
-        // SAFETY: tcgetattr only writes into the zeroed struct we own; fd 0 may not be a tty,
-        // in which case it fails and we keep nothing.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        let ok = unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut t) } == 0;
-        TerminalGuard {
-            saved: ok.then_some(t),
-        }
-    }
-
-    /// Puts the terminal back as it was, turns off bracketed paste, and erases the prompt
-    /// the line editor left behind.
-    pub fn restore(&self) {
-        if let Some(t) = &self.saved {
-            // rustyline prints handed-over lines from its own thread; give it a moment to
-            // show the last ones (the close) before the terminal changes under it.
-            std::thread::sleep(std::time::Duration::from_millis(40));
-            // SAFETY: restores attributes previously read from the same descriptor.
-            unsafe {
-                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSADRAIN, t);
-            }
-            use std::io::Write;
-            let mut out = std::io::stdout();
-            let _ = out.write_all(b"\x1b[?2004l\r\x1b[K");
-            let _ = out.flush();
-        }
-    }
-}

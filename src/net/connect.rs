@@ -38,7 +38,6 @@ pub struct ConnectInfo {
     pub peer: SocketAddr,
     pub dns: Duration,
     pub tcp: Duration,
-    pub tls: Option<Duration>,
 }
 
 /// Builds the TLS connector up front, so bad key material is reported before any network I/O.
@@ -182,28 +181,40 @@ pub async fn tcp(
                         peer: *addr,
                         dns,
                         tcp: t0.elapsed(),
-                        tls: None,
                     },
                 ));
             }
-            Ok(Err(e)) => last_err = Some(format!("{addr}: {e}")),
-            Err(_) => last_err = Some(format!("{addr}: no answer within {}", secs(per))),
+            Ok(Err(e)) => last_err = Some(AddrFailure::Refused(*addr, e)),
+            Err(_) => last_err = Some(AddrFailure::NoAnswer(*addr, per)),
         }
     }
-    let all_timed_out = last_err
-        .as_deref()
-        .is_none_or(|e| e.contains("no answer within"));
-    let what = format!(
-        "cannot connect to {}:{} ({})",
-        host,
-        port,
-        last_err.unwrap_or_else(|| "connect timeout".into())
-    );
-    if all_timed_out {
-        Err(Error::new(Kind::Timeout, what)
-            .with_hint("raise the limit with --connect-timeout SECS"))
-    } else {
-        Err(Error::new(Kind::Connect, what))
+    let why = match &last_err {
+        Some(f) => f.to_string(),
+        None => "connect timeout".into(),
+    };
+    let what = format!("cannot connect to {host}:{port} ({why})");
+    match last_err {
+        Some(AddrFailure::Refused(..)) => Err(Error::new(Kind::Connect, what)),
+        // The last address gave no answer in time, or no time was left to try one.
+        Some(AddrFailure::NoAnswer(..)) | None => Err(Error::new(Kind::Timeout, what)
+            .with_hint("raise the limit with --connect-timeout SECS")),
+    }
+}
+
+/// Why connecting to one resolved address failed.
+enum AddrFailure {
+    /// The address answered with an error (refused, unreachable).
+    Refused(SocketAddr, io::Error),
+    /// No answer within its share of the connect timeout.
+    NoAnswer(SocketAddr, Duration),
+}
+
+impl std::fmt::Display for AddrFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AddrFailure::Refused(addr, e) => write!(f, "{addr}: {e}"),
+            AddrFailure::NoAnswer(addr, d) => write!(f, "{addr}: no answer within {}", secs(*d)),
+        }
     }
 }
 

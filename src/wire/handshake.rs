@@ -5,7 +5,7 @@
 //! keeps the exact bytes both ways, reads rejection bodies, and can say precisely what is wrong
 //! with a bad 101. The stream is then handed to tungstenite with the bytes already read.
 
-use crate::error::{Error, Kind};
+use crate::error::{Cause, Error, Kind};
 use crate::wire::request::Request;
 use crate::wire::response::{self, Framing, MAX_BODY, MAX_HEAD, ResponseHead};
 use std::time::{Duration, Instant};
@@ -110,7 +110,8 @@ where
                         buf.len()
                     )
                 },
-            ));
+            )
+            .because(Cause::ClosedDuringHandshake));
         }
         buf.extend_from_slice(&chunk[..n]);
     }

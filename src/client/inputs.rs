@@ -1,0 +1,67 @@
+//! The session's input, made once per run: stdin (started before connecting, so the first
+//! lines are waiting when the session begins), the `-e` messages, nothing (`--reflect`), or the
+//! REPL (started once the first connection is up, so its prompt can name the peer); and the
+//! `--init` messages sent first on every connection.
+
+use crate::config::{Config, InitMessages, InputSource};
+use crate::error::{Error, Kind};
+use crate::input::command::Command;
+use crate::input::pipe::LineReader;
+use crate::input::repl;
+use crate::net::target::Target;
+use crate::output::Output;
+use crate::session::Input;
+use crate::sync::lock;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The `--init` and `--init-file` messages, sent first on every connection.
+pub(super) fn init_messages(init: &InitMessages) -> Result<Vec<Message>, Error> {
+    let mut out: Vec<Message> = init
+        .inline
+        .iter()
+        .map(|m| Message::text(m.as_str()))
+        .collect();
+    if let Some(path) = &init.file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::new(
+                Kind::Input,
+                format!("--init-file {}: cannot read: {e}", path.display()),
+            )
+        })?;
+        out.extend(
+            text.lines()
+                .map(|l| Message::text(l.strip_suffix('\r').unwrap_or(l))),
+        );
+    }
+    Ok(out)
+}
+
+/// Input that needs no terminal; `None` for the REPL. Created once, before connecting (stdin
+/// is read from then on), and carried across reconnects.
+pub(super) fn scripted(source: &InputSource) -> Result<Option<Input>, Error> {
+    Ok(Some(match source {
+        InputSource::Repl => return Ok(None),
+        InputSource::Reflect => Input::Nothing,
+        InputSource::Execute(msgs) => Input::Messages(msgs.iter().cloned().collect()),
+        InputSource::Stdin { binary, separator } => Input::Pipe {
+            lines: LineReader::start(std::io::stdin(), !binary, *separator)
+                .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
+            binary: *binary,
+        },
+    }))
+}
+
+/// The REPL, started once the first connection is up so its prompt can name the peer.
+pub(super) fn repl(
+    cfg: &Config,
+    target: &Target,
+    out: &Arc<Mutex<Output>>,
+) -> Result<Input, Error> {
+    let (tx, rx) = mpsc::channel::<Command>(16);
+    lock(out).settle();
+    let printer = repl::start(format!("{}> ", target.short()), cfg.history.clone(), tx)?;
+    lock(out).set_printer(printer);
+    Ok(Input::Repl(rx))
+}

@@ -1,0 +1,370 @@
+//! The client options, validated once into the configuration each component takes: how to
+//! reach and upgrade ([`ConnectConfig`]), where messages come from ([`InputSource`]), how the
+//! session behaves ([`SessionConfig`]), how output looks ([`Style`]), the frame dump
+//! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
+//! nothing downstream re-derives them from flags.
+
+use crate::cli::ClientArgs;
+use crate::error::Error;
+use crate::net::connect::TlsOptions;
+use crate::net::target::Target;
+use crate::render::Style;
+use crate::session::SessionConfig;
+use crate::session::end_policy::EndPolicy;
+use crate::term::{self, Terminal};
+use crate::wire::request::{RequestOptions, parse_header_arg};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Interactive or scripted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Repl,
+    Pipe,
+}
+
+/// Where the messages to send come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
+    Repl,
+    /// stdin, a message per line (or per NUL-terminated record), as text or binary.
+    Stdin { binary: bool, separator: u8 },
+    /// The `-e` messages.
+    Execute(Vec<String>),
+    /// Nothing of our own: echo what arrives (`--reflect`).
+    Reflect,
+}
+
+/// What the frame inspector shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameDump {
+    /// Nothing (the REPL can turn lines on with `/frames on`).
+    Off,
+    /// A line per frame (`-x`), keeping `capture` payload bytes of each (for JSON Lines).
+    Lines { capture: usize },
+    /// Lines with a hex dump of the header and of the first `bytes` payload bytes (`-X`).
+    HexDump { bytes: usize },
+}
+
+impl FrameDump {
+    pub fn enabled(self) -> bool {
+        self != FrameDump::Off
+    }
+
+    /// How many payload bytes of each frame the tap keeps.
+    pub fn capture(self) -> usize {
+        match self {
+            FrameDump::Off => 0,
+            FrameDump::Lines { capture } => capture,
+            FrameDump::HexDump { bytes } => bytes,
+        }
+    }
+}
+
+/// Whether and how often to connect again after an abnormal end (`--reconnect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reconnect {
+    Off,
+    /// At most `max` attempts in a row (`None`: no limit).
+    On {
+        max: Option<u32>,
+    },
+}
+
+/// How to reach the server and upgrade.
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    pub request: RequestOptions,
+    pub tls: TlsOptions,
+    /// `--proxy` (`None`: from the environment, as curl reads it).
+    pub proxy: Option<String>,
+    pub noproxy: Option<String>,
+    pub connect_timeout: Duration,
+    pub handshake_timeout: Duration,
+    /// Redirects followed at most (`None`: not followed, `-L` not given).
+    pub follow_redirects: Option<u32>,
+    /// The largest message accepted from the peer.
+    pub max_message_size: usize,
+}
+
+/// Messages sent first on every connection.
+#[derive(Debug, Clone, Default)]
+pub struct InitMessages {
+    pub inline: Vec<String>,
+    pub file: Option<PathBuf>,
+}
+
+/// Everything a client run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub target: Target,
+    pub connect: ConnectConfig,
+    pub input: InputSource,
+    pub session: SessionConfig,
+    pub style: Style,
+    pub frames: FrameDump,
+    pub reconnect: Reconnect,
+    pub init: InitMessages,
+    /// The REPL history file (`None` with `--no-history` or without a home).
+    pub history: Option<PathBuf>,
+    /// Print how long each step took at the end (`--timing`).
+    pub timing: bool,
+}
+
+impl Config {
+    pub fn mode(&self) -> Mode {
+        match self.input {
+            InputSource::Repl => Mode::Repl,
+            _ => Mode::Pipe,
+        }
+    }
+}
+
+/// Validates the client options for `url` on this terminal.
+pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Error> {
+    let target = Target::parse(url)?;
+    let (io, out) = (&args.io, &args.output);
+    let input = input_source(args, term)?;
+    let mode = match input {
+        InputSource::Repl => Mode::Repl,
+        _ => Mode::Pipe,
+    };
+    let reconnect = match io.reconnect {
+        false => Reconnect::Off,
+        true => Reconnect::On {
+            max: io.reconnect_max,
+        },
+    };
+    let frames = match (out.hexdump, out.frames) {
+        (true, _) => FrameDump::HexDump {
+            bytes: out.dump_bytes,
+        },
+        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
+        (false, true) => FrameDump::Lines {
+            capture: if out.jsonl { out.dump_bytes } else { 0 },
+        },
+        (false, false) => FrameDump::Off,
+    };
+    let end = match input {
+        InputSource::Reflect => EndPolicy {
+            count: io.count,
+            ..EndPolicy::until_peer_closes()
+        },
+        _ => EndPolicy::from_options(io.idle, io.wait, io.count),
+    };
+    let session = SessionConfig {
+        close_timeout: io.close_timeout,
+        end,
+        ping_interval: io.ping_interval.filter(|d| !d.is_zero()),
+        ping_timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+        reflect: input == InputSource::Reflect,
+        replay: reconnect != Reconnect::Off,
+        fragment: usize::from(io.fragment),
+        report_first_message: out.verbose || out.timing,
+        emit_outgoing: out.jsonl || mode == Mode::Repl,
+    };
+    Ok(Config {
+        target,
+        connect: connect_config(args)?,
+        input,
+        session,
+        style: style(args, term, mode, frames),
+        frames,
+        reconnect,
+        init: InitMessages {
+            inline: io.init.clone(),
+            file: io.init_file.clone(),
+        },
+        history: if out.no_history {
+            None
+        } else {
+            term::history_path()
+        },
+        timing: out.timing,
+    })
+}
+
+/// REPL when both stdin and stdout are terminals and nothing asks for scripted behaviour.
+fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error> {
+    let io = &args.io;
+    if io.reflect {
+        if io.execute.is_empty() && io.binary {
+            return Err(Error::usage("--reflect cannot be combined with --binary"));
+        }
+        return Ok(InputSource::Reflect);
+    }
+    if !io.execute.is_empty() {
+        return Ok(InputSource::Execute(io.execute.clone()));
+    }
+    if term.stdin && term.stdout && !args.output.jsonl {
+        return Ok(InputSource::Repl);
+    }
+    Ok(InputSource::Stdin {
+        binary: io.binary,
+        separator: separator(args),
+    })
+}
+
+/// What ends a message on stdin and stdout: newline, or NUL with `-0`.
+fn separator(args: &ClientArgs) -> u8 {
+    if args.output.null { 0 } else { b'\n' }
+}
+
+fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
+    let hs = &args.handshake;
+    let headers = hs
+        .headers
+        .iter()
+        .map(|h| parse_header_arg(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let user = match &hs.user {
+        None => None,
+        Some(u) => match u.split_once(':') {
+            Some((a, b)) => Some((a.to_string(), b.to_string())),
+            None => {
+                return Err(Error::usage(format!(
+                    "--user '{u}' needs the form USER:PASSWORD"
+                )));
+            }
+        },
+    };
+    for p in &hs.subprotocols {
+        if p.is_empty()
+            || p.chars()
+                .any(|c| c.is_whitespace() || c == ',' || c.is_control())
+        {
+            return Err(Error::usage(format!(
+                "subprotocol '{p}' is not a valid token (no spaces, commas or control characters)"
+            )));
+        }
+    }
+    Ok(ConnectConfig {
+        request: RequestOptions {
+            headers,
+            subprotocols: hs.subprotocols.clone(),
+            origin: hs.origin.clone(),
+            user,
+            user_agent: hs
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
+        },
+        tls: TlsOptions {
+            cacert: args.tls.cacert.clone(),
+            cert: args.tls.cert.clone(),
+            key: args.tls.key.clone(),
+            insecure: args.tls.insecure,
+        },
+        proxy: hs.proxy.clone(),
+        noproxy: hs.noproxy.clone(),
+        connect_timeout: hs.connect_timeout,
+        handshake_timeout: hs.handshake_timeout,
+        follow_redirects: hs.location.then_some(hs.max_redirs),
+        max_message_size: args.io.max_message_size,
+    })
+}
+
+fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump) -> Style {
+    let out = &args.output;
+    let (color_out, color_err) = term.colors(out.color);
+    Style {
+        color_out,
+        color_err,
+        escape_out: term.stdout,
+        escape_err: term.stderr,
+        timestamps: out.timestamps,
+        jsonl: out.jsonl,
+        verbose: out.verbose || mode == Mode::Repl,
+        frame_dump: match frames {
+            FrameDump::HexDump { bytes } => Some(bytes),
+            _ => None,
+        },
+        handshake_dump: out.dump_handshake,
+        show_credentials: args.handshake.show_credentials,
+        show_keepalive: out.verbose,
+        binary_output: out.binary_output,
+        separator: separator(args),
+        interleave: mode == Mode::Pipe && term.stdout && term.stderr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    const PIPED: Terminal = Terminal {
+        stdin: false,
+        stdout: false,
+        stderr: false,
+    };
+    const TTY: Terminal = Terminal {
+        stdin: true,
+        stdout: true,
+        stderr: true,
+    };
+
+    fn config(args: &[&str], term: &Terminal) -> Result<Config, Error> {
+        let mut argv = vec!["wscope"];
+        argv.extend_from_slice(args);
+        argv.push("ws://h/");
+        let cli = Cli::parse_from(argv);
+        build(&cli.client, "ws://h/", term)
+    }
+
+    #[test]
+    fn config_validates_headers_and_user() {
+        let c = config(&["-H", "X-A: 1", "-u", "a:b"], &PIPED).expect("valid");
+        assert_eq!(c.connect.request.headers, vec![("X-A".into(), "1".into())]);
+        assert_eq!(c.connect.request.user, Some(("a".into(), "b".into())));
+        assert!(config(&["-H", "nocolon"], &PIPED).is_err());
+        assert!(config(&["-u", "nopass"], &PIPED).is_err());
+        assert!(config(&["-s", "two words"], &PIPED).is_err());
+    }
+
+    #[test]
+    fn the_input_source_decides_the_mode() {
+        assert_eq!(config(&[], &TTY).expect("ok").mode(), Mode::Repl);
+        assert_eq!(config(&["--jsonl"], &TTY).expect("ok").mode(), Mode::Pipe);
+        let c = config(&["-e", "a", "-e", "b"], &TTY).expect("ok");
+        assert_eq!(c.input, InputSource::Execute(vec!["a".into(), "b".into()]));
+        let c = config(&["-0", "-b"], &PIPED).expect("ok");
+        assert_eq!(
+            c.input,
+            InputSource::Stdin {
+                binary: true,
+                separator: 0
+            }
+        );
+        let c = config(&["--reflect", "-n", "2"], &TTY).expect("ok");
+        assert_eq!(c.input, InputSource::Reflect);
+        assert!(c.session.reflect);
+        assert_eq!(c.session.end.count, Some(2));
+        assert_eq!(
+            c.session.end.close_at(std::time::Instant::now(), None),
+            None
+        );
+    }
+
+    #[test]
+    fn frame_dump_and_reconnect_are_one_choice_each() {
+        assert_eq!(config(&[], &PIPED).expect("ok").frames, FrameDump::Off);
+        assert_eq!(
+            config(&["-x"], &PIPED).expect("ok").frames,
+            FrameDump::Lines { capture: 0 }
+        );
+        assert_eq!(
+            config(&["-x", "--jsonl"], &PIPED).expect("ok").frames,
+            FrameDump::Lines { capture: 64 }
+        );
+        let c = config(&["-X", "--dump-bytes", "8"], &PIPED).expect("ok");
+        assert_eq!(c.frames, FrameDump::HexDump { bytes: 8 });
+        assert_eq!(c.style.frame_dump, Some(8));
+        let c = config(&["--reconnect", "--reconnect-max", "3"], &PIPED).expect("ok");
+        assert_eq!(c.reconnect, Reconnect::On { max: Some(3) });
+        assert!(c.session.replay);
+        assert!(!config(&[], &PIPED).expect("ok").session.replay);
+    }
+}
