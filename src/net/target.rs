@@ -146,24 +146,12 @@ fn scheme_error(input: &str, scheme: &str, suggested: &str) -> Error {
     .with_hint(format!("try {suggested}{rest}"))
 }
 
-/// Decodes `%XX` escapes (URL user info); invalid escapes are kept as they are.
+/// Decodes `%XX` escapes (URL user info); invalid escapes are kept as they are, bytes that are
+/// not UTF-8 become U+FFFD.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -230,6 +218,13 @@ mod tests {
             Some(("al@ice".to_string(), "p:ss".to_string()))
         );
         assert!(!t.display.contains("p%3Ass"));
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded_and_bad_ones_kept() {
+        assert_eq!(percent_decode("a%40b%3A"), "a@b:");
+        assert_eq!(percent_decode("100%zz%4"), "100%zz%4");
+        assert_eq!(percent_decode("%ff"), "\u{fffd}");
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Reaching the server through a proxy: which proxy applies (`--proxy`, `--noproxy`, and the
-//! environment as curl reads it), and the two tunnel handshakes, HTTP CONNECT and SOCKS5.
+//! environment as curl reads it), and the two tunnel handshakes, HTTP CONNECT ([`http`]) and
+//! SOCKS5 ([`socks`]).
 //!
 //! Selection is pure and unit-tested; the handshakes run on the TCP stream to the proxy before
 //! TLS, so everything above (TLS, the upgrade, the frame tap) is unchanged.
 
+mod http;
+mod socks;
+
+pub use http::{Exchange, http_connect};
+pub use socks::socks5_connect;
+
 use crate::error::{Error, Kind};
 use crate::net::target::{Target, percent_decode};
-use crate::wire::request::basic_auth;
 use std::net::IpAddr;
-use std::time::Instant;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// How to talk to the proxy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,285 +168,15 @@ pub fn select(
     Ok(None)
 }
 
-/// The CONNECT exchange, for display.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    pub request: Vec<u8>,
-    pub response: Vec<u8>,
-}
-
-fn refused(proxy: &Proxy, what: String) -> Error {
+pub(super) fn refused(proxy: &Proxy, what: String) -> Error {
     Error::new(
         Kind::Proxy,
         format!("proxy {} ({}) {what}", proxy.display(), proxy.source),
     )
 }
 
-fn io_failed(proxy: &Proxy, e: std::io::Error) -> Error {
+pub(super) fn io_failed(proxy: &Proxy, e: std::io::Error) -> Error {
     refused(proxy, format!("failed during the tunnel handshake: {e}"))
-}
-
-/// Opens a CONNECT tunnel to `target` through an HTTP proxy.
-pub async fn http_connect<S>(
-    stream: &mut S,
-    proxy: &Proxy,
-    target: &Target,
-    deadline: Instant,
-) -> (Option<Exchange>, Result<(), Error>)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let authority = if target.host.contains(':') {
-        format!("[{}]:{}", target.host, target.port)
-    } else {
-        format!("{}:{}", target.host, target.port)
-    };
-    let mut req = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
-    if let Some((u, p)) = &proxy.credentials {
-        req.push_str(&format!("Proxy-Authorization: {}\r\n", basic_auth(u, p)));
-    }
-    req.push_str(&format!(
-        "User-Agent: wscope/{}\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    let work = async {
-        stream.write_all(req.as_bytes()).await?;
-        stream.flush().await?;
-        // Read byte by byte: nothing past the proxy's answer may be consumed.
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            if stream.read(&mut b).await? == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            head.push(b[0]);
-            if head.len() > crate::wire::response::MAX_HEAD {
-                return Err(std::io::Error::other("answer head over 64 KiB"));
-            }
-        }
-        Ok(head)
-    };
-    let head = match tokio::time::timeout_at(deadline.into(), work).await {
-        Err(_) => {
-            let e = Error::new(
-                Kind::Timeout,
-                format!("proxy {} did not answer CONNECT in time", proxy.display()),
-            );
-            return (None, Err(e));
-        }
-        Ok(Err(e)) => return (None, Err(io_failed(proxy, e))),
-        Ok(Ok(h)) => h,
-    };
-    let parsed = crate::wire::response::parse_head(&head).map_err(|e| refused(proxy, e));
-    let exchange = Some(Exchange {
-        request: req.into_bytes(),
-        response: head,
-    });
-    let parsed = match parsed {
-        Ok(p) => p,
-        Err(e) => return (exchange, Err(e)),
-    };
-    let result = match parsed.status {
-        200..=299 => Ok(()),
-        407 => Err(refused(
-            proxy,
-            format!(
-                "requires authentication (407 {}){}",
-                parsed.reason,
-                if proxy.credentials.is_some() {
-                    "; the credentials given were refused"
-                } else {
-                    ""
-                }
-            ),
-        )
-        .with_hint("give credentials in the proxy URL: --proxy http://user:pass@host:port")),
-        s => Err(refused(
-            proxy,
-            format!("refused the tunnel to {authority}: {s} {}", parsed.reason),
-        )),
-    };
-    (exchange, result)
-}
-
-/// Opens a SOCKS5 tunnel (RFC 1928, with RFC 1929 user/password) to `target`.
-pub async fn socks5_connect<S>(
-    stream: &mut S,
-    proxy: &Proxy,
-    target: &Target,
-    deadline: Instant,
-) -> Result<(), Error>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let remote_dns = matches!(proxy.kind, ProxyKind::Socks5 { remote_dns: true });
-    // socks5:// resolves here, socks5h:// lets the proxy do it.
-    let address = if remote_dns || target.host.parse::<IpAddr>().is_ok() {
-        None
-    } else {
-        let found = tokio::net::lookup_host((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| {
-                Error::new(
-                    Kind::Connect,
-                    format!("cannot resolve host '{}': {e}", target.host),
-                )
-            })?
-            .next()
-            .ok_or_else(|| {
-                Error::new(
-                    Kind::Connect,
-                    format!("host '{}' has no addresses", target.host),
-                )
-            })?;
-        Some(found.ip())
-    };
-    let work = async {
-        let methods: &[u8] = if proxy.credentials.is_some() {
-            &[0x05, 0x02, 0x00, 0x02]
-        } else {
-            &[0x05, 0x01, 0x00]
-        };
-        stream.write_all(methods).await?;
-        let mut choice = [0u8; 2];
-        stream.read_exact(&mut choice).await?;
-        Ok::<_, std::io::Error>(choice)
-    };
-    let timeout = |what: &str| {
-        Error::new(
-            Kind::Timeout,
-            format!(
-                "SOCKS5 proxy {} did not answer {what} in time",
-                proxy.display()
-            ),
-        )
-    };
-    let choice = tokio::time::timeout_at(deadline.into(), work)
-        .await
-        .map_err(|_| timeout("the greeting"))?
-        .map_err(|e| io_failed(proxy, e))?;
-    if choice[0] != 0x05 {
-        return Err(refused(
-            proxy,
-            format!(
-                "is not a SOCKS5 proxy (answered version {:#04x})",
-                choice[0]
-            ),
-        ));
-    }
-    match choice[1] {
-        0x00 => {}
-        0x02 => {
-            let (u, p) = proxy.credentials.clone().unwrap_or_default();
-            if u.len() > 255 || p.len() > 255 {
-                return Err(Error::usage(
-                    "SOCKS5 user and password are at most 255 bytes",
-                ));
-            }
-            let mut msg = vec![0x01, u.len() as u8];
-            msg.extend_from_slice(u.as_bytes());
-            msg.push(p.len() as u8);
-            msg.extend_from_slice(p.as_bytes());
-            let work = async {
-                stream.write_all(&msg).await?;
-                let mut r = [0u8; 2];
-                stream.read_exact(&mut r).await?;
-                Ok::<_, std::io::Error>(r)
-            };
-            let r = tokio::time::timeout_at(deadline.into(), work)
-                .await
-                .map_err(|_| timeout("the authentication"))?
-                .map_err(|e| io_failed(proxy, e))?;
-            if r[1] != 0x00 {
-                return Err(refused(proxy, "refused the user name and password".into()));
-            }
-        }
-        0xff => {
-            return Err(refused(
-                proxy,
-                if proxy.credentials.is_some() {
-                    "accepts none of the offered authentication methods".into()
-                } else {
-                    "requires authentication".into()
-                },
-            )
-            .with_hint("give credentials in the proxy URL: --proxy socks5://user:pass@host:port"));
-        }
-        m => return Err(refused(proxy, format!("chose an unknown method {m:#04x}"))),
-    }
-    let mut req = vec![0x05, 0x01, 0x00];
-    match address {
-        Some(IpAddr::V4(a)) => {
-            req.push(0x01);
-            req.extend_from_slice(&a.octets());
-        }
-        Some(IpAddr::V6(a)) => {
-            req.push(0x04);
-            req.extend_from_slice(&a.octets());
-        }
-        None => match target.host.parse::<IpAddr>() {
-            Ok(IpAddr::V4(a)) => {
-                req.push(0x01);
-                req.extend_from_slice(&a.octets());
-            }
-            Ok(IpAddr::V6(a)) => {
-                req.push(0x04);
-                req.extend_from_slice(&a.octets());
-            }
-            Err(_) => {
-                if target.host.len() > 255 {
-                    return Err(Error::usage("host name too long for SOCKS5"));
-                }
-                req.push(0x03);
-                req.push(target.host.len() as u8);
-                req.extend_from_slice(target.host.as_bytes());
-            }
-        },
-    }
-    req.extend_from_slice(&target.port.to_be_bytes());
-    let work = async {
-        stream.write_all(&req).await?;
-        let mut head = [0u8; 4];
-        stream.read_exact(&mut head).await?;
-        let skip = match head[3] {
-            0x01 => 4,
-            0x04 => 16,
-            0x03 => {
-                let mut n = [0u8; 1];
-                stream.read_exact(&mut n).await?;
-                usize::from(n[0])
-            }
-            _ => 0,
-        };
-        let mut rest = vec![0u8; skip + 2];
-        stream.read_exact(&mut rest).await?;
-        Ok::<_, std::io::Error>(head)
-    };
-    let head = tokio::time::timeout_at(deadline.into(), work)
-        .await
-        .map_err(|_| timeout("the CONNECT request"))?
-        .map_err(|e| io_failed(proxy, e))?;
-    if head[1] != 0x00 {
-        let why = match head[1] {
-            0x01 => "general failure",
-            0x02 => "connection not allowed by its rules",
-            0x03 => "network unreachable",
-            0x04 => "host unreachable",
-            0x05 => "connection refused by the destination",
-            0x06 => "TTL expired",
-            0x07 => "command not supported",
-            0x08 => "address type not supported",
-            _ => "unknown error",
-        };
-        return Err(refused(
-            proxy,
-            format!(
-                "could not reach {}:{}: {why} (SOCKS5 reply {:#04x})",
-                target.host, target.port, head[1]
-            ),
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
