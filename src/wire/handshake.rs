@@ -32,17 +32,13 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let start = Instant::now();
-    let timeout_error = |what: &str| {
-        Error::new(Kind::Timeout, format!("handshake timed out: {what}"))
-            .with_hint("raise the limit with --handshake-timeout SECS")
-    };
-    match tokio::time::timeout_at(deadline.into(), async {
+    let sent = tokio::time::timeout_at(deadline.into(), async {
         stream.write_all(&request.bytes).await?;
         stream.flush().await
     })
-    .await
-    {
-        Err(_) => return Err(timeout_error("the server did not accept the request")),
+    .await;
+    match sent {
+        Err(_) => return Err(timed_out("the server did not accept the request")),
         Ok(Err(e)) => {
             return Err(Error::new(
                 Kind::Rejected,
@@ -51,19 +47,36 @@ where
         }
         Ok(Ok(())) => {}
     }
+    let (mut raw_head, end) = read_head(stream, deadline).await?;
+    let rest = raw_head.split_off(end);
+    let head = response::parse_head(&raw_head).map_err(|e| Error::new(Kind::Rejected, e))?;
+    Ok(Answer {
+        head,
+        raw_head,
+        rest,
+        took: start.elapsed(),
+    })
+}
+
+fn timed_out(what: &str) -> Error {
+    Error::new(Kind::Timeout, format!("handshake timed out: {what}"))
+        .with_hint("raise the limit with --handshake-timeout SECS")
+}
+
+/// Reads until the head is complete (at most [`MAX_HEAD`] bytes); returns what was read and
+/// where the head ends in it.
+async fn read_head<S>(stream: &mut S, deadline: Instant) -> Result<(Vec<u8>, usize), Error>
+where
+    S: AsyncRead + Unpin,
+{
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = vec![0u8; 16 * 1024];
+    let mut searched = 0;
     loop {
-        if let Some(end) = response::head_end(&buf) {
-            let rest = buf.split_off(end);
-            let head = response::parse_head(&buf).map_err(|e| Error::new(Kind::Rejected, e))?;
-            return Ok(Answer {
-                head,
-                raw_head: buf,
-                rest,
-                took: start.elapsed(),
-            });
+        if let Some(end) = response::head_end(&buf, searched) {
+            return Ok((buf, end));
         }
+        searched = buf.len();
         if buf.len() > MAX_HEAD {
             return Err(Error::new(
                 Kind::Rejected,
@@ -83,13 +96,8 @@ where
             ));
         }
         let n = match tokio::time::timeout_at(deadline.into(), stream.read(&mut chunk)).await {
-            Err(_) => {
-                return Err(timeout_error(if buf.is_empty() {
-                    "no answer from the server"
-                } else {
-                    "the response head did not finish"
-                }));
-            }
+            Err(_) if buf.is_empty() => return Err(timed_out("no answer from the server")),
+            Err(_) => return Err(timed_out("the response head did not finish")),
             Ok(Err(e)) => {
                 return Err(Error::new(
                     Kind::Rejected,
@@ -99,22 +107,22 @@ where
             Ok(Ok(n)) => n,
         };
         if n == 0 {
-            return Err(Error::new(
-                Kind::Rejected,
-                if buf.is_empty() {
-                    "the server closed the connection without answering the upgrade request"
-                        .to_string()
-                } else {
-                    format!(
-                        "the server closed the connection in the middle of the response head (after {} bytes)",
-                        buf.len()
-                    )
-                },
-            )
-            .because(Cause::ClosedDuringHandshake));
+            return Err(closed_early(buf.len()));
         }
         buf.extend_from_slice(&chunk[..n]);
     }
+}
+
+/// The server closed the connection after `read` bytes of its answer.
+fn closed_early(read: usize) -> Error {
+    let what = if read == 0 {
+        "the server closed the connection without answering the upgrade request".to_string()
+    } else {
+        format!(
+            "the server closed the connection in the middle of the response head (after {read} bytes)"
+        )
+    };
+    Error::new(Kind::Rejected, what).because(Cause::ClosedDuringHandshake)
 }
 
 /// Reads the body of a rejected handshake, at most [`MAX_BODY`] bytes and until `deadline`.

@@ -42,12 +42,18 @@ impl ResponseHead {
     }
 }
 
-/// Where the head ends: the index just past the blank line, if it has arrived.
-pub fn head_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+/// Where the head ends: the index just past the blank line, if it has arrived. `from` is how
+/// much of `buf` was searched before (so a head arriving a byte at a time costs linear time).
+pub fn head_end(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.saturating_sub(3);
+    memchr::memmem::find(&buf[start.min(buf.len())..], b"\r\n\r\n").map(|i| start + i + 4)
 }
 
 /// Parses a complete head (up to and including the blank line).
+///
+/// Our own, not httparse: httparse refuses control characters in a reason phrase or header
+/// value, and a debugging tool must show such an answer (escaped) rather than refuse to read
+/// it. Only the structure is checked here; the bytes are kept verbatim by the caller.
 pub fn parse_head(head: &[u8]) -> Result<ResponseHead, String> {
     let text = String::from_utf8_lossy(head);
     let mut lines = text.split("\r\n");
@@ -292,6 +298,30 @@ mod tests {
         assert!(all.contains(&format!("expected '{ACCEPT}', received 'nope'")));
         assert!(all.contains("subprotocol 'x' but none was offered"));
         assert!(all.contains("extension 'permessage-deflate', which was not offered"));
+    }
+
+    #[test]
+    fn heads_keep_what_a_strict_parser_would_refuse() {
+        let h = head("HTTP/1.1 403\r\nX-A:  b \r\n\r\n");
+        assert_eq!((h.status, h.reason.as_str()), (403, ""));
+        assert_eq!(h.headers, vec![("X-A".to_string(), "b".to_string())]);
+        // Control characters are shown escaped later, not refused here.
+        let h = head("HTTP/1.1 403 No\x1b[31m\r\nX-Evil: \x1b[2J\r\n\r\n");
+        assert_eq!(h.reason, "No\x1b[31m");
+        let e = parse_head(b"HTTP/1.1 2x0 OK\r\n\r\n").expect_err("status");
+        assert!(e.contains("malformed HTTP status line"), "{e}");
+        let e = parse_head(b"HTTP/1.1 101 OK\r\nno colon here\r\n\r\n").expect_err("header");
+        assert!(e.contains("\"no colon here\""), "{e}");
+    }
+
+    #[test]
+    fn the_head_end_is_found_across_reads() {
+        let buf = b"HTTP/1.1 101 OK\r\nA: b\r\n\r\nrest";
+        assert_eq!(head_end(buf, 0), Some(buf.len() - 4));
+        assert_eq!(head_end(&buf[..20], 0), None);
+        // A search that resumes where the last one stopped still finds a split terminator.
+        assert_eq!(head_end(buf, 22), Some(buf.len() - 4));
+        assert_eq!(head_end(b"", 0), None);
     }
 
     #[test]
