@@ -68,12 +68,27 @@ fn escape(s: &str) -> String {
 }
 
 fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
-    let cmd = Cli::command();
-    let man = clap_mangen::Man::new(cmd);
+    let man = clap_mangen::Man::new(Cli::command());
     man.render_title(out)?;
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
-    let description = "\
+    out.extend_from_slice(section("DESCRIPTION", DESCRIPTION).as_bytes());
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+    out.extend_from_slice(section("REPL COMMANDS", &repl_commands()).as_bytes());
+    out.extend_from_slice(section("PIPE MODE", PIPE_MODE).as_bytes());
+    out.extend_from_slice(section("EXIT STATUS", exit_status().trim_end()).as_bytes());
+    out.extend_from_slice(section("ENVIRONMENT", environment().trim_end()).as_bytes());
+    out.extend_from_slice(section("FILES", FILES).as_bytes());
+    out.extend_from_slice(section("EXAMPLES", EXAMPLES).as_bytes());
+    out.extend_from_slice(
+        section("SEE ALSO", "\\fBcurl\\fR(1), \\fBwebsocat\\fR(1), RFC 6455").as_bytes(),
+    );
+    man.render_version_section(out)?;
+    Ok(())
+}
+
+const DESCRIPTION: &str = "\
 wscope is a WebSocket client for the command line with three uses.
 .PP
 \\fBTesting endpoints by hand.\\fR With stdin and stdout on a terminal, wscope opens a REPL: \
@@ -82,18 +97,42 @@ messages; slash commands send binary, ping, pong and close frames. Incoming mess
 above the prompt without disturbing the line being typed.
 .PP
 \\fBScripting.\\fR When stdin is not a terminal, every stdin line (LF or CRLF stripped) is sent \
-as one text message (binary with \\fB\\-b\\fR), and every received text message is written to \
-stdout followed by a newline, byte for byte. Binary messages are written raw (as a hex dump on a \
-terminal). Lines read before the connection opens are queued; lines of any length are sent whole.
+as one text message (binary with \\fB\\-b\\fR), and every received message is written to \
+stdout followed by a newline, byte for byte (binary raw, or with \\fB\\-\\-binary\\-output\\fR as \
+hex or base64; as a hex dump on a terminal). Lines read before the connection opens are queued; \
+lines of any length are sent whole.
 .PP
 \\fBDebugging handshakes and frames.\\fR With \\fB\\-v\\fR (always in the REPL) the upgrade request \
 and response are shown verbatim with timings. A rejected upgrade shows status, headers and body. \
 With \\fB\\-x\\fR every frame header on the wire is shown, both directions, including automatic \
 pongs and close replies; \\fB\\-X\\fR adds hex dumps. \\fB\\-\\-jsonl\\fR prints every event as JSON.";
-    out.extend_from_slice(section("DESCRIPTION", description).as_bytes());
-    man.render_options_section(out)?;
-    man.render_subcommands_section(out)?;
 
+const PIPE_MODE: &str = "\
+Every stdin line (or NUL\\-terminated message with \\fB\\-0\\fR) is sent as one message; every \
+received message is written to stdout followed by a newline (or NUL), byte for byte. The end of \
+input does not end the conversation: wscope keeps printing until no message has arrived for \
+\\fB\\-\\-idle\\fR seconds (default 1; each message restarts the window; 0 closes at once), \
+\\fB\\-w\\fR seconds have passed, \\fB\\-n\\fR messages have arrived (exactly that many are \
+printed; fewer is status 12), the server closes, or stdout closes. Then it sends Close 1000 and \
+keeps reading and printing until the server's Close arrives or \\fB\\-\\-close\\-timeout\\fR \
+passes. Every message the server sent before its Close is on stdout. A closed stdout (for example \
+\\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
+with 130.";
+
+const FILES: &str = "\
+.TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \
+\\fI~/.local/state/wscope/history\\fR), mode 0600. Lines starting with a space are not saved; \
+\\fB\\-\\-no\\-history\\fR turns it off.";
+
+const EXAMPLES: &str = "\
+.TP\n\\fBwscope demo\\fR\nTry wscope against a built\\-in echo server.
+.TP\n\\fBwscope wss://echo.example.org/\\fR\nInteractive session.
+.TP\n\\fBprintf 'a\\\\nb\\\\n' | wscope ws://localhost:8080/\\fR\nSend two messages, print the replies, close cleanly.
+.TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
+.TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.";
+
+/// The REPL's commands, from their one table.
+fn repl_commands() -> String {
     let mut repl = String::from("Inside the REPL:\n");
     for c in COMMANDS {
         let usage = format!("{} {}", c.name, c.args);
@@ -109,27 +148,19 @@ pongs and close replies; \\fB\\-X\\fR adds hex dumps. \\fB\\-\\-jsonl\\fR prints
 Ctrl\\-D sends Close 1000 and exits after the close handshake. Ctrl\\-C clears the line; a second \
 Ctrl\\-C in a row closes and exits with status 130.",
     );
-    out.extend_from_slice(section("REPL COMMANDS", &repl).as_bytes());
+    repl
+}
 
-    let pipe = "\
-Every stdin line (or NUL\\-terminated message with \\fB\\-0\\fR) is sent as one message; every \
-received message is written to stdout followed by a newline (or NUL), byte for byte. The end of \
-input does not end the conversation: wscope keeps printing until no message has arrived for \
-\\fB\\-\\-idle\\fR seconds (default 1; each message restarts the window; 0 closes at once), \
-\\fB\\-w\\fR seconds have passed, \\fB\\-n\\fR messages have arrived (exactly that many are \
-printed; fewer is status 12), the server closes, or stdout closes. Then it sends Close 1000 and \
-keeps reading and printing until the server's Close arrives or \\fB\\-\\-close\\-timeout\\fR \
-passes. Every message the server sent before its Close is on stdout. A closed stdout (for example \
-\\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
-with 130.";
-    out.extend_from_slice(section("PIPE MODE", pipe).as_bytes());
-
+fn exit_status() -> String {
     let mut exit = String::new();
     for (code, what) in EXIT_STATUS_TABLE {
         exit.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", escape(what)));
     }
-    out.extend_from_slice(section("EXIT STATUS", exit.trim_end()).as_bytes());
+    exit
+}
 
+/// The variables wscope reads, and the `WSCOPE_*` defaults of the options.
+fn environment() -> String {
     let mut env = String::from(
         ".TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colours (unless \\fB\\-\\-color always\\fR).\n\
 .TP\n\\fBTERM\\fR\nWhen \\fBdumb\\fR, no colours in auto mode.\n\
@@ -159,24 +190,5 @@ with 130.";
             ));
         }
     }
-    out.extend_from_slice(section("ENVIRONMENT", env.trim_end()).as_bytes());
-
-    let files = "\
-.TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \
-\\fI~/.local/state/wscope/history\\fR), mode 0600. Lines starting with a space are not saved; \
-\\fB\\-\\-no\\-history\\fR turns it off.";
-    out.extend_from_slice(section("FILES", files).as_bytes());
-
-    let examples = "\
-.TP\n\\fBwscope demo\\fR\nTry wscope against a built\\-in echo server.
-.TP\n\\fBwscope wss://echo.example.org/\\fR\nInteractive session.
-.TP\n\\fBprintf 'a\\\\nb\\\\n' | wscope ws://localhost:8080/\\fR\nSend two messages, print the replies, close cleanly.
-.TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
-.TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.";
-    out.extend_from_slice(section("EXAMPLES", examples).as_bytes());
-    out.extend_from_slice(
-        section("SEE ALSO", "\\fBcurl\\fR(1), \\fBwebsocat\\fR(1), RFC 6455").as_bytes(),
-    );
-    man.render_version_section(out)?;
-    Ok(())
+    env
 }

@@ -28,50 +28,8 @@ impl Target {
         if input.is_empty() {
             return Err(Error::usage("empty URL"));
         }
-        let url = match Url::parse(input) {
-            Ok(u) => u,
-            Err(url::ParseError::RelativeUrlWithoutBase) => {
-                return Err(Error::usage(format!("URL '{input}' has no scheme"))
-                    .with_hint(format!("try ws://{input} (or wss:// for TLS)")));
-            }
-            Err(url::ParseError::InvalidPort) => {
-                return Err(invalid_port(input));
-            }
-            Err(url::ParseError::EmptyHost) => {
-                let e = Error::usage(format!("URL '{input}' has no host"));
-                return Err(if input.matches(':').count() > 2 && !input.contains('[') {
-                    e.with_hint("IPv6 addresses need brackets, e.g. ws://[::1]:9001/")
-                } else {
-                    e
-                });
-            }
-            Err(url::ParseError::InvalidIpv6Address) => {
-                return Err(Error::usage(format!(
-                    "URL '{input}' has an invalid IPv6 address"
-                )));
-            }
-            Err(e) => return Err(Error::usage(format!("invalid URL '{input}': {e}"))),
-        };
-        let secure = match url.scheme() {
-            "ws" => false,
-            "wss" => true,
-            "http" => {
-                return Err(scheme_error(input, url.scheme(), "ws"));
-            }
-            "https" => {
-                return Err(scheme_error(input, url.scheme(), "wss"));
-            }
-            other => {
-                // `localhost:9001` parses as scheme "localhost".
-                if url.cannot_be_a_base() && url.path().chars().all(|c| c.is_ascii_digit()) {
-                    return Err(Error::usage(format!("URL '{input}' has no scheme"))
-                        .with_hint(format!("try ws://{input}")));
-                }
-                return Err(Error::usage(format!(
-                    "unsupported scheme '{other}' in '{input}': wscope speaks ws:// and wss://"
-                )));
-            }
-        };
+        let url = parse_url(input)?;
+        let secure = secure_scheme(&url, input)?;
         if url.fragment().is_some() {
             return Err(Error::usage(format!(
                 "URL '{input}' has a fragment (#...): WebSocket URLs cannot carry one"
@@ -126,6 +84,48 @@ impl Target {
     /// A short label for prompts: host and non-default port.
     pub fn short(&self) -> &str {
         &self.host_header
+    }
+}
+
+/// The URL, or a usage error that says what to type instead.
+fn parse_url(input: &str) -> Result<Url, Error> {
+    match Url::parse(input) {
+        Ok(u) => Ok(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Err(Error::usage(format!("URL '{input}' has no scheme"))
+                .with_hint(format!("try ws://{input} (or wss:// for TLS)")))
+        }
+        Err(url::ParseError::InvalidPort) => Err(invalid_port(input)),
+        Err(url::ParseError::EmptyHost) => {
+            let e = Error::usage(format!("URL '{input}' has no host"));
+            Err(if input.matches(':').count() > 2 && !input.contains('[') {
+                e.with_hint("IPv6 addresses need brackets, e.g. ws://[::1]:9001/")
+            } else {
+                e
+            })
+        }
+        Err(url::ParseError::InvalidIpv6Address) => Err(Error::usage(format!(
+            "URL '{input}' has an invalid IPv6 address"
+        ))),
+        Err(e) => Err(Error::usage(format!("invalid URL '{input}': {e}"))),
+    }
+}
+
+/// Whether the scheme is wss:// (or ws://); anything else says which to use.
+fn secure_scheme(url: &Url, input: &str) -> Result<bool, Error> {
+    match url.scheme() {
+        "ws" => Ok(false),
+        "wss" => Ok(true),
+        "http" => Err(scheme_error(input, url.scheme(), "ws")),
+        "https" => Err(scheme_error(input, url.scheme(), "wss")),
+        // `localhost:9001` parses as scheme "localhost".
+        _ if url.cannot_be_a_base() && url.path().chars().all(|c| c.is_ascii_digit()) => {
+            Err(Error::usage(format!("URL '{input}' has no scheme"))
+                .with_hint(format!("try ws://{input}")))
+        }
+        other => Err(Error::usage(format!(
+            "unsupported scheme '{other}' in '{input}': wscope speaks ws:// and wss://"
+        ))),
     }
 }
 

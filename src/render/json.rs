@@ -63,6 +63,37 @@ fn opt_ms(d: Option<Duration>) -> String {
     d.map(json_ms).unwrap_or_else(|| "null".into())
 }
 
+/// TLS is up: version and cipher, how long it took, whether the certificate was verified, and
+/// what it says.
+fn tls_up(
+    o: &mut String,
+    took: Duration,
+    verified: bool,
+    protocol: Option<&(String, String)>,
+    certificate: &[String],
+) {
+    if let Some((version, cipher)) = protocol {
+        let _ = write!(
+            o,
+            "\"tls\",\"protocol\":\"{version}\",\"cipher\":\"{cipher}\","
+        );
+    } else {
+        o.push_str("\"tls\",");
+    }
+    let _ = write!(
+        o,
+        "\"tls_ms\":{},\"verified\":{verified},\"certificate\":[",
+        json_ms(took)
+    );
+    for (i, line) in certificate.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        json_str(o, line);
+    }
+    o.push(']');
+}
+
 /// How long each step of establishing the session took, as `*_ms` fields.
 fn timings_fields(o: &mut String, t: &Timings) {
     let _ = write!(
@@ -127,29 +158,7 @@ fn connection(o: &mut String, event: &Event) {
             insecure,
             protocol,
             certificate,
-        } => {
-            if let Some((version, cipher)) = protocol {
-                let _ = write!(
-                    o,
-                    "\"tls\",\"protocol\":\"{version}\",\"cipher\":\"{cipher}\","
-                );
-            } else {
-                o.push_str("\"tls\",");
-            }
-            let _ = write!(
-                o,
-                "\"tls_ms\":{},\"verified\":{},\"certificate\":[",
-                json_ms(*took),
-                !insecure
-            );
-            for (i, line) in certificate.iter().enumerate() {
-                if i > 0 {
-                    o.push(',');
-                }
-                json_str(o, line);
-            }
-            o.push(']');
-        }
+        } => tls_up(o, *took, !insecure, protocol.as_ref(), certificate),
         Event::Reconnect {
             attempt,
             max,

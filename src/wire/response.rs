@@ -129,6 +129,22 @@ pub fn check_upgrade(
             head.status, head.reason
         ));
     }
+    check_upgrade_headers(head, &mut problems);
+    check_accept(head, key, &mut problems);
+    let protocol = chosen_protocol(head, offered_protocols, &mut problems);
+    let extensions = accepted_extensions(head, offered_extensions, &mut problems);
+    if problems.is_empty() {
+        Ok(Negotiated {
+            protocol,
+            extensions,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// `Upgrade: websocket` and `Connection: Upgrade`.
+fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
     match head.get("Upgrade") {
         None => problems.push("missing 'Upgrade' header, expected 'Upgrade: websocket'".into()),
         Some(v) if !v.eq_ignore_ascii_case("websocket") => problems.push(format!(
@@ -145,6 +161,10 @@ pub fn check_upgrade(
             head.get("Connection").unwrap_or("")
         ));
     }
+}
+
+/// `Sec-WebSocket-Accept` derived from our key (RFC 6455 §4.2.2).
+fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
     let expected = derive_accept_key(key.as_bytes());
     match head.get("Sec-WebSocket-Accept") {
         None => problems.push(format!(
@@ -155,11 +175,18 @@ pub fn check_upgrade(
         )),
         Some(_) => {}
     }
-    let protocols = head.list("Sec-WebSocket-Protocol");
-    let protocol = match protocols.as_slice() {
+}
+
+/// The subprotocol the server chose: one of those offered, or none.
+fn chosen_protocol(
+    head: &ResponseHead,
+    offered: &[String],
+    problems: &mut Vec<String>,
+) -> Option<String> {
+    match head.list("Sec-WebSocket-Protocol").as_slice() {
         [] => None,
-        [p] if offered_protocols.iter().any(|o| o == p) => Some(p.clone()),
-        [p] if offered_protocols.is_empty() => {
+        [p] if offered.iter().any(|o| o == p) => Some(p.clone()),
+        [p] if offered.is_empty() => {
             problems.push(format!(
                 "the server chose subprotocol '{p}' but none was offered"
             ));
@@ -168,7 +195,7 @@ pub fn check_upgrade(
         [p] => {
             problems.push(format!(
                 "the server chose subprotocol '{p}', which was not offered (offered: {})",
-                offered_protocols.join(", ")
+                offered.join(", ")
             ));
             None
         }
@@ -179,14 +206,19 @@ pub fn check_upgrade(
             ));
             None
         }
-    };
+    }
+}
+
+/// The extensions the server accepted; any is a problem while wscope speaks none.
+fn accepted_extensions(
+    head: &ResponseHead,
+    offered: &[String],
+    problems: &mut Vec<String>,
+) -> Vec<String> {
     let mut extensions = Vec::new();
     for ext in head.list("Sec-WebSocket-Extensions") {
         let name = ext.split(';').next().unwrap_or("").trim().to_string();
-        if offered_extensions
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(&name))
-        {
+        if offered.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
             problems.push(format!(
                 "the server accepted extension '{ext}', which wscope offered as asked but cannot speak"
             ));
@@ -197,14 +229,7 @@ pub fn check_upgrade(
         }
         extensions.push(ext);
     }
-    if problems.is_empty() {
-        Ok(Negotiated {
-            protocol,
-            extensions,
-        })
-    } else {
-        Err(problems)
-    }
+    extensions
 }
 
 /// How the body of a (rejected) response is delimited.

@@ -38,33 +38,16 @@ where
         "User-Agent: wscope/{}\r\n\r\n",
         env!("CARGO_PKG_VERSION")
     ));
-    let work = async {
-        stream.write_all(req.as_bytes()).await?;
-        stream.flush().await?;
-        // Read byte by byte: nothing past the proxy's answer may be consumed.
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            if stream.read(&mut b).await? == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            head.push(b[0]);
-            if head.len() > crate::wire::response::MAX_HEAD {
-                return Err(std::io::Error::other("answer head over 64 KiB"));
-            }
-        }
-        Ok(head)
-    };
-    let head = match tokio::time::timeout_at(deadline.into(), work).await {
-        Err(_) => {
+    let head = match read_answer(stream, &req, deadline).await {
+        Err(AnswerFailure::Late) => {
             let e = Error::new(
                 Kind::Timeout,
                 format!("proxy {} did not answer CONNECT in time", proxy.display()),
             );
             return (None, Err(e));
         }
-        Ok(Err(e)) => return (None, Err(io_failed(proxy, e))),
-        Ok(Ok(h)) => h,
+        Err(AnswerFailure::Io(e)) => return (None, Err(io_failed(proxy, e))),
+        Ok(h) => h,
     };
     let parsed = crate::wire::response::parse_head(&head).map_err(|e| refused(proxy, e));
     let exchange = Some(Exchange {
@@ -96,4 +79,42 @@ where
         )),
     };
     (exchange, result)
+}
+
+/// Why the proxy's answer could not be read.
+enum AnswerFailure {
+    Late,
+    Io(std::io::Error),
+}
+
+/// Sends the CONNECT request and reads the answer's head, byte by byte: nothing past the
+/// proxy's answer may be consumed (it belongs to the tunnel).
+async fn read_answer<S>(
+    stream: &mut S,
+    req: &str,
+    deadline: Instant,
+) -> Result<Vec<u8>, AnswerFailure>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let work = async {
+        stream.write_all(req.as_bytes()).await?;
+        stream.flush().await?;
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if stream.read(&mut b).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            head.push(b[0]);
+            if head.len() > crate::wire::response::MAX_HEAD {
+                return Err(std::io::Error::other("answer head over 64 KiB"));
+            }
+        }
+        Ok(head)
+    };
+    match tokio::time::timeout_at(deadline.into(), work).await {
+        Err(_) => Err(AnswerFailure::Late),
+        Ok(r) => r.map_err(AnswerFailure::Io),
+    }
 }

@@ -2,16 +2,19 @@
 //! escaping of whatever the peer sent, hex dumps, and `wscope: error` / `hint` lines. Pure: an
 //! event and the style in, the text and its stream out.
 
-use super::escape::{escape_bytes, escape_terminal, mask_credentials};
+mod handshake;
+
+use super::escape::{escape_bytes, escape_terminal};
 use super::{Channel, KEEPALIVE_PREFIX, Style};
 use crate::error::Error;
-use crate::event::{DataKind, Event, Stamped, Timings};
+use crate::event::{DataKind, Event, Stamped};
 use crate::units::ms;
 use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump};
 use crate::wire::tap::{Dir, TappedFrame};
 use colored::{Color, Colorize};
+use handshake::{connection, head_block, response};
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// The human rendering of an event, if it is shown at all, with where it goes.
 pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
@@ -85,7 +88,7 @@ pub fn failure(e: &Error, color: bool) -> String {
     s
 }
 
-fn paint(s: &str, color: Color, on: bool) -> String {
+pub(super) fn paint(s: &str, color: Color, on: bool) -> String {
     let mut out = String::with_capacity(s.len());
     push_painted(&mut out, s, color, on);
     out
@@ -99,7 +102,7 @@ fn push_painted(out: &mut String, s: &str, color: Color, on: bool) {
     }
 }
 
-fn dim(s: &str, on: bool) -> String {
+pub(super) fn dim(s: &str, on: bool) -> String {
     if on {
         s.dimmed().to_string()
     } else {
@@ -120,7 +123,7 @@ fn arrow(dir: Dir) -> &'static str {
     }
 }
 
-fn info(text: &str, style: &Style) -> String {
+pub(super) fn info(text: &str, style: &Style) -> String {
     paint(&format!("* {text}"), Color::Cyan, style.color_err)
 }
 
@@ -134,64 +137,6 @@ fn close_text(code: Option<u16>, reason: &str) -> String {
         ),
         None => "without a status code".to_string(),
     }
-}
-
-/// An HTTP head, a line each with `prefix`, credentials masked (and hex-dumped with
-/// `--dump-handshake`).
-fn head_block(bytes: &[u8], prefix: &str, style: &Style) -> String {
-    let mut out = String::new();
-    let text = String::from_utf8_lossy(bytes);
-    let mut lines: Vec<&str> = text.split("\r\n").collect();
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    let color = if prefix == ">" {
-        Color::Blue
-    } else {
-        Color::Green
-    };
-    for line in lines {
-        let shown = mask_credentials(line, style.show_credentials);
-        let shown = escape_terminal(&shown);
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(&format!("{prefix} {shown}"), color, style.color_err)
-        );
-    }
-    if style.handshake_dump {
-        let _ = writeln!(out, "{}", dim(&hexdump(bytes, "  "), style.color_err));
-    }
-    out.pop();
-    out
-}
-
-fn response(
-    head: &[u8],
-    body: Option<&[u8]>,
-    truncated: bool,
-    timings: &Timings,
-    style: &Style,
-) -> String {
-    let mut s = head_block(head, "<", style);
-    s.push('\n');
-    if let Some(body) = body {
-        if !body.is_empty() {
-            s.push('\n');
-            s.push_str(&escape_bytes(body));
-            if !s.ends_with('\n') {
-                s.push('\n');
-            }
-        }
-        if truncated {
-            let _ = writeln!(s, "{}", info("(body truncated)", style));
-        }
-    }
-    s.push_str(&info(
-        &format!("Upgrade answered in {}", ms(timings.upgrade)),
-        style,
-    ));
-    s
 }
 
 /// A data message in the REPL or in JSON-less terminal output.
@@ -287,126 +232,11 @@ fn frame(f: &TappedFrame, style: &Style) -> String {
     s
 }
 
-/// Connecting, TLS, proxies, the upgrade's result, reconnects and the timing summary.
-fn connection(event: &Event, style: &Style) -> Option<String> {
-    let shown_always = matches!(event, Event::Reconnect { .. } | Event::Timing { .. });
-    if !style.verbose && !shown_always {
-        return None;
-    }
-    Some(match event {
-        Event::Connected {
-            url,
-            peer,
-            dns,
-            tcp,
-        } => info(
-            &format!(
-                "Connected to {url} ({peer}); dns {}, tcp {}",
-                ms(*dns),
-                ms(*tcp)
-            ),
-            style,
-        ),
-        Event::TlsUp {
-            took,
-            insecure,
-            protocol,
-            certificate,
-        } => {
-            let note = if *insecure {
-                " (certificate NOT verified: --insecure)"
-            } else {
-                ""
-            };
-            let mut s = info(&format!("TLS established in {}{note}", ms(*took)), style);
-            if let Some((version, cipher)) = protocol {
-                s.push('\n');
-                s.push_str(&info(&format!("  protocol: {version}, {cipher}"), style));
-            }
-            for line in certificate {
-                s.push('\n');
-                s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
-            }
-            s
-        }
-        Event::Tunnel {
-            proxy,
-            source,
-            exchange,
-            took,
-        } => {
-            let mut s = info(
-                &format!("Tunnel through {proxy} (from {source}) in {}", ms(*took)),
-                style,
-            );
-            if let Some((req, resp)) = exchange {
-                s.push('\n');
-                s.push_str(&head_block(req, ">", style));
-                s.push('\n');
-                s.push_str(&head_block(resp, "<", style));
-            }
-            s
-        }
-        Event::Upgraded { negotiated } => {
-            let proto = negotiated
-                .protocol
-                .as_deref()
-                .map(|p| format!("subprotocol '{}'", escape_terminal(p)))
-                .unwrap_or_else(|| "no subprotocol".into());
-            let ext = if negotiated.extensions.is_empty() {
-                "no extensions".to_string()
-            } else {
-                format!("extensions: {}", negotiated.extensions.join(", "))
-            };
-            info(&format!("WebSocket open: {proto}, {ext}"), style)
-        }
-        Event::Reconnect {
-            attempt,
-            max,
-            delay,
-            reason,
-        } => {
-            let of = max.map(|m| format!(" of {m}")).unwrap_or_default();
-            let line = format!(
-                "* reconnecting in {:.1} s (attempt {attempt}{of}): {}",
-                delay.as_secs_f64(),
-                escape_terminal(reason)
-            );
-            paint(&line, Color::Yellow, style.color_err)
-        }
-        Event::Timing {
-            timings,
-            first_message,
-            total,
-        } => info(
-            &format!("timing: {}", timing_parts(timings, *first_message, *total)),
-            style,
-        ),
-        _ => return None,
-    })
-}
-
-fn timing_parts(t: &Timings, first_message: Option<Duration>, total: Duration) -> String {
-    let mut parts = vec![format!("dns {}", ms(t.dns))];
-    if let Some(p) = t.proxy {
-        parts.push(format!("proxy {}", ms(p)));
-    }
-    parts.push(format!("connect {}", ms(t.tcp)));
-    if let Some(tls) = t.tls {
-        parts.push(format!("tls {}", ms(tls)));
-    }
-    parts.push(format!("upgrade {}", ms(t.upgrade)));
-    if let Some(f) = first_message {
-        parts.push(format!("first message {}", ms(f)));
-    }
-    parts.push(format!("total {}", ms(total)));
-    parts.join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Kind;
+    use std::time::Duration;
 
     fn at(event: Event) -> Stamped {
         Stamped {
