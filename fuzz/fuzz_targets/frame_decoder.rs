@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::wire::frame::{FrameHeader, FrameScanner};
+use wscope::wire::frame::FrameHeader;
+use wscope::wire::scanner::FrameScanner;
 
 fuzz_target!(|data: &[u8]| {
     if data.is_empty() {

@@ -7,4 +7,7 @@ pub mod handshake;
 pub mod rejection;
 pub mod request;
 pub mod response;
+pub mod scanner;
+#[cfg(test)]
+mod scanner_props;
 pub mod tap;

@@ -8,7 +8,8 @@
 //! dozen instructions per frame) so that protocol errors can name the offending frame.
 
 use crate::sync::lock;
-use crate::wire::frame::{FrameHeader, FrameRecord, FrameScanner};
+use crate::wire::frame::FrameHeader;
+use crate::wire::scanner::{FrameRecord, FrameScanner, PlainHeader};
 use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
@@ -131,16 +132,20 @@ impl FrameLog {
     }
 
     /// Remembers a plain data frame header; unmasked, so two bytes and the length rebuild it.
-    fn note_plain(&self, b0: u8, b1: u8, len: u64) {
-        let word = u64::from(b0) | u64::from(b1) << 8 | 1 << 16;
+    fn note_plain(&self, h: PlainHeader) {
+        let word = u64::from(h.b0) | u64::from(h.b1) << 8 | 1 << 16;
         self.last_plain_in[0].store(word, Ordering::Relaxed);
-        self.last_plain_in[1].store(len, Ordering::Relaxed);
+        self.last_plain_in[1].store(h.len, Ordering::Relaxed);
     }
 
     fn note_incoming(&self, h: &FrameHeader) {
         if h.is_ordinary_from_server() {
             let raw = h.raw();
-            self.note_plain(raw[0], raw[1], h.payload_len);
+            self.note_plain(PlainHeader {
+                b0: raw[0],
+                b1: raw[1],
+                len: h.payload_len,
+            });
         } else {
             let mut q = lock(&self.unusual_in);
             if q.len() == RECENT_UNUSUAL {
@@ -211,9 +216,9 @@ impl Inspector {
                 });
             }
         });
-        if let Some((b0, b1, len)) = scanner.last_plain.take() {
+        if let Some(plain) = scanner.take_last_plain() {
             if dir == Dir::In {
-                log.note_plain(b0, b1, len);
+                log.note_plain(plain);
             }
         }
     }

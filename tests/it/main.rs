@@ -3,7 +3,6 @@
 
 mod docs_and_colour;
 mod end_of_input;
-mod frame_props;
 mod frames;
 mod hardening;
 mod peers;

@@ -1,11 +1,12 @@
 //! Property tests of the pure frame decoder: frames encoded by tungstenite's own encoder are
 //! decoded field for field, the same in any split of the bytes; arbitrary bytes never panic.
 
+use super::frame::{FrameHeader, LenEncoding};
+use super::scanner::{FrameRecord, FrameScanner};
 use proptest::prelude::*;
 use tokio_tungstenite::tungstenite::Bytes;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::OpCode;
 use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader as WireHeader};
-use wscope::wire::frame::{FrameHeader, FrameRecord, FrameScanner, LenEncoding};
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -161,16 +162,5 @@ proptest! {
             prev = p;
         }
         prop_assert!(n <= bytes.len() / 2 + 1);
-    }
-
-    #[test]
-    fn command_parser_never_panics(line in "\\PC*") {
-        let _ = wscope::input::command::parse(&line);
-    }
-
-    #[test]
-    fn hexdump_never_panics_and_covers_every_byte(data in proptest::collection::vec(any::<u8>(), 0..100)) {
-        let d = wscope::wire::frame::hexdump(&data, "");
-        prop_assert_eq!(d.lines().count(), data.len().div_ceil(16));
     }
 }
