@@ -113,20 +113,10 @@ pub struct HandshakeArgs {
     #[arg(long, value_name = "ORIGIN", env = "WSCOPE_ORIGIN")]
     pub origin: Option<String>,
     /// Basic authentication (overrides user:pass@ in the URL)
-    #[arg(
-        short = 'u',
-        long = "user",
-        visible_alias = "auth",
-        value_name = "USER:PASS"
-    )]
+    #[arg(short = 'u', long = "user", visible_alias = "auth", value_name = "USER:PASS")]
     pub user: Option<String>,
     /// User-Agent header [default: wscope/VERSION]
-    #[arg(
-        short = 'A',
-        long = "user-agent",
-        value_name = "NAME",
-        env = "WSCOPE_USER_AGENT"
-    )]
+    #[arg(short = 'A', long = "user-agent", value_name = "NAME", env = "WSCOPE_USER_AGENT")]
     pub user_agent: Option<String>,
     /// Give up connecting (DNS and TCP) after SECS
     #[arg(long, value_name = "SECS", default_value = "10", env = "WSCOPE_CONNECT_TIMEOUT", value_parser = parse_secs)]
@@ -236,12 +226,7 @@ pub struct OutputArgs {
     #[arg(short = 'X', long)]
     pub hexdump: bool,
     /// How many payload bytes --hexdump shows per frame
-    #[arg(
-        long,
-        value_name = "N",
-        default_value = "64",
-        env = "WSCOPE_DUMP_BYTES"
-    )]
+    #[arg(long, value_name = "N", default_value = "64", env = "WSCOPE_DUMP_BYTES")]
     pub dump_bytes: usize,
     /// Hex-dump the handshake bytes too
     #[arg(long)]
@@ -270,13 +255,7 @@ pub struct OutputArgs {
     #[arg(short = 't', long, env = "WSCOPE_TIMESTAMPS")]
     pub timestamps: bool,
     /// When to use colours
-    #[arg(
-        long,
-        value_name = "WHEN",
-        value_enum,
-        default_value = "auto",
-        env = "WSCOPE_COLOR"
-    )]
+    #[arg(long, value_name = "WHEN", value_enum, default_value = "auto", env = "WSCOPE_COLOR")]
     pub color: ColorChoice,
     /// Do not read or write the REPL history file
     #[arg(long, env = "WSCOPE_NO_HISTORY")]

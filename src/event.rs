@@ -28,55 +28,73 @@ pub enum DataKind {
     Binary,
 }
 
+/// TCP is up.
+#[derive(Debug, Clone)]
+pub struct Connected {
+    pub url: String,
+    pub peer: SocketAddr,
+    pub dns: Duration,
+    pub tcp: Duration,
+}
+
+/// A tunnel through a proxy is up (or was refused, with the exchange that shows why).
+#[derive(Debug, Clone)]
+pub struct Tunnel {
+    pub proxy: String,
+    pub source: String,
+    /// The CONNECT request and answer (HTTP proxies), verbatim.
+    pub exchange: Option<(Vec<u8>, Vec<u8>)>,
+    pub took: Duration,
+}
+
+/// TLS is up; `certificate` describes the server's certificate, a line per item.
+#[derive(Debug, Clone)]
+pub struct TlsUp {
+    pub took: Duration,
+    pub insecure: bool,
+    /// Negotiated version and cipher suite, from the ServerHello.
+    pub protocol: Option<(String, String)>,
+    pub certificate: Vec<String>,
+}
+
+/// The connection ended or failed and `--reconnect` tries again after `delay`.
+#[derive(Debug, Clone)]
+pub struct Reconnecting {
+    pub attempt: u32,
+    pub max: Option<u32>,
+    pub delay: Duration,
+    pub reason: String,
+}
+
+/// The `--timing` summary at the end of a session.
+#[derive(Debug, Clone)]
+pub struct TimingSummary {
+    pub timings: Timings,
+    pub first_message: Option<Duration>,
+    pub total: Duration,
+}
+
+/// The response head, verbatim (and the body of a rejection).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub head: Vec<u8>,
+    pub body: Option<Vec<u8>>,
+    pub body_truncated: bool,
+    pub timings: Timings,
+}
+
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// TCP is up.
-    Connected {
-        url: String,
-        peer: SocketAddr,
-        dns: Duration,
-        tcp: Duration,
-    },
-    /// A tunnel through a proxy is up (or was refused, with the exchange that shows why).
-    Tunnel {
-        proxy: String,
-        source: String,
-        /// The CONNECT request and answer (HTTP proxies), verbatim.
-        exchange: Option<(Vec<u8>, Vec<u8>)>,
-        took: Duration,
-    },
-    /// TLS is up; `certificate` describes the server's certificate, a line per item.
-    TlsUp {
-        took: Duration,
-        insecure: bool,
-        /// Negotiated version and cipher suite, from the ServerHello.
-        protocol: Option<(String, String)>,
-        certificate: Vec<String>,
-    },
-    /// The connection ended or failed and `--reconnect` tries again after `delay`.
-    Reconnect {
-        attempt: u32,
-        max: Option<u32>,
-        delay: Duration,
-        reason: String,
-    },
-    /// The `--timing` summary at the end of a session.
-    Timing {
-        timings: Timings,
-        first_message: Option<Duration>,
-        total: Duration,
-    },
+    Connected(Connected),
+    Tunnel(Tunnel),
+    TlsUp(TlsUp),
+    Reconnect(Reconnecting),
+    Timing(TimingSummary),
     /// The upgrade request, verbatim.
     Request {
         bytes: Vec<u8>,
     },
-    /// The response head, verbatim (and the body of a rejection).
-    Response {
-        head: Vec<u8>,
-        body: Option<Vec<u8>>,
-        body_truncated: bool,
-        timings: Timings,
-    },
+    Response(Response),
     /// A valid 101 arrived.
     Upgraded {
         negotiated: Negotiated,

@@ -7,7 +7,7 @@ use super::recorder::Recorder;
 use super::redirect;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
-use crate::event::{Event, Timings};
+use crate::event::{self, Event, Timings};
 use crate::net::connect::{self, Stream};
 use crate::net::proxy::{self, Proxy, ProxyKind};
 use crate::net::target::Target;
@@ -102,7 +102,7 @@ async fn open(
             })?,
         None => connect::tcp(&target.host, target.port, cfg.connect_timeout).await?,
     };
-    rec.emit(Event::Connected {
+    rec.emit(Event::Connected(event::Connected {
         url: match proxy {
             Some(p) => format!("proxy {}", p.display()),
             None => target.display.clone(),
@@ -110,7 +110,7 @@ async fn open(
         peer: info.peer,
         dns: info.dns,
         tcp: info.tcp,
-    });
+    }));
     let timings = Timings {
         dns: info.dns,
         tcp: info.tcp,
@@ -136,12 +136,12 @@ async fn tunnel(
         ProxyKind::Socks5 { .. } => (None, proxy::socks5_connect(tcp, p, target, deadline).await),
     };
     let took = t0.elapsed();
-    rec.emit(Event::Tunnel {
+    rec.emit(Event::Tunnel(event::Tunnel {
         proxy: p.display(),
         source: p.source.clone(),
         exchange,
         took,
-    });
+    }));
     result.map(|()| took)
 }
 
@@ -168,12 +168,12 @@ async fn secure(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    rec.emit(Event::TlsUp {
+    rec.emit(Event::TlsUp(event::TlsUp {
         took,
         insecure: cfg.tls.insecure,
         protocol,
         certificate,
-    });
+    }));
     Ok((Stream::Tls(Box::new(s)), took))
 }
 
@@ -220,12 +220,12 @@ async fn judge(
     if answer.head.status != 101 {
         let body_deadline = deadline.max(Instant::now() + Duration::from_secs(2));
         let (body, truncated) = handshake::read_body(&mut stream, &answer, body_deadline).await;
-        rec.emit(Event::Response {
+        rec.emit(Event::Response(event::Response {
             head: answer.raw_head.clone(),
             body: Some(body),
             body_truncated: truncated,
             timings,
-        });
+        }));
         if let (Some(loc), Some(_)) = (redirect::location(&answer.head), cfg.follow_redirects) {
             return Ok(Attempt::Redirect(redirect::target(target, loc)?));
         }
@@ -245,12 +245,12 @@ async fn judge(
             timings,
         }))),
         Err(problems) => {
-            rec.emit(Event::Response {
+            rec.emit(Event::Response(event::Response {
                 head: answer.raw_head.clone(),
                 body: Some(Vec::new()),
                 body_truncated: false,
                 timings,
-            });
+            }));
             Err(Error::new(
                 Kind::Rejected,
                 format!("invalid handshake response: {}", problems.join("; ")),

@@ -14,7 +14,7 @@ mod redirect;
 
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{self, Event};
 use crate::output::Output;
 use crate::session::{self, Carry, Shared};
 use crate::stats::Stats;
@@ -90,11 +90,11 @@ async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> 
             }
             other => {
                 if cfg.timing {
-                    rec.emit(Event::Timing {
+                    rec.emit(Event::Timing(event::TimingSummary {
                         timings,
                         first_message: stats.first_message_after(),
                         total: started.elapsed(),
-                    });
+                    }));
                 }
                 return other;
             }
@@ -115,12 +115,12 @@ async fn open_session(
         timings,
         declined,
     } = up;
-    rec.emit(Event::Response {
+    rec.emit(Event::Response(event::Response {
         head: answer.raw_head.clone(),
         body: None,
         body_truncated: false,
         timings,
-    });
+    }));
     rec.emit(Event::Upgraded { negotiated });
     for w in declined {
         rec.emit(Event::Warning(w));
@@ -206,12 +206,12 @@ impl Reconnector {
     /// Reports the failure and the coming attempt, then waits the backoff delay.
     async fn wait(&mut self, rec: &mut Recorder, why: &Error) {
         let delay = self.backoff.next_delay();
-        rec.emit(Event::Reconnect {
+        rec.emit(Event::Reconnect(event::Reconnecting {
             attempt: self.backoff.attempts,
             max: self.max().flatten(),
             delay,
             reason: why.message.clone(),
-        });
+        }));
         tokio::time::sleep(delay).await;
     }
 }

@@ -3,7 +3,7 @@
 //! Credentials in proxy exchanges are masked as on the screen. Pure.
 
 use super::escape::mask_head;
-use crate::event::{DataKind, Event, Stamped, Timings};
+use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
 use crate::wire::frame::opcode_name;
 use crate::wire::tap::{Dir, TappedFrame};
 use base64::Engine as _;
@@ -65,14 +65,8 @@ fn opt_ms(d: Option<Duration>) -> String {
 
 /// TLS is up: version and cipher, how long it took, whether the certificate was verified, and
 /// what it says.
-fn tls_up(
-    o: &mut String,
-    took: Duration,
-    verified: bool,
-    protocol: Option<&(String, String)>,
-    certificate: &[String],
-) {
-    if let Some((version, cipher)) = protocol {
+fn tls_up(o: &mut String, t: &TlsUp) {
+    if let Some((version, cipher)) = &t.protocol {
         let _ = write!(
             o,
             "\"tls\",\"protocol\":\"{version}\",\"cipher\":\"{cipher}\","
@@ -82,10 +76,11 @@ fn tls_up(
     }
     let _ = write!(
         o,
-        "\"tls_ms\":{},\"verified\":{verified},\"certificate\":[",
-        json_ms(took)
+        "\"tls_ms\":{},\"verified\":{},\"certificate\":[",
+        json_ms(t.took),
+        !t.insecure
     );
-    for (i, line) in certificate.iter().enumerate() {
+    for (i, line) in t.certificate.iter().enumerate() {
         if i > 0 {
             o.push(',');
         }
@@ -115,12 +110,12 @@ pub fn json_for(ev: &Stamped) -> String {
     o.push_str("\",\"type\":");
     match &ev.event {
         Event::Frame(f) => frame(&mut o, f),
-        e @ (Event::Connected { .. }
-        | Event::TlsUp { .. }
-        | Event::Reconnect { .. }
-        | Event::Timing { .. }
-        | Event::Tunnel { .. }) => connection(&mut o, e),
-        e @ (Event::Request { .. } | Event::Response { .. } | Event::Upgraded { .. }) => {
+        e @ (Event::Connected(_)
+        | Event::TlsUp(_)
+        | Event::Reconnect(_)
+        | Event::Timing(_)
+        | Event::Tunnel(_)) => connection(&mut o, e),
+        e @ (Event::Request { .. } | Event::Response(_) | Event::Upgraded { .. }) => {
             handshake(&mut o, e)
         }
         e @ (Event::Message { .. }
@@ -138,72 +133,52 @@ pub fn json_for(ev: &Stamped) -> String {
 /// Connecting, TLS, proxies, reconnects and the timing summary.
 fn connection(o: &mut String, event: &Event) {
     match event {
-        Event::Connected {
-            url,
-            peer,
-            dns,
-            tcp,
-        } => {
+        Event::Connected(c) => {
             o.push_str("\"connected\",\"url\":");
-            json_str(o, url);
+            json_str(o, &c.url);
             let _ = write!(
                 o,
-                ",\"peer\":\"{peer}\",\"dns_ms\":{},\"tcp_ms\":{}",
-                json_ms(*dns),
-                json_ms(*tcp)
+                ",\"peer\":\"{}\",\"dns_ms\":{},\"tcp_ms\":{}",
+                c.peer,
+                json_ms(c.dns),
+                json_ms(c.tcp)
             );
         }
-        Event::TlsUp {
-            took,
-            insecure,
-            protocol,
-            certificate,
-        } => tls_up(o, *took, !insecure, protocol.as_ref(), certificate),
-        Event::Reconnect {
-            attempt,
-            max,
-            delay,
-            reason,
-        } => {
+        Event::TlsUp(t) => tls_up(o, t),
+        Event::Reconnect(r) => {
             let _ = write!(
                 o,
-                "\"reconnect\",\"attempt\":{attempt},\"max\":{},\"delay_ms\":{},\"reason\":",
-                max.map(|m| m.to_string()).unwrap_or_else(|| "null".into()),
-                json_ms(*delay)
+                "\"reconnect\",\"attempt\":{},\"max\":{},\"delay_ms\":{},\"reason\":",
+                r.attempt,
+                r.max
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "null".into()),
+                json_ms(r.delay)
             );
-            json_str(o, reason);
+            json_str(o, &r.reason);
         }
-        Event::Timing {
-            timings,
-            first_message,
-            total,
-        } => {
+        Event::Timing(t) => {
             o.push_str("\"timing\",");
-            timings_fields(o, timings);
+            timings_fields(o, &t.timings);
             let _ = write!(
                 o,
                 ",\"first_message_ms\":{},\"total_ms\":{}",
-                opt_ms(*first_message),
-                json_ms(*total)
+                opt_ms(t.first_message),
+                json_ms(t.total)
             );
         }
-        Event::Tunnel {
-            proxy,
-            source,
-            exchange,
-            took,
-        } => {
+        Event::Tunnel(t) => {
             o.push_str("\"proxy\",\"proxy\":");
-            json_str(o, proxy);
+            json_str(o, &t.proxy);
             o.push_str(",\"source\":");
-            json_str(o, source);
-            if let Some((req, resp)) = exchange {
+            json_str(o, &t.source);
+            if let Some((req, resp)) = &t.exchange {
                 o.push_str(",\"request\":");
                 json_str(o, &mask_head(req));
                 o.push_str(",\"response\":");
                 json_str(o, &String::from_utf8_lossy(resp));
             }
-            let _ = write!(o, ",\"proxy_ms\":{}", json_ms(*took));
+            let _ = write!(o, ",\"proxy_ms\":{}", json_ms(t.took));
         }
         _ => {}
     }
@@ -216,21 +191,16 @@ fn handshake(o: &mut String, event: &Event) {
             o.push_str("\"request\",\"head\":");
             json_str(o, &String::from_utf8_lossy(bytes));
         }
-        Event::Response {
-            head,
-            body,
-            body_truncated,
-            timings,
-        } => {
+        Event::Response(r) => {
             o.push_str("\"response\",\"head\":");
-            json_str(o, &String::from_utf8_lossy(head));
-            if let Some(b) = body {
+            json_str(o, &String::from_utf8_lossy(&r.head));
+            if let Some(b) = &r.body {
                 o.push_str(",\"body\":");
                 json_str(o, &String::from_utf8_lossy(b));
-                let _ = write!(o, ",\"body_truncated\":{body_truncated}");
+                let _ = write!(o, ",\"body_truncated\":{}", r.body_truncated);
             }
             o.push_str(",\"timings\":{");
-            timings_fields(o, timings);
+            timings_fields(o, &r.timings);
             o.push('}');
         }
         Event::Upgraded { negotiated } => {
@@ -395,21 +365,21 @@ mod tests {
             event,
         };
         let fields = "\"dns_ms\":1.500,\"proxy_ms\":null,\"tcp_ms\":2.000,\"tls_ms\":3.000,\"upgrade_ms\":4.000";
-        let response = json_for(&at(Event::Response {
+        let response = json_for(&at(Event::Response(crate::event::Response {
             head: b"HTTP/1.1 101 OK\r\n\r\n".to_vec(),
             body: None,
             body_truncated: false,
             timings,
-        }));
+        })));
         assert!(
             response.contains(&format!("\"timings\":{{{fields}}}")),
             "{response}"
         );
-        let timing = json_for(&at(Event::Timing {
+        let timing = json_for(&at(Event::Timing(crate::event::TimingSummary {
             timings,
             first_message: None,
             total: Duration::from_millis(10),
-        }));
+        })));
         assert!(
             timing.ends_with(&format!(
                 "\"type\":\"timing\",{fields},\"first_message_ms\":null,\"total_ms\":10.000}}"

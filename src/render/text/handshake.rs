@@ -2,7 +2,7 @@
 //! request and answer (verbatim, credentials masked), reconnects and the timing summary.
 
 use super::{dim, info, paint};
-use crate::event::{Event, Timings};
+use crate::event::{Event, Response, Timings, TlsUp, Tunnel};
 use crate::render::Style;
 use crate::render::escape::{escape_bytes, escape_terminal, mask_credentials};
 use crate::units::ms;
@@ -41,16 +41,10 @@ pub(super) fn head_block(bytes: &[u8], prefix: &str, style: &Style) -> String {
     out
 }
 
-pub(super) fn response(
-    head: &[u8],
-    body: Option<&[u8]>,
-    truncated: bool,
-    timings: &Timings,
-    style: &Style,
-) -> String {
-    let mut s = head_block(head, "<", style);
+pub(super) fn response(r: &Response, style: &Style) -> String {
+    let mut s = head_block(&r.head, "<", style);
     s.push('\n');
-    if let Some(body) = body {
+    if let Some(body) = &r.body {
         if !body.is_empty() {
             s.push('\n');
             s.push_str(&escape_bytes(body));
@@ -58,12 +52,12 @@ pub(super) fn response(
                 s.push('\n');
             }
         }
-        if truncated {
+        if r.body_truncated {
             let _ = writeln!(s, "{}", info("(body truncated)", style));
         }
     }
     s.push_str(&info(
-        &format!("Upgrade answered in {}", ms(timings.upgrade)),
+        &format!("Upgrade answered in {}", ms(r.timings.upgrade)),
         style,
     ));
     s
@@ -71,36 +65,23 @@ pub(super) fn response(
 
 /// Connecting, TLS, proxies, the upgrade's result, reconnects and the timing summary.
 pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
-    let shown_always = matches!(event, Event::Reconnect { .. } | Event::Timing { .. });
+    let shown_always = matches!(event, Event::Reconnect(_) | Event::Timing(_));
     if !style.verbose && !shown_always {
         return None;
     }
     Some(match event {
-        Event::Connected {
-            url,
-            peer,
-            dns,
-            tcp,
-        } => info(
+        Event::Connected(c) => info(
             &format!(
-                "Connected to {url} ({peer}); dns {}, tcp {}",
-                ms(*dns),
-                ms(*tcp)
+                "Connected to {} ({}); dns {}, tcp {}",
+                c.url,
+                c.peer,
+                ms(c.dns),
+                ms(c.tcp)
             ),
             style,
         ),
-        Event::TlsUp {
-            took,
-            insecure,
-            protocol,
-            certificate,
-        } => tls_up(*took, *insecure, protocol.as_ref(), certificate, style),
-        Event::Tunnel {
-            proxy,
-            source,
-            exchange,
-            took,
-        } => tunnel(proxy, source, exchange.as_ref(), *took, style),
+        Event::TlsUp(t) => tls_up(t, style),
+        Event::Tunnel(t) => tunnel(t, style),
         Event::Upgraded { negotiated } => {
             let proto = negotiated
                 .protocol
@@ -114,26 +95,21 @@ pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
             };
             info(&format!("WebSocket open: {proto}, {ext}"), style)
         }
-        Event::Reconnect {
-            attempt,
-            max,
-            delay,
-            reason,
-        } => {
-            let of = max.map(|m| format!(" of {m}")).unwrap_or_default();
+        Event::Reconnect(r) => {
+            let of = r.max.map(|m| format!(" of {m}")).unwrap_or_default();
             let line = format!(
-                "* reconnecting in {:.1} s (attempt {attempt}{of}): {}",
-                delay.as_secs_f64(),
-                escape_terminal(reason)
+                "* reconnecting in {:.1} s (attempt {}{of}): {}",
+                r.delay.as_secs_f64(),
+                r.attempt,
+                escape_terminal(&r.reason)
             );
             paint(&line, Color::Yellow, style.color_err)
         }
-        Event::Timing {
-            timings,
-            first_message,
-            total,
-        } => info(
-            &format!("timing: {}", timing_parts(timings, *first_message, *total)),
+        Event::Timing(t) => info(
+            &format!(
+                "timing: {}",
+                timing_parts(&t.timings, t.first_message, t.total)
+            ),
             style,
         ),
         _ => return None,
@@ -158,18 +134,17 @@ fn timing_parts(t: &Timings, first_message: Option<Duration>, total: Duration) -
 }
 
 /// The tunnel through a proxy, with the CONNECT exchange when there was one.
-fn tunnel(
-    proxy: &str,
-    source: &str,
-    exchange: Option<&(Vec<u8>, Vec<u8>)>,
-    took: Duration,
-    style: &Style,
-) -> String {
+fn tunnel(t: &Tunnel, style: &Style) -> String {
     let mut s = info(
-        &format!("Tunnel through {proxy} (from {source}) in {}", ms(took)),
+        &format!(
+            "Tunnel through {} (from {}) in {}",
+            t.proxy,
+            t.source,
+            ms(t.took)
+        ),
         style,
     );
-    if let Some((req, resp)) = exchange {
+    if let Some((req, resp)) = &t.exchange {
         s.push('\n');
         s.push_str(&head_block(req, ">", style));
         s.push('\n');
@@ -179,24 +154,18 @@ fn tunnel(
 }
 
 /// TLS is up: how long it took, what was negotiated, the server's certificate.
-fn tls_up(
-    took: Duration,
-    insecure: bool,
-    protocol: Option<&(String, String)>,
-    certificate: &[String],
-    style: &Style,
-) -> String {
-    let note = if insecure {
+fn tls_up(t: &TlsUp, style: &Style) -> String {
+    let note = if t.insecure {
         " (certificate NOT verified: --insecure)"
     } else {
         ""
     };
-    let mut s = info(&format!("TLS established in {}{note}", ms(took)), style);
-    if let Some((version, cipher)) = protocol {
+    let mut s = info(&format!("TLS established in {}{note}", ms(t.took)), style);
+    if let Some((version, cipher)) = &t.protocol {
         s.push('\n');
         s.push_str(&info(&format!("  protocol: {version}, {cipher}"), style));
     }
-    for line in certificate {
+    for line in &t.certificate {
         s.push('\n');
         s.push_str(&info(&format!("  {}", escape_terminal(line)), style));
     }

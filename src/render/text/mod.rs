@@ -27,17 +27,11 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
                 .verbose
                 .then(|| (Channel::Stderr, head_block(bytes, ">", style)));
         }
-        Event::Response {
-            head,
-            body,
-            body_truncated,
-            timings,
-        } => {
-            if !style.verbose && body.is_none() {
+        Event::Response(r) => {
+            if !style.verbose && r.body.is_none() {
                 return None;
             }
-            let text = response(head, body.as_deref(), *body_truncated, timings, style);
-            return Some((Channel::Stderr, text));
+            return Some((Channel::Stderr, response(r, style)));
         }
         Event::Frame(f) => (Channel::Stderr, frame(f, style)),
         Event::Ping { .. } | Event::Pong { .. } | Event::Close { .. } => {
