@@ -7,10 +7,11 @@
 use crate::cli::ClientArgs;
 use crate::error::Error;
 use crate::net::connect::TlsOptions;
+use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
 use crate::render::Style;
-use crate::session::SessionConfig;
 use crate::session::end_policy::EndPolicy;
+use crate::session::{Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::request::{RequestOptions, parse_header_arg};
 use std::path::PathBuf;
@@ -77,9 +78,7 @@ pub enum Reconnect {
 pub struct ConnectConfig {
     pub request: RequestOptions,
     pub tls: TlsOptions,
-    /// `--proxy` (`None`: from the environment, as curl reads it).
-    pub proxy: Option<String>,
-    pub noproxy: Option<String>,
+    pub proxy: ProxyChoice,
     pub connect_timeout: Duration,
     pub handshake_timeout: Duration,
     /// Redirects followed at most (`None`: not followed, `-L` not given).
@@ -156,8 +155,10 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
     let session = SessionConfig {
         close_timeout: io.close_timeout,
         end,
-        ping_interval: io.ping_interval.filter(|d| !d.is_zero()),
-        ping_timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+        ping: Keepalive {
+            interval: io.ping_interval.filter(|d| !d.is_zero()),
+            timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+        },
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
@@ -256,8 +257,10 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
             key: args.tls.key.clone(),
             insecure: args.tls.insecure,
         },
-        proxy: hs.proxy.clone(),
-        noproxy: hs.noproxy.clone(),
+        proxy: ProxyChoice {
+            explicit: hs.proxy.clone(),
+            noproxy: hs.noproxy.clone(),
+        },
         connect_timeout: hs.connect_timeout,
         handshake_timeout: hs.handshake_timeout,
         follow_redirects: hs.location.then_some(hs.max_redirs),

@@ -1,9 +1,28 @@
 //! wscope: a command-line WebSocket client and debugger.
 //!
-//! Data flows `cli` → `connect` (TCP, TLS) → `handshake` (the upgrade, done by wscope so the bytes
-//! are kept verbatim) → `tap` (frame headers both ways, on the plaintext side of TLS) →
-//! `session` (the event loop) → `render` (text or JSON Lines). The session produces
-//! [`event::Event`]s; renderers consume them.
+//! The way through, one module per stage:
+//!
+//! ```text
+//! argv ─► cli (clap definitions) ─► config (validated, one config per component)
+//!      ─► app (subcommands, the runtime, the final report)
+//!      ─► client (a run: attempt → redirect → session, again with --reconnect)
+//!            net      target, connect (DNS, TCP, TLS), proxy (CONNECT, SOCKS5), tls_hello/tls_info
+//!            wire     request → handshake → response/rejection (the upgrade, verbatim);
+//!                     tap (frame headers both ways, on the plaintext side of TLS) with frame
+//!                     and scanner (pure decoding)
+//!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
+//!            input    repl (line editor thread) + command (the REPL's grammar), pipe (stdin lines)
+//!      ─► event (the seam: everything observed, as data)
+//!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
+//! ```
+//!
+//! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
+//! reader and writer share; `serve` the echo server; `generate` completions and the man page.
+//! wscope runs on Unix-like systems: it reads stdin and drives the terminal through their file
+//! descriptors.
+
+#[cfg(not(unix))]
+compile_error!("wscope runs on Unix-like systems (it uses file descriptors and termios directly)");
 
 pub mod app;
 pub mod cli;

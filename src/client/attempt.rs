@@ -45,12 +45,7 @@ pub(super) async fn attempt(
         true => Some(connect::tls_connector(&cfg.tls)?),
         false => None,
     };
-    let proxy = proxy::select(
-        target,
-        cfg.proxy.as_deref(),
-        cfg.noproxy.as_deref(),
-        &|name| std::env::var(name).ok(),
-    )?;
+    let proxy = proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?;
     let (mut tcp, mut timings) = open(cfg, target, proxy.as_ref(), rec).await?;
     let deadline = Instant::now() + cfg.handshake_timeout;
     if let Some(p) = &proxy {

@@ -77,18 +77,15 @@ pub(super) async fn establish(
 mod tests {
     use super::*;
 
-    fn from() -> Target {
-        Target::parse("wss://h.example/a/b?x=1").expect("url")
-    }
-
     #[test]
     fn locations_become_websocket_targets() {
-        let t = target(&from(), "/c").expect("relative");
+        let from = Target::parse("wss://h.example/a/b?x=1").expect("url");
+        let t = target(&from, "/c").expect("relative");
         assert_eq!(t.display, "wss://h.example/c");
-        let t = target(&from(), "http://other:8080/d").expect("absolute");
+        let t = target(&from, "http://other:8080/d").expect("absolute");
         assert_eq!((t.secure, t.port, t.resource.as_str()), (false, 8080, "/d"));
-        let t = target(&from(), "e?y=2").expect("path-relative");
+        let t = target(&from, "e?y=2").expect("path-relative");
         assert_eq!(t.resource, "/a/e?y=2");
-        assert!(target(&from(), "ftp://h/").is_err());
+        assert!(target(&from, "ftp://h/").is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! through an HTTP or SOCKS5 proxy, and TLS (with what the handshake negotiated, for `-v`).
 
 pub mod connect;
+pub mod observe;
 pub mod proxy;
 pub mod target;
 pub mod tls_hello;

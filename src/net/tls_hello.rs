@@ -4,6 +4,7 @@
 //! [`server_hello`] is a pure parser; [`HelloSniffer`] wraps the TCP stream and feeds it the
 //! first bytes the server sends, then gets out of the way.
 
+use crate::net::observe::poll_read_observed;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -105,25 +106,22 @@ impl<S: AsyncRead + Unpin> AsyncRead for HelloSniffer<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let before = buf.filled().len();
-        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if !this.done {
-            if let Poll::Ready(Ok(())) = &res {
-                this.seen.extend_from_slice(&buf.filled()[before..]);
-                if let Some(hello) = server_hello(&this.seen) {
-                    let _ = this.found.set(hello);
-                    this.done = true;
-                } else if this.seen.len() > LOOK_AT_MOST
-                    || this.seen.first().is_some_and(|b| *b != 22)
-                {
-                    this.done = true;
-                }
-                if this.done {
-                    this.seen = Vec::new();
-                }
+        poll_read_observed(&mut this.inner, cx, buf, |bytes| {
+            if this.done {
+                return;
             }
-        }
-        res
+            this.seen.extend_from_slice(bytes);
+            if let Some(hello) = server_hello(&this.seen) {
+                let _ = this.found.set(hello);
+                this.done = true;
+            } else if this.seen.len() > LOOK_AT_MOST || this.seen.first().is_some_and(|b| *b != 22)
+            {
+                this.done = true;
+            }
+            if this.done {
+                this.seen = Vec::new();
+            }
+        })
     }
 }
 

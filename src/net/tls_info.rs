@@ -1,10 +1,11 @@
 //! What `-v` says about the server's certificate: subject, issuer, validity, alternative names.
 //!
 //! native-tls hands out the peer certificate as DER; on systems where it is built on OpenSSL,
-//! OpenSSL's own X.509 parser reads it. Elsewhere only the fact that TLS is up is shown.
+//! OpenSSL's own X.509 parser reads it. On macOS (Security.framework) only the fact that TLS
+//! is up is shown.
 
 /// A readable summary of a DER certificate, one item per line.
-#[cfg(not(any(target_os = "windows", target_vendor = "apple")))]
+#[cfg(not(target_vendor = "apple"))]
 pub fn describe(der: &[u8]) -> Vec<String> {
     use openssl::nid::Nid;
     use openssl::x509::{X509, X509NameRef};
@@ -51,7 +52,7 @@ pub fn describe(der: &[u8]) -> Vec<String> {
     out
 }
 
-#[cfg(not(any(target_os = "windows", target_vendor = "apple")))]
+#[cfg(not(target_vendor = "apple"))]
 fn ip_text(b: &[u8]) -> String {
     match b.len() {
         4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
@@ -64,7 +65,7 @@ fn ip_text(b: &[u8]) -> String {
     }
 }
 
-#[cfg(any(target_os = "windows", target_vendor = "apple"))]
+#[cfg(target_vendor = "apple")]
 pub fn describe(_der: &[u8]) -> Vec<String> {
     Vec::new()
 }

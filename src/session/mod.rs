@@ -47,8 +47,8 @@ pub struct SessionConfig {
     pub close_timeout: Duration,
     /// When to close after input ends (idle window, `--wait`, `-n`).
     pub end: EndPolicy,
-    pub ping_interval: Option<Duration>,
-    pub ping_timeout: Option<Duration>,
+    /// Keepalive pings and the dead-peer deadline.
+    pub ping: Keepalive,
     /// Echo every received data message back.
     pub reflect: bool,
     /// Keep a replay window of sent data for `--reconnect`.
@@ -59,6 +59,13 @@ pub struct SessionConfig {
     pub report_first_message: bool,
     /// Emit an event for every data message sent (JSON Lines and the REPL show them).
     pub emit_outgoing: bool,
+}
+
+/// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keepalive {
+    pub interval: Option<Duration>,
+    pub timeout: Option<Duration>,
 }
 
 /// Requests from the reader (and the Ctrl-C watcher) to the writer.

@@ -100,12 +100,24 @@ fn incomplete(end: &EndPolicy, tally: &Tally, code: Option<u16>) -> Option<Error
 mod tests {
     use super::*;
 
-    fn tally(received: u64, peer_started_close: bool) -> Tally {
-        Tally {
+    /// The outcome when the peer's Close (`code`) or another end (`read`) meets `write`.
+    fn ends(
+        read: ReadEnd,
+        write: WriteEnd,
+        end: &EndPolicy,
+        received: u64,
+        peer: bool,
+    ) -> Result<(), Error> {
+        let tally = Tally {
             received,
             dropped: 0,
-            peer_started_close,
-        }
+            peer_started_close: peer,
+        };
+        outcome(read, write, end, &tally)
+    }
+
+    fn closed(code: Option<u16>, reason: &str) -> ReadEnd {
+        ReadEnd::PeerClosed(code, reason.into())
     }
 
     fn kind(r: Result<(), Error>) -> Option<Kind> {
@@ -116,21 +128,12 @@ mod tests {
     fn clean_closes_are_success_and_other_codes_carry_the_reason() {
         let any = EndPolicy::default();
         for code in [None, Some(1000), Some(1001)] {
-            let r = outcome(
-                ReadEnd::PeerClosed(code, String::new()),
-                WriteEnd::Done,
-                &any,
-                &tally(0, true),
+            assert!(
+                ends(closed(code, ""), WriteEnd::Done, &any, 0, true).is_ok(),
+                "{code:?}"
             );
-            assert!(r.is_ok(), "{code:?}");
         }
-        let e = outcome(
-            ReadEnd::PeerClosed(Some(4000), "bye".into()),
-            WriteEnd::Done,
-            &any,
-            &tally(0, true),
-        )
-        .expect_err("4000 is not clean");
+        let e = ends(closed(Some(4000), "bye"), WriteEnd::Done, &any, 0, true).expect_err("4000");
         assert_eq!(e.kind, Kind::PeerClose);
         assert_eq!(
             e.message,
@@ -141,35 +144,20 @@ mod tests {
     #[test]
     fn the_writer_side_decides_first() {
         let any = EndPolicy::default();
-        let clean = || ReadEnd::PeerClosed(Some(1000), String::new());
+        let clean = || closed(Some(1000), "");
         assert_eq!(
-            kind(outcome(
-                clean(),
-                WriteEnd::Interrupted,
-                &any,
-                &tally(0, false)
-            )),
+            kind(ends(clean(), WriteEnd::Interrupted, &any, 0, false)),
             Some(Kind::Interrupted)
         );
-        let input = Error::new(Kind::Input, "bad line");
+        let input = WriteEnd::Failed(Error::new(Kind::Input, "bad line"));
         assert_eq!(
-            kind(outcome(
-                clean(),
-                WriteEnd::Failed(input),
-                &any,
-                &tally(0, false)
-            )),
+            kind(ends(clean(), input, &any, 0, false)),
             Some(Kind::Input)
         );
         // A writer that lost the connection yields to what the reader saw.
-        let lost = Error::new(Kind::Abnormal, "gone");
+        let lost = WriteEnd::Failed(Error::new(Kind::Abnormal, "gone"));
         assert_eq!(
-            kind(outcome(
-                ReadEnd::OutputClosed,
-                WriteEnd::Failed(lost),
-                &any,
-                &tally(0, false)
-            )),
+            kind(ends(ReadEnd::OutputClosed, lost, &any, 0, false)),
             None
         );
     }
@@ -177,69 +165,38 @@ mod tests {
     #[test]
     fn abnormal_ends_and_read_failures() {
         let any = EndPolicy::default();
-        let e = outcome(
+        let e = ends(
             ReadEnd::Abnormal("reset".into()),
             WriteEnd::Done,
             &any,
-            &tally(0, false),
+            0,
+            false,
         )
         .expect_err("abnormal");
         assert_eq!(e.kind, Kind::Abnormal);
         assert!(e.message.contains("without a Close frame (reset)"));
-        let timeout = Error::new(Kind::Timeout, "no answer");
+        let timeout = ReadEnd::Failed(Error::new(Kind::Timeout, "no answer"));
         assert_eq!(
-            kind(outcome(
-                ReadEnd::Failed(timeout),
-                WriteEnd::Done,
-                &any,
-                &tally(0, false)
-            )),
+            kind(ends(timeout, WriteEnd::Done, &any, 0, false)),
             Some(Kind::Timeout)
         );
-        assert!(outcome(ReadEnd::Finished, WriteEnd::Done, &any, &tally(3, false)).is_ok());
+        assert!(ends(ReadEnd::Finished, WriteEnd::Done, &any, 3, false).is_ok());
     }
 
     #[test]
     fn fewer_messages_than_asked_says_what_ended_the_wait() {
         let three = EndPolicy::from_options(None, None, Some(3));
-        let e = outcome(
-            ReadEnd::PeerClosed(Some(1000), String::new()),
-            WriteEnd::Done,
-            &three,
-            &tally(2, true),
-        )
-        .expect_err("two of three");
+        let clean = || closed(Some(1000), "");
+        let e = ends(clean(), WriteEnd::Done, &three, 2, true).expect_err("two of three");
         assert_eq!(e.kind, Kind::Incomplete);
         assert_eq!(
             e.message,
             "received 2 of the 3 messages asked for (-n 3) before the server closed with 1000"
         );
-        let e = outcome(
-            ReadEnd::PeerClosed(Some(1000), String::new()),
-            WriteEnd::Done,
-            &three,
-            &tally(1, false),
-        )
-        .expect_err("one of three");
+        let e = ends(clean(), WriteEnd::Done, &three, 1, false).expect_err("one of three");
         assert!(e.message.ends_with("before --wait passed"), "{}", e.message);
-        assert!(
-            outcome(
-                ReadEnd::PeerClosed(Some(1000), String::new()),
-                WriteEnd::Done,
-                &three,
-                &tally(3, false)
-            )
-            .is_ok()
-        );
+        assert!(ends(clean(), WriteEnd::Done, &three, 3, false).is_ok());
         // A closed stdout is the user's choice, not a shortfall.
-        assert!(
-            outcome(
-                ReadEnd::OutputClosed,
-                WriteEnd::Done,
-                &three,
-                &tally(1, false)
-            )
-            .is_ok()
-        );
+        assert!(ends(ReadEnd::OutputClosed, WriteEnd::Done, &three, 1, false).is_ok());
     }
 }

@@ -113,64 +113,22 @@ mod tests {
 
     #[test]
     fn each_rule_gets_its_code_and_recognises_its_frame() {
+        let protocol = |p| WsError::Protocol(p);
+        let too_long = WsError::Capacity(CapacityError::MessageTooLong {
+            size: 10,
+            max_size: 5,
+        });
+        #[rustfmt::skip]
         let cases: Vec<(WsError, u16, &str, &[u8])> = vec![
-            (
-                WsError::Protocol(ProtocolError::NonZeroReservedBits),
-                1002,
-                "RSV bit",
-                &[0xc1, 0x00],
-            ),
-            (
-                WsError::Protocol(ProtocolError::MaskedFrameFromServer),
-                1002,
-                "masked frame",
-                &[0x81, 0x80, 1, 2, 3, 4],
-            ),
-            (
-                WsError::Protocol(ProtocolError::FragmentedControlFrame),
-                1002,
-                "fragmented control",
-                &[0x09, 0x00],
-            ),
-            (
-                WsError::Protocol(ProtocolError::ControlFrameTooBig),
-                1002,
-                "over 125",
-                &[0x89, 0x7e, 0x00, 0x7e],
-            ),
-            (
-                WsError::Protocol(ProtocolError::InvalidOpcode(3)),
-                1002,
-                "reserved opcode 0x3",
-                &[0x83, 0x00],
-            ),
-            (
-                WsError::Protocol(ProtocolError::UnexpectedContinueFrame),
-                1002,
-                "continuation frame",
-                &[0x80, 0x00],
-            ),
-            (
-                WsError::Protocol(ProtocolError::ExpectedFragment(Data::Text)),
-                1002,
-                "unfinished",
-                &[0x81, 0x00],
-            ),
-            (
-                WsError::Protocol(ProtocolError::InvalidCloseSequence),
-                1002,
-                "1-byte payload",
-                &[0x88, 0x01],
-            ),
-            (
-                WsError::Capacity(CapacityError::MessageTooLong {
-                    size: 10,
-                    max_size: 5,
-                }),
-                1009,
-                "exceeds --max-message-size 5",
-                &[0x82, 0x0a],
-            ),
+            (protocol(ProtocolError::NonZeroReservedBits), 1002, "RSV bit", &[0xc1, 0x00]),
+            (protocol(ProtocolError::MaskedFrameFromServer), 1002, "masked frame", &[0x81, 0x80, 1, 2, 3, 4]),
+            (protocol(ProtocolError::FragmentedControlFrame), 1002, "fragmented control", &[0x09, 0x00]),
+            (protocol(ProtocolError::ControlFrameTooBig), 1002, "over 125", &[0x89, 0x7e, 0x00, 0x7e]),
+            (protocol(ProtocolError::InvalidOpcode(3)), 1002, "reserved opcode 0x3", &[0x83, 0x00]),
+            (protocol(ProtocolError::UnexpectedContinueFrame), 1002, "continuation frame", &[0x80, 0x00]),
+            (protocol(ProtocolError::ExpectedFragment(Data::Text)), 1002, "unfinished", &[0x81, 0x00]),
+            (protocol(ProtocolError::InvalidCloseSequence), 1002, "1-byte payload", &[0x88, 0x01]),
+            (too_long, 1009, "exceeds --max-message-size 5", &[0x82, 0x0a]),
         ];
         for (err, code, says, frame) in cases {
             let v = classify(&err).unwrap_or_else(|| panic!("{err} is a violation"));

@@ -131,7 +131,7 @@ where
             input_done,
             input_end: input_done.then(Instant::now),
             close_at: None,
-            ping_tick: self.cfg.ping_interval.map(|p| {
+            ping_tick: self.cfg.ping.interval.map(|p| {
                 let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
                 t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 t
@@ -256,7 +256,7 @@ where
 
     /// The oldest unanswered ping may have run out of time.
     async fn on_ping_deadline(&mut self, clock: &mut Clock) -> Flow {
-        let limit = self.cfg.ping_timeout.unwrap_or_default();
+        let limit = self.cfg.ping.timeout.unwrap_or_default();
         match self.shared.stats.oldest_unanswered_ping() {
             Some(at) if at.elapsed() >= limit => {
                 let e = Error::new(
@@ -293,7 +293,7 @@ where
         if let Err(e) = sent.and(self.flush().await) {
             return Flow::Stop(WriteEnd::Failed(e));
         }
-        if let (Some(t), None) = (self.cfg.ping_timeout, clock.ping_deadline) {
+        if let (Some(t), None) = (self.cfg.ping.timeout, clock.ping_deadline) {
             clock.ping_deadline = self.shared.stats.oldest_unanswered_ping().map(|at| at + t);
         }
         Flow::Go

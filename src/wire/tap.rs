@@ -7,6 +7,7 @@
 //! With the dump off it only follows incoming frame boundaries (no copy, no allocation, a few
 //! dozen instructions per frame) so that protocol errors can name the offending frame.
 
+use crate::net::observe::poll_read_observed;
 use crate::sync::lock;
 use crate::wire::frame::FrameHeader;
 use crate::wire::scanner::{FrameRecord, FrameScanner, PlainHeader};
@@ -270,12 +271,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let before = buf.filled().len();
-        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = &res {
-            this.inspector.observe(Dir::In, &buf.filled()[before..]);
-        }
-        res
+        let inspector = &mut this.inspector;
+        poll_read_observed(&mut this.inner, cx, buf, |bytes| {
+            inspector.observe(Dir::In, bytes)
+        })
     }
 }
 

@@ -24,6 +24,15 @@ pub enum ProxyKind {
     Socks5 { remote_dns: bool },
 }
 
+/// What the command line says about proxies.
+#[derive(Debug, Clone, Default)]
+pub struct ProxyChoice {
+    /// `--proxy` (`None`: from the environment, as curl reads it; empty: none).
+    pub explicit: Option<String>,
+    /// `--noproxy` (`None`: `no_proxy` from the environment).
+    pub noproxy: Option<String>,
+}
+
 /// A proxy to go through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proxy {
@@ -121,12 +130,11 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
 /// `https_proxy`/`HTTPS_PROXY` (wss) or lower-case `http_proxy` (ws), then `all_proxy`.
 pub fn select(
     target: &Target,
-    explicit: Option<&str>,
-    noproxy: Option<&str>,
+    choice: &ProxyChoice,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<Proxy>, Error> {
     let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    let excluded = match noproxy {
+    let excluded = match choice.noproxy.as_deref() {
         Some(list) => no_proxy_matches(list, &target.host),
         None => get("no_proxy")
             .or_else(|| get("NO_PROXY"))
@@ -135,7 +143,7 @@ pub fn select(
     if excluded {
         return Ok(None);
     }
-    if let Some(p) = explicit {
+    if let Some(p) = choice.explicit.as_deref() {
         return if p.trim().is_empty() {
             Ok(None)
         } else {
@@ -199,7 +207,11 @@ mod tests {
         env: &[(&str, &str)],
     ) -> Option<String> {
         let t = Target::parse(url).expect("url");
-        select(&t, explicit, noproxy, &env_of(env))
+        let choice = ProxyChoice {
+            explicit: explicit.map(str::to_string),
+            noproxy: noproxy.map(str::to_string),
+        };
+        select(&t, &choice, &env_of(env))
             .expect("select")
             .map(|p| format!("{} {}", p.display(), p.source))
     }

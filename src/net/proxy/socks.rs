@@ -27,11 +27,7 @@ where
         &[0x05, 0x01, 0x00]
     };
     let choice = step
-        .exchange(stream, methods, "the greeting", async |s| {
-            let mut choice = [0u8; 2];
-            s.read_exact(&mut choice).await?;
-            Ok(choice)
-        })
+        .exchange(stream, methods, "the greeting", two_bytes)
         .await?;
     if choice[0] != 0x05 {
         return Err(refused(
@@ -98,6 +94,13 @@ impl Step<'_> {
     }
 }
 
+/// The two-byte answers of the greeting and of the authentication.
+async fn two_bytes<S: AsyncRead + Unpin>(s: &mut S) -> std::io::Result<[u8; 2]> {
+    let mut answer = [0u8; 2];
+    s.read_exact(&mut answer).await?;
+    Ok(answer)
+}
+
 /// The target's address: resolved here for `socks5://` (unless it is an IP already), left to
 /// the proxy for `socks5h://`.
 async fn address(proxy: &Proxy, target: &Target) -> Result<Option<IpAddr>, Error> {
@@ -142,11 +145,7 @@ where
     msg.push(p.len() as u8);
     msg.extend_from_slice(p.as_bytes());
     let r = step
-        .exchange(stream, &msg, "the authentication", async |s| {
-            let mut r = [0u8; 2];
-            s.read_exact(&mut r).await?;
-            Ok(r)
-        })
+        .exchange(stream, &msg, "the authentication", two_bytes)
         .await?;
     if r[1] != 0x00 {
         return Err(refused(
