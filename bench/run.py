@@ -77,12 +77,15 @@ def start_server(binary_wscope, use_reference):
     return proc, line.split()[-1], "wscope serve"
 
 
-def clients(wscope, peers):
+def clients(wscope, peers, also=()):
     # --idle 0: close as soon as the input ends, as the other clients do, so that the figures
     # measure the transfer and not wscope's idle window (the echo server answers every message
     # before it handles the Close, so nothing is lost either way).
     found = [("wscope", [wscope, "--idle", "0"], None),
              ("wscope --frames", [wscope, "--idle", "0", "--frames"], "frames")]
+    for spec in also:
+        name, _, command = spec.partition("=")
+        found.append((name, command.split(), None))
     if not peers:
         return found
     target = os.path.join(WORK, "target")
@@ -181,6 +184,9 @@ def main():
     ap.add_argument("--latency-runs", type=int, default=20)
     ap.add_argument("--workloads", default="small,medium,large,latency,flood")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
+                    help="another client to measure beside wscope, e.g. an older build for an A/B "
+                         "comparison: --also 'before=/tmp/wscope --idle 0' (repeatable)")
     ap.add_argument("--server", choices=["auto", "wscope"], default="auto",
                     help="auto: the reference echo server when ../shared/bench has it")
     args = ap.parse_args()
@@ -190,7 +196,7 @@ def main():
     wscope = os.path.join(ROOT, "target", "release", "wscope")
     server, url, server_name = start_server(wscope, args.server == "auto")
     try:
-        cl = clients(wscope, not args.no_peers)
+        cl = clients(wscope, not args.no_peers, args.also)
         load = os.getloadavg()[0]
         log(f"server: {server_name} at {url}; clients: {', '.join(c[0] for c in cl)}; load1 {load:.2f}")
         rows = []
