@@ -28,6 +28,7 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod curl;
 pub mod error;
 pub mod event;
 pub mod generate;
