@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client;
 pub mod command;
 pub mod connect;
+pub mod display;
 pub mod error;
 pub mod event;
 pub mod frame;
