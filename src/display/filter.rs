@@ -6,10 +6,14 @@
 //! (`NaN`, `# comments`, `{1:2}`), and its reader, writer and many filters recurse once per
 //! nesting level, so an unbounded depth from a peer could overflow the stack.
 //!
+//! A filter that is a chain of keys (`.field`, `.data.px`) is answered by `key_path`
+//! during that check when the answer is sure to be jaq's, without building jaq's values.
+//!
 //! Each result is compact JSON text (jaq's writer) that the display layer can highlight or
 //! indent, or with raw output a string's characters, as `jq -r` prints them.
 
 use super::json::{self, Rejected};
+use super::key_path::KeyPath;
 use jaq_core::data::JustLut;
 use jaq_core::load::{self, Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, ValXs, Vars};
@@ -34,6 +38,8 @@ pub struct Filter {
     /// `$ENV`, built once.
     env: Val,
     raw_output: bool,
+    /// Set when the expression is a chain of keys (`.a.b`), answered without jaq when sure.
+    shortcut: Option<KeyPath>,
 }
 
 /// One result of a filter on one message.
@@ -139,6 +145,7 @@ impl Filter {
             filter,
             env: Val::obj(env),
             raw_output: false,
+            shortcut: KeyPath::parse(expr),
         })
     }
 
@@ -148,19 +155,37 @@ impl Filter {
         self
     }
 
-    /// Runs the filter on one message: checked (one scan), then read by jaq once. Results come
-    /// one at a time (a filter may yield any number of them), and the first error ends them.
+    /// The same filter with jaq answering every message (to check the shortcut against).
+    #[cfg(test)]
+    pub(crate) fn without_shortcut(mut self) -> Filter {
+        self.shortcut = None;
+        self
+    }
+
+    /// Runs the filter on one message: checked (one scan), then read by jaq once unless the
+    /// key-path shortcut answered. Results come one at a time (a filter may yield any number
+    /// of them), and the first error ends them.
     pub fn run<'a>(&'a self, message: &[u8]) -> Result<Outputs<'a>, RunError> {
         let text = std::str::from_utf8(message).map_err(|_| RunError::NotJson)?;
-        json::check(text, MAX_INPUT_DEPTH).map_err(rejected)?;
+        match &self.shortcut {
+            Some(path) => {
+                let found = path
+                    .lookup(text, MAX_INPUT_DEPTH, self.raw_output)
+                    .map_err(rejected)?;
+                if let Some(output) = found {
+                    return Ok(Outputs(Results::One(Some(output))));
+                }
+            }
+            None => json::check(text, MAX_INPUT_DEPTH).map_err(rejected)?,
+        }
         let input = jaq_json::read::parse_single(message)
             .map_err(|e| RunError::Input(one_line(&e.to_string())))?;
         let ctx = Ctx::<JustLut<Val>>::new(&self.filter.lut, Vars::new([self.env.clone()]));
-        Ok(Outputs {
+        Ok(Outputs(Results::Jaq {
             results: self.filter.id.run((ctx, input)),
             raw_output: self.raw_output,
             done: false,
-        })
+        }))
     }
 }
 
@@ -174,21 +199,35 @@ fn rejected(why: Rejected) -> RunError {
 }
 
 /// The results of a filter on one message, in order.
-pub struct Outputs<'a> {
-    results: ValXs<'a, Val>,
-    raw_output: bool,
-    done: bool,
+pub struct Outputs<'a>(Results<'a>);
+
+enum Results<'a> {
+    /// The key-path shortcut's answer.
+    One(Option<Output>),
+    Jaq {
+        results: ValXs<'a, Val>,
+        raw_output: bool,
+        done: bool,
+    },
 }
 
 impl Iterator for Outputs<'_> {
     type Item = Result<Output, RunError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
+        let (results, raw_output, done) = match &mut self.0 {
+            Results::One(output) => return output.take().map(Ok),
+            Results::Jaq {
+                results,
+                raw_output,
+                done,
+            } => (results, *raw_output, done),
+        };
+        if *done {
             return None;
         }
-        let item = match self.results.next()? {
-            Ok(value) => Ok(output(value, self.raw_output)),
+        let item = match results.next()? {
+            Ok(value) => Ok(output(value, raw_output)),
             Err(exception) => Err(match exception.get_err() {
                 Ok(error) => RunError::Filter(error_message(error)),
                 Err(other) => match other.get_halt() {
@@ -197,7 +236,7 @@ impl Iterator for Outputs<'_> {
                 },
             }),
         };
-        self.done = item.is_err();
+        *done = item.is_err();
         Some(item)
     }
 }

@@ -11,7 +11,8 @@
 //!   producing more than the message size limit.
 //! - [`filter`] compiles a jq expression once and runs it on each message; each result is
 //!   compact JSON text (or a raw string with `-r`), and a message that is not JSON is reported
-//!   as such so the caller can pass it through or drop it.
+//!   as such so the caller can pass it through or drop it. `key_path` answers the commonest
+//!   filter (`.field`) from the message's tokens when it can be sure of jaq's answer.
 //! - [`json`] decides whether bytes are one JSON document and lays out its own tokens
 //!   (numbers and strings as written), with ANSI colours when asked and terminal-safe
 //!   strings; it also checks what `/json` sends.
@@ -22,3 +23,4 @@
 pub mod decode;
 pub mod filter;
 pub mod json;
+mod key_path;
