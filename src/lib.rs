@@ -29,6 +29,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod curl;
+pub mod display;
 pub mod error;
 pub mod event;
 pub mod generate;
