@@ -33,3 +33,4 @@ pub mod target;
 pub mod term;
 pub mod tls_hello;
 pub mod tls_info;
+pub mod wire;
