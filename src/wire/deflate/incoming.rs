@@ -217,7 +217,10 @@ impl Incoming {
                     ));
                 }
                 match &mut self.message {
-                    Message::Compressed { .. } => return Ok(Action::Inflate),
+                    Message::Compressed { .. } => {
+                        self.check_mask(h)?;
+                        return Ok(Action::Inflate);
+                    }
                     Message::Plain { wire_bytes } => {
                         let total = *wire_bytes + h.payload_len;
                         if h.fin {
@@ -239,6 +242,7 @@ impl Incoming {
                     )));
                 }
                 if h.rsv1 && !h.rsv2 && !h.rsv3 {
+                    self.check_mask(h)?;
                     self.message = Message::Compressed {
                         opcode: h.opcode,
                         emitted_first: false,
@@ -260,6 +264,20 @@ impl Incoming {
             }
             // Reserved opcodes: tungstenite refuses them.
             _ => Ok(Action::Pass),
+        }
+    }
+
+    /// Masking as RFC 6455 §5.1 wants it, on frames that are re-framed (and so would hide a
+    /// wrong mask from tungstenite, which checks the others).
+    fn check_mask(&self, h: &FrameHeader) -> Result<(), Violation> {
+        match (self.role, h.mask.is_some()) {
+            (Role::Client, true) => Err(Violation::protocol(
+                "a masked frame from the server; RFC 6455 §5.1 forbids servers to mask",
+            )),
+            (Role::Server, false) => Err(Violation::protocol(
+                "an unmasked frame from the client; RFC 6455 §5.1 requires clients to mask every frame",
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -544,6 +562,18 @@ mod tests {
             // It stays failed.
             assert_eq!(inc.output().unwrap_err(), v);
             assert_eq!(inc.pass_in_place(b"\x81\x00"), 0);
+        }
+    }
+
+    #[test]
+    fn compressed_frames_masked_the_wrong_way_are_refused() {
+        let body = compressed(b"m");
+        for (role, mask) in [(Role::Client, Some([1, 2, 3, 4])), (Role::Server, None)] {
+            let mut inc = incoming(role, 1 << 20);
+            let (_, err) = run_all(&mut inc, &frame(0xc1, mask, &body));
+            let v = err.unwrap();
+            assert_eq!(v.code, 1002);
+            assert!(v.rule.contains("RFC 6455 §5.1"), "{v}");
         }
     }
 

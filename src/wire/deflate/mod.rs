@@ -34,6 +34,9 @@ mod stats;
 mod stream;
 mod violation;
 
+#[cfg(test)]
+mod tests;
+
 pub use accept::{Accepted, Declined, Selection, ServerPolicy, select};
 pub use codec::{Compressor, Inflater, TAIL};
 pub use header::{Extension, Param, parse_extensions};
