@@ -131,11 +131,6 @@ impl Inflater {
         }
     }
 
-    /// Bytes inflated so far in the current message.
-    pub fn message_bytes(&self) -> u64 {
-        self.message_bytes
-    }
-
     /// One decompression call into the room left in `out` (never beyond its capacity).
     /// Returns the input bytes used.
     fn step(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, Violation> {
