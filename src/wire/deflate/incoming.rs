@@ -222,7 +222,7 @@ impl Incoming {
                         return Ok(Action::Inflate);
                     }
                     Message::Plain { wire_bytes } => {
-                        let total = *wire_bytes + h.payload_len;
+                        let total = wire_bytes.saturating_add(h.payload_len);
                         if h.fin {
                             self.message = Message::None;
                             self.record(false, total, total);
@@ -575,6 +575,16 @@ mod tests {
             assert_eq!(v.code, 1002);
             assert!(v.rule.contains("RFC 6455 §5.1"), "{v}");
         }
+    }
+
+    /// Found by fuzzing: a fragment claiming 2^64-1 bytes after one of a byte.
+    #[test]
+    fn huge_claimed_lengths_do_not_overflow() {
+        let wire = [&[0x01, 0x01, b'a', 0x00, 0x7f][..], &[0xff; 8]].concat();
+        let mut inc = incoming(Role::Client, 1 << 20);
+        assert_eq!(inc.pass_in_place(&wire), wire.len());
+        let mut inc = incoming(Role::Client, 1 << 20);
+        assert_eq!(run_all(&mut inc, &wire), (wire, None));
     }
 
     #[test]

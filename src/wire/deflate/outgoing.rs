@@ -224,7 +224,7 @@ impl Outgoing {
                     compressed,
                     wire_bytes,
                 } => {
-                    let total = *wire_bytes + h.payload_len;
+                    let total = wire_bytes.saturating_add(h.payload_len);
                     if h.fin {
                         let compressed = *compressed;
                         self.message = Message::None;
@@ -512,6 +512,14 @@ mod tests {
             inflate(&[f[0].1.clone(), f[2].1.clone()].concat()),
             b"first half, second half"
         );
+    }
+
+    #[test]
+    fn huge_claimed_lengths_do_not_overflow() {
+        let (mut o, overrides, _) = outgoing();
+        overrides.send_next_uncompressed();
+        let input = [&[0x01, 0x01, b'a', 0x00, 0x7f][..], &[0xff; 8]].concat();
+        assert_eq!(send(&mut o, &input), input);
     }
 
     #[test]
