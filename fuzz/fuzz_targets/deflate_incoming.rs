@@ -14,12 +14,22 @@ fuzz_target!(|data: &[u8]| {
     let Some((&control, rest)) = data.split_first() else {
         return;
     };
-    let role = if control & 1 == 0 { Role::Client } else { Role::Server };
+    let role = if control & 1 == 0 {
+        Role::Client
+    } else {
+        Role::Server
+    };
     let window_bits = 8 + (control >> 1) % 8;
     let no_context_takeover = control & 0x10 != 0;
     let limit = 1u64 << (10 + (control >> 5));
     let step = 1 + usize::from(control % 97);
-    let mut incoming = Incoming::new(role, window_bits, no_context_takeover, limit, Arc::new(DeflateStats::default()));
+    let mut incoming = Incoming::new(
+        role,
+        window_bits,
+        no_context_takeover,
+        limit,
+        Arc::new(DeflateStats::default()),
+    );
     for piece in rest.chunks(step) {
         loop {
             match incoming.output() {
