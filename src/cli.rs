@@ -215,6 +215,17 @@ pub struct IoArgs {
     /// After sending Close, wait at most SECS for the peer's Close
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
+    /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
+    /// (needs --heartbeat-message)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    pub heartbeat: Option<Duration>,
+    /// The message --heartbeat sends, e.g. '{"op":"ping"}'
+    #[arg(long, value_name = "MSG", requires = "heartbeat")]
+    pub heartbeat_message: Option<String>,
+    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
+    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    #[arg(long, value_name = "MATCH=>RESPONSE")]
+    pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time
     #[arg(long, value_name = "SECS", env = "WSCOPE_PING_INTERVAL", value_parser = parse_secs)]
     pub ping_interval: Option<Duration>,

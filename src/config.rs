@@ -12,11 +12,13 @@ use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
-use crate::session::{Keepalive, SessionConfig};
+use crate::session::replies::Rule;
+use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Interactive or scripted.
@@ -162,7 +164,14 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
         ping: Keepalive {
             interval: io.ping_interval.filter(|d| !d.is_zero()),
             timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+            heartbeat: heartbeat(io)?,
         },
+        replies: Arc::new(
+            io.reply
+                .iter()
+                .map(|r| Rule::parse(r))
+                .collect::<Result<_, _>>()?,
+        ),
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
@@ -219,6 +228,18 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
         binary: io.binary,
         framing,
     })
+}
+
+/// `--heartbeat SECS --heartbeat-message MSG`.
+fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
+    match (io.heartbeat, &io.heartbeat_message) {
+        (Some(every), Some(message)) if !every.is_zero() => Ok(Some(Heartbeat {
+            every,
+            message: message.clone(),
+        })),
+        (Some(_), Some(_)) => Err(Error::usage("--heartbeat needs more than 0 seconds")),
+        _ => Ok(None),
+    }
 }
 
 /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
