@@ -258,6 +258,10 @@ pub struct OutputArgs {
     /// Print every event as one JSON object per line on stdout
     #[arg(long)]
     pub jsonl: bool,
+    /// Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the
+    /// REPL included; `wscope replay FILE` sends it again
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     /// How received binary messages are written to stdout in pipe mode: raw bytes, hex or
     /// base64, each followed by the separator
     #[arg(

@@ -115,6 +115,8 @@ pub struct Config {
     pub history: Option<PathBuf>,
     /// Print how long each step took at the end (`--timing`).
     pub timing: bool,
+    /// Where `--record` writes the conversation as JSON Lines.
+    pub record: Option<PathBuf>,
 }
 
 impl Config {
@@ -176,7 +178,7 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
         report_first_message: out.verbose || out.timing,
-        emit_outgoing: out.jsonl || mode == Mode::Repl,
+        emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
     };
     Ok(Config {
         target,
@@ -196,6 +198,7 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
             term::history_path()
         },
         timing: out.timing,
+        record: out.record.clone(),
     })
 }
 
