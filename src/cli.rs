@@ -83,6 +83,41 @@ pub enum Sub {
     /// Start an echo server on a free loopback port and connect to it; takes the client
     /// options, as in: wscope demo -x
     Demo(Box<ClientArgs>),
+    /// Send a recording (--record FILE) again: its messages at their recorded moments, to the
+    /// recorded URL or another; with --expect, compare what comes back; takes the client options
+    Replay(Box<ReplayArgs>),
+}
+
+/// `wscope replay FILE [URL]`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording, as --record (or --jsonl) wrote it
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Connect here instead of the recorded URL
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    #[command(flatten)]
+    pub options: ReplayOptions,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Replay")]
+pub struct ReplayOptions {
+    /// Play the recorded timing X times as fast (0.5: half as fast)
+    #[arg(long, value_name = "X", default_value = "1", value_parser = parse_speed)]
+    pub speed: f64,
+    /// Send each message as soon as the one before it is out
+    #[arg(long, conflicts_with = "speed")]
+    pub no_timing: bool,
+    /// Compare the messages received with the recorded ones, in order; when they differ, print
+    /// a diff and exit with status 13
+    #[arg(long)]
+    pub expect: bool,
 }
 
 /// The options of a client session, at the top level and for `wscope demo`.
@@ -290,6 +325,16 @@ pub struct OutputArgs {
     pub no_history: bool,
 }
 
+/// Parses a replay speed: a factor above 0.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('x').parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0e6 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a speed (a factor above 0, e.g. 2 or 0.5)"
+        )),
+    }
+}
+
 /// Parses seconds (fractions allowed).
 pub fn parse_secs(s: &str) -> Result<Duration, String> {
     let v: f64 = s
@@ -326,6 +371,7 @@ impl Cli {
     pub fn client_args(&self) -> &ClientArgs {
         match &self.command {
             Some(Sub::Demo(args)) => args,
+            Some(Sub::Replay(args)) => &args.client,
             _ => &self.client,
         }
     }

@@ -7,6 +7,7 @@
 use crate::cli::ClientArgs;
 use crate::error::Error;
 use crate::input::pipe::Framing;
+use crate::input::schedule::Schedule;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
@@ -29,7 +30,7 @@ pub enum Mode {
 }
 
 /// Where the messages to send come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
@@ -39,6 +40,8 @@ pub enum InputSource {
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
     Reflect,
+    /// A recording's messages at their moments (`wscope replay`).
+    Replay(Schedule),
 }
 
 /// What the frame inspector shows.
@@ -130,9 +133,18 @@ impl Config {
 
 /// Validates the client options for `url` on this terminal.
 pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Error> {
+    build_with(args, url, term, input_source(args, term)?)
+}
+
+/// A client config whose input is given (`wscope replay` sends a recording).
+pub fn build_with(
+    args: &ClientArgs,
+    url: &str,
+    term: &Terminal,
+    input: InputSource,
+) -> Result<Config, Error> {
     let target = Target::parse(url)?;
     let (io, out) = (&args.io, &args.output);
-    let input = input_source(args, term)?;
     let mode = match input {
         InputSource::Repl => Mode::Repl,
         _ => Mode::Pipe,

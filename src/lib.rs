@@ -37,6 +37,7 @@ pub mod input;
 pub mod net;
 pub mod output;
 pub mod render;
+pub mod replay;
 pub mod serve;
 pub mod session;
 pub mod stats;

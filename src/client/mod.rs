@@ -17,7 +17,7 @@ use crate::error::{Error, Kind};
 use crate::event::{self, Event};
 use crate::net::connect::Stream;
 use crate::output::Output;
-use crate::output::thread::{OutputThread, Sinks};
+use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
@@ -32,7 +32,13 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
-    let out = Arc::new(Mutex::new(output_for(&cfg)?));
+    run_observed(cfg, None).await
+}
+
+/// Runs the client, also writing every event as JSON Lines into `observer` (`wscope replay
+/// --expect` reads what arrived from there).
+pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Error> {
+    let out = Arc::new(Mutex::new(output_for(&cfg, observer)?));
     let mut rec = Recorder::new(out.clone());
     let result = connect_and_run(&cfg, &mut rec).await;
     if let Err(e) = &result {
@@ -59,21 +65,28 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
     result
 }
 
-/// Stdout and stderr, and the `--record` file when asked for (created, or emptied, now).
-fn output_for(cfg: &Config) -> Result<Output, Error> {
-    let Some(path) = &cfg.record else {
-        return Ok(Output::new(cfg.style.clone(), None));
+/// Stdout and stderr, and the `--record` file when asked for (created, or emptied, now) and
+/// the observer, when there are.
+fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
+    let file = match &cfg.record {
+        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
+            Error::new(
+                Kind::Other,
+                format!("cannot write the recording {}: {e}", path.display()),
+            )
+        })?),
+        None => None,
     };
-    let file = std::fs::File::create(path).map_err(|e| {
-        Error::new(
-            Kind::Other,
-            format!("cannot write the recording {}: {e}", path.display()),
-        )
-    })?;
+    let record: Option<Sink> = match (file, observer) {
+        (None, None) => return Ok(Output::new(cfg.style.clone(), None)),
+        (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
+        (None, Some(o)) => Some(o),
+        (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
+    };
     let sinks = Sinks {
         out: Box::new(std::io::stdout()),
         err: Box::new(std::io::stderr()),
-        record: Some(Box::new(std::io::BufWriter::new(file))),
+        record,
     };
     Ok(Output::with_thread(cfg.style.clone(), None, OutputThread::with(sinks)).recording())
 }
