@@ -4,6 +4,7 @@
 pub mod command;
 pub mod input_thread;
 pub mod json_stream;
+pub mod multiline;
 pub mod pipe;
 pub mod repl;
 pub mod schedule;

@@ -2,11 +2,13 @@
 //! sending parsed commands to the session, and an external printer through which everything the
 //! session shows is printed without clobbering the line being typed.
 //!
-//! Ctrl-D sends Close 1000 and ends the session. Ctrl-C clears the line being typed; a second
-//! Ctrl-C in a row ends the session (Close 1000, exit 130), as in Node's and Python's REPLs.
+//! Ctrl-D sends Close 1000 and ends the session. Ctrl-C clears the line being typed (and drops
+//! a JSON value left open over several lines, see [`multiline`]); a second Ctrl-C in a row ends
+//! the session (Close 1000, exit 130), as in Node's and Python's REPLs.
 
 use crate::error::{Error, Kind};
 use crate::input::command::{self, Command, Ending};
+use crate::input::multiline::{Gathered, Gatherer};
 use crate::output::LinePrinter;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -75,7 +77,7 @@ pub fn start(
         .name("repl".into())
         .spawn(move || {
             let config = Config::builder()
-                .auto_add_history(true)
+                .auto_add_history(false)
                 .history_ignore_space(true)
                 .history_ignore_dups(true)
                 .map(|b| b.max_history_size(10_000))
@@ -119,6 +121,9 @@ pub fn start(
         .map_err(|_| Error::new(Kind::Other, "the REPL thread stopped"))?
 }
 
+/// The prompt of a line that continues an open JSON value.
+const CONTINUATION: &str = "... ";
+
 fn read_loop(
     rl: &mut Editor<CommandHelper, DefaultHistory>,
     prompt: &str,
@@ -126,16 +131,27 @@ fn read_loop(
     commands: &mpsc::Sender<Command>,
 ) {
     let mut interrupted_once = false;
+    let mut gather = Gatherer::default();
     loop {
-        match rl.readline(prompt) {
+        let shown = if gather.continuing() {
+            CONTINUATION
+        } else {
+            prompt
+        };
+        match rl.readline(shown) {
             Ok(line) => {
                 interrupted_once = false;
-                if let Some(path) = history {
-                    if !line.starts_with(' ') && !line.trim().is_empty() {
-                        let _ = rl.append_history(path);
+                let entry = match gather.feed(&line) {
+                    Gathered::More => continue,
+                    Gathered::Bad(why) => {
+                        crate::render::stderr_line(&format!("wscope: {why}"));
+                        None
                     }
-                }
-                match command::parse(&line) {
+                    Gathered::Done(entry) => Some(entry),
+                };
+                remember(rl, history, gather.typed());
+                let Some(entry) = entry else { continue };
+                match command::parse(&entry) {
                     Ok(Some(c)) => {
                         if commands.blocking_send(c).is_err() {
                             return;
@@ -144,6 +160,9 @@ fn read_loop(
                     Ok(None) => {}
                     Err(msg) => crate::render::stderr_line(&format!("wscope: {msg}")),
                 }
+            }
+            Err(ReadlineError::Interrupted) if gather.drop_open() => {
+                crate::render::stderr_line("(unfinished JSON dropped; nothing sent)");
             }
             Err(ReadlineError::Interrupted) => {
                 if interrupted_once {
@@ -156,6 +175,9 @@ fn read_loop(
                 );
             }
             Err(ReadlineError::Eof) => {
+                if gather.drop_open() {
+                    crate::render::stderr_line("(unfinished JSON not sent)");
+                }
                 let _ = commands.blocking_send(Command::End(Ending::Quit));
                 return;
             }
@@ -165,6 +187,21 @@ fn read_loop(
                 return;
             }
         }
+    }
+}
+
+/// Adds an entry to the history (a value over several lines as one entry, so Up recalls it
+/// whole), and to the history file unless it starts with a space.
+fn remember(
+    rl: &mut Editor<CommandHelper, DefaultHistory>,
+    history: Option<&PathBuf>,
+    entry: &str,
+) {
+    if entry.trim().is_empty() || !matches!(rl.add_history_entry(entry), Ok(true)) {
+        return;
+    }
+    if let Some(path) = history {
+        let _ = rl.append_history(path);
     }
 }
 

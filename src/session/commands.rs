@@ -48,6 +48,21 @@ where
     async fn put_on_wire(&mut self, out: Outgoing) -> Result<(), Error> {
         match out {
             Outgoing::Text(t) => self.send(Message::Text(t.into())).await?,
+            Outgoing::TextFile(path) => {
+                let Some(bytes) = self.read_source(BinarySource::File(path.clone())).await else {
+                    return Ok(());
+                };
+                match String::from_utf8(bytes) {
+                    Ok(text) => self.send(Message::Text(text.into())).await?,
+                    Err(_) => self.shared.emit(Event::Failure(
+                        Error::new(
+                            Kind::Input,
+                            format!("{} is not UTF-8 text; nothing sent", path.display()),
+                        )
+                        .with_hint("/binary @FILE sends it as a binary message"),
+                    )),
+                }
+            }
             Outgoing::Uncompressed(t) => {
                 match &self.shared.compression {
                     Some(c) => c.overrides.send_next_uncompressed(),

@@ -14,6 +14,7 @@ mod pty;
 mod reconnect;
 mod record_replay;
 mod repl;
+mod repl_input;
 mod scripting_peers;
 mod support;
 mod third_party;

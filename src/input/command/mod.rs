@@ -26,6 +26,8 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     Text(String),
+    /// A file's content as one text message (`/text @FILE`); read when the command runs.
+    TextFile(PathBuf),
     /// A text message sent without compression on a compressed connection (RSV1 clear).
     Uncompressed(String),
     Binary(BinarySource),
@@ -95,10 +97,10 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "/text",
         aliases: &["/t"],
-        args: "MSG",
-        help: "send a text message (same as typing it)",
-        example: "/text hello",
-        parse: |a| Ok(Command::Send(Outgoing::Text(a.to_string()))),
+        args: "MSG|@FILE",
+        help: "send a text message (same as typing it), or a UTF-8 file's content as one",
+        example: "/text @request.json",
+        parse: parse_text,
     },
     Spec {
         name: "/plain",
@@ -241,6 +243,15 @@ pub fn help_text() -> String {
     s
 }
 
+/// `/text MSG`, or `/text @FILE`.
+fn parse_text(args: &str) -> Result<Command, String> {
+    match args.strip_prefix('@') {
+        Some("") => Err("/text @ needs a file name".into()),
+        Some(path) => Ok(Command::Send(Outgoing::TextFile(PathBuf::from(path)))),
+        None => Ok(Command::Send(Outgoing::Text(args.to_string()))),
+    }
+}
+
 /// Parses one REPL line. `Ok(None)` for an empty line.
 pub fn parse(line: &str) -> Result<Option<Command>, String> {
     if line.is_empty() {
@@ -284,6 +295,12 @@ mod tests {
     fn plain_and_escaped_text() {
         assert_eq!(ok("hello"), Command::Send(Outgoing::Text("hello".into())));
         assert_eq!(ok("//etc"), Command::Send(Outgoing::Text("/etc".into())));
+        assert_eq!(ok("@x"), Command::Send(Outgoing::Text("@x".into())));
+        assert_eq!(
+            ok("/text @req.json"),
+            Command::Send(Outgoing::TextFile("req.json".into()))
+        );
+        assert!(parse("/text @").is_err());
         assert_eq!(
             ok("/text  two spaces"),
             Command::Send(Outgoing::Text(" two spaces".into()))
