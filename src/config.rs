@@ -4,11 +4,13 @@
 //! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
 //! nothing downstream re-derives them from flags.
 
-use crate::cli::ClientArgs;
+use crate::cli::{ClientArgs, HandshakeArgs, ProbeArgs, TlsArgs};
 use crate::error::Error;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
+use crate::probe::card::CardStyle;
+use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
 use crate::session::{Keepalive, SessionConfig};
@@ -170,7 +172,7 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
     };
     Ok(Config {
         target,
-        connect: connect_config(args)?,
+        connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size)?,
         input,
         session,
         style: style(args, term, mode, frames),
@@ -215,8 +217,11 @@ fn separator(args: &ClientArgs) -> u8 {
     if args.output.null { 0 } else { b'\n' }
 }
 
-fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
-    let hs = &args.handshake;
+fn connect_config(
+    hs: &HandshakeArgs,
+    tls: &TlsArgs,
+    max_message_size: usize,
+) -> Result<ConnectConfig, Error> {
     let headers = hs
         .headers
         .iter()
@@ -256,10 +261,10 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
             extensions: (!hs.no_deflate).then(|| deflate::Params::default().header_value()),
         },
         tls: TlsOptions {
-            cacert: args.tls.cacert.clone(),
-            cert: args.tls.cert.clone(),
-            key: args.tls.key.clone(),
-            insecure: args.tls.insecure,
+            cacert: tls.cacert.clone(),
+            cert: tls.cert.clone(),
+            key: tls.key.clone(),
+            insecure: tls.insecure,
         },
         proxy: ProxyChoice {
             explicit: hs.proxy.clone(),
@@ -268,8 +273,61 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
         connect_timeout: hs.connect_timeout,
         handshake_timeout: hs.handshake_timeout,
         follow_redirects: hs.location.then_some(hs.max_redirs),
-        max_message_size: args.io.max_message_size,
+        max_message_size,
         deflate_window_bits: hs.deflate_window_bits,
+    })
+}
+
+/// Validates the options of `wscope probe`.
+pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
+    let hs = &args.handshake;
+    let p = &args.probe;
+    if hs.deflate_window_bits.is_some() {
+        return Err(Error::usage(
+            "--deflate-window-bits does not apply to wscope probe (its compression check keeps to the agreed window)",
+        ));
+    }
+    let all = [
+        Group::Handshake,
+        Group::Messages,
+        Group::Control,
+        Group::Close,
+        Group::Violations,
+        Group::Limits,
+    ];
+    let groups: Vec<Group> = all
+        .into_iter()
+        .filter(|g| p.only.is_empty() || p.only.contains(g))
+        .filter(|g| !p.skip.contains(g))
+        .collect();
+    if groups.is_empty() {
+        return Err(Error::usage("--only and --skip leave no check to run"));
+    }
+    let connect = connect_config(hs, &args.tls, p.max_probe_size)?;
+    let user_offer = connect
+        .request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Sec-WebSocket-Extensions"));
+    let deflate_skip = if hs.no_deflate {
+        Some("not offered (--no-deflate)".to_string())
+    } else if user_offer {
+        Some("the extension offer is the one given with -H".to_string())
+    } else {
+        None
+    };
+    Ok(ProbeConfig {
+        target: Target::parse(&args.url)?,
+        connect,
+        groups,
+        wait: p.close_timeout,
+        max_probe_size: p.max_probe_size,
+        idle: p.idle_probe.filter(|d| !d.is_zero()),
+        deflate_skip,
+        style: CardStyle {
+            jsonl: p.jsonl,
+            color: term.colors(p.color).0 && !p.jsonl,
+        },
     })
 }
 

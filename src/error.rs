@@ -33,6 +33,8 @@ pub enum Kind {
     Proxy,
     /// The session ended before `-n N` messages arrived.
     Incomplete,
+    /// `wscope probe`: the server broke a MUST of RFC 6455 or RFC 7692 (a FAIL on the report card).
+    Nonconformant,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -65,6 +67,8 @@ pub mod code {
     pub const PROXY: u8 = 11;
     /// Fewer messages arrived than `-n N` asked for.
     pub const INCOMPLETE: u8 = 12;
+    /// `wscope probe` found the server breaking a MUST (a FAIL on the report card).
+    pub const NONCONFORMANT: u8 = 13;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -108,6 +112,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::INCOMPLETE,
         "fewer messages than -n asked for (server closed, --wait passed)",
     ),
+    (
+        code::NONCONFORMANT,
+        "probe: the server broke a MUST of RFC 6455 or 7692 (a FAIL on the report card)",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -127,6 +135,7 @@ impl Kind {
             Kind::Input => code::INPUT,
             Kind::Proxy => code::PROXY,
             Kind::Incomplete => code::INCOMPLETE,
+            Kind::Nonconformant => code::NONCONFORMANT,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -223,6 +232,7 @@ mod tests {
             Kind::Input,
             Kind::Proxy,
             Kind::Incomplete,
+            Kind::Nonconformant,
             Kind::Interrupted,
         ];
         for k in kinds {

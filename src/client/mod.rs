@@ -10,7 +10,7 @@ mod attempt;
 pub mod backoff;
 mod inputs;
 mod recorder;
-mod redirect;
+pub mod redirect;
 
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
@@ -22,6 +22,7 @@ use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use attempt::Upgraded;
+pub use attempt::{Opened, open_stream};
 use backoff::Backoff;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};

@@ -10,14 +10,14 @@ use crate::net::target::Target;
 use crate::wire::response::ResponseHead;
 
 /// The `Location` of a redirecting answer (301, 302, 303, 307, 308).
-pub(super) fn location(head: &ResponseHead) -> Option<&str> {
+pub fn location(head: &ResponseHead) -> Option<&str> {
     matches!(head.status, 301 | 302 | 303 | 307 | 308)
         .then(|| head.get("Location"))
         .flatten()
 }
 
 /// Where a redirect points, as a WebSocket target.
-pub(super) fn target(from: &Target, location: &str) -> Result<Target, Error> {
+pub fn target(from: &Target, location: &str) -> Result<Target, Error> {
     let rejected = |what: String| Error::new(Kind::Rejected, what);
     let scheme = if from.secure { "https" } else { "http" };
     let base = url::Url::parse(&format!("{scheme}://{}{}", from.host_header, from.resource))
