@@ -53,9 +53,7 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
 async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
-        rec.emit(Event::Warning(
-            "--insecure: the server's certificate and host name are NOT verified".into(),
-        ));
+        rec.emit(Event::Warning(crate::net::connect::INSECURE_WARNING.into()));
     }
     let init = inputs::init_messages(&cfg.init)?;
     // Pipe input is read while we connect: the first lines are usually waiting by the time

@@ -27,6 +27,7 @@ pub use catalogue::Group;
 
 use crate::config::ConnectConfig;
 use crate::error::Error;
+use crate::net::connect::INSECURE_WARNING;
 use crate::net::target::Target;
 use card::{Card, CardStyle};
 use std::time::Duration;
@@ -53,6 +54,10 @@ pub struct ProbeConfig {
 /// Runs the probe and prints its card; an error when the server broke a MUST (or the probe
 /// could not start).
 pub async fn run(cfg: ProbeConfig) -> Result<(), Error> {
+    if cfg.connect.tls.insecure {
+        let warning = format!("wscope: warning: {INSECURE_WARNING}");
+        crate::render::stderr_line(&warning);
+    }
     let mut card = Card::new(cfg.style, &cfg.target.display);
     match runner::run(cfg, &mut card).await {
         Ok(tally) => match tally.failure() {

@@ -14,11 +14,14 @@ use crate::error::{Error, Kind};
 use crate::net::target::Target;
 use crate::wire::rejection::rejected;
 use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use std::time::Instant;
+use tokio::sync::Semaphore;
 
-/// Checks running at once. Each waits on the server at most `--close-timeout` at a time, so
-/// this many keep a whole probe of a local server within a few seconds without opening a
-/// flood of connections to a remote one.
+/// Checks running at once (a finished one makes room for the next, whatever its place on the
+/// card). Each waits on the server at most `--close-timeout` at a time, so this many keep a
+/// whole probe of a local server within a few seconds without opening a flood of connections
+/// to a remote one.
 const AT_ONCE: usize = 16;
 
 /// Runs the probe, printing the card as it goes; the tally decides the exit status.
@@ -32,13 +35,30 @@ pub async fn run(cfg: ProbeConfig, card: &mut Card) -> Result<Tally, Error> {
         .map(|s| s.check)
         .collect();
     let ctx = Ctx::new(cfg, target, baseline);
-    let mut results = futures_util::stream::iter(selected)
-        .map(|check| timed(&ctx, check))
-        .buffered(AT_ONCE);
-    let mut tally = Tally::default();
-    while let Some(r) = results.next().await {
-        tally.add(r.outcome.verdict);
-        card.line(&r);
+    let gate = Semaphore::new(AT_ONCE);
+    let mut running: FuturesUnordered<_> = selected
+        .iter()
+        .enumerate()
+        .map(|(i, &check)| {
+            let (ctx, gate) = (&ctx, &gate);
+            async move {
+                let _turn = gate.acquire().await.ok();
+                (i, timed(ctx, check).await)
+            }
+        })
+        .collect();
+    // Results are printed in report order: each waits here for those before it.
+    let mut done: Vec<Option<CheckResult>> = vec![None; selected.len()];
+    let (mut next, mut tally) = (0, Tally::default());
+    while let Some((i, r)) = running.next().await {
+        if let Some(slot) = done.get_mut(i) {
+            *slot = Some(r);
+        }
+        while let Some(r) = done.get_mut(next).and_then(Option::take) {
+            tally.add(r.outcome.verdict);
+            card.line(&r);
+            next += 1;
+        }
     }
     card.end(&tally, started.elapsed());
     Ok(tally)

@@ -9,8 +9,10 @@ use std::time::Instant;
 
 /// Payload bytes kept of one message (the rest is counted, not kept).
 pub const MESSAGE_KEEP: usize = 64 * 1024;
-/// Pongs and messages kept at most (a server that floods cannot grow this).
-const MAX_KEPT: usize = 1024;
+/// Messages kept at most (with their first bytes: 4 MiB at most, whatever a server sends).
+const MAX_MESSAGES: usize = 64;
+/// Pongs and pings kept at most.
+const MAX_CONTROL: usize = 1024;
 
 /// A data message from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +67,8 @@ impl Seen {
     pub fn absorb(&mut self, frame: FrameRecord, at: Instant) {
         let h = &frame.header;
         match h.opcode {
-            PONG if self.pongs.len() < MAX_KEPT => self.pongs.push((frame.payload, at)),
-            PING if self.pings.len() < MAX_KEPT => self.pings.push((frame.payload, at)),
+            PONG if self.pongs.len() < MAX_CONTROL => self.pongs.push((frame.payload, at)),
+            PING if self.pings.len() < MAX_CONTROL => self.pings.push((frame.payload, at)),
             PONG | PING => {}
             CLOSE => {
                 let (code, reason) = match close_payload(&frame.payload) {
@@ -102,7 +104,7 @@ impl Seen {
         if frame.header.fin {
             if let Some(mut m) = self.partial.take() {
                 m.at = at;
-                if self.messages.len() < MAX_KEPT {
+                if self.messages.len() < MAX_MESSAGES {
                     self.messages.push(m);
                 }
             }

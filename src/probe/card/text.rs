@@ -6,7 +6,6 @@ use crate::probe::catalogue::{Group, Section, TITLE_WIDTH};
 use crate::probe::verdict::{CheckResult, Tally, Verdict};
 use crate::render::escape::escape_terminal;
 use crate::render::text::{dim, paint};
-use crate::units::secs;
 use colored::Color;
 use std::time::Duration;
 
@@ -77,7 +76,11 @@ pub fn summary(t: &Tally, took: Duration, color: bool) -> String {
     .collect::<Vec<_>>()
     .join(", ");
     let noun = if t.total() == 1 { "check" } else { "checks" };
-    let mut s = format!("{} {noun} in {}: {counts}", t.total(), secs(took));
+    let mut s = format!(
+        "{} {noun} in {:.2}s: {counts}",
+        t.total(),
+        took.as_secs_f64()
+    );
     if let Some(kind) = t.failure() {
         let what = format!(
             "\nthe server broke {} MUST of RFC 6455/7692 (exit status {})",
@@ -128,7 +131,7 @@ mod tests {
         t.add(Verdict::Pass);
         assert_eq!(
             summary(&t, Duration::from_millis(1500), false),
-            "1 check in 1.5s: 1 pass, 0 fail, 0 warn, 0 info, 0 skip"
+            "1 check in 1.50s: 1 pass, 0 fail, 0 warn, 0 info, 0 skip"
         );
         t.add(Verdict::Fail);
         assert!(summary(&t, Duration::ZERO, false).ends_with("(exit status 13)"));

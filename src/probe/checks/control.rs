@@ -27,10 +27,10 @@ pub enum Pinged {
     NoPong(Reaction),
 }
 
-/// Sends a ping and waits for the next pong (whatever its payload).
-async fn ping_once(ctx: &Ctx, conn: &mut Conn, payload: &[u8]) -> Pinged {
+/// Sends a ping and waits for the next pong (whatever its payload) until `deadline`.
+async fn ping_once(ctx: &Ctx, conn: &mut Conn, payload: &[u8], deadline: Instant) -> Pinged {
     let before = conn.seen.pongs.len();
-    let (t0, deadline) = (Instant::now(), ctx.deadline());
+    let t0 = Instant::now();
     let _ = conn.send(&[Frame::ping(payload.to_vec())], deadline).await;
     conn.watch(deadline, |s| s.pongs.len() > before).await;
     match conn.seen.pongs.get(before) {
@@ -50,7 +50,7 @@ pub async fn ping(ctx: &Ctx) -> Outcome {
     };
     let mut results = Vec::new();
     for payload in payloads() {
-        let r = ping_once(ctx, &mut conn, &payload).await;
+        let r = ping_once(ctx, &mut conn, &payload, ctx.deadline()).await;
         let stop = matches!(r, Pinged::NoPong(_));
         results.push((payload, r));
         if stop {
@@ -119,16 +119,18 @@ pub async fn unsolicited_pong(ctx: &Ctx) -> Outcome {
 /// Pings in a row for the round trip.
 const RTT_PINGS: usize = 10;
 
-/// The round trip of pings, one at a time.
+/// The round trip of pings, one at a time, all within one wait.
 pub async fn rtt(ctx: &Ctx) -> Outcome {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => return skipped,
     };
+    let deadline = ctx.deadline();
     let mut rtts = Vec::new();
     let mut missing = None;
     for i in 0..RTT_PINGS {
-        match ping_once(ctx, &mut conn, format!("wscope-rtt-{i}").as_bytes()).await {
+        let payload = format!("wscope-rtt-{i}");
+        match ping_once(ctx, &mut conn, payload.as_bytes(), deadline).await {
             Pinged::Pong { rtt, .. } => rtts.push(rtt),
             Pinged::NoPong(r) => {
                 missing = Some(r);

@@ -115,7 +115,7 @@ pub async fn message(ctx: &Ctx) -> Outcome {
     })
     .await;
     let reaction = Reaction::of(&conn.seen, t0, ctx.cfg.wait);
-    let outcome = judge_message(&conn.seen, &reaction, &agreed, &text, wire);
+    let outcome = judge_message(&conn.seen, &reaction, &agreed, &text, wire, echo);
     conn.finish().await;
     outcome
 }
@@ -147,16 +147,18 @@ fn inflate(agreed: &Agreed, data: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// RFC 7692 §6: once agreed, a compressed message is a message like any other.
+/// RFC 7692 §6: once agreed, a compressed message is a message like any other. On an echo
+/// endpoint the first message back is its echo; elsewhere messages say nothing about it.
 pub fn judge_message(
     seen: &Seen,
     reaction: &Reaction,
     agreed: &Agreed,
     text: &str,
     wire: usize,
+    echo: bool,
 ) -> Outcome {
     let sent = format!("{} B compressed to {wire} B", text.len());
-    if let Some(m) = seen.messages.first() {
+    if let Some(m) = seen.messages.first().filter(|_| echo) {
         let (got, how) = match m.compressed {
             true => (inflate(agreed, &m.data), format!("compressed, {} B", m.len)),
             false => (Ok(m.data.clone()), "uncompressed".to_string()),
@@ -221,13 +223,16 @@ mod tests {
         let open = Reaction::Open {
             waited: std::time::Duration::from_secs(3),
         };
-        let v = judge_message(&seen, &open, &agreed, text, 9);
+        let v = judge_message(&seen, &open, &agreed, text, 9, true);
         assert_eq!(v.verdict, Verdict::Pass, "{v:?}");
         seen.messages[0].data = b"\xff\xff".to_vec();
-        let v = judge_message(&seen, &open, &agreed, text, 9);
+        let v = judge_message(&seen, &open, &agreed, text, 9, true);
         assert_eq!(v.verdict, Verdict::Fail, "{v:?}");
+        // Not an echo endpoint: what it sends is not an answer to the message.
+        let v = judge_message(&seen, &open, &agreed, text, 9, false);
+        assert_eq!(v.verdict, Verdict::Info, "{v:?}");
         assert_eq!(
-            judge_message(&Seen::default(), &open, &agreed, text, 9).verdict,
+            judge_message(&Seen::default(), &open, &agreed, text, 9, true).verdict,
             Verdict::Info
         );
     }

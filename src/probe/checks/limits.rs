@@ -34,19 +34,39 @@ async fn try_size(ctx: &Ctx, conn: &mut Conn, size: usize) -> Tried {
     if conn.seen.pong(&tag).is_some() {
         return Tried::Accepted;
     }
-    match Reaction::of(&conn.seen, t0, deadline.saturating_duration_since(t0)) {
-        r @ Reaction::Open { .. } => Tried::Unclear(r),
-        r => Tried::Refused(r),
+    classify(Reaction::of(
+        &conn.seen,
+        t0,
+        deadline.saturating_duration_since(t0),
+    ))
+}
+
+/// A message refused for its size ends the connection with 1009 (or the policy or internal
+/// error codes some servers use for it), or without a Close; any other code is about something
+/// else, and the size found so far is all there is.
+fn classify(reaction: Reaction) -> Tried {
+    match reaction {
+        Reaction::Closed {
+            code: Some(1008 | 1009 | 1011),
+            ..
+        }
+        | Reaction::Dropped { .. } => Tried::Refused(reaction),
+        r => Tried::Unclear(r),
     }
 }
+
+/// How many waits the whole search may take (a slow server ends it early, with the bounds
+/// found so far).
+const SEARCH_WAITS: u32 = 5;
 
 /// The largest message accepted, up to `--max-probe-size`.
 pub async fn max_message(ctx: &Ctx) -> Outcome {
     let mut search = SizeSearch::new(ctx.cfg.max_probe_size);
+    let budget = Instant::now() + ctx.cfg.wait * SEARCH_WAITS;
     let mut conn: Option<Conn> = None;
     let mut refusal: Option<(usize, Reaction)> = None;
     let mut unclear = None;
-    while let Some(size) = search.next() {
+    while let Some(size) = search.next().filter(|_| Instant::now() < budget) {
         let mut c = match conn.take() {
             Some(c) => c,
             None => match ctx.open().await {
@@ -90,7 +110,7 @@ pub fn judge_size(
         .unwrap_or_default();
     let observed = match (search.bounds(), unclear) {
         (_, Some((size, r))) => format!(
-            "cannot tell: no pong after a message of {} ({r}){}",
+            "cannot tell: after a message of {}, {r}{}",
             bytes(*size as u64),
             search
                 .bounds()
@@ -102,10 +122,14 @@ pub fn judge_size(
             "accepts {}, the largest tried (--max-probe-size)",
             bytes(a as u64)
         ),
+        ((Some(a), None), None) => format!(
+            "at least {} (the search stopped there: its time was up, or no connection)",
+            bytes(a as u64)
+        ),
         ((Some(a), Some(r)), None) if r == a + 1 => format!("{}{refused}", bytes(a as u64)),
         ((Some(a), Some(_)), None) => format!("at least {}{refused}", bytes(a as u64)),
         ((None, Some(_)), None) => format!("accepted no message{refused}"),
-        _ => "cannot tell: the search did not get far (no connection)".to_string(),
+        _ => "cannot tell: no message was tried".to_string(),
     };
     Outcome::info(observed)
 }
@@ -202,11 +226,17 @@ mod tests {
             },
         );
         let v = judge_size(&SizeSearch::new(4096), None, Some(&open));
-        assert!(
-            v.observed
-                .starts_with("cannot tell: no pong after a message of 2048 B"),
-            "{v:?}"
+        assert_eq!(
+            v.observed,
+            "cannot tell: after a message of 2048 B (2 KiB), still open after 3.0s"
         );
+        let other = Reaction::Closed {
+            code: Some(4000),
+            reason: "bye".into(),
+            after: Duration::ZERO,
+        };
+        assert!(matches!(classify(other), Tried::Unclear(_)));
+        assert!(matches!(classify(closed_1009()), Tried::Refused(_)));
     }
 
     #[test]
