@@ -125,8 +125,15 @@ pub struct ProbeOptions {
     /// Run only the checks of these groups (repeatable or comma-separated)
     #[arg(long, value_name = "GROUP", value_enum, value_delimiter = ',')]
     pub only: Vec<Group>,
-    /// Leave out the checks of these groups (repeatable or comma-separated)
-    #[arg(long, value_name = "GROUP", value_enum, value_delimiter = ',')]
+    /// Leave out the checks of these groups (repeatable or comma-separated; the groups of
+    /// --only)
+    #[arg(
+        long,
+        value_name = "GROUP",
+        value_enum,
+        value_delimiter = ',',
+        hide_possible_values = true
+    )]
     pub skip: Vec<Group>,
     /// Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]

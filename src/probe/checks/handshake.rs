@@ -81,7 +81,7 @@ pub fn judge_version(v8: &Answer, v25: Option<&Answer>) -> Outcome {
         (Answer::Head(h), Some(v25)) if h.status == 101 => {
             let refusal = judge_refusal("25", v25);
             let said = format!(
-                "version 8 accepted (a draft it speaks); {}",
+                "version 8 accepted (a draft some servers still speak); {}",
                 refusal.observed
             );
             Outcome::new(refusal.verdict, said)
@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(
             v,
             Outcome::pass(
-                "version 8 accepted (a draft it speaks); version 25: 400 Bad Request, Sec-WebSocket-Version: 13, 8, 7"
+                "version 8 accepted (a draft some servers still speak); version 25: 400 Bad Request, Sec-WebSocket-Version: 13, 8, 7"
             )
         );
         let again = answer("HTTP/1.1 101 Switching Protocols\r\n\r\n");
