@@ -278,6 +278,9 @@ fn connect_config(
     })
 }
 
+/// The largest `--max-probe-size`.
+const MAX_PROBE_SIZE: usize = 256 << 20;
+
 /// Validates the options of `wscope probe`.
 pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
     let hs = &args.handshake;
@@ -302,6 +305,17 @@ pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
         .collect();
     if groups.is_empty() {
         return Err(Error::usage("--only and --skip leave no check to run"));
+    }
+    if p.close_timeout.is_zero() {
+        return Err(Error::usage(
+            "--close-timeout 0 leaves a probe no time to see what the server does",
+        ));
+    }
+    if p.max_probe_size > MAX_PROBE_SIZE {
+        return Err(Error::usage(format!(
+            "--max-probe-size is at most {}M (each message tried is held in memory twice)",
+            MAX_PROBE_SIZE >> 20
+        )));
     }
     let connect = connect_config(hs, &args.tls, p.max_probe_size)?;
     let user_offer = connect
@@ -432,5 +446,44 @@ mod tests {
         assert_eq!(c.reconnect, Reconnect::On { max: Some(3) });
         assert!(c.session.replay);
         assert!(!config(&[], &PIPED).expect("ok").session.replay);
+    }
+
+    fn probe_config(args: &[&str]) -> Result<ProbeConfig, Error> {
+        let mut argv = vec!["wscope", "probe"];
+        argv.extend_from_slice(args);
+        argv.push("ws://h/");
+        match Cli::parse_from(argv).command {
+            Some(crate::cli::Sub::Probe(p)) => probe(&p, &PIPED),
+            other => panic!("not a probe: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn probe_options_become_groups_limits_and_a_reason_to_skip_compression() {
+        let all = probe_config(&[]).expect("ok");
+        assert_eq!(all.groups.len(), 6);
+        assert_eq!(
+            (all.wait, all.max_probe_size, all.idle),
+            (Duration::from_secs(3), 8 << 20, None)
+        );
+        assert_eq!(all.deflate_skip, None);
+        let some = probe_config(&["--only", "close,violations", "--skip", "close"]).expect("ok");
+        assert_eq!(some.groups, [Group::Violations]);
+        let c = probe_config(&["--no-deflate", "--idle-probe", "2"]).expect("ok");
+        assert_eq!(
+            c.deflate_skip.as_deref(),
+            Some("not offered (--no-deflate)")
+        );
+        assert_eq!(c.idle, Some(Duration::from_secs(2)));
+        let c = probe_config(&["-H", "Sec-WebSocket-Extensions: x"]).expect("ok");
+        assert!(c.deflate_skip.is_some());
+        for bad in [
+            &["--only", "limits", "--skip", "limits"][..],
+            &["--close-timeout", "0"],
+            &["--max-probe-size", "1G"],
+            &["--deflate-window-bits", "9"],
+        ] {
+            assert!(probe_config(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -42,6 +42,15 @@ pub fn target(from: &Target, location: &str) -> Result<Target, Error> {
     Target::parse(next.as_str()).map_err(|e| rejected(e.message))
 }
 
+/// More redirects than `--max-redirs` allows.
+pub fn too_many(max: u32) -> Error {
+    Error::new(
+        Kind::Rejected,
+        format!("more than {max} redirects; gave up"),
+    )
+    .with_hint("raise the limit with --max-redirs N")
+}
+
 /// Connects, following redirects, until the server accepts the upgrade.
 pub(super) async fn establish(
     cfg: &ConnectConfig,
@@ -57,11 +66,7 @@ pub(super) async fn establish(
             Attempt::Redirect(next) => {
                 redirects += 1;
                 if redirects > max {
-                    return Err(Error::new(
-                        Kind::Rejected,
-                        format!("more than {max} redirects; gave up"),
-                    )
-                    .with_hint("raise the limit with --max-redirs N"));
+                    return Err(too_many(max));
                 }
                 rec.emit(Event::Info(format!(
                     "following the redirect to {}",

@@ -10,7 +10,7 @@ use super::context::{Baseline, Ctx};
 use super::upgrade::{Shape, upgrade};
 use super::verdict::{CheckResult, Tally};
 use crate::client::redirect;
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::net::target::Target;
 use crate::wire::rejection::rejected;
 use futures_util::StreamExt;
@@ -100,11 +100,7 @@ async fn baseline(cfg: &ProbeConfig) -> Result<(Target, Baseline), Error> {
             return Err(rejected(&a.head, &a.request));
         };
         if redirects >= max {
-            return Err(Error::new(
-                Kind::Rejected,
-                format!("more than {max} redirects; gave up"),
-            )
-            .with_hint("raise the limit with --max-redirs N"));
+            return Err(redirect::too_many(max));
         }
         redirects += 1;
         target = redirect::target(&target, location)?;
