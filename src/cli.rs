@@ -2,6 +2,7 @@
 //! page. `config` validates what they parse into what each component takes.
 
 use crate::error::exit_status_text;
+use crate::input::pipe::Framing;
 use crate::probe::Group;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
@@ -242,6 +243,10 @@ pub struct IoArgs {
     /// Send each stdin line as a binary message instead of text
     #[arg(short = 'b', long)]
     pub binary: bool,
+    /// How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all
+    /// of it as one message, or a JSON value each (sent compact) [default: lines]
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub input: Option<Framing>,
     /// Send MSG instead of reading stdin (repeatable)
     #[arg(short = 'e', long = "execute", value_name = "MSG")]
     pub execute: Vec<String>,
@@ -279,6 +284,17 @@ pub struct IoArgs {
     /// After sending Close, wait at most SECS for the peer's Close
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
+    /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
+    /// (needs --heartbeat-message)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    pub heartbeat: Option<Duration>,
+    /// The message --heartbeat sends, e.g. '{"op":"ping"}'
+    #[arg(long, value_name = "MSG", requires = "heartbeat")]
+    pub heartbeat_message: Option<String>,
+    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
+    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    #[arg(long, value_name = "MATCH=>RESPONSE")]
+    pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time
     #[arg(long, value_name = "SECS", env = "WSCOPE_PING_INTERVAL", value_parser = parse_secs)]
     pub ping_interval: Option<Duration>,
@@ -311,6 +327,10 @@ pub struct OutputArgs {
     /// Print every event as one JSON object per line on stdout
     #[arg(long)]
     pub jsonl: bool,
+    /// Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the
+    /// REPL included; `wscope replay FILE` sends it again
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     /// How received binary messages are written to stdout in pipe mode: raw bytes, hex or
     /// base64, each followed by the separator
     #[arg(
@@ -321,8 +341,8 @@ pub struct OutputArgs {
         env = "WSCOPE_BINARY_OUTPUT"
     )]
     pub binary_output: BinaryOutput,
-    /// Separate messages with NUL instead of newline, on stdin and stdout (for messages that
-    /// contain newlines)
+    /// Separate messages with NUL instead of newline, on stdout and (unless --input says
+    /// otherwise) on stdin: for messages that contain newlines
     #[arg(short = '0', long = "null")]
     pub null: bool,
     /// At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took

@@ -6,6 +6,7 @@
 
 use crate::cli::{ClientArgs, HandshakeArgs, ProbeArgs, TlsArgs};
 use crate::error::Error;
+use crate::input::pipe::Framing;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
@@ -13,11 +14,13 @@ use crate::probe::card::CardStyle;
 use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
-use crate::session::{Keepalive, SessionConfig};
+use crate::session::replies::Rule;
+use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Interactive or scripted.
@@ -32,8 +35,8 @@ pub enum Mode {
 pub enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
-    /// stdin, a message per line (or per NUL-terminated record), as text or binary.
-    Stdin { binary: bool, separator: u8 },
+    /// stdin, cut into messages as `--input` says, as text or binary.
+    Stdin { binary: bool, framing: Framing },
     /// The `-e` messages.
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
@@ -114,6 +117,8 @@ pub struct Config {
     pub history: Option<PathBuf>,
     /// Print how long each step took at the end (`--timing`).
     pub timing: bool,
+    /// Where `--record` writes the conversation as JSON Lines.
+    pub record: Option<PathBuf>,
 }
 
 impl Config {
@@ -163,12 +168,19 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
         ping: Keepalive {
             interval: io.ping_interval.filter(|d| !d.is_zero()),
             timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+            heartbeat: heartbeat(io)?,
         },
+        replies: Arc::new(
+            io.reply
+                .iter()
+                .map(|r| Rule::parse(r))
+                .collect::<Result<_, _>>()?,
+        ),
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
         report_first_message: out.verbose || out.timing,
-        emit_outgoing: out.jsonl || mode == Mode::Repl,
+        emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
     };
     Ok(Config {
         target,
@@ -188,6 +200,7 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
             term::history_path()
         },
         timing: out.timing,
+        record: out.record.clone(),
     })
 }
 
@@ -206,10 +219,32 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     if term.stdin && term.stdout && !args.output.jsonl {
         return Ok(InputSource::Repl);
     }
+    let framing = io.input.unwrap_or(if args.output.null {
+        Framing::Nul
+    } else {
+        Framing::Lines
+    });
+    if framing == Framing::Json && io.binary {
+        return Err(Error::usage(
+            "--input json sends text messages; it cannot be combined with --binary",
+        ));
+    }
     Ok(InputSource::Stdin {
         binary: io.binary,
-        separator: separator(args),
+        framing,
     })
+}
+
+/// `--heartbeat SECS --heartbeat-message MSG`.
+fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
+    match (io.heartbeat, &io.heartbeat_message) {
+        (Some(every), Some(message)) if !every.is_zero() => Ok(Some(Heartbeat {
+            every,
+            message: message.clone(),
+        })),
+        (Some(_), Some(_)) => Err(Error::usage("--heartbeat needs more than 0 seconds")),
+        _ => Ok(None),
+    }
 }
 
 /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
@@ -415,9 +450,19 @@ mod tests {
             c.input,
             InputSource::Stdin {
                 binary: true,
-                separator: 0
+                framing: Framing::Nul
             }
         );
+        let c = config(&["-0", "--input", "json"], &PIPED).expect("ok");
+        assert_eq!(c.style.separator, 0);
+        assert!(matches!(
+            c.input,
+            InputSource::Stdin {
+                framing: Framing::Json,
+                ..
+            }
+        ));
+        assert!(config(&["--input", "json", "-b"], &PIPED).is_err());
         let c = config(&["--reflect", "-n", "2"], &TTY).expect("ok");
         assert_eq!(c.input, InputSource::Reflect);
         assert!(c.session.reflect);

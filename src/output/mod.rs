@@ -36,6 +36,8 @@ pub struct Output {
     /// Bytes in `pieces`, `stdout_buf` and `stderr_buf` together.
     pending: usize,
     printer: Option<Box<dyn LinePrinter>>,
+    /// `--record`: every event as a JSON line, handed over with the rest.
+    record: Option<Vec<u8>>,
     thread: OutputThread,
 }
 
@@ -64,8 +66,15 @@ impl Output {
             stderr_buf: Vec::new(),
             pending: 0,
             printer,
+            record: None,
             thread,
         }
+    }
+
+    /// Also writes every event as JSON Lines into the thread's recording sink (`--record`).
+    pub fn recording(mut self) -> Self {
+        self.record = Some(Vec::new());
+        self
     }
 
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
@@ -105,16 +114,49 @@ impl Output {
             DataKind::Text => BinaryOutput::Raw,
             DataKind::Binary => self.style.binary_output,
         };
+        let as_event = || Stamped {
+            at: SystemTime::now(),
+            event: Event::Message {
+                dir: Dir::In,
+                kind,
+                data: data.to_vec(),
+            },
+        };
         if self.style.jsonl || self.printer.is_some() {
-            self.event(Stamped {
-                at: SystemTime::now(),
-                event: Event::Message {
-                    dir: Dir::In,
-                    kind,
-                    data: data.to_vec(),
-                },
-            });
-        } else if self.style.escape_out {
+            self.event(as_event());
+        } else if self.record.is_some() {
+            self.record(&as_event());
+            self.received_plain(kind, data, binary_as);
+        } else {
+            self.received_plain(kind, data, binary_as);
+        }
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
+        }
+        if self.stdout_gone() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    /// Writes the event into the recording only, not on the screen.
+    pub fn record_only(&mut self, ev: &Stamped) {
+        self.record(ev);
+    }
+
+    /// Appends the event's JSON line to the recording, if there is one.
+    fn record(&mut self, ev: &Stamped) {
+        if let Some(rec) = self.record.as_mut() {
+            let line = json_for(ev);
+            rec.extend_from_slice(line.as_bytes());
+            rec.push(b'\n');
+            self.pending += line.len() + 1;
+        }
+    }
+
+    /// A received message as plain pipe mode writes it to stdout.
+    fn received_plain(&mut self, kind: DataKind, data: &Bytes, binary_as: BinaryOutput) {
+        if self.style.escape_out {
             let shown = match (kind, binary_as) {
                 (DataKind::Text, _) => escape_bytes(data),
                 (DataKind::Binary, BinaryOutput::Raw) => hexdump(data, ""),
@@ -134,13 +176,6 @@ impl Output {
         } else {
             self.put_message(data);
         }
-        if self.pending >= STDOUT_HIGH_WATER {
-            self.hand_over();
-        }
-        if self.stdout_gone() {
-            return Err(io::ErrorKind::BrokenPipe.into());
-        }
-        Ok(())
     }
 
     /// Moves what `stdout_buf` holds into the ordered pieces, so that what comes next goes
@@ -155,6 +190,7 @@ impl Output {
 
     /// Renders an event to where it belongs.
     pub fn event(&mut self, ev: Stamped) {
+        self.record(&ev);
         if self.style.jsonl {
             let mut line = json_for(&ev);
             line.push('\n');
@@ -256,9 +292,10 @@ impl Output {
             out.push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
         }
         let err = std::mem::take(&mut self.stderr_buf);
+        let rec = self.record.as_mut().map(std::mem::take).unwrap_or_default();
         self.pending = 0;
-        if !out.is_empty() || !err.is_empty() {
-            self.thread.push(Batch { err, out });
+        if !out.is_empty() || !err.is_empty() || !rec.is_empty() {
+            self.thread.push(Batch { err, out, rec });
         }
     }
 

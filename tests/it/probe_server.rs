@@ -45,7 +45,7 @@ pub enum Break {
     Utf8Text,
     Utf8CloseReason,
     CloseCode,
-    /// Idle connections closed with 1001 after 300 ms.
+    /// Idle connections closed with 1001 after a second.
     IdleClose,
 }
 
@@ -128,8 +128,11 @@ enum Next {
 async fn frames(mut tcp: TcpStream, brk: Break) {
     let mut partial: Option<(u8, Vec<u8>)> = None;
     loop {
-        let idle =
-            std::time::Duration::from_millis(if brk == Break::IdleClose { 300 } else { 10_000 });
+        let idle = std::time::Duration::from_millis(if brk == Break::IdleClose {
+            1000
+        } else {
+            10_000
+        });
         let Ok(next) = tokio::time::timeout(idle, read_client_frame(&mut tcp)).await else {
             let _ = tcp.write_all(&frame(0x88, &1001u16.to_be_bytes())).await;
             return;
