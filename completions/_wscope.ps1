@@ -95,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -250,10 +251,48 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'wscope;probe' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a request header (repeatable); replaces a default header of the same name')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a request header (repeatable); replaces a default header of the same name')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Offer a subprotocol (repeatable, in order of preference)')
+            [CompletionResult]::new('--subprotocol', '--subprotocol', [CompletionResultType]::ParameterName, 'Offer a subprotocol (repeatable, in order of preference)')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'Origin header to send')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Basic authentication (overrides user:pass@ in the URL)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'User-Agent header [default: wscope/VERSION]')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent header [default: wscope/VERSION]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting (DNS and TCP) after SECS')
+            [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Give up on TLS and the HTTP upgrade after SECS')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
+            [CompletionResult]::new('--deflate-window-bits', '--deflate-window-bits', [CompletionResultType]::ParameterName, '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes')
+            [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only the checks of these groups (repeatable or comma-separated)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out the checks of these groups (repeatable or comma-separated; the groups of --only)')
+            [CompletionResult]::new('--close-timeout', '--close-timeout', [CompletionResultType]::ParameterName, 'Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)')
+            [CompletionResult]::new('--max-probe-size', '--max-probe-size', [CompletionResultType]::ParameterName, 'The largest message the search for the server''s limit tries (suffixes K, M, G)')
+            [CompletionResult]::new('--idle-probe', '--idle-probe', [CompletionResultType]::ParameterName, 'Keep a connection idle for up to SECS to see whether and when the server closes it (off by default)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--show-credentials', '--show-credentials', [CompletionResultType]::ParameterName, 'Show credentials (Authorization values) in the displayed handshake instead of masking them')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
+            [CompletionResult]::new('--no-deflate', '--no-deflate', [CompletionResultType]::ParameterName, 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print one JSON object per check on stdout, then a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'wscope;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -264,6 +303,9 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             break
         }
         'wscope;help;replay' {
+            break
+        }
+        'wscope;help;probe' {
             break
         }
         'wscope;help;help' {

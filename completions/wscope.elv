@@ -92,6 +92,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand serve 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
             cand demo 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
             cand replay 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+            cand probe 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wscope;serve'= {
@@ -243,10 +244,47 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'wscope;probe'= {
+            cand -H 'Add a request header (repeatable); replaces a default header of the same name'
+            cand --header 'Add a request header (repeatable); replaces a default header of the same name'
+            cand -s 'Offer a subprotocol (repeatable, in order of preference)'
+            cand --subprotocol 'Offer a subprotocol (repeatable, in order of preference)'
+            cand --origin 'Origin header to send'
+            cand -u 'Basic authentication (overrides user:pass@ in the URL)'
+            cand --user 'Basic authentication (overrides user:pass@ in the URL)'
+            cand --auth 'Basic authentication (overrides user:pass@ in the URL)'
+            cand -A 'User-Agent header [default: wscope/VERSION]'
+            cand --user-agent 'User-Agent header [default: wscope/VERSION]'
+            cand --connect-timeout 'Give up connecting (DNS and TCP) after SECS'
+            cand --handshake-timeout 'Give up on TLS and the HTTP upgrade after SECS'
+            cand --proxy 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)'
+            cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
+            cand --deflate-window-bits '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes'
+            cand --max-redirs 'How many redirects -L follows at most'
+            cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
+            cand --cert 'Client certificate (PEM); needs --key'
+            cand --key 'Private key of the client certificate (PEM, PKCS#8)'
+            cand --only 'Run only the checks of these groups (repeatable or comma-separated)'
+            cand --skip 'Leave out the checks of these groups (repeatable or comma-separated; the groups of --only)'
+            cand --close-timeout 'Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)'
+            cand --max-probe-size 'The largest message the search for the server''s limit tries (suffixes K, M, G)'
+            cand --idle-probe 'Keep a connection idle for up to SECS to see whether and when the server closes it (off by default)'
+            cand --color 'When to use colours'
+            cand --show-credentials 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+            cand -L 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+            cand --location 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+            cand --no-deflate 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+            cand -k 'Do not verify the server''s certificate or host name (prints a warning)'
+            cand --insecure 'Do not verify the server''s certificate or host name (prints a warning)'
+            cand --jsonl 'Print one JSON object per check on stdout, then a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'wscope;help'= {
             cand serve 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
             cand demo 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
             cand replay 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+            cand probe 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wscope;help;serve'= {
@@ -254,6 +292,8 @@ set edit:completion:arg-completer[wscope] = {|@words|
         &'wscope;help;demo'= {
         }
         &'wscope;help;replay'= {
+        }
+        &'wscope;help;probe'= {
         }
         &'wscope;help;help'= {
         }

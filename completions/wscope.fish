@@ -87,6 +87,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print ve
 complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
 complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
 complete -c wscope -n "__fish_wscope_needs_command" -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+complete -c wscope -n "__fish_wscope_needs_command" -a "probe" -d 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
 complete -c wscope -n "__fish_wscope_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s h -l help -d 'Print help'
@@ -209,7 +210,46 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l timing -d 'At t
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-history -d 'Do not read or write the REPL history file'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l origin -d 'Origin header to send' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s u -l user -l auth -d 'Basic authentication (overrides user:pass@ in the URL)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l cert -d 'Client certificate (PEM); needs --key' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l only -d 'Run only the checks of these groups (repeatable or comma-separated)' -r -f -a "handshake\t'The upgrade: Accept, version, key, subprotocols, permessage-deflate'
+messages\t'Data messages: echo detection, a fragmented message'
+control\t'Ping and pong'
+close\t'The closing handshake'
+violations\t'Frames the server must fail the connection on'
+limits\t'Largest message accepted, idle timeout'"
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l skip -d 'Leave out the checks of these groups (repeatable or comma-separated; the groups of --only)' -r -f -a "handshake\t'The upgrade: Accept, version, key, subprotocols, permessage-deflate'
+messages\t'Data messages: echo detection, a fragmented message'
+control\t'Ping and pong'
+close\t'The closing handshake'
+violations\t'Frames the server must fail the connection on'
+limits\t'Largest message accepted, idle timeout'"
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l close-timeout -d 'Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l max-probe-size -d 'The largest message the search for the server\'s limit tries (suffixes K, M, G)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l idle-probe -d 'Keep a connection idle for up to SECS to see whether and when the server closes it (off by default)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l jsonl -d 'Print one JSON object per check on stdout, then a summary'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "probe" -d 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

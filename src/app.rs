@@ -1,4 +1,4 @@
-//! Dispatch of a parsed command line: generate docs, serve, demo, or run the client; building
+//! Dispatch of a parsed command line: generate docs, serve, demo, probe, or run the client; building
 //! the runtime; printing the final error. `main` only maps the result to an exit status.
 
 use crate::cli::{Cli, Sub};
@@ -6,6 +6,7 @@ use crate::client;
 use crate::config::{self, Config, Mode};
 use crate::error::{Error, Kind};
 use crate::generate;
+use crate::probe;
 use crate::serve;
 use crate::term::{Terminal, TerminalGuard};
 use std::io::Write;
@@ -14,7 +15,7 @@ use std::io::Write;
 pub fn run(cli: Cli) -> u8 {
     colored::control::set_override(true);
     let term = Terminal::detect();
-    let (_, color_err) = term.colors(cli.client_args().output.color);
+    let (_, color_err) = term.colors(cli.color());
     let result = dispatch(cli, term);
     match result {
         Ok(()) => 0,
@@ -84,6 +85,10 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             run_client(cfg).await
         }),
         Some(Sub::Replay(args)) => block_on(crate::replay::run(args, &term)),
+        Some(Sub::Probe(args)) => {
+            let cfg = config::probe(args, &term)?;
+            block_on(probe::run(cfg))
+        }
         None => {
             let url = cli.url.clone().unwrap_or_default();
             // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.
@@ -91,6 +96,11 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
                 "demo" => {
                     return Err(Error::usage(
                         "options go after the subcommand: wscope demo [OPTIONS]",
+                    ));
+                }
+                "probe" => {
+                    return Err(Error::usage(
+                        "options go after the subcommand: wscope probe [OPTIONS] URL",
                     ));
                 }
                 "serve" => {

@@ -3,6 +3,7 @@
 
 use crate::error::exit_status_text;
 use crate::input::pipe::Framing;
+use crate::probe::Group;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
 use clap::{Args, Parser, Subcommand};
@@ -16,7 +17,8 @@ Examples:
   echo '{\"op\":\"sub\"}' | wscope ws://h:8080/   send one message, print the replies
   wscope -v -u user:pw wss://h/ws </dev/null  show the handshake, then close
   wscope -x ws://localhost:9001/              show every frame header, both directions
-  wscope --jsonl -e hi ws://h/ | jq .         every event as JSON";
+  wscope --jsonl -e hi ws://h/ | jq .         every event as JSON
+  wscope probe ws://localhost:9001/           an RFC 6455/7692 report card of the server";
 
 fn after_help() -> String {
     format!("{EXAMPLES}\n\nExit status:\n{}", exit_status_text())
@@ -86,6 +88,10 @@ pub enum Sub {
     /// Send a recording (--record FILE) again: its messages at their recorded moments, to the
     /// recorded URL or another; with --expect, compare what comes back; takes the client options
     Replay(Box<ReplayArgs>),
+    /// Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO
+    /// and SKIP, one line per check with its RFC section and what the server did
+    #[command(after_help = PROBE_HELP, after_long_help = PROBE_HELP)]
+    Probe(Box<ProbeArgs>),
 }
 
 /// `wscope replay FILE [URL]`.
@@ -118,6 +124,69 @@ pub struct ReplayOptions {
     /// a diff and exit with status 13
     #[arg(long)]
     pub expect: bool,
+}
+
+const PROBE_HELP: &str = "\
+Verdicts: PASS the server did what the RFC asks; FAIL it broke a MUST; WARN a SHOULD or a
+questionable choice; INFO a measured fact; SKIP not run (the reason is given).
+Groups (--only, --skip): handshake, messages, control, close, violations, limits.
+Exit status: 0 when no check FAILed, 14 when one did; the statuses of a client run when
+the first upgrade fails (3 connect, 4 TLS, 5 rejected, 9 timeout, 11 proxy).
+
+Examples:
+  wscope probe ws://localhost:8080/ws
+  wscope probe --only violations,close wss://example.org/socket
+  wscope probe --jsonl -H 'Authorization: Bearer T' wss://api.example.org/ws | jq .";
+
+/// `wscope probe`: the request options of a client, and what the probe does.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The ws:// or wss:// URL of the server to probe
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    #[command(flatten)]
+    pub handshake: HandshakeArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
+    #[command(flatten)]
+    pub probe: ProbeOptions,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Probe")]
+pub struct ProbeOptions {
+    /// Run only the checks of these groups (repeatable or comma-separated)
+    #[arg(long, value_name = "GROUP", value_enum, value_delimiter = ',')]
+    pub only: Vec<Group>,
+    /// Leave out the checks of these groups (repeatable or comma-separated; the groups of
+    /// --only)
+    #[arg(
+        long,
+        value_name = "GROUP",
+        value_enum,
+        value_delimiter = ',',
+        hide_possible_values = true
+    )]
+    pub skip: Vec<Group>,
+    /// Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)
+    #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
+    pub close_timeout: Duration,
+    /// The largest message the search for the server's limit tries (suffixes K, M, G)
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
+    pub max_probe_size: usize,
+    /// Keep a connection idle for up to SECS to see whether and when the server closes it
+    /// (off by default)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub idle_probe: Option<Duration>,
+    /// Print one JSON object per check on stdout, then a summary
+    #[arg(long)]
+    pub jsonl: bool,
+    /// When to use colours
+    #[arg(long, value_name = "WHEN", value_enum, default_value = "auto", env = "WSCOPE_COLOR")]
+    pub color: ColorChoice,
 }
 
 /// The options of a client session, at the top level and for `wscope demo`.
@@ -373,6 +442,14 @@ impl Cli {
             Some(Sub::Demo(args)) => args,
             Some(Sub::Replay(args)) => &args.client,
             _ => &self.client,
+        }
+    }
+
+    /// `--color` as given where it applies (`wscope probe` has its own).
+    pub fn color(&self) -> ColorChoice {
+        match &self.command {
+            Some(Sub::Probe(p)) => p.probe.color,
+            _ => self.client_args().output.color,
         }
     }
 }

@@ -4,13 +4,15 @@
 //! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
 //! nothing downstream re-derives them from flags.
 
-use crate::cli::ClientArgs;
+use crate::cli::{ClientArgs, HandshakeArgs, ProbeArgs, TlsArgs};
 use crate::error::Error;
 use crate::input::pipe::Framing;
 use crate::input::schedule::Schedule;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
+use crate::probe::card::CardStyle;
+use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
@@ -194,7 +196,7 @@ pub fn build_with(
     };
     Ok(Config {
         target,
-        connect: connect_config(args)?,
+        connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size)?,
         input,
         session,
         style: style(args, term, mode, frames),
@@ -262,8 +264,11 @@ fn separator(args: &ClientArgs) -> u8 {
     if args.output.null { 0 } else { b'\n' }
 }
 
-fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
-    let hs = &args.handshake;
+fn connect_config(
+    hs: &HandshakeArgs,
+    tls: &TlsArgs,
+    max_message_size: usize,
+) -> Result<ConnectConfig, Error> {
     let headers = hs
         .headers
         .iter()
@@ -303,10 +308,10 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
             extensions: (!hs.no_deflate).then(|| deflate::Params::default().header_value()),
         },
         tls: TlsOptions {
-            cacert: args.tls.cacert.clone(),
-            cert: args.tls.cert.clone(),
-            key: args.tls.key.clone(),
-            insecure: args.tls.insecure,
+            cacert: tls.cacert.clone(),
+            cert: tls.cert.clone(),
+            key: tls.key.clone(),
+            insecure: tls.insecure,
         },
         proxy: ProxyChoice {
             explicit: hs.proxy.clone(),
@@ -315,8 +320,75 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
         connect_timeout: hs.connect_timeout,
         handshake_timeout: hs.handshake_timeout,
         follow_redirects: hs.location.then_some(hs.max_redirs),
-        max_message_size: args.io.max_message_size,
+        max_message_size,
         deflate_window_bits: hs.deflate_window_bits,
+    })
+}
+
+/// The largest `--max-probe-size`.
+const MAX_PROBE_SIZE: usize = 256 << 20;
+
+/// Validates the options of `wscope probe`.
+pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
+    let hs = &args.handshake;
+    let p = &args.probe;
+    if hs.deflate_window_bits.is_some() {
+        return Err(Error::usage(
+            "--deflate-window-bits does not apply to wscope probe (its compression check keeps to the agreed window)",
+        ));
+    }
+    let all = [
+        Group::Handshake,
+        Group::Messages,
+        Group::Control,
+        Group::Close,
+        Group::Violations,
+        Group::Limits,
+    ];
+    let groups: Vec<Group> = all
+        .into_iter()
+        .filter(|g| p.only.is_empty() || p.only.contains(g))
+        .filter(|g| !p.skip.contains(g))
+        .collect();
+    if groups.is_empty() {
+        return Err(Error::usage("--only and --skip leave no check to run"));
+    }
+    if p.close_timeout.is_zero() {
+        return Err(Error::usage(
+            "--close-timeout 0 leaves a probe no time to see what the server does",
+        ));
+    }
+    if p.max_probe_size > MAX_PROBE_SIZE {
+        return Err(Error::usage(format!(
+            "--max-probe-size is at most {}M (each message tried is held in memory twice)",
+            MAX_PROBE_SIZE >> 20
+        )));
+    }
+    let connect = connect_config(hs, &args.tls, p.max_probe_size)?;
+    let user_offer = connect
+        .request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Sec-WebSocket-Extensions"));
+    let deflate_skip = if hs.no_deflate {
+        Some("not offered (--no-deflate)".to_string())
+    } else if user_offer {
+        Some("the extension offer is the one given with -H".to_string())
+    } else {
+        None
+    };
+    Ok(ProbeConfig {
+        target: Target::parse(&args.url)?,
+        connect,
+        groups,
+        wait: p.close_timeout,
+        max_probe_size: p.max_probe_size,
+        idle: p.idle_probe.filter(|d| !d.is_zero()),
+        deflate_skip,
+        style: CardStyle {
+            jsonl: p.jsonl,
+            color: term.colors(p.color).0 && !p.jsonl,
+        },
     })
 }
 
@@ -431,5 +503,44 @@ mod tests {
         assert_eq!(c.reconnect, Reconnect::On { max: Some(3) });
         assert!(c.session.replay);
         assert!(!config(&[], &PIPED).expect("ok").session.replay);
+    }
+
+    fn probe_config(args: &[&str]) -> Result<ProbeConfig, Error> {
+        let mut argv = vec!["wscope", "probe"];
+        argv.extend_from_slice(args);
+        argv.push("ws://h/");
+        match Cli::parse_from(argv).command {
+            Some(crate::cli::Sub::Probe(p)) => probe(&p, &PIPED),
+            other => panic!("not a probe: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn probe_options_become_groups_limits_and_a_reason_to_skip_compression() {
+        let all = probe_config(&[]).expect("ok");
+        assert_eq!(all.groups.len(), 6);
+        assert_eq!(
+            (all.wait, all.max_probe_size, all.idle),
+            (Duration::from_secs(3), 8 << 20, None)
+        );
+        assert_eq!(all.deflate_skip, None);
+        let some = probe_config(&["--only", "close,violations", "--skip", "close"]).expect("ok");
+        assert_eq!(some.groups, [Group::Violations]);
+        let c = probe_config(&["--no-deflate", "--idle-probe", "2"]).expect("ok");
+        assert_eq!(
+            c.deflate_skip.as_deref(),
+            Some("not offered (--no-deflate)")
+        );
+        assert_eq!(c.idle, Some(Duration::from_secs(2)));
+        let c = probe_config(&["-H", "Sec-WebSocket-Extensions: x"]).expect("ok");
+        assert!(c.deflate_skip.is_some());
+        for bad in [
+            &["--only", "limits", "--skip", "limits"][..],
+            &["--close-timeout", "0"],
+            &["--max-probe-size", "1G"],
+            &["--deflate-window-bits", "9"],
+        ] {
+            assert!(probe_config(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -35,6 +35,8 @@ pub enum Kind {
     Incomplete,
     /// `wscope replay --expect`: the messages received are not the recorded ones.
     Differs,
+    /// `wscope probe`: the server broke a MUST of RFC 6455 or RFC 7692 (a FAIL on the report card).
+    Nonconformant,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -69,6 +71,8 @@ pub mod code {
     pub const INCOMPLETE: u8 = 12;
     /// `wscope replay --expect`: the messages received differ from the recording.
     pub const DIFFERS: u8 = 13;
+    /// `wscope probe` found the server breaking a MUST (a FAIL on the report card).
+    pub const NONCONFORMANT: u8 = 14;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -116,6 +120,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::DIFFERS,
         "replay --expect: the messages received differ from the recording",
     ),
+    (
+        code::NONCONFORMANT,
+        "probe: the server broke a MUST of RFC 6455 or 7692 (a FAIL on the report card)",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -136,6 +144,7 @@ impl Kind {
             Kind::Proxy => code::PROXY,
             Kind::Incomplete => code::INCOMPLETE,
             Kind::Differs => code::DIFFERS,
+            Kind::Nonconformant => code::NONCONFORMANT,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -232,6 +241,7 @@ mod tests {
             Kind::Input,
             Kind::Proxy,
             Kind::Incomplete,
+            Kind::Nonconformant,
             Kind::Interrupted,
         ];
         for k in kinds {

@@ -77,6 +77,7 @@ fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
     man.render_subcommands_section(out)?;
     out.extend_from_slice(section("REPL COMMANDS", &repl_commands()).as_bytes());
     out.extend_from_slice(section("PIPE MODE", PIPE_MODE).as_bytes());
+    out.extend_from_slice(section("PROBE", PROBE).as_bytes());
     out.extend_from_slice(section("EXIT STATUS", exit_status().trim_end()).as_bytes());
     out.extend_from_slice(section("ENVIRONMENT", environment().trim_end()).as_bytes());
     out.extend_from_slice(section("FILES", FILES).as_bytes());
@@ -119,6 +120,28 @@ passes. Every message the server sent before its Close is on stdout. A closed st
 \\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
 with 130.";
 
+const PROBE: &str = "\
+\\fBwscope probe\\fR [\\fIOPTIONS\\fR] \\fIURL\\fR checks a server against RFC 6455 and RFC 7692. \
+It opens a series of short connections (the handshake, TLS and proxy options apply to each), \
+sends on each what one rule is about, often breaking it on purpose (unmasked frames, reserved \
+opcodes and bits, fragmented or oversized control frames, invalid UTF\\-8, invalid close codes), \
+and prints a report card on stdout: one line per check with its verdict, its RFC section and \
+what the server did (status, close code, timing).
+.PP
+\\fBPASS\\fR: the server did what the RFC asks. \\fBFAIL\\fR: it broke a MUST. \\fBWARN\\fR: a \
+SHOULD broken, or a questionable choice. \\fBINFO\\fR: a measured fact (echo, round trip, largest \
+message accepted). \\fBSKIP\\fR: not run, with the reason. Checks that need an echo endpoint \
+find out whether the server is one and say so when it is not.
+.PP
+\\fB\\-\\-only\\fR and \\fB\\-\\-skip\\fR take groups: handshake, messages, control, close, \
+violations, limits. Each answer the server owes is waited for at most \\fB\\-\\-close\\-timeout\\fR \
+(default 3 s); connecting and upgrading are bounded by \\fB\\-\\-connect\\-timeout\\fR and \
+\\fB\\-\\-handshake\\-timeout\\fR. \\fB\\-\\-max\\-probe\\-size\\fR BYTES (default 8M) bounds the \
+search for the largest message; \\fB\\-\\-idle\\-probe\\fR SECS keeps a connection idle that long \
+to see whether the server closes it (off by default). \\fB\\-\\-jsonl\\fR prints a \\fBprobe\\fR \
+object per check and a \\fBprobe_summary\\fR. The exit status is 0 when no check FAILed and 14 \
+when one did; when the first upgrade fails, the status of a client run (3, 4, 5, 9, 11).";
+
 const FILES: &str = "\
 .TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \
 \\fI~/.local/state/wscope/history\\fR), mode 0600. Lines starting with a space are not saved; \
@@ -129,7 +152,8 @@ const EXAMPLES: &str = "\
 .TP\n\\fBwscope wss://echo.example.org/\\fR\nInteractive session.
 .TP\n\\fBprintf 'a\\\\nb\\\\n' | wscope ws://localhost:8080/\\fR\nSend two messages, print the replies, close cleanly.
 .TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
-.TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.";
+.TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.
+.TP\n\\fBwscope probe ws://localhost:9001/\\fR\nAn RFC 6455 / 7692 report card of the server.";
 
 /// The REPL's commands, from their one table.
 fn repl_commands() -> String {

@@ -16,6 +16,9 @@
 //!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
 //! ```
 //!
+//! `probe` is `wscope probe`: the same connection stages, then frames written by hand and judged
+//! against RFC 6455 and 7692 into a report card.
+//!
 //! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
 //! reader and writer share; `serve` the echo server; `generate` completions and the man page.
 //! wscope runs on Unix-like systems: it reads stdin and drives the terminal through their file
@@ -36,6 +39,7 @@ pub mod generate;
 pub mod input;
 pub mod net;
 pub mod output;
+pub mod probe;
 pub mod render;
 pub mod replay;
 pub mod serve;

@@ -40,25 +40,11 @@ pub(super) async fn attempt(
     target: &Target,
     rec: &mut Recorder,
 ) -> Result<Attempt, Error> {
-    // Bad key material is reported before any network I/O.
-    let connector = match target.secure {
-        true => Some(connect::tls_connector(&cfg.tls)?),
-        false => None,
-    };
-    let proxy = proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?;
-    let (mut tcp, mut timings) = open(cfg, target, proxy.as_ref(), rec).await?;
-    let deadline = Instant::now() + cfg.handshake_timeout;
-    if let Some(p) = &proxy {
-        timings.proxy = Some(tunnel(&mut tcp, p, target, deadline, rec).await?);
-    }
-    let mut stream = match &connector {
-        Some(c) => {
-            let (s, took) = secure(c, cfg, target, tcp, rec).await?;
-            timings.tls = Some(took);
-            s
-        }
-        None => Stream::Plain(tcp),
-    };
+    let Opened {
+        mut stream,
+        mut timings,
+        deadline,
+    } = open_stream(cfg, target, &mut |e| rec.emit(e)).await?;
     let (answer, req) = upgrade(cfg, target, &mut stream, deadline, rec).await?;
     timings.upgrade = answer.took;
     let exchanged = Exchanged {
@@ -69,6 +55,48 @@ pub(super) async fn attempt(
         deadline,
     };
     judge(cfg, target, exchanged, rec).await
+}
+
+/// A stream to the server, through the proxy and TLS when there are: what an upgrade request
+/// is sent on.
+pub struct Opened {
+    pub stream: Stream,
+    pub timings: Timings,
+    /// Until when the handshake may take (`--handshake-timeout` from the end of TCP connect).
+    pub deadline: Instant,
+}
+
+/// Opens a stream to `target`: DNS and TCP, the proxy's tunnel, TLS; each stage reported to
+/// `emit` as it is done.
+pub async fn open_stream(
+    cfg: &ConnectConfig,
+    target: &Target,
+    emit: &mut dyn FnMut(Event),
+) -> Result<Opened, Error> {
+    // Bad key material is reported before any network I/O.
+    let connector = match target.secure {
+        true => Some(connect::tls_connector(&cfg.tls)?),
+        false => None,
+    };
+    let proxy = proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?;
+    let (mut tcp, mut timings) = open(cfg, target, proxy.as_ref(), emit).await?;
+    let deadline = Instant::now() + cfg.handshake_timeout;
+    if let Some(p) = &proxy {
+        timings.proxy = Some(tunnel(&mut tcp, p, target, deadline, emit).await?);
+    }
+    let stream = match &connector {
+        Some(c) => {
+            let (s, took) = secure(c, cfg, target, tcp, emit).await?;
+            timings.tls = Some(took);
+            s
+        }
+        None => Stream::Plain(tcp),
+    };
+    Ok(Opened {
+        stream,
+        timings,
+        deadline,
+    })
 }
 
 /// A stream whose upgrade request has been answered.
@@ -86,7 +114,7 @@ async fn open(
     cfg: &ConnectConfig,
     target: &Target,
     proxy: Option<&Proxy>,
-    rec: &mut Recorder,
+    emit: &mut dyn FnMut(Event),
 ) -> Result<(TcpStream, Timings), Error> {
     let (tcp, info) = match proxy {
         Some(p) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
@@ -97,7 +125,7 @@ async fn open(
             })?,
         None => connect::tcp(&target.host, target.port, cfg.connect_timeout).await?,
     };
-    rec.emit(Event::Connected(event::Connected {
+    emit(Event::Connected(event::Connected {
         url: match proxy {
             Some(p) => format!("proxy {}", p.display()),
             None => target.display.clone(),
@@ -120,7 +148,7 @@ async fn tunnel(
     p: &Proxy,
     target: &Target,
     deadline: Instant,
-    rec: &mut Recorder,
+    emit: &mut dyn FnMut(Event),
 ) -> Result<Duration, Error> {
     let t0 = Instant::now();
     let (exchange, result) = match p.kind {
@@ -131,7 +159,7 @@ async fn tunnel(
         ProxyKind::Socks5 { .. } => (None, proxy::socks5_connect(tcp, p, target, deadline).await),
     };
     let took = t0.elapsed();
-    rec.emit(Event::Tunnel(event::Tunnel {
+    emit(Event::Tunnel(event::Tunnel {
         proxy: p.display(),
         source: p.source.clone(),
         exchange,
@@ -146,7 +174,7 @@ async fn secure(
     cfg: &ConnectConfig,
     target: &Target,
     tcp: TcpStream,
-    rec: &mut Recorder,
+    emit: &mut dyn FnMut(Event),
 ) -> Result<(Stream, Duration), Error> {
     let t0 = Instant::now();
     let sniffer = HelloSniffer::new(tcp);
@@ -163,7 +191,7 @@ async fn secure(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    rec.emit(Event::TlsUp(event::TlsUp {
+    emit(Event::TlsUp(event::TlsUp {
         took,
         insecure: cfg.tls.insecure,
         protocol,

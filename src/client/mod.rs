@@ -10,7 +10,7 @@ mod attempt;
 pub mod backoff;
 mod inputs;
 mod recorder;
-mod redirect;
+pub mod redirect;
 
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
@@ -23,6 +23,7 @@ use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use attempt::Upgraded;
+pub use attempt::{Opened, open_stream};
 use backoff::Backoff;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};
@@ -94,9 +95,7 @@ fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
 async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
-        rec.emit(Event::Warning(
-            "--insecure: the server's certificate and host name are NOT verified".into(),
-        ));
+        rec.emit(Event::Warning(crate::net::connect::INSECURE_WARNING.into()));
     }
     let init = inputs::init_messages(&cfg.init)?;
     // Pipe input is read while we connect: the first lines are usually waiting by the time

@@ -10,14 +10,14 @@ use crate::net::target::Target;
 use crate::wire::response::ResponseHead;
 
 /// The `Location` of a redirecting answer (301, 302, 303, 307, 308).
-pub(super) fn location(head: &ResponseHead) -> Option<&str> {
+pub fn location(head: &ResponseHead) -> Option<&str> {
     matches!(head.status, 301 | 302 | 303 | 307 | 308)
         .then(|| head.get("Location"))
         .flatten()
 }
 
 /// Where a redirect points, as a WebSocket target.
-pub(super) fn target(from: &Target, location: &str) -> Result<Target, Error> {
+pub fn target(from: &Target, location: &str) -> Result<Target, Error> {
     let rejected = |what: String| Error::new(Kind::Rejected, what);
     let scheme = if from.secure { "https" } else { "http" };
     let base = url::Url::parse(&format!("{scheme}://{}{}", from.host_header, from.resource))
@@ -42,6 +42,15 @@ pub(super) fn target(from: &Target, location: &str) -> Result<Target, Error> {
     Target::parse(next.as_str()).map_err(|e| rejected(e.message))
 }
 
+/// More redirects than `--max-redirs` allows.
+pub fn too_many(max: u32) -> Error {
+    Error::new(
+        Kind::Rejected,
+        format!("more than {max} redirects; gave up"),
+    )
+    .with_hint("raise the limit with --max-redirs N")
+}
+
 /// Connects, following redirects, until the server accepts the upgrade.
 pub(super) async fn establish(
     cfg: &ConnectConfig,
@@ -57,11 +66,7 @@ pub(super) async fn establish(
             Attempt::Redirect(next) => {
                 redirects += 1;
                 if redirects > max {
-                    return Err(Error::new(
-                        Kind::Rejected,
-                        format!("more than {max} redirects; gave up"),
-                    )
-                    .with_hint("raise the limit with --max-redirs N"));
+                    return Err(too_many(max));
                 }
                 rec.emit(Event::Info(format!(
                     "following the redirect to {}",

@@ -17,6 +17,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_native_tls::TlsStream;
 
+/// What `--insecure` makes wscope say every time.
+pub const INSECURE_WARNING: &str =
+    "--insecure: the server's certificate and host name are NOT verified";
+
 /// TLS settings from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct TlsOptions {

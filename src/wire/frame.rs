@@ -1,6 +1,6 @@
-//! Pure WebSocket frame-header decoding (RFC 6455 §5.2), close codes, and the hex formatting of
-//! what was on the wire. The scanner (`scanner.rs`) follows frame boundaries with it; nothing
-//! here does I/O.
+//! Pure WebSocket frame headers (RFC 6455 §5.2), decoded and encoded, masking, close codes,
+//! and the hex formatting of what was on the wire. The scanner (`scanner.rs`) follows frame
+//! boundaries with it; nothing here does I/O.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -202,6 +202,47 @@ pub fn unmask(data: &mut [u8], key: [u8; 4], offset: u64) {
     }
 }
 
+/// Appends a frame header (RFC 6455 §5.2): `first` is the first byte as it goes on the wire
+/// (FIN, RSV1-3, opcode), then the payload length in the shortest encoding and the masking key.
+/// Whatever `first` says is written, so a probe can set reserved bits and opcodes on purpose.
+pub fn encode_header(out: &mut Vec<u8>, first: u8, mask: Option<[u8; 4]>, len: u64) {
+    out.push(first);
+    let mask_bit = if mask.is_some() { 0x80 } else { 0 };
+    if len < 126 {
+        out.push(mask_bit | len as u8);
+    } else if let Ok(len16) = u16::try_from(len) {
+        out.push(mask_bit | 126);
+        out.extend_from_slice(&len16.to_be_bytes());
+    } else {
+        out.push(mask_bit | 127);
+        out.extend_from_slice(&len.to_be_bytes());
+    }
+    if let Some(key) = mask {
+        out.extend_from_slice(&key);
+    }
+}
+
+/// XORs `data` with the masking key, `offset` bytes into the payload (masking and unmasking
+/// are the same operation), four bytes at a time.
+pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: u64) {
+    let shift = (offset % 4) as usize;
+    let k = [
+        key[shift],
+        key[(shift + 1) % 4],
+        key[(shift + 2) % 4],
+        key[(shift + 3) % 4],
+    ];
+    let word = u32::from_ne_bytes(k);
+    let mut words = data.chunks_exact_mut(4);
+    for w in &mut words {
+        let v = u32::from_ne_bytes([w[0], w[1], w[2], w[3]]) ^ word;
+        w.copy_from_slice(&v.to_ne_bytes());
+    }
+    for (b, k) in words.into_remainder().iter_mut().zip(k) {
+        *b ^= k;
+    }
+}
+
 /// Decodes a close payload into (code, reason); `None` when it carries no code.
 pub fn close_payload(payload: &[u8]) -> Option<(u16, String)> {
     if payload.len() < 2 {
@@ -334,6 +375,18 @@ mod tests {
             h.summary(),
             "OP3   fin=0 rsv=101 mask=deadbeef len=256 (16-bit)"
         );
+    }
+
+    #[test]
+    fn masking_matches_the_bytewise_definition_at_every_offset() {
+        let data: Vec<u8> = (0..37).collect();
+        for offset in 0..8 {
+            let mut fast = data.clone();
+            apply_mask(&mut fast, [9, 8, 7, 6], offset);
+            let mut slow = data.clone();
+            unmask(&mut slow, [9, 8, 7, 6], offset);
+            assert_eq!(fast, slow);
+        }
     }
 
     #[test]

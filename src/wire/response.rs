@@ -151,7 +151,7 @@ pub fn check_upgrade(
 }
 
 /// `Upgrade: websocket` and `Connection: Upgrade`.
-fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
+pub fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
     match head.get("Upgrade") {
         None => problems.push("missing 'Upgrade' header, expected 'Upgrade: websocket'".into()),
         Some(v) if !v.eq_ignore_ascii_case("websocket") => problems.push(format!(
@@ -171,7 +171,7 @@ fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
 }
 
 /// `Sec-WebSocket-Accept` derived from our key (RFC 6455 §4.2.2).
-fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
+pub fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
     let expected = derive_accept_key(key.as_bytes());
     match head.get("Sec-WebSocket-Accept") {
         None => problems.push(format!(
@@ -185,7 +185,7 @@ fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
 }
 
 /// The subprotocol the server chose: one of those offered, or none.
-fn chosen_protocol(
+pub fn chosen_protocol(
     head: &ResponseHead,
     offered: &[String],
     problems: &mut Vec<String>,
@@ -219,7 +219,7 @@ fn chosen_protocol(
 /// The extensions the server accepted, and permessage-deflate's parameters when it was one of
 /// them (validated by RFC 7692 §7 against what was offered). Any other extension is a problem:
 /// wscope speaks none.
-fn accepted_extensions(
+pub fn accepted_extensions(
     head: &ResponseHead,
     offer: &[String],
     problems: &mut Vec<String>,

@@ -82,7 +82,7 @@ pub fn failure(e: &Error, color: bool) -> String {
     s
 }
 
-pub(super) fn paint(s: &str, color: Color, on: bool) -> String {
+pub fn paint(s: &str, color: Color, on: bool) -> String {
     let mut out = String::with_capacity(s.len());
     push_painted(&mut out, s, color, on);
     out
@@ -96,7 +96,7 @@ fn push_painted(out: &mut String, s: &str, color: Color, on: bool) {
     }
 }
 
-pub(super) fn dim(s: &str, on: bool) -> String {
+pub fn dim(s: &str, on: bool) -> String {
     if on {
         s.dimmed().to_string()
     } else {

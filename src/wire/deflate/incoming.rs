@@ -7,9 +7,10 @@
 
 use super::Role;
 use super::codec::Inflater;
-use super::framing::{ByteQueue, apply_mask, push_header};
+use super::framing::{ByteQueue, push_header};
 use super::stats::{DeflateStats, Direction, MessageRecord};
 use super::violation::Violation;
+use crate::wire::frame::apply_mask;
 use crate::wire::frame::{FrameHeader, MAX_HEADER_LEN, opcode_name};
 use std::sync::Arc;
 

@@ -5,9 +5,10 @@
 //! message, and messages the [`Overrides`] say to leave alone pass through unchanged.
 
 use super::codec::Compressor;
-use super::framing::{ByteQueue, apply_mask, push_header};
+use super::framing::{ByteQueue, push_header};
 use super::overrides::Overrides;
 use super::stats::{DeflateStats, Direction, MessageRecord};
+use crate::wire::frame::apply_mask;
 use crate::wire::frame::{FrameHeader, MAX_HEADER_LEN};
 use std::io;
 use std::sync::Arc;
