@@ -1,0 +1,147 @@
+//! Putting messages on the wire for the writer: a data message (counted, kept for
+//! `--reconnect`, shown where asked, cut into `--fragment` pieces), fragments by hand, the
+//! flush, and our Close; and how a failed send reads as an error.
+
+use super::Writer;
+use crate::error::{Error, Kind};
+use crate::event::{DataKind, Event};
+use crate::session::replay::payload_of;
+use crate::wire::tap::{Dir, Upto};
+use futures_util::SinkExt;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data as OpData, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{
+    Frame as WireFrame, FrameHeader as WireHeader,
+};
+use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+
+impl<S> Writer<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    /// Feeds one message (without flushing); data is counted, kept for `--reconnect`, shown
+    /// as an event where asked, and cut into `--fragment` pieces.
+    pub(in crate::session) async fn send(&mut self, m: Message) -> Result<(), Error> {
+        let data = matches!(m, Message::Text(_) | Message::Binary(_));
+        if !data {
+            return self.sink.feed(m).await.map_err(send_error);
+        }
+        let len = payload_of(&m).len();
+        self.replay.remember(&m);
+        if self.cfg.emit_outgoing {
+            let kind = match m {
+                Message::Text(_) => DataKind::Text,
+                _ => DataKind::Binary,
+            };
+            self.shared.record(Event::Message {
+                dir: Dir::Out,
+                kind,
+                data: payload_of(&m).to_vec(),
+            });
+        }
+        if self.cfg.fragment > 1 {
+            let op = match m {
+                Message::Text(_) => OpData::Text,
+                _ => OpData::Binary,
+            };
+            self.feed_fragments(payload_of(&m), OpCode::Data(op), self.cfg.fragment, false)
+                .await?;
+        } else {
+            self.sink.feed(m).await.map_err(send_error)?;
+        }
+        self.unpublished.0 += 1;
+        self.unpublished.1 += len as u64;
+        Ok(())
+    }
+
+    /// Feeds `data` as one message in `parts` frames (first with `opcode`, then CONT),
+    /// optionally with a ping between fragments.
+    pub(in crate::session) async fn feed_fragments(
+        &mut self,
+        data: &[u8],
+        opcode: OpCode,
+        parts: usize,
+        ping_between: bool,
+    ) -> Result<(), Error> {
+        let parts = parts.max(1);
+        let size = data.len().div_ceil(parts);
+        for i in 0..parts {
+            let start = (i * size).min(data.len());
+            let end = ((i + 1) * size).min(data.len());
+            let header = WireHeader {
+                is_final: i + 1 == parts,
+                opcode: if i == 0 {
+                    opcode
+                } else {
+                    OpCode::Data(OpData::Continue)
+                },
+                ..WireHeader::default()
+            };
+            let frame = WireFrame::from_payload(header, Bytes::copy_from_slice(&data[start..end]));
+            self.sink
+                .feed(Message::Frame(frame))
+                .await
+                .map_err(send_error)?;
+            if ping_between && i + 1 < parts {
+                let payload = format!("between {} and {}", i + 1, i + 2).into_bytes();
+                self.shared.stats.ping_sent(&payload);
+                self.sink
+                    .feed(Message::Ping(payload.into()))
+                    .await
+                    .map_err(send_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gets everything fed out, publishes the counters, shows the frames, and waits while the
+    /// output is backed up.
+    pub(in crate::session) async fn flush(&mut self) -> Result<(), Error> {
+        let (msgs, bytes) = std::mem::take(&mut self.unpublished);
+        self.shared.stats.add_sent(msgs, bytes);
+        self.sink.flush().await.map_err(send_error)?;
+        self.shared.drain_frames(Upto::Sent);
+        // Frame and event lines must not pile up without bound behind a slow stderr.
+        self.shared.output_room().await;
+        Ok(())
+    }
+
+    /// Starts the close handshake (once).
+    pub(in crate::session) async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
+        if self.close_sent {
+            return Ok(());
+        }
+        self.close_sent = true;
+        self.shared.emit(Event::Close {
+            dir: Dir::Out,
+            code: Some(code),
+            reason: reason.to_string(),
+        });
+        self.closing
+            .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: Utf8Bytes::from(reason.to_string()),
+        };
+        match self.sink.send(Message::Close(Some(frame))).await {
+            Ok(()) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {}
+            Err(WsError::Protocol(ProtocolError::SendAfterClosing)) => {}
+            Err(e) => return Err(send_error(e)),
+        }
+        self.shared.drain_frames(Upto::Sent);
+        Ok(())
+    }
+}
+
+pub(in crate::session) fn send_error(e: WsError) -> Error {
+    match e {
+        WsError::ConnectionClosed | WsError::AlreadyClosed => {
+            Error::new(Kind::Abnormal, "the connection is closed")
+        }
+        WsError::Io(io) => Error::new(Kind::Abnormal, format!("sending failed: {io}")),
+        other => Error::new(Kind::Other, format!("sending failed: {other}")),
+    }
+}
