@@ -29,7 +29,10 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
-    let out = Arc::new(Mutex::new(Output::new(cfg.style.clone(), None)));
+    let out = Arc::new(Mutex::new(Output::new(
+        cfg.style.clone(),
+        cfg.display.clone(),
+    )));
     let mut rec = Recorder::new(out.clone());
     let result = connect_and_run(&cfg, &mut rec).await;
     if let (Err(e), true) = (&result, cfg.style.jsonl) {

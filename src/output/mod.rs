@@ -3,18 +3,20 @@
 //! in batches to a thread of its own ([`thread`]) so a slow reader never stalls the event loop.
 //!
 //! The hot path of pipe mode is [`Output::received`]: a message and its separator appended to
-//! a buffer, handed over when it is large or the socket has nothing more ready.
+//! a buffer, handed over when it is large or the socket has nothing more ready. A message goes
+//! through the display stage ([`shown`]: decode, filter, layout) only where that can change
+//! it: in the REPL, on a terminal, with JSON Lines or a display option; one flag decides.
 
+pub mod recall;
+mod shown;
 pub mod thread;
 
-use crate::event::{DataKind, Event, Stamped};
-use crate::render::escape::escape_bytes;
+use crate::event::{DataKind, Stamped};
+use crate::render::received::{DisplayConfig, JqFilter};
 use crate::render::{BinaryOutput, Channel, Style, json::json_for, text::text_for};
-use crate::wire::frame::hexdump;
-use crate::wire::tap::Dir;
 use bytes::Bytes;
+use recall::Recall;
 use std::io;
-use std::time::SystemTime;
 use thread::{Batch, OutputThread, Piece, Waiter};
 
 /// A sink for printed lines in the REPL (rustyline's external printer).
@@ -28,6 +30,12 @@ pub trait LinePrinter: Send {
 /// blocks on a slow reader of our output; [`Output::backlogged`] tells the loops to wait for it.
 pub struct Output {
     pub style: Style,
+    /// How received messages are shown (the REPL changes it as it runs).
+    display: DisplayConfig,
+    /// Received messages go to stdout as they came: no display stage applies.
+    plain: bool,
+    /// The last received messages, for `/last` (REPL only).
+    recall: Option<Recall>,
     /// Stdout pieces that come before `stdout_buf` (large payloads passed on without a copy).
     pieces: Vec<Piece>,
     stdout_buf: Vec<u8>,
@@ -47,25 +55,51 @@ const SMALL_HAND_OVER: usize = 16 * 1024;
 const STDERR_HIGH_WATER: usize = 64 * 1024;
 
 impl Output {
-    pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
-        Self::with_thread(style, printer, OutputThread::stdio())
+    pub fn new(style: Style, display: DisplayConfig) -> Self {
+        Self::with_thread(style, display, OutputThread::stdio())
     }
 
     /// Output into the given thread's streams (tests write into buffers).
-    pub fn with_thread(
-        style: Style,
-        printer: Option<Box<dyn LinePrinter>>,
-        thread: OutputThread,
-    ) -> Self {
-        Output {
+    pub fn with_thread(style: Style, display: DisplayConfig, thread: OutputThread) -> Self {
+        let mut output = Output {
             style,
+            display,
+            plain: true,
+            recall: None,
             pieces: Vec::new(),
             stdout_buf: Vec::new(),
             stderr_buf: Vec::new(),
             pending: 0,
-            printer,
+            printer: None,
             thread,
-        }
+        };
+        output.decide_plain();
+        output
+    }
+
+    /// Whether received messages can skip the display stage: nothing would change them.
+    fn decide_plain(&mut self) {
+        self.plain = self.printer.is_none()
+            && !self.style.jsonl
+            && !self.style.escape_out
+            && !self.display.transforms();
+    }
+
+    /// How received messages are shown.
+    pub fn display(&self) -> &DisplayConfig {
+        &self.display
+    }
+
+    /// `/pretty on|off`.
+    pub fn set_pretty(&mut self, pretty: bool) {
+        self.display.pretty = pretty;
+        self.decide_plain();
+    }
+
+    /// `/filter EXPR` and `/filter off`.
+    pub fn set_filter(&mut self, filter: Option<JqFilter>) {
+        self.display.filter = filter;
+        self.decide_plain();
     }
 
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
@@ -79,6 +113,8 @@ impl Output {
     pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
         self.settle();
         self.printer = Some(printer);
+        self.recall = Some(Recall::default());
+        self.decide_plain();
     }
 
     /// Whether stdout has been closed by the reader (e.g. `| head -1`).
@@ -97,32 +133,31 @@ impl Output {
         self.thread.waiter()
     }
 
-    /// The hot path: a received data message in plain pipe mode. Every message ends with the
-    /// separator; text is written byte-exact, binary raw, as hex or as base64 (`--binary-output`),
-    /// and on a terminal escaped or as a hex dump.
+    /// The hot path: a received data message. In plain pipe mode every message ends with the
+    /// separator; text is written byte-exact, binary raw, as hex or as base64
+    /// (`--binary-output`). Anything else goes through the display stage.
     pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
+        if self.plain {
+            self.put_received(kind, data);
+        } else {
+            self.show_received(kind, data);
+        }
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
+        }
+        if self.stdout_gone() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
+    }
+
+    /// A message on stdout as it came, then the separator.
+    fn put_received(&mut self, kind: DataKind, data: &Bytes) {
         let binary_as = match kind {
             DataKind::Text => BinaryOutput::Raw,
             DataKind::Binary => self.style.binary_output,
         };
-        if self.style.jsonl || self.printer.is_some() {
-            self.event(Stamped {
-                at: SystemTime::now(),
-                event: Event::Message {
-                    dir: Dir::In,
-                    kind,
-                    data: data.to_vec(),
-                },
-            });
-        } else if self.style.escape_out {
-            let shown = match (kind, binary_as) {
-                (DataKind::Text, _) => escape_bytes(data),
-                (DataKind::Binary, BinaryOutput::Raw) => hexdump(data, ""),
-                (DataKind::Binary, other) => other.encode(data),
-            };
-            self.put_stdout(shown.as_bytes());
-            self.put_stdout(b"\n");
-        } else if binary_as != BinaryOutput::Raw {
+        if binary_as != BinaryOutput::Raw {
             let encoded = binary_as.encode(data);
             self.put_message(encoded.as_bytes());
         } else if data.len() >= STDOUT_HIGH_WATER {
@@ -134,13 +169,6 @@ impl Output {
         } else {
             self.put_message(data);
         }
-        if self.pending >= STDOUT_HIGH_WATER {
-            self.hand_over();
-        }
-        if self.stdout_gone() {
-            return Err(io::ErrorKind::BrokenPipe.into());
-        }
-        Ok(())
     }
 
     /// Moves what `stdout_buf` holds into the ordered pieces, so that what comes next goes
@@ -289,7 +317,9 @@ pub async fn drain(out: &std::sync::Mutex<Output>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Event;
     use std::io::Write;
+    use std::time::SystemTime;
 
     /// A writer into memory that the test can read back.
     #[derive(Clone, Default)]
@@ -309,7 +339,11 @@ mod tests {
     async fn large_and_small_messages_come_out_in_order_and_whole() {
         let (out, err) = (Memory::default(), Memory::default());
         let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
-        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), None, thread));
+        let output = std::sync::Mutex::new(Output::with_thread(
+            Style::default(),
+            DisplayConfig::new(1 << 20),
+            thread,
+        ));
         let big = Bytes::from(vec![b'b'; STDOUT_HIGH_WATER + 1]);
         let mut want = Vec::new();
         for i in 0..20 {
