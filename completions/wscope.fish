@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -56,6 +56,11 @@ base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c wscope -n "__fish_wscope_needs_command" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
@@ -72,6 +77,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -s 0 -l null -d 'Separate me
 complete -c wscope -n "__fish_wscope_needs_command" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_needs_command" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_needs_command" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_needs_command" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
 complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
@@ -111,6 +119,11 @@ base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
@@ -126,6 +139,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -s 0 -l null -d 'Sep
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
 complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'

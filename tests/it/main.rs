@@ -11,6 +11,7 @@ mod pipe_mode;
 mod proxy;
 mod reconnect;
 mod repl;
+mod repl_display;
 mod scripting_peers;
 mod support;
 mod third_party;

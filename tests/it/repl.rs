@@ -51,14 +51,14 @@ fn repl_server() -> Server {
     })
 }
 
-fn state_dir(name: &str) -> PathBuf {
+pub(crate) fn state_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("wscope-repl-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("state dir");
     d
 }
 
-fn repl_command(program: &str, args: &[&str], state: &Path) -> Command {
+pub(crate) fn repl_command(program: &str, args: &[&str], state: &Path) -> Command {
     let mut c = Command::new(program);
     c.args(args)
         .env("TERM", "xterm-256color")
@@ -67,19 +67,19 @@ fn repl_command(program: &str, args: &[&str], state: &Path) -> Command {
     c
 }
 
-fn spawn(cmd: Command) -> Session {
+pub(crate) fn spawn(cmd: Command) -> Session {
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s
 }
 
-fn expect(s: &mut Session, what: &str) {
+pub(crate) fn expect(s: &mut Session, what: &str) {
     if let Err(e) = s.expect(what) {
         panic!("did not see {what:?}: {e}");
     }
 }
 
-fn wait_exit(s: &mut Session) -> i32 {
+pub(crate) fn wait_exit(s: &mut Session) -> i32 {
     let end = Instant::now() + Duration::from_secs(15);
     loop {
         // Keep draining the terminal so the child never blocks on output.

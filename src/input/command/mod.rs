@@ -168,7 +168,7 @@ pub const COMMANDS: &[Spec] = &[
         aliases: &[],
         args: "[EXPR|off]",
         help: "show what a jq expression makes of each received JSON message; off shows messages again",
-        example: "/filter select(.type == \"trade\") | .px",
+        example: "/filter select(.type == \"trade\")",
         parse: parse_filter,
     },
     Spec {
