@@ -10,6 +10,9 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   small    200,000 lines of 32 bytes        medium   20,000 lines of 1 KiB
   large    64 lines of 1 MiB                latency  `hi`: start, connect, one echo, close, exit
   flood    1 GiB echoed into a stdout reader throttled to ~100 MB/s (peak RSS is the point)
+  filter   200,000 JSON messages (~90 B) through `--filter .field`, against the same wscope
+           piped into `jq -c .field` (jq on PATH); the output is checked against the expected
+           field values
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -55,6 +58,31 @@ def make_input(name):
         with open(path, "wb") as f:
             f.write(data)
     return path, len(data), 1 if name == "latency" else WORKLOADS[name][0]
+
+
+def make_json_input():
+    """200k JSON lines and the `.field` of each, as jq -c prints it."""
+    path = os.path.join(WORK, "filter.txt")
+    expected = os.path.join(WORK, "filter.expected")
+    count = 200_000
+    if not (os.path.exists(path) and os.path.exists(expected)):
+        with open(path, "w") as f, open(expected, "w") as g:
+            for i in range(count):
+                f.write(f'{{"type":"tick","seq":{i},"field":"value-{i}","px":{1000 + i % 97}.25,'
+                        f'"tags":["a","b"],"live":true}}\n')
+                g.write(f'"value-{i}"\n')
+    return path, os.path.getsize(path), count, expected
+
+
+def filter_clients(wscope):
+    found = [("wscope --filter", [wscope, "--idle", "0", "--filter", ".field"], None)]
+    if shutil.which("jq"):
+        # sh -c SCRIPT URL: run_once appends the URL, which the script reads as $0.
+        script = f'"{wscope}" --idle 0 "$0" | jq -c .field'
+        found.append(("wscope | jq -c", ["sh", "-c", script], None))
+    else:
+        log("jq is not on PATH: the filter workload runs without its comparison")
+    return found
 
 
 def build(cwd, env=None):
@@ -182,7 +210,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -209,24 +237,29 @@ def main():
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
                 continue
-            path, nbytes, nmsgs = make_input(w)
+            if w == "filter":
+                path, nbytes, nmsgs, expected = make_json_input()
+                wl = filter_clients(wscope)
+            else:
+                path, nbytes, nmsgs = make_input(w)
+                expected, wl = path, cl
             n = args.latency_runs if w == "latency" else args.runs
             # Rounds: every client once per round, the order rotating, so that a change in the
             # machine's load during the workload falls on all clients alike.
-            results = {name: ([], [], [], True) for name, _, _ in cl}
+            results = {name: ([], [], [], True) for name, _, _ in wl}
             for i in range(n + 1):
-                for name, argv, extra in cl[i % len(cl):] + cl[:i % len(cl)]:
+                for name, argv, extra in wl[i % len(wl):] + wl[:i % len(wl)]:
                     out = os.path.join(WORK, "out.txt")
                     err = os.path.join(WORK, "err.txt")
                     wall, cpu, rss, clean = run_once(argv, url, path, out, err)
                     walls, cpus, rsss, ok = results[name]
-                    ok &= clean and same_file(path, out)
+                    ok &= clean and same_file(expected, out)
                     if i > 0:  # the first round is a warm-up
                         walls.append(wall)
                         cpus.append(cpu)
                         rsss.append(rss)
                     results[name] = (walls, cpus, rsss, ok)
-            for name, _, _ in cl:
+            for name, _, _ in wl:
                 walls, cpus, rsss, ok = results[name]
                 rows.append((name, w, walls, rsss, ok, nbytes, nmsgs, cpus))
                 log(f"  {name:16} {w:7} median {statistics.median(walls)*1000:8.1f} ms  {'ok' if ok else 'MISMATCH'}")
@@ -239,9 +272,13 @@ def main():
 
 def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
+    # The filter workload compares the built-in filter with the same wscope piped into jq.
+    jq = [r for r in rows if r[0] == "wscope | jq -c"]
+    if jq:
+        base["filter"] = jq[0]
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client |",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
            "|---|---|---|---|---|---|---|---|---|"]
     for name, w, walls, rsss, ok, nbytes, nmsgs, cpus in rows:
         med = statistics.median(walls)
@@ -253,7 +290,7 @@ def table(rows, load, server_name):
             speed = f"{nmsgs / med / 1e3:,.0f}k", f"{nbytes / med / 1e6:,.0f}"
         ratio = ""
         b = base.get(w)
-        if b and name != "limit-client":
+        if b and b[0] != name:
             bmed, brss = statistics.median(b[2]), max(b[3])
             if w == "latency" or w.startswith("flood"):
                 ratio = f"time {med / bmed:.2f}×, RSS {rss / brss:.2f}×"

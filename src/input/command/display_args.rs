@@ -66,11 +66,8 @@ pub(super) fn parse_json(args: &str) -> Result<Command, String> {
 #[cfg(test)]
 mod tests {
     use super::super::parse;
+    use super::super::tests::ok;
     use super::*;
-
-    fn ok(line: &str) -> Command {
-        parse(line).expect(line).expect("a command")
-    }
 
     #[test]
     fn pretty_filter_and_last() {

@@ -311,7 +311,7 @@ pub fn complete(prefix: &str) -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    fn ok(s: &str) -> Command {
+    pub(super) fn ok(s: &str) -> Command {
         parse(s).expect(s).expect("a command")
     }
 
