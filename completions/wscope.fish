@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -33,6 +33,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l connect-timeout -d 'Give 
 complete -c wscope -n "__fish_wscope_needs_command" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-redirs -d 'How many redirects -L follows at most' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
@@ -64,6 +65,7 @@ auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+complete -c wscope -n "__fish_wscope_needs_command" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_needs_command" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_needs_command" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
@@ -96,6 +98,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-timeout -
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-redirs -d 'How many redirects -L follows at most' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cert -d 'Client certificate (PEM); needs --key' -r -F
@@ -126,6 +129,7 @@ deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reflect -d 'Echo every received data message back unchanged until the peer closes'

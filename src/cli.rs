@@ -144,6 +144,14 @@ pub struct HandshakeArgs {
     /// Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request
     #[arg(short = 'L', long = "location")]
     pub location: bool,
+    /// Do not offer permessage-deflate (compression), which wscope offers by default as
+    /// browsers do
+    #[arg(long, env = "WSCOPE_NO_DEFLATE")]
+    pub no_deflate: bool,
+    /// [breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was
+    /// agreed: for testing how a server copes
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(8..=15))]
+    pub deflate_window_bits: Option<u8>,
     /// How many redirects -L follows at most
     #[arg(long = "max-redirs", value_name = "N", default_value = "10")]
     pub max_redirs: u32,

@@ -15,6 +15,7 @@ use crate::render::received::{DisplayConfig, JqFilter};
 use crate::session::end_policy::EndPolicy;
 use crate::session::{Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
+use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -87,6 +88,8 @@ pub struct ConnectConfig {
     pub follow_redirects: Option<u32>,
     /// The largest message accepted from the peer.
     pub max_message_size: usize,
+    /// `--deflate-window-bits`: compress with this window whatever was agreed.
+    pub deflate_window_bits: Option<u8>,
 }
 
 /// Messages sent first on every connection.
@@ -254,6 +257,7 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
                 .user_agent
                 .clone()
                 .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
+            extensions: (!hs.no_deflate).then(|| deflate::Params::default().header_value()),
         },
         tls: TlsOptions {
             cacert: args.tls.cacert.clone(),
@@ -269,6 +273,7 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
         handshake_timeout: hs.handshake_timeout,
         follow_redirects: hs.location.then_some(hs.max_redirs),
         max_message_size: args.io.max_message_size,
+        deflate_window_bits: hs.deflate_window_bits,
     })
 }
 

@@ -230,7 +230,7 @@ async fn judge(
         &answer.head,
         &req.key,
         &req.offered_protocols,
-        &req.offered_extensions,
+        &req.extension_offer,
     ) {
         Ok(negotiated) => Ok(Attempt::Upgraded(Box::new(Upgraded {
             declined: declined_offers(&req, &negotiated),
@@ -264,10 +264,11 @@ fn declined_offers(req: &Request, negotiated: &Negotiated) -> Vec<String> {
             req.offered_protocols.join(", ")
         ));
     }
-    if !req.offered_extensions.is_empty() && negotiated.extensions.is_empty() {
+    // wscope's own permessage-deflate offer may go unanswered quietly; a user's may not.
+    if req.extensions_by_user && negotiated.extensions.is_empty() {
         said.push(format!(
             "the server accepted none of the offered extensions ({})",
-            req.offered_extensions.join(", ")
+            req.extension_offer.join(", ")
         ));
     }
     said

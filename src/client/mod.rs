@@ -15,9 +15,11 @@ mod redirect;
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
 use crate::event::{self, Event};
+use crate::net::connect::Stream;
 use crate::output::Output;
-use crate::session::{self, Carry, Shared};
+use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
+use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use attempt::Upgraded;
 use backoff::Backoff;
@@ -105,12 +107,17 @@ async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> 
     }
 }
 
-/// Shows the accepted upgrade, puts the tap on the stream and hands it to tungstenite.
+/// The byte stream tungstenite runs on: the tap on the plaintext side of TLS, then
+/// permessage-deflate when it was agreed.
+type Wire = MaybeDeflate<Tap<Stream>>;
+
+/// Shows the accepted upgrade, stacks the tap (and compression) on the stream and hands it to
+/// tungstenite.
 async fn open_session(
     cfg: &Config,
     up: Upgraded,
     rec: &mut Recorder,
-) -> (WebSocketStream<Tap<crate::net::connect::Stream>>, Shared) {
+) -> (WebSocketStream<Wire>, Shared) {
     let Upgraded {
         stream,
         answer,
@@ -124,6 +131,7 @@ async fn open_session(
         body_truncated: false,
         timings,
     }));
+    let deflate = negotiated.deflate;
     rec.emit(Event::Upgraded { negotiated });
     for w in declined {
         rec.emit(Event::Warning(w));
@@ -133,13 +141,8 @@ async fn open_session(
     let frames = FrameLog::new(cfg.frames.enabled());
     let outgoing = cfg.frames != FrameDump::Off || cfg.mode() == Mode::Repl;
     let raw = Arc::new(RawQueue::default());
-    let mut tap = Tap::inspecting(
-        stream,
-        frames.clone(),
-        raw.clone(),
-        cfg.frames.capture(),
-        outgoing,
-    );
+    let capture = cfg.frames.capture();
+    let mut tap = Tap::inspecting(stream, frames.clone(), raw.clone(), capture, outgoing);
     tap.already_received(&answer.rest);
     let max = cfg.connect.max_message_size;
     let ws_config = WebSocketConfig::default()
@@ -148,16 +151,66 @@ async fn open_session(
         .max_write_buffer_size(64 << 20)
         .max_message_size(Some(max))
         .max_frame_size(Some(max));
-    let ws =
-        WebSocketStream::from_partially_read(tap, answer.rest, Role::Client, Some(ws_config)).await;
+    let (ws, compression) = match deflate {
+        None => {
+            let wire = MaybeDeflate::Plain(tap);
+            let ws = WebSocketStream::from_partially_read(
+                wire,
+                answer.rest,
+                Role::Client,
+                Some(ws_config),
+            );
+            (ws.await, None)
+        }
+        Some(agreed) => {
+            let (wire, compression) = compressed(cfg, tap, agreed, &answer.rest, rec);
+            let ws = WebSocketStream::from_raw_socket(wire, Role::Client, Some(ws_config));
+            (ws.await, Some(compression))
+        }
+    };
     let shared = Shared {
         out: rec.out.clone(),
         stats: Arc::new(Stats::default()),
         frames,
         raw,
+        compression,
         handshake: Arc::new(std::mem::take(&mut rec.events)),
     };
     (ws, shared)
+}
+
+/// permessage-deflate on top of the tap, with the parameters agreed (or, to test a server,
+/// with `--deflate-window-bits` whatever was agreed). The bytes read with the 101 go through
+/// the inflater.
+fn compressed(
+    cfg: &Config,
+    tap: Tap<Stream>,
+    mut agreed: Agreed,
+    rest: &[u8],
+    rec: &mut Recorder,
+) -> (Wire, Arc<Compression>) {
+    let in_force = agreed;
+    if let Some(bits) = cfg.connect.deflate_window_bits {
+        if bits > agreed.client_max_window_bits {
+            rec.emit(Event::Warning(format!(
+                "--deflate-window-bits {bits}: compressing with a {bits}-bit window although {} was agreed (breaks RFC 7692 on purpose)",
+                agreed.client_max_window_bits
+            )));
+        }
+        agreed.client_max_window_bits = bits;
+    }
+    let config = DeflateConfig {
+        max_message_size: cfg.connect.max_message_size as u64,
+        ..DeflateConfig::new(deflate::Role::Client, agreed)
+    };
+    let mut layer = Deflate::new(tap, config);
+    layer.already_received(rest);
+    let compression = Compression::new(in_force, layer.stats(), layer.overrides());
+    compression.follow_messages(cfg.frames.enabled());
+    (
+        MaybeDeflate::Deflate(Box::new(layer)),
+        Arc::new(compression),
+    )
 }
 
 /// The `--reconnect` decisions of one run: whether to try again, and the wait before.

@@ -208,6 +208,24 @@ fn handshake(o: &mut String, event: &Event) {
                 Some(p) => json_str(o, p),
                 None => o.push_str("null"),
             }
+            o.push_str(",\"extensions\":[");
+            for (i, e) in negotiated.extensions.iter().enumerate() {
+                if i > 0 {
+                    o.push(',');
+                }
+                json_str(o, e);
+            }
+            o.push(']');
+            if let Some(a) = &negotiated.deflate {
+                let _ = write!(
+                    o,
+                    ",\"deflate\":{{\"server_no_context_takeover\":{},\"client_no_context_takeover\":{},\"server_max_window_bits\":{},\"client_max_window_bits\":{}}}",
+                    a.server_no_context_takeover,
+                    a.client_no_context_takeover,
+                    a.server_max_window_bits,
+                    a.client_max_window_bits
+                );
+            }
         }
         _ => {}
     }
@@ -352,6 +370,9 @@ fn frame(o: &mut String, f: &TappedFrame) {
     o.push_str(",\"payload\":\"");
     o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));
     o.push_str("\",\"payload_encoding\":\"base64\"");
+    if let Some(n) = f.inflated {
+        let _ = write!(o, ",\"inflated_len\":{n}");
+    }
 }
 
 /// Remarks, warnings and the error that ends the session.

@@ -1,6 +1,7 @@
 //! Running the REPL's commands on the writer: what goes on the wire (refused once the
 //! connection is closing), how the session ends, and what is shown or changed here.
 
+use super::shared::Compression;
 use super::writer::Writer;
 use crate::error::{Error, Kind};
 use crate::event::Event;
@@ -8,6 +9,7 @@ use crate::input::command::{self, BinarySource, Command, Ending, FilterChange, L
 use crate::render::escape::escape_terminal;
 use crate::render::received::JqFilter;
 use crate::units::ms;
+use crate::wire::deflate::{Direction, Totals};
 use crate::wire::tap::Dir;
 use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -48,6 +50,15 @@ where
     async fn put_on_wire(&mut self, out: Outgoing) -> Result<(), Error> {
         match out {
             Outgoing::Text(t) => self.send(Message::Text(t.into())).await?,
+            Outgoing::Uncompressed(t) => {
+                match &self.shared.compression {
+                    Some(c) => c.overrides.send_next_uncompressed(),
+                    None => self.shared.emit(Event::Warning(
+                        "permessage-deflate was not agreed: every message goes uncompressed".into(),
+                    )),
+                }
+                self.send(Message::Text(t.into())).await?
+            }
             Outgoing::Binary(src) => {
                 let Some(data) = self.read_source(src).await else {
                     return Ok(());
@@ -125,6 +136,9 @@ where
         match local {
             Local::Frames(on) => {
                 self.shared.frames.set_enabled(on);
+                if let Some(c) = &self.shared.compression {
+                    c.follow_messages(on);
+                }
                 self.shared.emit(Event::Info(format!(
                     "frame dump {}",
                     if on { "on" } else { "off" }
@@ -143,14 +157,18 @@ where
                     .last_rtt
                     .map(ms)
                     .unwrap_or_else(|| "no ping answered yet".into());
-                self.shared.emit(Event::Plain(format!(
+                let mut text = format!(
                     "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
                     crate::units::secs(s.uptime),
                     s.msgs_in,
                     s.bytes_in,
                     s.msgs_out,
                     s.bytes_out
-                )));
+                );
+                if let Some(c) = &self.shared.compression {
+                    text.push_str(&compression_status(c));
+                }
+                self.shared.emit(Event::Plain(text));
             }
             Local::Pretty(on) => {
                 self.shared.out().set_pretty(on);
@@ -215,4 +233,21 @@ where
             },
         }
     }
+}
+
+/// Bytes on the wire against message bytes, each way, for `/status`.
+fn compression_status(c: &Compression) -> String {
+    let line = |what: &str, t: Totals| {
+        let percent = t.ratio() * 100.0;
+        format!(
+            "\n{what} {} bytes on the wire for {} message bytes ({percent:.0}%), {} of {} messages compressed",
+            t.wire_bytes, t.message_bytes, t.compressed_messages, t.messages
+        )
+    };
+    format!(
+        "\npermessage-deflate: {}{}{}",
+        c.agreed.describe(),
+        line("received", c.stats.totals(Direction::In)),
+        line("sent    ", c.stats.totals(Direction::Out))
+    )
 }

@@ -25,7 +25,7 @@ mod writer;
 
 pub use input::Input;
 pub use replay::REPLAY_WINDOW;
-pub use shared::Shared;
+pub use shared::{Compression, Shared};
 
 use crate::error::{Error, Kind};
 use crate::event::Event;

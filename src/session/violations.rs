@@ -2,6 +2,7 @@
 //! RFC 6455 asks for, a diagnostic naming the rule, and how to recognise the offending frame
 //! among the headers the tap followed. Pure.
 
+use crate::wire::deflate::Violation as DeflateViolation;
 use crate::wire::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::tungstenite::error::{CapacityError, ProtocolError};
@@ -49,6 +50,14 @@ pub(super) fn classify(e: &WsError) -> Option<Violation> {
         }
         WsError::Capacity(c) => Some(Violation::new(1009, c.to_string(), |_| true)),
         WsError::Protocol(p) => protocol_rule(p),
+        // permessage-deflate fails a read with the rule it found broken (RFC 7692).
+        WsError::Io(io) => DeflateViolation::from_io(io).map(|v| {
+            let culprit: Culprit = match v.code {
+                1009 => |h| matches!(h.opcode, 0..=2),
+                _ => |h| h.rsv1,
+            };
+            Violation::new(v.code, v.rule.clone(), culprit)
+        }),
         _ => None,
     }
 }
@@ -136,6 +145,19 @@ mod tests {
             assert!(v.rule.contains(says), "{}: {}", err, v.rule);
             assert!((v.culprit)(&header(frame)), "{err}: culprit");
         }
+    }
+
+    #[test]
+    fn compression_violations_keep_their_code_and_rule() {
+        let broken = DeflateViolation::invalid_data("corrupt deflate data (RFC 7692 §6.2)");
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, broken);
+        let v = classify(&WsError::Io(io)).expect("a violation");
+        assert_eq!(v.code, 1007);
+        assert!(v.rule.contains("corrupt deflate data"));
+        assert!((v.culprit)(&header(&[0xc1, 0x00])));
+        let big = DeflateViolation::too_big("inflated message over the limit");
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, big);
+        assert_eq!(classify(&WsError::Io(io)).expect("a violation").code, 1009);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub struct RequestOptions {
     /// `--user user:pass`; takes precedence over credentials in the URL.
     pub user: Option<(String, String)>,
     pub user_agent: String,
+    /// The `Sec-WebSocket-Extensions` offer wscope makes itself (permessage-deflate, unless
+    /// `--no-deflate`); a `-H` header of the same name replaces it.
+    pub extensions: Option<String>,
 }
 
 /// The request as built, and what it offered (needed to check the answer and to explain a
@@ -25,7 +28,10 @@ pub struct Request {
     pub bytes: Vec<u8>,
     pub key: String,
     pub offered_protocols: Vec<String>,
-    pub offered_extensions: Vec<String>,
+    /// The `Sec-WebSocket-Extensions` values sent, as sent.
+    pub extension_offer: Vec<String>,
+    /// The extension offer came from the user (`-H`), not from wscope's default.
+    pub extensions_by_user: bool,
     /// The path and query asked for.
     pub resource: String,
     /// The Origin header sent, if any.
@@ -92,6 +98,9 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
             opts.subprotocols.join(", "),
         ));
     }
+    if let Some(offer) = &opts.extensions {
+        headers.push(("Sec-WebSocket-Extensions".into(), offer.clone()));
+    }
     if let Some(origin) = &opts.origin {
         headers.push(("Origin".into(), origin.clone()));
     }
@@ -124,10 +133,14 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
             .collect()
     };
     let offered_protocols = list("Sec-WebSocket-Protocol");
-    let offered_extensions = list("Sec-WebSocket-Extensions")
-        .into_iter()
-        .map(|e| e.split(';').next().unwrap_or("").trim().to_string())
+    let extension_offer = get("Sec-WebSocket-Extensions")
+        .iter()
+        .map(|v| v.to_string())
         .collect();
+    let extensions_by_user = opts
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Sec-WebSocket-Extensions"));
     let key = get("Sec-WebSocket-Key")
         .first()
         .map(|k| k.to_string())
@@ -151,7 +164,8 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
         bytes,
         key,
         offered_protocols,
-        offered_extensions,
+        extension_offer,
+        extensions_by_user,
         resource: target.resource.clone(),
         origin,
         authorization,
@@ -195,6 +209,7 @@ mod tests {
             origin: Some("https://o.example".into()),
             user: Some(("a".into(), "b".into())),
             user_agent: "wscope/1".into(),
+            extensions: None,
         };
         let r = build(&target(), &opts, "k");
         let text = String::from_utf8(r.bytes).expect("utf8");
@@ -204,6 +219,30 @@ mod tests {
         assert!(text.contains("Origin: https://o.example\r\n"));
         assert!(text.contains(&format!("Authorization: {}\r\n", basic_auth("a", "b"))));
         assert_eq!(r.offered_protocols, vec!["chat", "json"]);
+    }
+
+    #[test]
+    fn the_extension_offer_is_ours_unless_a_header_replaces_it() {
+        let ours = RequestOptions {
+            extensions: Some("permessage-deflate; client_max_window_bits".into()),
+            ..RequestOptions::default()
+        };
+        let r = build(&target(), &ours, "k");
+        let text = String::from_utf8(r.bytes.clone()).expect("utf8");
+        assert!(text.contains("Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+        assert_eq!(
+            r.extension_offer,
+            ["permessage-deflate; client_max_window_bits"]
+        );
+        assert!(!r.extensions_by_user);
+        let theirs = RequestOptions {
+            headers: vec![("sec-websocket-extensions".into(), "x-custom".into())],
+            ..ours
+        };
+        let r = build(&target(), &theirs, "k");
+        assert_eq!(r.extension_offer, ["x-custom"]);
+        assert!(r.extensions_by_user);
+        assert!(!String::from_utf8_lossy(&r.bytes).contains("permessage-deflate"));
     }
 
     #[test]

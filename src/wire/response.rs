@@ -3,6 +3,9 @@
 //! Pure: bytes in, a parsed head, a verdict and decoded bodies out. When the answer is not a
 //! valid 101 it says exactly what is wrong, expected against received.
 
+use super::deflate::{
+    Agreed, EXTENSION_NAME, Extension, Params, Side, parse_extensions, validate_answer,
+};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 /// The most response-head bytes wscope reads before giving up (documented in the README).
@@ -112,7 +115,10 @@ pub fn describe_garbage(bytes: &[u8]) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Negotiated {
     pub protocol: Option<String>,
+    /// The extensions the server accepted, as it wrote them.
     pub extensions: Vec<String>,
+    /// permessage-deflate's parameters, when it was accepted.
+    pub deflate: Option<Agreed>,
 }
 
 /// Checks a 101 answer against what the request offered; lists every problem found.
@@ -120,7 +126,7 @@ pub fn check_upgrade(
     head: &ResponseHead,
     key: &str,
     offered_protocols: &[String],
-    offered_extensions: &[String],
+    extension_offer: &[String],
 ) -> Result<Negotiated, Vec<String>> {
     let mut problems = Vec::new();
     if head.status != 101 {
@@ -132,11 +138,12 @@ pub fn check_upgrade(
     check_upgrade_headers(head, &mut problems);
     check_accept(head, key, &mut problems);
     let protocol = chosen_protocol(head, offered_protocols, &mut problems);
-    let extensions = accepted_extensions(head, offered_extensions, &mut problems);
+    let (extensions, deflate) = accepted_extensions(head, extension_offer, &mut problems);
     if problems.is_empty() {
         Ok(Negotiated {
             protocol,
             extensions,
+            deflate,
         })
     } else {
         Err(problems)
@@ -209,27 +216,85 @@ fn chosen_protocol(
     }
 }
 
-/// The extensions the server accepted; any is a problem while wscope speaks none.
+/// The extensions the server accepted, and permessage-deflate's parameters when it was one of
+/// them (validated by RFC 7692 §7 against what was offered). Any other extension is a problem:
+/// wscope speaks none.
 fn accepted_extensions(
     head: &ResponseHead,
-    offered: &[String],
+    offer: &[String],
     problems: &mut Vec<String>,
-) -> Vec<String> {
-    let mut extensions = Vec::new();
-    for ext in head.list("Sec-WebSocket-Extensions") {
-        let name = ext.split(';').next().unwrap_or("").trim().to_string();
-        if offered.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+) -> (Vec<String>, Option<Agreed>) {
+    let answer: Vec<&str> = head.all("Sec-WebSocket-Extensions").collect();
+    if answer.is_empty() {
+        return (Vec::new(), None);
+    }
+    let answered = match parse_extensions(answer.iter().copied()) {
+        Ok(a) => a,
+        Err(e) => {
+            problems.push(format!("invalid Sec-WebSocket-Extensions answer: {e}"));
+            return (answer.iter().map(|a| a.to_string()).collect(), None);
+        }
+    };
+    // An offer wscope cannot read (a user's -H) still lets it speak what it can of the answer.
+    let offered = parse_extensions(offer.iter().map(String::as_str)).unwrap_or_default();
+    let mut deflate_answer = Vec::new();
+    for ext in &answered {
+        if ext.name == EXTENSION_NAME {
+            deflate_answer.push(ext.text());
+        } else if offered
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(&ext.name))
+        {
             problems.push(format!(
-                "the server accepted extension '{ext}', which wscope offered as asked but cannot speak"
+                "the server accepted extension '{}', which wscope offered as asked but cannot speak",
+                ext.text()
             ));
         } else {
             problems.push(format!(
-                "the server chose extension '{ext}', which was not offered"
+                "the server chose extension '{}', which was not offered",
+                ext.text()
             ));
         }
-        extensions.push(ext);
     }
-    extensions
+    let texts = answered.iter().map(|e| e.text()).collect();
+    (texts, deflate_terms(&offered, &deflate_answer, problems))
+}
+
+/// permessage-deflate's parameters from the answer, checked against each offer made (a user
+/// may offer several); the first offer it fits decides.
+fn deflate_terms(
+    offered: &[Extension],
+    answer: &[String],
+    problems: &mut Vec<String>,
+) -> Option<Agreed> {
+    if answer.is_empty() {
+        return None;
+    }
+    let offers: Vec<Params> = offered
+        .iter()
+        .filter(|o| o.name == EXTENSION_NAME)
+        .filter_map(|o| Params::from_extension(o, Side::Offer).ok())
+        .collect();
+    if offers.is_empty() {
+        problems.push(format!(
+            "the server chose extension '{}', which was not offered",
+            answer.join(", ")
+        ));
+        return None;
+    }
+    let mut first_error = None;
+    for offer in &offers {
+        match validate_answer(offer, answer.iter().map(String::as_str)) {
+            Ok(agreed) => return agreed,
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        problems.push(format!("invalid permessage-deflate answer: {e}"));
+    }
+    None
 }
 
 /// How the body of a (rejected) response is delimited.
@@ -322,7 +387,10 @@ mod tests {
         assert!(all.contains("missing 'Connection'"));
         assert!(all.contains(&format!("expected '{ACCEPT}', received 'nope'")));
         assert!(all.contains("subprotocol 'x' but none was offered"));
-        assert!(all.contains("extension 'permessage-deflate', which was not offered"));
+        assert!(
+            all.contains("extension 'permessage-deflate', which was not offered"),
+            "{all}"
+        );
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct TappedFrame {
     pub dir: Dir,
     pub at: SystemTime,
     pub record: FrameRecord,
+    /// For the frame that ends a compressed message: the message's size once inflated.
+    pub inflated: Option<u64>,
 }
 
 /// How far a drain of the frame log goes. Incoming frames are recorded when their bytes are
@@ -214,6 +216,7 @@ impl Inspector {
                     dir,
                     at: SystemTime::now(),
                     record,
+                    inflated: None,
                 });
             }
         });
@@ -392,6 +395,7 @@ mod tests {
                     dir,
                     at: SystemTime::now(),
                     record,
+                    inflated: None,
                 })
             });
         };

@@ -1,6 +1,7 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
+mod compression;
 mod display;
 mod docs_and_colour;
 mod end_of_input;

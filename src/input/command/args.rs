@@ -3,6 +3,7 @@
 //! fragment counts, and the bits of a hand-built frame. Pure.
 
 use super::{BinarySource, Command, Outgoing};
+use crate::wire::deflate::{Compressor, DEFAULT_LEVEL, MAX_WINDOW_BITS};
 use base64::Engine as _;
 use std::path::PathBuf;
 
@@ -111,6 +112,8 @@ pub(super) fn parse_frame(args: &str) -> Result<Command, String> {
             .filter(|n| *n <= 16 << 20)
             .ok_or_else(|| format!("'*{n}' needs a byte count up to 16 MiB"))?;
         BinarySource::Bytes(vec![b'x'; n])
+    } else if let Some(text) = data.strip_prefix("deflate:") {
+        BinarySource::Bytes(deflated(text.as_bytes()))
     } else if data.starts_with("0x") || data.starts_with("base64:") || data.starts_with('@') {
         parse_binary(data)?
     } else {
@@ -169,4 +172,19 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
         .chunks(2)
         .map(|pair| nibble(pair[0]) << 4 | nibble(pair[1]))
         .collect())
+}
+
+/// `bytes` compressed as one permessage-deflate message on its own (a fresh window, the
+/// trailing `00 00 ff ff` removed), for `/frame 1 100 text deflate:...`.
+fn deflated(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Compressor::new(MAX_WINDOW_BITS, true, DEFAULT_LEVEL);
+    let mut out = Vec::new();
+    // Compressing into memory cannot fail; an empty payload is what remains if it did.
+    if c.compress(bytes, &mut out)
+        .and(c.finish_message(&mut out))
+        .is_err()
+    {
+        out.clear();
+    }
+    out
 }

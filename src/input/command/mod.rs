@@ -28,6 +28,8 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     Text(String),
+    /// A text message sent without compression on a compressed connection (RSV1 clear).
+    Uncompressed(String),
     Binary(BinarySource),
     Ping(Vec<u8>),
     Pong(Vec<u8>),
@@ -114,6 +116,14 @@ pub const COMMANDS: &[Spec] = &[
         help: "send a text message (same as typing it)",
         example: "/text hello",
         parse: |a| Ok(Command::Send(Outgoing::Text(a.to_string()))),
+    },
+    Spec {
+        name: "/plain",
+        aliases: &[],
+        args: "MSG",
+        help: "send a text message uncompressed on a compressed connection (RSV1 clear)",
+        example: "/plain hello",
+        parse: |a| Ok(Command::Send(Outgoing::Uncompressed(a.to_string()))),
     },
     Spec {
         name: "/binary",
@@ -239,7 +249,7 @@ pub const COMMANDS: &[Spec] = &[
         name: "/frame",
         aliases: &[],
         args: "FIN RSV OPCODE [DATA]",
-        help: "[breaks RFC] send one frame: FIN RSV OPCODE [DATA]; DATA is text, 0x.., base64:.., @FILE or *N",
+        help: "[breaks RFC] send one frame: FIN RSV OPCODE [DATA]; DATA is text, 0x.., base64:.., deflate:TEXT (compressed), @FILE or *N",
         example: "/frame 1 100 text hi",
         parse: parse_frame,
     },
@@ -381,7 +391,7 @@ mod tests {
         assert_eq!(ok("/quit"), Command::End(Ending::Quit));
         assert!(parse("/status now").is_err());
         assert!(parse("/nope").unwrap_err().contains("//nope"));
-        assert_eq!(complete("/po"), vec!["/pong"]);
+        assert_eq!(complete("/p"), vec!["/plain", "/ping", "/pong", "/pretty"]);
     }
 
     #[test]

@@ -91,9 +91,20 @@ pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
             let ext = if negotiated.extensions.is_empty() {
                 "no extensions".to_string()
             } else {
-                format!("extensions: {}", negotiated.extensions.join(", "))
+                format!(
+                    "extensions: {}",
+                    escape_terminal(&negotiated.extensions.join(", "))
+                )
             };
-            info(&format!("WebSocket open: {proto}, {ext}"), style)
+            let mut s = info(&format!("WebSocket open: {proto}, {ext}"), style);
+            if let Some(agreed) = &negotiated.deflate {
+                s.push('\n');
+                s.push_str(&info(
+                    &format!("  permessage-deflate: {}", agreed.describe()),
+                    style,
+                ));
+            }
+            s
         }
         Event::Reconnect(r) => {
             let of = r.max.map(|m| format!(" of {m}")).unwrap_or_default();

@@ -244,6 +244,11 @@ fn frame(f: &TappedFrame, style: &Style) -> String {
             None => line.push_str(" (1-byte payload: invalid)"),
         }
     }
+    if let Some(n) = f.inflated {
+        line.push_str(" inflated to ");
+        line.push_str(&n.to_string());
+        line.push_str(" bytes");
+    }
     let mut s = String::with_capacity(line.len() + 16);
     push_painted(&mut s, &line, Color::Magenta, c);
     if let Some(limit) = style.frame_dump {

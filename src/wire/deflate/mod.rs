@@ -27,6 +27,7 @@ mod codec;
 mod framing;
 mod header;
 mod incoming;
+mod maybe;
 mod outgoing;
 mod overrides;
 mod params;
@@ -41,6 +42,7 @@ pub use accept::{Accepted, Declined, Selection, ServerPolicy, select};
 pub use codec::{Compressor, Inflater, TAIL};
 pub use header::{Extension, Param, parse_extensions};
 pub use incoming::Incoming;
+pub use maybe::MaybeDeflate;
 pub use outgoing::Outgoing;
 pub use overrides::Overrides;
 pub use params::{

@@ -78,8 +78,14 @@ fn flate2_payloads(messages: &[Msg], level: u32) -> Vec<(u8, Vec<u8>, Vec<usize>
             enc.write_all(data).unwrap();
             enc.flush().unwrap();
             let mut out = std::mem::take(enc.get_mut());
-            assert!(out.ends_with(&TAIL));
-            out.truncate(out.len() - TAIL.len());
+            if out.is_empty() {
+                // Without new input flate2 emits no second sync marker: an empty message is
+                // the header of one empty stored block (RFC 7692 §7.2.3.6).
+                out.push(0x00);
+            } else {
+                assert!(out.ends_with(&TAIL));
+                out.truncate(out.len() - TAIL.len());
+            }
             (*op, out, cuts.clone())
         })
         .collect()

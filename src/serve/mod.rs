@@ -1,12 +1,17 @@
 //! `wscope serve`: a fast local echo server (text and binary echoed, pings answered, the close
-//! handshake done), for trying the client, for the tests, for the demo and for benchmarks.
+//! handshake done, permessage-deflate negotiated when offered), for trying the client, for the
+//! tests, for the demo and for benchmarks. [`handshake`] does the upgrade.
+
+pub mod handshake;
 
 use crate::error::{Error, Kind};
+use crate::wire::deflate::{Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::net::SocketAddr;
 use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// The largest message the echo server accepts.
 const MAX_MESSAGE: usize = 256 << 20;
@@ -29,11 +34,11 @@ pub async fn bind(addr: &str) -> Result<TcpListener, Error> {
 /// Accepts connections forever, echoing each on its own task.
 pub async fn run(listener: TcpListener) -> Result<(), Error> {
     loop {
-        let (tcp, _) = listener
+        let (tcp, peer) = listener
             .accept()
             .await
             .map_err(|e| Error::new(Kind::Other, format!("accept failed: {e}")))?;
-        tokio::spawn(echo(tcp));
+        tokio::spawn(echo(tcp, peer));
     }
 }
 
@@ -45,9 +50,35 @@ fn config() -> WebSocketConfig {
         .max_frame_size(Some(MAX_MESSAGE))
 }
 
-async fn echo(tcp: TcpStream) {
+/// Upgrades the connection (with permessage-deflate when the client offers it) and hands it
+/// to tungstenite.
+async fn upgrade(
+    mut tcp: TcpStream,
+    peer: SocketAddr,
+) -> Option<WebSocketStream<MaybeDeflate<TcpStream>>> {
     let _ = tcp.set_nodelay(true);
-    let Ok(mut ws) = tokio_tungstenite::accept_async_with_config(tcp, Some(config())).await else {
+    let accepted = handshake::accept(&mut tcp, peer, true).await?;
+    Some(match accepted.deflate {
+        None => {
+            let wire = MaybeDeflate::Plain(tcp);
+            WebSocketStream::from_partially_read(wire, accepted.rest, Role::Server, Some(config()))
+                .await
+        }
+        Some(agreed) => {
+            let settings = DeflateConfig {
+                max_message_size: MAX_MESSAGE as u64,
+                ..DeflateConfig::new(DeflateRole::Server, agreed)
+            };
+            let mut layer = Deflate::new(tcp, settings);
+            layer.already_received(&accepted.rest);
+            let wire = MaybeDeflate::Deflate(Box::new(layer));
+            WebSocketStream::from_raw_socket(wire, Role::Server, Some(config())).await
+        }
+    })
+}
+
+async fn echo(tcp: TcpStream, peer: SocketAddr) {
+    let Some(mut ws) = upgrade(tcp, peer).await else {
         return;
     };
     loop {
