@@ -335,6 +335,41 @@ mod tests {
         }
     }
 
+    /// The display stage applies only while something would change a message, and follows
+    /// what the REPL's /filter and /pretty set as the session runs.
+    #[tokio::test]
+    async fn the_display_stage_follows_the_settings_of_the_moment() {
+        let (out, err) = (Memory::default(), Memory::default());
+        let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
+        let config = DisplayConfig::new(1 << 20);
+        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), config, thread));
+        let message = Bytes::from_static(br#"{"a": [1, "x"]}"#);
+        let filter = |expr| Some(JqFilter::compile(expr, false).unwrap());
+        {
+            let mut o = crate::sync::lock(&output);
+            assert!(o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(filter(".a[]"));
+            assert!(!o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(filter(".a.b"));
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(None);
+            o.set_pretty(true);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_pretty(false);
+            assert!(o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+        }
+        drain(&output).await;
+        let want = "{\"a\": [1, \"x\"]}\n1\n\"x\"\n{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}\n{\"a\": [1, \"x\"]}\n";
+        assert_eq!(String::from_utf8_lossy(&crate::sync::lock(&out.0)), want);
+        assert_eq!(
+            String::from_utf8_lossy(&crate::sync::lock(&err.0)),
+            "wscope: warning: --filter: cannot index [1,\"x\"] with \"b\"\n"
+        );
+    }
+
     #[tokio::test]
     async fn large_and_small_messages_come_out_in_order_and_whole() {
         let (out, err) = (Memory::default(), Memory::default());

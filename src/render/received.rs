@@ -197,9 +197,7 @@ impl DisplayConfig {
             (Place::Pipe, Cow::Borrowed(data)) if !decoded => Shown::AsReceived(kind, data),
             (_, content) if !is_text => Shown::Binary(content),
             (Place::Pipe, content) => Shown::Text(text(content)),
-            (Place::Terminal { .. }, content) => {
-                Shown::Text(Cow::Owned(escape_terminal(&text(content)).into_owned()))
-            }
+            (Place::Terminal { .. }, content) => Shown::Text(escaped(text(content))),
         }
     }
 
@@ -210,10 +208,10 @@ impl DisplayConfig {
                 Some(laid) => Shown::Json(laid),
                 // Not JSON after all (jaq writes NaN and Infinity as they are).
                 None if place == Place::Pipe => Shown::Json(s),
-                None => Shown::Text(Cow::Owned(escape_terminal(&s).into_owned())),
+                None => Shown::Text(escaped(Cow::Owned(s))),
             },
             (FilterOutput::Text(s), Place::Pipe) => Shown::Text(Cow::Owned(s)),
-            (FilterOutput::Text(s), _) => Shown::Text(Cow::Owned(escape_terminal(&s).into_owned())),
+            (FilterOutput::Text(s), _) => Shown::Text(escaped(Cow::Owned(s))),
         }
     }
 }
@@ -243,6 +241,17 @@ fn text(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
         Cow::Owned(v) => match String::from_utf8(v) {
             Ok(s) => Cow::Owned(s),
             Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        },
+    }
+}
+
+/// Text with control characters escaped for a terminal (borrowed when nothing needs it).
+fn escaped(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => escape_terminal(s),
+        Cow::Owned(s) => match escape_terminal(&s) {
+            Cow::Borrowed(_) => Cow::Owned(s),
+            Cow::Owned(e) => Cow::Owned(e),
         },
     }
 }
