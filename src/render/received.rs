@@ -168,7 +168,7 @@ impl DisplayConfig {
                 results.into_iter().map(|r| self.result(r, place)).collect()
             }
             Some(Filtered::NotJson) if self.strict => Vec::new(),
-            _ => vec![self.content(seen.kind, seen.content, seen.decoded.is_some(), place)],
+            _ => vec![self.content(seen.kind, seen.content, place)],
         }
     }
 
@@ -179,13 +179,8 @@ impl DisplayConfig {
         }
     }
 
-    fn content<'a>(
-        &self,
-        kind: DataKind,
-        content: Cow<'a, [u8]>,
-        decoded: bool,
-        place: Place,
-    ) -> Shown<'a> {
+    /// The message itself: borrowed as it came, or owned when `--decode` inflated it.
+    fn content<'a>(&self, kind: DataKind, content: Cow<'a, [u8]>, place: Place) -> Shown<'a> {
         let is_text = kind == DataKind::Text;
         if is_text
             && (self.pretty || place != Place::Pipe)
@@ -194,7 +189,7 @@ impl DisplayConfig {
             return Shown::Json(laid);
         }
         match (place, content) {
-            (Place::Pipe, Cow::Borrowed(data)) if !decoded => Shown::AsReceived(kind, data),
+            (Place::Pipe, Cow::Borrowed(data)) => Shown::AsReceived(kind, data),
             (_, content) if !is_text => Shown::Binary(content),
             (Place::Pipe, content) => Shown::Text(text(content)),
             (Place::Terminal { .. }, content) => Shown::Text(escaped(text(content))),
