@@ -331,5 +331,15 @@ fn the_demo_server_negotiates_compression() {
             r.stderr
         );
     }
+    assert!(
+        r.stderr.contains("< frame TEXT  fin=1 rsv=100"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("inflated to 17 bytes"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("compressed from 17 bytes"),
+        "{}",
+        r.stderr
+    );
 }
