@@ -41,7 +41,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --generate --help --version serve demo help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --generate --help --version serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +121,10 @@ _wscope() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -W "lines nul whole json" -- "${cur}"))
                     return 0
                     ;;
                 --execute)
@@ -215,7 +219,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__demo)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +299,10 @@ _wscope() {
                     ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -W "lines nul whole json" -- "${cur}"))
                     return 0
                     ;;
                 --execute)

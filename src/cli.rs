@@ -3,6 +3,7 @@
 
 use crate::display::decode::Decode;
 use crate::error::exit_status_text;
+use crate::input::pipe::Framing;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -180,6 +181,10 @@ pub struct IoArgs {
     /// Send each stdin line as a binary message instead of text
     #[arg(short = 'b', long)]
     pub binary: bool,
+    /// How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all
+    /// of it as one message, or a JSON value each (sent compact) [default: lines]
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub input: Option<Framing>,
     /// Send MSG instead of reading stdin (repeatable)
     #[arg(short = 'e', long = "execute", value_name = "MSG")]
     pub execute: Vec<String>,
@@ -259,8 +264,8 @@ pub struct OutputArgs {
         env = "WSCOPE_BINARY_OUTPUT"
     )]
     pub binary_output: BinaryOutput,
-    /// Separate messages with NUL instead of newline, on stdin and stdout (for messages that
-    /// contain newlines)
+    /// Separate messages with NUL instead of newline, on stdout and (unless --input says
+    /// otherwise) on stdin: for messages that contain newlines
     #[arg(short = '0', long = "null")]
     pub null: bool,
     /// At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took

@@ -7,6 +7,7 @@
 
 use crate::cli::ClientArgs;
 use crate::error::Error;
+use crate::input::pipe::Framing;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
@@ -32,8 +33,8 @@ pub enum Mode {
 pub enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
-    /// stdin, a message per line (or per NUL-terminated record), as text or binary.
-    Stdin { binary: bool, separator: u8 },
+    /// stdin, cut into messages as `--input` says, as text or binary.
+    Stdin { binary: bool, framing: Framing },
     /// The `-e` messages.
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
@@ -208,9 +209,19 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     if term.stdin && term.stdout && !args.output.jsonl {
         return Ok(InputSource::Repl);
     }
+    let framing = io.input.unwrap_or(if args.output.null {
+        Framing::Nul
+    } else {
+        Framing::Lines
+    });
+    if framing == Framing::Json && io.binary {
+        return Err(Error::usage(
+            "--input json sends text messages; it cannot be combined with --binary",
+        ));
+    }
     Ok(InputSource::Stdin {
         binary: io.binary,
-        separator: separator(args),
+        framing,
     })
 }
 
@@ -367,9 +378,19 @@ mod tests {
             c.input,
             InputSource::Stdin {
                 binary: true,
-                separator: 0
+                framing: Framing::Nul
             }
         );
+        let c = config(&["-0", "--input", "json"], &PIPED).expect("ok");
+        assert_eq!(c.style.separator, 0);
+        assert!(matches!(
+            c.input,
+            InputSource::Stdin {
+                framing: Framing::Json,
+                ..
+            }
+        ));
+        assert!(config(&["--input", "json", "-b"], &PIPED).is_err());
         let c = config(&["--reflect", "-n", "2"], &TTY).expect("ok");
         assert_eq!(c.input, InputSource::Reflect);
         assert!(c.session.reflect);

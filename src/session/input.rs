@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
+use crate::input::json_stream::JsonSyntax;
 use crate::input::pipe::{Line, LineReader};
 use std::collections::VecDeque;
 use tokio::sync::mpsc;
@@ -36,7 +37,7 @@ impl Input {
                     line_message(line, *binary, lines.next_line_no - 1).map(Next::Send)
                 }
                 Ok(None) => Ok(Next::End),
-                Err(e) => Err(Error::new(Kind::Input, format!("reading stdin: {e}"))),
+                Err(e) => Err(read_error(&e)),
             },
             Input::Messages(q) => Ok(match q.pop_front() {
                 Some(m) => Next::Send(Message::Text(m.into())),
@@ -60,6 +61,20 @@ impl Input {
             }
             _ => None,
         }
+    }
+}
+
+/// A failed read of stdin, or a JSON syntax error in it (`--input json`).
+fn read_error(e: &std::io::Error) -> Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<JsonSyntax>())
+    {
+        Some(bad) => Error::new(
+            Kind::Input,
+            format!("{bad}; the values before it were sent, nothing after it"),
+        ),
+        None => Error::new(Kind::Input, format!("reading stdin: {e}")),
     }
 }
 
