@@ -13,8 +13,11 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   json1k   20,000 JSON messages of ~1 KiB   json64k  300 JSON messages of ~64 KiB
            (compressed: permessage-deflate, against `wscope serve`, which negotiates it)
   filter   200,000 JSON messages (~90 B) through `--filter .field`, against the same wscope
-           piped into `jq -c .field` (jq on PATH); the output is checked against the expected
-           field values
+           piped into `jq -c .field` (jq on PATH), both with --no-deflate: what filtering costs;
+           the output is checked against the expected field values
+  filter-deflate   the same with permessage-deflate negotiated, as against a server that
+           compresses: inflating costs both sides alike (and the pipeline inflates on one core
+           while jq parses on the other)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -104,11 +107,14 @@ def make_json_input():
     return path, os.path.getsize(path), count, expected
 
 
-def filter_clients(wscope):
-    found = [("wscope --filter", [wscope, "--idle", "0", "--filter", ".field"], None)]
+FILTER_WORKLOADS = {"filter": ["--no-deflate"], "filter-deflate": []}
+
+
+def filter_clients(wscope, flags):
+    found = [("wscope --filter", [wscope, "--idle", "0", *flags, "--filter", ".field"], None)]
     if shutil.which("jq"):
         # sh -c SCRIPT URL: run_once appends the URL, which the script reads as $0.
-        script = f'"{wscope}" --idle 0 "$0" | jq -c .field'
+        script = f'"{wscope}" --idle 0 {" ".join(flags)} "$0" | jq -c .field'
         found.append(("wscope | jq -c", ["sh", "-c", script], None))
     else:
         log("jq is not on PATH: the filter workload runs without its comparison")
@@ -332,7 +338,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -360,9 +366,9 @@ def main():
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
                 continue
-            if w == "filter":
+            if w in FILTER_WORKLOADS:
                 path, nbytes, nmsgs, expected = make_json_input()
-                wl = filter_clients(wscope)
+                wl = filter_clients(wscope, FILTER_WORKLOADS[w])
             else:
                 path, nbytes, nmsgs = make_input(w)
                 expected, wl = path, cl
@@ -427,10 +433,8 @@ def json_ratio(name, w, med, cpus, nmsgs, wscope_rows, plain_rows):
 
 def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
-    # The filter workload compares the built-in filter with the same wscope piped into jq.
-    jq = [r for r in rows if r[0] == "wscope | jq -c"]
-    if jq:
-        base["filter"] = jq[0]
+    # The filter workloads compare the built-in filter with the same wscope piped into jq.
+    base.update({r[1]: r for r in rows if r[0] == "wscope | jq -c"})
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
            "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
