@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -51,10 +51,14 @@ complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up
 complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l record -d 'Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the REPL included; `wscope replay FILE` sends it again' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l binary-output -d 'How received binary messages are written to stdout in pipe mode: raw bytes, hex or base64, each followed by the separator' -r -f -a "raw\t'The bytes as they are'
 hex\t'Lower-case hex digits'
 base64\t'Standard base64 with padding'"
@@ -90,6 +94,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help 
 complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
 complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
 complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
+complete -c wscope -n "__fish_wscope_needs_command" -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
 complete -c wscope -n "__fish_wscope_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s h -l help -d 'Print help'
@@ -120,10 +125,14 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect-max -d 
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l record -d 'Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the REPL included; `wscope replay FILE` sends it again' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l binary-output -d 'How received binary messages are written to stdout in pipe mode: raw bytes, hex or base64, each followed by the separator' -r -f -a "raw\t'The bytes as they are'
 hex\t'Lower-case hex digits'
 base64\t'Standard base64 with padding'"
@@ -155,6 +164,76 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l pretty -d 'Indent
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l speed -d 'Play the recorded timing X times as fast (0.5: half as fast)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l origin -d 'Origin header to send' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s u -l user -l auth -d 'Basic authentication (overrides user:pass@ in the URL)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s A -l user-agent -d 'User-Agent header [default: wscope/VERSION]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-timeout -d 'Give up connecting (DNS and TCP) after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l handshake-timeout -d 'Give up on TLS and the HTTP upgrade after SECS' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proxy -d 'Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://... (default: the environment, as curl reads it; "" for none)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l cert -d 'Client certificate (PEM); needs --key' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
+nul\t'One message per NUL-terminated record (as with -0)'
+whole\t'All of stdin is one message'
+json\t'One message per JSON value of a stream, pretty-printed or not, sent compact'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s n -l count -d 'Print exactly N received messages, then close; wait for them however long the gaps (bounded by --wait); fewer than N exits with status 12' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s w -l wait -d 'After input ends, keep receiving for SECS, then close (replaces the idle window unless --idle is given too)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l idle -d 'After input ends, close once no message has arrived for SECS (each message restarts the window; 0 closes at once) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l fragment -d 'Send every message as N fragments (a TEXT or BINARY frame, then CONT frames)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reconnect-max -d 'Give up after N reconnect attempts in a row (default: no limit)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l dump-bytes -d 'How many payload bytes --hexdump shows per frame' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l record -d 'Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the REPL included; `wscope replay FILE` sends it again' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l binary-output -d 'How received binary messages are written to stdout in pipe mode: raw bytes, hex or base64, each followed by the separator' -r -f -a "raw\t'The bytes as they are'
+hex\t'Lower-case hex digits'
+base64\t'Standard base64 with padding'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reconnect -d 'After an abnormal closure or a failed connect, connect again (exponential backoff with jitter); unsent input is sent on the new connection'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s v -l verbose -d 'Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s x -l frames -d 'Print one line per frame on the wire, both directions (FIN, RSV, opcode, mask key, length)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l dump-handshake -d 'Hex-dump the handshake bytes too'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l jsonl -d 'Print every event as one JSON object per line on stdout'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdout and (unless --input says otherwise) on stdin: for messages that contain newlines'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s t -l timestamps -d 'Prefix printed events with the time'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -83,6 +83,7 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             let cfg = config::build(args, &url, &term)?;
             run_client(cfg).await
         }),
+        Some(Sub::Replay(args)) => block_on(crate::replay::run(args, &term)),
         None => {
             let url = cli.url.clone().unwrap_or_default();
             // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.

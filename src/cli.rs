@@ -87,6 +87,41 @@ pub enum Sub {
     /// Start an echo server on a free loopback port and connect to it; takes the client
     /// options, as in: wscope demo -x
     Demo(Box<ClientArgs>),
+    /// Send a recording (--record FILE) again: its messages at their recorded moments, to the
+    /// recorded URL or another; with --expect, compare what comes back; takes the client options
+    Replay(Box<ReplayArgs>),
+}
+
+/// `wscope replay FILE [URL]`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording, as --record (or --jsonl) wrote it
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Connect here instead of the recorded URL
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    #[command(flatten)]
+    pub options: ReplayOptions,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Replay")]
+pub struct ReplayOptions {
+    /// Play the recorded timing X times as fast (0.5: half as fast)
+    #[arg(long, value_name = "X", default_value = "1", value_parser = parse_speed)]
+    pub speed: f64,
+    /// Send each message as soon as the one before it is out
+    #[arg(long, conflicts_with = "speed")]
+    pub no_timing: bool,
+    /// Compare the messages received with the recorded ones, in order; when they differ, print
+    /// a diff and exit with status 13
+    #[arg(long)]
+    pub expect: bool,
 }
 
 /// The options of a client session, at the top level and for `wscope demo`.
@@ -222,6 +257,17 @@ pub struct IoArgs {
     /// After sending Close, wait at most SECS for the peer's Close
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
+    /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
+    /// (needs --heartbeat-message)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    pub heartbeat: Option<Duration>,
+    /// The message --heartbeat sends, e.g. '{"op":"ping"}'
+    #[arg(long, value_name = "MSG", requires = "heartbeat")]
+    pub heartbeat_message: Option<String>,
+    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
+    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    #[arg(long, value_name = "MATCH=>RESPONSE")]
+    pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time
     #[arg(long, value_name = "SECS", env = "WSCOPE_PING_INTERVAL", value_parser = parse_secs)]
     pub ping_interval: Option<Duration>,
@@ -254,6 +300,10 @@ pub struct OutputArgs {
     /// Print every event as one JSON object per line on stdout
     #[arg(long)]
     pub jsonl: bool,
+    /// Also write every event as JSON Lines (the --jsonl schema) into FILE, in any mode, the
+    /// REPL included; `wscope replay FILE` sends it again
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     /// How received binary messages are written to stdout in pipe mode: raw bytes, hex or
     /// base64, each followed by the separator
     #[arg(
@@ -310,6 +360,16 @@ fn decode_parser() -> impl TypedValueParser<Value = Decode> {
     PossibleValuesParser::new(Decode::NAMES).try_map(|s| s.parse::<Decode>())
 }
 
+/// Parses a replay speed: a factor above 0.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('x').parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0e6 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a speed (a factor above 0, e.g. 2 or 0.5)"
+        )),
+    }
+}
+
 /// Parses seconds (fractions allowed).
 pub fn parse_secs(s: &str) -> Result<Duration, String> {
     let v: f64 = s
@@ -346,6 +406,7 @@ impl Cli {
     pub fn client_args(&self) -> &ClientArgs {
         match &self.command {
             Some(Sub::Demo(args)) => args,
+            Some(Sub::Replay(args)) => &args.client,
             _ => &self.client,
         }
     }

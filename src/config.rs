@@ -8,17 +8,20 @@
 use crate::cli::ClientArgs;
 use crate::error::Error;
 use crate::input::pipe::Framing;
+use crate::input::schedule::Schedule;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
 use crate::render::Style;
 use crate::render::received::{DisplayConfig, JqFilter};
 use crate::session::end_policy::EndPolicy;
-use crate::session::{Keepalive, SessionConfig};
+use crate::session::replies::Rule;
+use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Interactive or scripted.
@@ -29,7 +32,7 @@ pub enum Mode {
 }
 
 /// Where the messages to send come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
@@ -39,6 +42,8 @@ pub enum InputSource {
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
     Reflect,
+    /// A recording's messages at their moments (`wscope replay`).
+    Replay(Schedule),
 }
 
 /// What the frame inspector shows.
@@ -116,6 +121,8 @@ pub struct Config {
     pub history: Option<PathBuf>,
     /// Print how long each step took at the end (`--timing`).
     pub timing: bool,
+    /// Where `--record` writes the conversation as JSON Lines.
+    pub record: Option<PathBuf>,
 }
 
 impl Config {
@@ -129,9 +136,18 @@ impl Config {
 
 /// Validates the client options for `url` on this terminal.
 pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Error> {
+    build_with(args, url, term, input_source(args, term)?)
+}
+
+/// A client config whose input is given (`wscope replay` sends a recording).
+pub fn build_with(
+    args: &ClientArgs,
+    url: &str,
+    term: &Terminal,
+    input: InputSource,
+) -> Result<Config, Error> {
     let target = Target::parse(url)?;
     let (io, out) = (&args.io, &args.output);
-    let input = input_source(args, term)?;
     let mode = match input {
         InputSource::Repl => Mode::Repl,
         _ => Mode::Pipe,
@@ -165,12 +181,19 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
         ping: Keepalive {
             interval: io.ping_interval.filter(|d| !d.is_zero()),
             timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+            heartbeat: heartbeat(io)?,
         },
+        replies: Arc::new(
+            io.reply
+                .iter()
+                .map(|r| Rule::parse(r))
+                .collect::<Result<_, _>>()?,
+        ),
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
         report_first_message: out.verbose || out.timing,
-        emit_outgoing: out.jsonl || mode == Mode::Repl,
+        emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
     };
     Ok(Config {
         target,
@@ -191,6 +214,7 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
             term::history_path()
         },
         timing: out.timing,
+        record: out.record.clone(),
     })
 }
 
@@ -223,6 +247,18 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
         binary: io.binary,
         framing,
     })
+}
+
+/// `--heartbeat SECS --heartbeat-message MSG`.
+fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
+    match (io.heartbeat, &io.heartbeat_message) {
+        (Some(every), Some(message)) if !every.is_zero() => Ok(Some(Heartbeat {
+            every,
+            message: message.clone(),
+        })),
+        (Some(_), Some(_)) => Err(Error::usage("--heartbeat needs more than 0 seconds")),
+        _ => Ok(None),
+    }
 }
 
 /// What ends a message on stdin and stdout: newline, or NUL with `-0`.

@@ -33,6 +33,8 @@ pub enum Kind {
     Proxy,
     /// The session ended before `-n N` messages arrived.
     Incomplete,
+    /// `wscope replay --expect`: the messages received are not the recorded ones.
+    Differs,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -65,6 +67,8 @@ pub mod code {
     pub const PROXY: u8 = 11;
     /// Fewer messages arrived than `-n N` asked for.
     pub const INCOMPLETE: u8 = 12;
+    /// `wscope replay --expect`: the messages received differ from the recording.
+    pub const DIFFERS: u8 = 13;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -108,6 +112,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::INCOMPLETE,
         "fewer messages than -n asked for (server closed, --wait passed)",
     ),
+    (
+        code::DIFFERS,
+        "replay --expect: the messages received differ from the recording",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -127,6 +135,7 @@ impl Kind {
             Kind::Input => code::INPUT,
             Kind::Proxy => code::PROXY,
             Kind::Incomplete => code::INCOMPLETE,
+            Kind::Differs => code::DIFFERS,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }

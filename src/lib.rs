@@ -39,6 +39,7 @@ pub mod input;
 pub mod net;
 pub mod output;
 pub mod render;
+pub mod replay;
 pub mod serve;
 pub mod session;
 pub mod stats;

@@ -45,6 +45,7 @@ pub(super) fn scripted(source: &InputSource) -> Result<Option<Input>, Error> {
         InputSource::Repl => return Ok(None),
         InputSource::Reflect => Input::Nothing,
         InputSource::Execute(msgs) => Input::Messages(msgs.iter().cloned().collect()),
+        InputSource::Replay(schedule) => Input::Timed(schedule.clone()),
         InputSource::Stdin { binary, framing } => Input::Pipe {
             lines: LineReader::start(std::io::stdin(), !binary, *framing)
                 .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,

@@ -17,6 +17,7 @@ use crate::error::{Error, Kind};
 use crate::event::{self, Event};
 use crate::net::connect::Stream;
 use crate::output::Output;
+use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
@@ -31,14 +32,26 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
-    let out = Arc::new(Mutex::new(Output::new(
-        cfg.style.clone(),
-        cfg.display.clone(),
-    )));
+    run_observed(cfg, None).await
+}
+
+/// Runs the client, also writing every event as JSON Lines into `observer` (`wscope replay
+/// --expect` reads what arrived from there).
+pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Error> {
+    let out = Arc::new(Mutex::new(output_for(&cfg, observer)?));
     let mut rec = Recorder::new(out.clone());
     let result = connect_and_run(&cfg, &mut rec).await;
-    if let (Err(e), true) = (&result, cfg.style.jsonl) {
-        rec.emit(Event::Failure(e.clone()));
+    if let Err(e) = &result {
+        let failure = Event::Failure(e.clone());
+        if cfg.style.jsonl {
+            rec.emit(failure);
+        } else {
+            // main prints the error; the recording still ends with it.
+            crate::sync::lock(&out).record_only(&event::Stamped {
+                at: SystemTime::now(),
+                event: failure,
+            });
+        }
     }
     // Everything received is written before we exit, however slow the reader. After Ctrl-C
     // the wait is bounded: a reader that has stopped must not keep us from quitting.
@@ -50,6 +63,37 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
         _ => drained.await,
     }
     result
+}
+
+/// Stdout and stderr, and the `--record` file when asked for (created, or emptied, now) and
+/// the observer, when there are.
+fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
+    let file = match &cfg.record {
+        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
+            Error::new(
+                Kind::Other,
+                format!("cannot write the recording {}: {e}", path.display()),
+            )
+        })?),
+        None => None,
+    };
+    let record: Option<Sink> = match (file, observer) {
+        (None, None) => return Ok(Output::new(cfg.style.clone(), cfg.display.clone())),
+        (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
+        (None, Some(o)) => Some(o),
+        (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
+    };
+    let sinks = Sinks {
+        out: Box::new(std::io::stdout()),
+        err: Box::new(std::io::stderr()),
+        record,
+    };
+    let output = Output::with_thread(
+        cfg.style.clone(),
+        cfg.display.clone(),
+        OutputThread::with(sinks),
+    );
+    Ok(output.recording())
 }
 
 async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {

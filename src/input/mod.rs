@@ -6,3 +6,4 @@ pub mod input_thread;
 pub mod json_stream;
 pub mod pipe;
 pub mod repl;
+pub mod schedule;

@@ -44,6 +44,8 @@ pub struct Output {
     /// Bytes in `pieces`, `stdout_buf` and `stderr_buf` together.
     pending: usize,
     printer: Option<Box<dyn LinePrinter>>,
+    /// `--record`: every event as a JSON line, handed over with the rest.
+    record: Option<Vec<u8>>,
     thread: OutputThread,
 }
 
@@ -71,15 +73,18 @@ impl Output {
             stderr_buf: Vec::new(),
             pending: 0,
             printer: None,
+            record: None,
             thread,
         };
         output.decide_plain();
         output
     }
 
-    /// Whether received messages can skip the display stage: nothing would change them.
+    /// Whether received messages can skip the display stage: nothing would change them,
+    /// and no recording needs their event.
     fn decide_plain(&mut self) {
         self.plain = self.printer.is_none()
+            && self.record.is_none()
             && !self.style.jsonl
             && !self.style.escape_out
             && !self.display.transforms();
@@ -100,6 +105,13 @@ impl Output {
     pub fn set_filter(&mut self, filter: Option<JqFilter>) {
         self.display.filter = filter;
         self.decide_plain();
+    }
+
+    /// Also writes every event as JSON Lines into the thread's recording sink (`--record`).
+    pub fn recording(mut self) -> Self {
+        self.record = Some(Vec::new());
+        self.decide_plain();
+        self
     }
 
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
@@ -171,6 +183,27 @@ impl Output {
         }
     }
 
+    /// Writes the event into the recording only, not on the screen.
+    pub fn record_only(&mut self, ev: &Stamped) {
+        self.record(ev);
+    }
+
+    /// Appends the event's JSON line to the recording, if there is one.
+    fn record(&mut self, ev: &Stamped) {
+        if self.record.is_some() {
+            self.record_line(json_for(ev));
+        }
+    }
+
+    /// Appends a JSON line to the recording, if there is one.
+    fn record_line(&mut self, line: String) {
+        if let Some(rec) = self.record.as_mut() {
+            rec.extend_from_slice(line.as_bytes());
+            rec.push(b'\n');
+            self.pending += line.len() + 1;
+        }
+    }
+
     /// Moves what `stdout_buf` holds into the ordered pieces, so that what comes next goes
     /// after it.
     fn seal_stdout(&mut self) {
@@ -183,6 +216,7 @@ impl Output {
 
     /// Renders an event to where it belongs.
     pub fn event(&mut self, ev: Stamped) {
+        self.record(&ev);
         if self.style.jsonl {
             let mut line = json_for(&ev);
             line.push('\n');
@@ -284,9 +318,10 @@ impl Output {
             out.push(Piece::Owned(std::mem::replace(&mut self.stdout_buf, buf)));
         }
         let err = std::mem::take(&mut self.stderr_buf);
+        let rec = self.record.as_mut().map(std::mem::take).unwrap_or_default();
         self.pending = 0;
-        if !out.is_empty() || !err.is_empty() {
-            self.thread.push(Batch { err, out });
+        if !out.is_empty() || !err.is_empty() || !rec.is_empty() {
+            self.thread.push(Batch { err, out, rec });
         }
     }
 

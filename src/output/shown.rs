@@ -1,6 +1,7 @@
 //! The display stage of [`Output`]: a received message decoded, filtered and laid out
 //! (`render::received`), then written where it belongs: the REPL's printer, stdout on a
-//! terminal or a pipe, or a JSON Lines event; its diagnostics after it. And `/last`, which
+//! terminal or a pipe, or a JSON Lines event (and the `--record` file); its diagnostics after
+//! it. And `/last`, which
 //! shows kept messages again, whole and indented.
 
 use super::Output;
@@ -32,10 +33,14 @@ impl Output {
         let seen = self.display.see(kind, data);
         if self.style.jsonl {
             // The event carries the diagnostics itself.
-            let mut line = json::received(at, kind, data, &seen);
-            line.push('\n');
+            let line = json::received(at, kind, data, &seen);
             self.write_stdout(line.as_bytes());
+            self.write_stdout(b"\n");
+            self.record_line(line);
             return;
+        }
+        if self.record.is_some() {
+            self.record_line(json::received(at, kind, data, &seen));
         }
         let notes = seen.notes();
         let shown = self.display.show(seen, self.place());

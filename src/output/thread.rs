@@ -36,30 +36,56 @@ impl Piece {
     }
 }
 
-/// One hand-over: diagnostics first, then the pieces in order.
+/// One hand-over: diagnostics first, then the pieces in order; and the recording (`--record`).
 #[derive(Default)]
 pub struct Batch {
     pub err: Vec<u8>,
     pub out: Vec<Piece>,
+    pub rec: Vec<u8>,
 }
 
 impl Batch {
     fn len(&self) -> usize {
-        self.err.len() + self.out.iter().map(|p| p.bytes().len()).sum::<usize>()
+        self.err.len() + self.rec.len() + self.out.iter().map(|p| p.bytes().len()).sum::<usize>()
     }
 
     /// Adds a later batch: its diagnostics after ours, its data after ours.
     fn append(&mut self, later: Batch) {
-        if self.err.is_empty() {
-            self.err = later.err;
-        } else {
-            self.err.extend_from_slice(&later.err);
+        for (ours, theirs) in [(&mut self.err, later.err), (&mut self.rec, later.rec)] {
+            if ours.is_empty() {
+                *ours = theirs;
+            } else {
+                ours.extend_from_slice(&theirs);
+            }
         }
         self.out.extend(later.out);
     }
 }
 
-type Sink = Box<dyn Write + Send>;
+/// Somewhere the thread writes.
+pub type Sink = Box<dyn Write + Send>;
+
+/// Writes into both (the `--record` file and what `wscope replay` reads back).
+pub struct Tee<A, B>(pub A, pub B);
+
+impl<A: Write, B: Write> Write for Tee<A, B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write_all(buf)?;
+        self.1.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.1.flush()
+    }
+}
+
+/// Where the thread writes: stdout, stderr, and the recording when there is one.
+pub struct Sinks {
+    pub out: Sink,
+    pub err: Sink,
+    pub record: Option<Sink>,
+}
 
 struct State {
     /// Handed over, not yet taken by the thread.
@@ -97,10 +123,10 @@ pub struct OutputThread {
 }
 
 enum Thread {
-    NotStarted(Sink, Sink),
+    NotStarted(Sinks),
     Running,
     /// The system would not give us a thread: write on the caller's, as a plain program would.
-    Inline(Sink, Sink),
+    Inline(Sinks),
 }
 
 impl OutputThread {
@@ -111,6 +137,15 @@ impl OutputThread {
 
     /// Writes to the given streams (tests use buffers).
     pub fn with_sinks(out: Sink, err: Sink) -> Self {
+        Self::with(Sinks {
+            out,
+            err,
+            record: None,
+        })
+    }
+
+    /// Writes to the given sinks.
+    pub fn with(sinks: Sinks) -> Self {
         OutputThread {
             inner: Arc::new(Inner {
                 state: Mutex::new(State {
@@ -125,7 +160,7 @@ impl OutputThread {
                 progress_async: Notify::new(),
                 stdout_gone: AtomicBool::new(false),
             }),
-            thread: Thread::NotStarted(out, err),
+            thread: Thread::NotStarted(sinks),
         }
     }
 
@@ -144,8 +179,8 @@ impl OutputThread {
         if let Thread::NotStarted(..) = self.thread {
             self.start();
         }
-        if let Thread::Inline(out, err) = &mut self.thread {
-            write_batch(batch, out, err, &self.inner.stdout_gone);
+        if let Thread::Inline(sinks) = &mut self.thread {
+            write_batch(batch, sinks, &self.inner.stdout_gone);
             return;
         }
         let mut st = lock(&self.inner.state);
@@ -159,24 +194,23 @@ impl OutputThread {
     }
 
     fn start(&mut self) {
-        let Thread::NotStarted(out, err) = std::mem::replace(&mut self.thread, Thread::Running)
-        else {
+        let Thread::NotStarted(sinks) = std::mem::replace(&mut self.thread, Thread::Running) else {
             return;
         };
         // The sinks travel through a slot so they are not lost if the spawn fails.
-        let slot = Arc::new(Mutex::new(Some((out, err))));
+        let slot = Arc::new(Mutex::new(Some(sinks)));
         let inner = self.inner.clone();
         let theirs = slot.clone();
         let spawned = std::thread::Builder::new()
             .name("wscope-output".into())
             .spawn(move || {
-                if let Some((out, err)) = lock(&theirs).take() {
-                    run(inner, out, err);
+                if let Some(sinks) = lock(&theirs).take() {
+                    run(inner, sinks);
                 }
             });
         if spawned.is_err() {
-            if let Some((out, err)) = lock(&slot).take() {
-                self.thread = Thread::Inline(out, err);
+            if let Some(sinks) = lock(&slot).take() {
+                self.thread = Thread::Inline(sinks);
             }
         }
     }
@@ -243,7 +277,7 @@ fn wait<'a>(cv: &Condvar, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State>
     }
 }
 
-fn run(inner: Arc<Inner>, mut out: Sink, mut err: Sink) {
+fn run(inner: Arc<Inner>, mut sinks: Sinks) {
     loop {
         let batch = {
             let mut st = lock(&inner.state);
@@ -260,7 +294,7 @@ fn run(inner: Arc<Inner>, mut out: Sink, mut err: Sink) {
             }
         };
         inner.progress_async.notify_waiters();
-        let emptied = write_batch(batch, &mut out, &mut err, &inner.stdout_gone);
+        let emptied = write_batch(batch, &mut sinks, &inner.stdout_gone);
         {
             let mut st = lock(&inner.state);
             st.busy = false;
@@ -277,12 +311,11 @@ fn run(inner: Arc<Inner>, mut out: Sink, mut err: Sink) {
 
 /// Writes one batch; returns its owned buffers, emptied. A failed stderr is ignored (it must
 /// not end the session); a failed stdout marks it gone and later data is dropped.
-fn write_batch(
-    batch: Batch,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    stdout_gone: &AtomicBool,
-) -> Vec<Vec<u8>> {
+fn write_batch(batch: Batch, sinks: &mut Sinks, stdout_gone: &AtomicBool) -> Vec<Vec<u8>> {
+    let (out, err) = (&mut sinks.out, &mut sinks.err);
+    if let (Some(rec), false) = (&mut sinks.record, batch.rec.is_empty()) {
+        let _ = rec.write_all(&batch.rec).and_then(|_| rec.flush());
+    }
     let mut emptied = Vec::with_capacity(batch.out.len() + 1);
     if !batch.err.is_empty() {
         let _ = err.write_all(&batch.err).and_then(|_| err.flush());
@@ -383,6 +416,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            rec: Vec::new(),
         }
     }
 

@@ -1,10 +1,12 @@
 //! Where the messages a session sends come from: stdin lines, the `-e` messages, the REPL's
-//! commands, or nothing (`--reflect`), seen by the writer one step at a time.
+//! commands, a recording (`wscope replay`), or nothing (`--reflect`), seen by the writer one
+//! step at a time.
 
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
 use crate::input::json_stream::JsonSyntax;
 use crate::input::pipe::{Line, LineReader};
+use crate::input::schedule::Schedule;
 use std::collections::VecDeque;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -17,6 +19,8 @@ pub enum Input {
     Messages(VecDeque<String>),
     /// Commands from the REPL thread.
     Repl(mpsc::Receiver<Command>),
+    /// A recording's messages at their moments (`wscope replay`).
+    Timed(Schedule),
     /// Nothing to send of our own (`--reflect`): run until the peer closes.
     Nothing,
 }
@@ -45,6 +49,10 @@ impl Input {
             }),
             Input::Repl(rx) => Ok(match rx.recv().await {
                 Some(c) => Next::Command(c),
+                None => Next::End,
+            }),
+            Input::Timed(schedule) => Ok(match schedule.next().await {
+                Some(m) => Next::Send(m),
                 None => Next::End,
             }),
             Input::Nothing => Ok(Next::End),

@@ -284,3 +284,23 @@ fn the_deepest_message_a_filter_takes_fits_the_stack_and_a_deeper_one_is_reporte
         "wscope: warning: --filter: cannot filter this message: nested deeper than 256 levels\n"
     );
 }
+
+#[test]
+fn a_recording_carries_the_filter_output_beside_what_the_screen_shows() {
+    let path = temp_file("filtered.jsonl", b"");
+    let path_arg = path.display().to_string();
+    let feed = [r#"{"a":1}"#, "plain"];
+    let r = pushed(texts(&feed), &["--record", &path_arg, "--filter", ".a"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "1\nplain\n");
+    let recorded = std::fs::read_to_string(&path).expect("recording");
+    let messages: Vec<serde_json::Value> = recorded
+        .lines()
+        .map(|l| serde_json::from_str(l).expect(l))
+        .filter(|e: &serde_json::Value| e["type"] == "message")
+        .collect();
+    assert_eq!(messages.len(), 2, "{recorded}");
+    assert_eq!(messages[0]["data"], r#"{"a":1}"#);
+    assert_eq!(messages[0]["filtered"], serde_json::json!([1]));
+    assert_eq!(messages[1]["filtered"], serde_json::Value::Null);
+}

@@ -1,6 +1,7 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
+mod automation;
 mod compression;
 mod display;
 mod docs_and_colour;
@@ -10,7 +11,9 @@ mod hardening;
 mod peers;
 mod pipe_mode;
 mod proxy;
+mod pty;
 mod reconnect;
+mod record_replay;
 mod repl;
 mod repl_display;
 mod scripting_peers;

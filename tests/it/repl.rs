@@ -1,99 +1,12 @@
 //! The interactive REPL, driven in a real pseudo-terminal against in-process servers.
 
+use crate::pty::*;
 use crate::support::*;
-use expectrl::process::unix::WaitStatus;
-use expectrl::session::OsSession as Session;
 use expectrl::{ControlCode, Expect};
 use futures_util::{SinkExt, StreamExt};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-
-/// A server that logs what it receives and reacts to a few trigger messages.
-fn repl_server() -> Server {
-    ws_server(|mut ws, log| async move {
-        while let Some(Ok(m)) = ws.next().await {
-            match m {
-                Message::Text(t) => {
-                    push(&log, format!("text:{}", t.as_str()));
-                    match t.as_str() {
-                        "push-later" => {
-                            tokio::time::sleep(Duration::from_millis(400)).await;
-                            let _ = ws.send(Message::text("pushed while you type")).await;
-                        }
-                        "close-4002" => {
-                            let _ = ws
-                                .send(Message::Close(Some(CloseFrame {
-                                    code: CloseCode::from(4002),
-                                    reason: "bye from server".into(),
-                                })))
-                                .await;
-                        }
-                        _ => {
-                            let _ = ws.send(Message::Text(t)).await;
-                        }
-                    }
-                }
-                Message::Binary(b) => push(&log, format!("binary:{}", hex(&b))),
-                Message::Ping(p) => push(&log, format!("ping:{}", String::from_utf8_lossy(&p))),
-                Message::Close(c) => push(
-                    &log,
-                    match c {
-                        Some(c) => format!("close:{}:{}", u16::from(c.code), c.reason.as_str()),
-                        None => "close:none".into(),
-                    },
-                ),
-                _ => {}
-            }
-        }
-    })
-}
-
-pub(crate) fn state_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wscope-repl-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("state dir");
-    d
-}
-
-pub(crate) fn repl_command(program: &str, args: &[&str], state: &Path) -> Command {
-    let mut c = Command::new(program);
-    c.args(args)
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .env("XDG_STATE_HOME", state);
-    c
-}
-
-pub(crate) fn spawn(cmd: Command) -> Session {
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(10)));
-    s
-}
-
-pub(crate) fn expect(s: &mut Session, what: &str) {
-    if let Err(e) = s.expect(what) {
-        panic!("did not see {what:?}: {e}");
-    }
-}
-
-pub(crate) fn wait_exit(s: &mut Session) -> i32 {
-    let end = Instant::now() + Duration::from_secs(15);
-    loop {
-        // Keep draining the terminal so the child never blocks on output.
-        let mut buf = [0u8; 4096];
-        let _ = s.try_read(&mut buf);
-        match s.get_process().status() {
-            Ok(WaitStatus::Exited(_, code)) => return code,
-            Ok(WaitStatus::Signaled(_, sig, _)) => panic!("killed by {sig:?}"),
-            _ => {}
-        }
-        assert!(Instant::now() < end, "wscope did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn slash_commands_send_the_right_frames() {

@@ -1,7 +1,7 @@
 //! Messages a person can read, in a real terminal: JSON highlighted (and not with NO_COLOR),
 //! `--pretty` and `/pretty`, `/filter` on a live stream, `/last`, `/json`, `--decode`.
 
-use crate::repl::{expect, repl_command, spawn, state_dir, wait_exit};
+use crate::pty::{expect, repl_command, spawn, state_dir, wait_exit};
 use crate::support::*;
 use expectrl::session::OsSession as Session;
 use expectrl::{ControlCode, Expect, Regex};

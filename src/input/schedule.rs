@@ -1,0 +1,110 @@
+//! The messages `wscope replay` sends, each at its moment: offsets from the start of the
+//! session, as recorded, scaled by `--speed`, or all at once with `--no-timing`.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+
+/// One message and when to send it, counted from the start of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    pub at: Duration,
+    pub message: Message,
+}
+
+/// The messages still to send, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    left: VecDeque<Timed>,
+    /// When the session started: the first time it asked for a message.
+    started: Option<Instant>,
+}
+
+impl Schedule {
+    /// The messages at their recorded offsets, divided by `speed` (2 plays twice as fast);
+    /// `None` sends each as soon as the one before it is out.
+    pub fn new(messages: Vec<Timed>, speed: Option<f64>) -> Self {
+        let left = messages
+            .into_iter()
+            .map(|t| Timed {
+                at: match speed {
+                    Some(s) => t.at.div_f64(s),
+                    None => Duration::ZERO,
+                },
+                message: t.message,
+            })
+            .collect();
+        Schedule {
+            left,
+            started: None,
+        }
+    }
+
+    /// How many messages are still to send.
+    pub fn len(&self) -> usize {
+        self.left.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left.is_empty()
+    }
+
+    /// The next message, once its moment has come; `None` when all are sent. Cancel-safe: a
+    /// message leaves the schedule only when it is returned.
+    pub async fn next(&mut self) -> Option<Message> {
+        let start = *self.started.get_or_insert_with(Instant::now);
+        let at = self.left.front()?.at;
+        tokio::time::sleep_until(start + at).await;
+        self.left.pop_front().map(|t| t.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timed(ms: u64, text: &str) -> Timed {
+        Timed {
+            at: Duration::from_millis(ms),
+            message: Message::text(text),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn messages_leave_at_their_offsets_scaled_by_the_speed() {
+        let mut s = Schedule::new(
+            vec![timed(0, "a"), timed(1000, "b"), timed(3000, "c")],
+            Some(2.0),
+        );
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while let Some(m) = s.next().await {
+            seen.push((
+                m.into_text().unwrap().to_string(),
+                start.elapsed().as_millis(),
+            ));
+        }
+        let want = [("a", 0), ("b", 500), ("c", 1500)].map(|(t, ms)| (t.to_string(), ms));
+        assert_eq!(seen, want);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_timing_everything_goes_at_once() {
+        let mut s = Schedule::new(vec![timed(0, "a"), timed(60_000, "b")], None);
+        let start = Instant::now();
+        assert_eq!(s.len(), 2);
+        while s.next().await.is_some() {}
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert!(s.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_wait_keeps_the_message() {
+        let mut s = Schedule::new(vec![timed(1000, "a")], Some(1.0));
+        let early = tokio::time::timeout(Duration::from_millis(10), s.next()).await;
+        assert!(early.is_err());
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.next().await, Some(Message::text("a")));
+    }
+}
