@@ -12,6 +12,12 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   flood    1 GiB echoed into a stdout reader throttled to ~100 MB/s (peak RSS is the point)
   json1k   20,000 JSON messages of ~1 KiB   json64k  300 JSON messages of ~64 KiB
            (compressed: permessage-deflate, against `wscope serve`, which negotiates it)
+  filter   200,000 JSON messages (~90 B) through `--filter .field`, against the same wscope
+           piped into `jq -c .field` (jq on PATH), both with --no-deflate: what filtering costs;
+           the output is checked against the expected field values
+  filter-deflate   the same with permessage-deflate negotiated, as against a server that
+           compresses: inflating costs both sides alike (and the pipeline inflates on one core
+           while jq parses on the other)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -85,6 +91,34 @@ def make_input(name):
         with open(path, "wb") as f:
             f.write(data)
     return path, len(data), 1 if name == "latency" else WORKLOADS[name][0]
+
+
+def make_json_input():
+    """200k JSON lines and the `.field` of each, as jq -c prints it."""
+    path = os.path.join(WORK, "filter.txt")
+    expected = os.path.join(WORK, "filter.expected")
+    count = 200_000
+    if not (os.path.exists(path) and os.path.exists(expected)):
+        with open(path, "w") as f, open(expected, "w") as g:
+            for i in range(count):
+                f.write(f'{{"type":"tick","seq":{i},"field":"value-{i}","px":{1000 + i % 97}.25,'
+                        f'"tags":["a","b"],"live":true}}\n')
+                g.write(f'"value-{i}"\n')
+    return path, os.path.getsize(path), count, expected
+
+
+FILTER_WORKLOADS = {"filter": ["--no-deflate"], "filter-deflate": []}
+
+
+def filter_clients(wscope, flags):
+    found = [("wscope --filter", [wscope, "--idle", "0", *flags, "--filter", ".field"], None)]
+    if shutil.which("jq"):
+        # sh -c SCRIPT URL: run_once appends the URL, which the script reads as $0.
+        script = f'"{wscope}" --idle 0 {" ".join(flags)} "$0" | jq -c .field'
+        found.append(("wscope | jq -c", ["sh", "-c", script], None))
+    else:
+        log("jq is not on PATH: the filter workload runs without its comparison")
+    return found
 
 
 def build(cwd, env=None):
@@ -304,7 +338,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -332,7 +366,12 @@ def main():
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
                 continue
-            path, nbytes, nmsgs = make_input(w)
+            if w in FILTER_WORKLOADS:
+                path, nbytes, nmsgs, expected = make_json_input()
+                wl = filter_clients(wscope, FILTER_WORKLOADS[w])
+            else:
+                path, nbytes, nmsgs = make_input(w)
+                expected, wl = path, cl
             n = args.latency_runs if w == "latency" else args.runs
             if w in JSON_WORKLOADS:
                 if compressed is None:
@@ -344,12 +383,12 @@ def main():
                     return run_counting(argv, curl, path, nmsgs, extra == "pty")
                 rows.extend(rounds(ccl, n, w, nbytes, nmsgs, one))
                 continue
-            def one(argv, extra, path=path):
+            def one(argv, extra, path=path, expected=expected):
                 out = os.path.join(WORK, "out.txt")
                 err = os.path.join(WORK, "err.txt")
                 wall, cpu, rss, clean = run_once(argv, url, path, out, err)
-                return wall, cpu, rss, clean and same_file(path, out)
-            rows.extend(rounds(cl, n, w, nbytes, nmsgs, one))
+                return wall, cpu, rss, clean and same_file(expected, out)
+            rows.extend(rounds(wl, n, w, nbytes, nmsgs, one))
         print(table(rows, load, server_name))
         return 0 if all(r[4] for r in rows) else 1
     finally:
@@ -394,9 +433,11 @@ def json_ratio(name, w, med, cpus, nmsgs, wscope_rows, plain_rows):
 
 def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
+    # The filter workloads compare the built-in filter with the same wscope piped into jq.
+    base.update({r[1]: r for r in rows if r[0] == "wscope | jq -c"})
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client |",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
            "|---|---|---|---|---|---|---|---|---|"]
     wscope_rows = {r[1]: r for r in rows if r[0] == "wscope" and r[1] in JSON_WORKLOADS}
     plain_rows = {r[1]: r for r in rows if r[0] == "wscope --no-deflate"}
@@ -412,7 +453,7 @@ def table(rows, load, server_name):
         if w in JSON_WORKLOADS:
             ratio = json_ratio(name, w, med, cpus, nmsgs, wscope_rows, plain_rows)
         b = base.get(w)
-        if b and name != "limit-client":
+        if b and b[0] != name:
             bmed, brss = statistics.median(b[2]), max(b[3])
             if w == "latency" or w.startswith("flood"):
                 ratio = f"time {med / bmed:.2f}×, RSS {rss / brss:.2f}×"

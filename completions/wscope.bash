@@ -53,7 +53,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --generate --help --version serve demo replay probe help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --generate --help --version serve demo replay probe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +227,14 @@ _wscope() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decode)
+                    COMPREPLY=($(compgen -W "gzip zlib deflate auto" -- "${cur}"))
+                    return 0
+                    ;;
                 --generate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -239,7 +247,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__demo)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +419,14 @@ _wscope() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decode)
+                    COMPREPLY=($(compgen -W "gzip zlib deflate auto" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -619,7 +635,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__replay)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --speed --no-timing --expect --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --speed --no-timing --expect --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +811,14 @@ _wscope() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decode)
+                    COMPREPLY=($(compgen -W "gzip zlib deflate auto" -- "${cur}"))
                     return 0
                     ;;
                 *)

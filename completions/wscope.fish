@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -65,6 +65,11 @@ base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c wscope -n "__fish_wscope_needs_command" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
@@ -82,6 +87,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -s 0 -l null -d 'Separate me
 complete -c wscope -n "__fish_wscope_needs_command" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_needs_command" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_needs_command" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_needs_command" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
 complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
@@ -132,6 +140,11 @@ base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
@@ -148,6 +161,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -s 0 -l null -d 'Sep
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l speed -d 'Play the recorded timing X times as fast (0.5: half as fast)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
@@ -191,6 +207,11 @@ base64\t'Standard base64 with padding'"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l filter -d 'Apply a jq expression to every received JSON message and print each result as compact JSON instead of the message; messages that are not JSON pass through (REPL: /filter)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l decode -d 'Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto recognises gzip and zlib headers) before they are shown or filtered; decoded size bounded by --max-message-size' -r -f -a "gzip\t''
+zlib\t''
+deflate\t''
+auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
@@ -209,6 +230,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -s 0 -l null -d 'S
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-history -d 'Do not read or write the REPL history file'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l pretty -d 'Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is shown highlighted, compact without this (REPL: /pretty on|off)'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -s r -l raw-output -d 'Print string results of --filter without quotes, as jq -r does'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r

@@ -1,11 +1,13 @@
 //! The command line: clap definitions, the one source for `--help`, completions and the man
 //! page. `config` validates what they parse into what each component takes.
 
+use crate::display::decode::Decode;
 use crate::error::exit_status_text;
 use crate::input::pipe::Framing;
 use crate::probe::Group;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,7 +20,9 @@ Examples:
   wscope -v -u user:pw wss://h/ws </dev/null  show the handshake, then close
   wscope -x ws://localhost:9001/              show every frame header, both directions
   wscope --jsonl -e hi ws://h/ | jq .         every event as JSON
-  wscope probe ws://localhost:9001/           an RFC 6455/7692 report card of the server";
+  wscope probe ws://localhost:9001/           an RFC 6455/7692 report card of the server
+  wscope --filter 'select(.type == \"trade\") | .px' wss://h/feed
+                                              only the prices of trades";
 
 fn after_help() -> String {
     format!("{EXAMPLES}\n\nExit status:\n{}", exit_status_text())
@@ -203,6 +207,9 @@ pub struct ClientArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub display: DisplayArgs,
 }
 
 #[derive(Debug, Args)]
@@ -392,6 +399,34 @@ pub struct OutputArgs {
     /// Do not read or write the REPL history file
     #[arg(long, env = "WSCOPE_NO_HISTORY")]
     pub no_history: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Showing messages")]
+pub struct DisplayArgs {
+    /// Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is
+    /// shown highlighted, compact without this (REPL: /pretty on|off)
+    #[arg(long)]
+    pub pretty: bool,
+    /// Apply a jq expression to every received JSON message and print each result as compact
+    /// JSON instead of the message; messages that are not JSON pass through (REPL: /filter)
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Print string results of --filter without quotes, as jq -r does
+    #[arg(short = 'r', long)]
+    pub raw_output: bool,
+    /// With --filter, drop messages that are not JSON instead of passing them through
+    #[arg(long)]
+    pub filter_strict: bool,
+    /// Inflate binary messages compressed by the application (gzip, zlib, raw deflate; auto
+    /// recognises gzip and zlib headers) before they are shown or filtered; decoded size
+    /// bounded by --max-message-size
+    #[arg(long, value_name = "HOW", value_parser = decode_parser())]
+    pub decode: Option<Decode>,
+}
+
+fn decode_parser() -> impl TypedValueParser<Value = Decode> {
+    PossibleValuesParser::new(Decode::NAMES).try_map(|s| s.parse::<Decode>())
 }
 
 /// Parses a replay speed: a factor above 0.

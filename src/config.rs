@@ -1,6 +1,7 @@
 //! The client options, validated once into the configuration each component takes: how to
 //! reach and upgrade ([`ConnectConfig`]), where messages come from ([`InputSource`]), how the
-//! session behaves ([`SessionConfig`]), how output looks ([`Style`]), the frame dump
+//! session behaves ([`SessionConfig`]), how output looks ([`Style`]), how received messages
+//! are shown ([`DisplayConfig`]: the filter compiled here, once), the frame dump
 //! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
 //! nothing downstream re-derives them from flags.
 
@@ -14,6 +15,7 @@ use crate::net::target::Target;
 use crate::probe::card::CardStyle;
 use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;
+use crate::render::received::{DisplayConfig, JqFilter};
 use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
 use crate::session::{Heartbeat, Keepalive, SessionConfig};
@@ -113,6 +115,7 @@ pub struct Config {
     pub input: InputSource,
     pub session: SessionConfig,
     pub style: Style,
+    pub display: DisplayConfig,
     pub frames: FrameDump,
     pub reconnect: Reconnect,
     pub init: InitMessages,
@@ -200,6 +203,7 @@ pub fn build_with(
         input,
         session,
         style: style(args, term, mode, frames),
+        display: display_config(args)?,
         frames,
         reconnect,
         init: InitMessages {
@@ -389,6 +393,26 @@ pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
             jsonl: p.jsonl,
             color: term.colors(p.color).0 && !p.jsonl,
         },
+    })
+}
+
+/// `--pretty`, `--filter` (compiled here: a mistake is a usage error that points at it),
+/// `-r`, `--filter-strict` and `--decode`.
+fn display_config(args: &ClientArgs) -> Result<DisplayConfig, Error> {
+    let d = &args.display;
+    let filter = match &d.filter {
+        Some(expr) => {
+            Some(JqFilter::compile(expr, d.raw_output).map_err(|e| Error::usage(e.to_string()))?)
+        }
+        None => None,
+    };
+    Ok(DisplayConfig {
+        pretty: d.pretty,
+        filter,
+        raw_output: d.raw_output,
+        strict: d.filter_strict,
+        decode: d.decode,
+        max_size: args.io.max_message_size,
     })
 }
 

@@ -118,7 +118,15 @@ printed; fewer is status 12), the server closes, or stdout closes. Then it sends
 keeps reading and printing until the server's Close arrives or \\fB\\-\\-close\\-timeout\\fR \
 passes. Every message the server sent before its Close is on stdout. A closed stdout (for example \
 \\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
-with 130.";
+with 130.
+.PP
+Received messages stay byte\\-exact unless asked otherwise: \\fB\\-\\-pretty\\fR indents JSON, \
+\\fB\\-\\-filter\\fR \\fIEXPR\\fR prints what a jq expression makes of each JSON message (compact \
+JSON, strings unquoted with \\fB\\-r\\fR; messages that are not JSON pass through unless \
+\\fB\\-\\-filter\\-strict\\fR), and \\fB\\-\\-decode\\fR inflates gzip, zlib or deflate inside binary \
+messages. On a terminal JSON is shown highlighted. A filter that does not compile is a usage \
+error that points at the mistake; one that fails on a message prints a warning and the session \
+goes on.";
 
 const PROBE: &str = "\
 \\fBwscope probe\\fR [\\fIOPTIONS\\fR] \\fIURL\\fR checks a server against RFC 6455 and RFC 7692. \
@@ -153,7 +161,9 @@ const EXAMPLES: &str = "\
 .TP\n\\fBprintf 'a\\\\nb\\\\n' | wscope ws://localhost:8080/\\fR\nSend two messages, print the replies, close cleanly.
 .TP\n\\fBwscope \\-v \\-H 'Authorization: Bearer T' wss://api.example.org/ws < /dev/null\\fR\nShow the handshake.
 .TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.
-.TP\n\\fBwscope probe ws://localhost:9001/\\fR\nAn RFC 6455 / 7692 report card of the server.";
+.TP\n\\fBwscope probe ws://localhost:9001/\\fR\nAn RFC 6455 / 7692 report card of the server.
+.TP\n\\fBwscope \\-\\-filter 'select(.type == \"trade\") | .px' wss://example.org/feed\\fR\nOnly the prices of trades.
+.TP\n\\fBwscope \\-\\-decode auto \\-\\-pretty wss://example.org/market\\fR\nInflate compressed messages and show their JSON indented.";
 
 /// The REPL's commands, from their one table.
 fn repl_commands() -> String {

@@ -14,6 +14,8 @@
 //!            input    repl (line editor thread) + command (the REPL's grammar), pipe (stdin lines)
 //!      ─► event (the seam: everything observed, as data)
 //!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
+//!            a received message: render::received puts display's pieces together
+//!            (decode → jq filter → JSON layout) for the place it goes
 //! ```
 //!
 //! `probe` is `wscope probe`: the same connection stages, then frames written by hand and judged

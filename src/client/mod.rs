@@ -79,7 +79,7 @@ fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
         None => None,
     };
     let record: Option<Sink> = match (file, observer) {
-        (None, None) => return Ok(Output::new(cfg.style.clone(), None)),
+        (None, None) => return Ok(Output::new(cfg.style.clone(), cfg.display.clone())),
         (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
         (None, Some(o)) => Some(o),
         (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
@@ -89,7 +89,12 @@ fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
         err: Box::new(std::io::stderr()),
         record,
     };
-    Ok(Output::with_thread(cfg.style.clone(), None, OutputThread::with(sinks)).recording())
+    let output = Output::with_thread(
+        cfg.style.clone(),
+        cfg.display.clone(),
+        OutputThread::with(sinks),
+    );
+    Ok(output.recording())
 }
 
 async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {

@@ -68,6 +68,38 @@ fn the_input_source_decides_the_mode() {
 }
 
 #[test]
+fn display_options_become_one_config_with_the_filter_compiled() {
+    let c = config(&[], &PIPED).expect("ok");
+    assert!(!c.display.transforms());
+    let c = config(
+        &[
+            "--pretty",
+            "--filter",
+            ".a",
+            "-r",
+            "--filter-strict",
+            "--decode",
+            "auto",
+        ],
+        &PIPED,
+    )
+    .expect("ok");
+    let d = &c.display;
+    assert!(d.pretty && d.raw_output && d.strict);
+    assert_eq!(d.filter.as_ref().map(|f| f.expr.as_str()), Some(".a"));
+    assert_eq!(d.decode, Some(crate::display::decode::Decode::Auto));
+    assert_eq!(d.max_size, 64 << 20);
+    let e = config(&["--filter", "map(", "--decode", "gzip"], &PIPED).unwrap_err();
+    assert_eq!(e.kind, crate::error::Kind::Usage);
+    assert!(
+        e.message.starts_with("--filter: error at column 5: "),
+        "{}",
+        e.message
+    );
+    assert!(Cli::try_parse_from(["wscope", "--decode", "brotli", "ws://h/"]).is_err());
+}
+
+#[test]
 fn frame_dump_and_reconnect_are_one_choice_each() {
     assert_eq!(config(&[], &PIPED).expect("ok").frames, FrameDump::Off);
     assert_eq!(

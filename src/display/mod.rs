@@ -16,6 +16,7 @@
 //! - [`json`] decides whether bytes are one JSON document and lays out its own tokens
 //!   (numbers and strings as written), with ANSI colours when asked and terminal-safe
 //!   strings; it also checks what `/json` sends.
+//! - [`position`] points at a mistake in what the user typed (a filter, the JSON of `/json`).
 //!
 //! None of this does I/O or knows about sockets, terminals or options: the caller decides
 //! colour, pretty-printing and what to do with errors.
@@ -24,3 +25,4 @@ pub mod decode;
 pub mod filter;
 pub mod json;
 mod key_path;
+pub mod position;

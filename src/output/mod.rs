@@ -3,18 +3,20 @@
 //! in batches to a thread of its own ([`thread`]) so a slow reader never stalls the event loop.
 //!
 //! The hot path of pipe mode is [`Output::received`]: a message and its separator appended to
-//! a buffer, handed over when it is large or the socket has nothing more ready.
+//! a buffer, handed over when it is large or the socket has nothing more ready. A message goes
+//! through the display stage ([`shown`]: decode, filter, layout) only where that can change
+//! it: in the REPL, on a terminal, with JSON Lines or a display option; one flag decides.
 
+pub mod recall;
+mod shown;
 pub mod thread;
 
-use crate::event::{DataKind, Event, Stamped};
-use crate::render::escape::escape_bytes;
+use crate::event::{DataKind, Stamped};
+use crate::render::received::{DisplayConfig, JqFilter};
 use crate::render::{BinaryOutput, Channel, Style, json::json_for, text::text_for};
-use crate::wire::frame::hexdump;
-use crate::wire::tap::Dir;
 use bytes::Bytes;
+use recall::Recall;
 use std::io;
-use std::time::SystemTime;
 use thread::{Batch, OutputThread, Piece, Waiter};
 
 /// A sink for printed lines in the REPL (rustyline's external printer).
@@ -28,6 +30,12 @@ pub trait LinePrinter: Send {
 /// blocks on a slow reader of our output; [`Output::backlogged`] tells the loops to wait for it.
 pub struct Output {
     pub style: Style,
+    /// How received messages are shown (the REPL changes it as it runs).
+    display: DisplayConfig,
+    /// Received messages go to stdout as they came: no display stage applies.
+    plain: bool,
+    /// The last received messages, for `/last` (REPL only).
+    recall: Option<Recall>,
     /// Stdout pieces that come before `stdout_buf` (large payloads passed on without a copy).
     pieces: Vec<Piece>,
     stdout_buf: Vec<u8>,
@@ -49,31 +57,60 @@ const SMALL_HAND_OVER: usize = 16 * 1024;
 const STDERR_HIGH_WATER: usize = 64 * 1024;
 
 impl Output {
-    pub fn new(style: Style, printer: Option<Box<dyn LinePrinter>>) -> Self {
-        Self::with_thread(style, printer, OutputThread::stdio())
+    pub fn new(style: Style, display: DisplayConfig) -> Self {
+        Self::with_thread(style, display, OutputThread::stdio())
     }
 
     /// Output into the given thread's streams (tests write into buffers).
-    pub fn with_thread(
-        style: Style,
-        printer: Option<Box<dyn LinePrinter>>,
-        thread: OutputThread,
-    ) -> Self {
-        Output {
+    pub fn with_thread(style: Style, display: DisplayConfig, thread: OutputThread) -> Self {
+        let mut output = Output {
             style,
+            display,
+            plain: true,
+            recall: None,
             pieces: Vec::new(),
             stdout_buf: Vec::new(),
             stderr_buf: Vec::new(),
             pending: 0,
-            printer,
+            printer: None,
             record: None,
             thread,
-        }
+        };
+        output.decide_plain();
+        output
+    }
+
+    /// Whether received messages can skip the display stage: nothing would change them,
+    /// and no recording needs their event.
+    fn decide_plain(&mut self) {
+        self.plain = self.printer.is_none()
+            && self.record.is_none()
+            && !self.style.jsonl
+            && !self.style.escape_out
+            && !self.display.transforms();
+    }
+
+    /// How received messages are shown.
+    pub fn display(&self) -> &DisplayConfig {
+        &self.display
+    }
+
+    /// `/pretty on|off`.
+    pub fn set_pretty(&mut self, pretty: bool) {
+        self.display.pretty = pretty;
+        self.decide_plain();
+    }
+
+    /// `/filter EXPR` and `/filter off`.
+    pub fn set_filter(&mut self, filter: Option<JqFilter>) {
+        self.display.filter = filter;
+        self.decide_plain();
     }
 
     /// Also writes every event as JSON Lines into the thread's recording sink (`--record`).
     pub fn recording(mut self) -> Self {
         self.record = Some(Vec::new());
+        self.decide_plain();
         self
     }
 
@@ -88,6 +125,8 @@ impl Output {
     pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
         self.settle();
         self.printer = Some(printer);
+        self.recall = Some(Recall::default());
+        self.decide_plain();
     }
 
     /// Whether stdout has been closed by the reader (e.g. `| head -1`).
@@ -106,29 +145,14 @@ impl Output {
         self.thread.waiter()
     }
 
-    /// The hot path: a received data message in plain pipe mode. Every message ends with the
-    /// separator; text is written byte-exact, binary raw, as hex or as base64 (`--binary-output`),
-    /// and on a terminal escaped or as a hex dump.
+    /// The hot path: a received data message. In plain pipe mode every message ends with the
+    /// separator; text is written byte-exact, binary raw, as hex or as base64
+    /// (`--binary-output`). Anything else goes through the display stage.
     pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
-        let binary_as = match kind {
-            DataKind::Text => BinaryOutput::Raw,
-            DataKind::Binary => self.style.binary_output,
-        };
-        let as_event = || Stamped {
-            at: SystemTime::now(),
-            event: Event::Message {
-                dir: Dir::In,
-                kind,
-                data: data.to_vec(),
-            },
-        };
-        if self.style.jsonl || self.printer.is_some() {
-            self.event(as_event());
-        } else if self.record.is_some() {
-            self.record(&as_event());
-            self.received_plain(kind, data, binary_as);
+        if self.plain {
+            self.put_received(kind, data);
         } else {
-            self.received_plain(kind, data, binary_as);
+            self.show_received(kind, data);
         }
         if self.pending >= STDOUT_HIGH_WATER {
             self.hand_over();
@@ -139,32 +163,13 @@ impl Output {
         Ok(())
     }
 
-    /// Writes the event into the recording only, not on the screen.
-    pub fn record_only(&mut self, ev: &Stamped) {
-        self.record(ev);
-    }
-
-    /// Appends the event's JSON line to the recording, if there is one.
-    fn record(&mut self, ev: &Stamped) {
-        if let Some(rec) = self.record.as_mut() {
-            let line = json_for(ev);
-            rec.extend_from_slice(line.as_bytes());
-            rec.push(b'\n');
-            self.pending += line.len() + 1;
-        }
-    }
-
-    /// A received message as plain pipe mode writes it to stdout.
-    fn received_plain(&mut self, kind: DataKind, data: &Bytes, binary_as: BinaryOutput) {
-        if self.style.escape_out {
-            let shown = match (kind, binary_as) {
-                (DataKind::Text, _) => escape_bytes(data),
-                (DataKind::Binary, BinaryOutput::Raw) => hexdump(data, ""),
-                (DataKind::Binary, other) => other.encode(data),
-            };
-            self.put_stdout(shown.as_bytes());
-            self.put_stdout(b"\n");
-        } else if binary_as != BinaryOutput::Raw {
+    /// A message on stdout as it came, then the separator.
+    fn put_received(&mut self, kind: DataKind, data: &Bytes) {
+        let binary_as = match kind {
+            DataKind::Text => BinaryOutput::Raw,
+            DataKind::Binary => self.style.binary_output,
+        };
+        if binary_as != BinaryOutput::Raw {
             let encoded = binary_as.encode(data);
             self.put_message(encoded.as_bytes());
         } else if data.len() >= STDOUT_HIGH_WATER {
@@ -175,6 +180,27 @@ impl Output {
             self.put_stdout(&[self.style.separator]);
         } else {
             self.put_message(data);
+        }
+    }
+
+    /// Writes the event into the recording only, not on the screen.
+    pub fn record_only(&mut self, ev: &Stamped) {
+        self.record(ev);
+    }
+
+    /// Appends the event's JSON line to the recording, if there is one.
+    fn record(&mut self, ev: &Stamped) {
+        if self.record.is_some() {
+            self.record_line(json_for(ev));
+        }
+    }
+
+    /// Appends a JSON line to the recording, if there is one.
+    fn record_line(&mut self, line: String) {
+        if let Some(rec) = self.record.as_mut() {
+            rec.extend_from_slice(line.as_bytes());
+            rec.push(b'\n');
+            self.pending += line.len() + 1;
         }
     }
 
@@ -326,7 +352,9 @@ pub async fn drain(out: &std::sync::Mutex<Output>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Event;
     use std::io::Write;
+    use std::time::SystemTime;
 
     /// A writer into memory that the test can read back.
     #[derive(Clone, Default)]
@@ -342,11 +370,50 @@ mod tests {
         }
     }
 
+    /// The display stage applies only while something would change a message, and follows
+    /// what the REPL's /filter and /pretty set as the session runs.
+    #[tokio::test]
+    async fn the_display_stage_follows_the_settings_of_the_moment() {
+        let (out, err) = (Memory::default(), Memory::default());
+        let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
+        let config = DisplayConfig::new(1 << 20);
+        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), config, thread));
+        let message = Bytes::from_static(br#"{"a": [1, "x"]}"#);
+        let filter = |expr| Some(JqFilter::compile(expr, false).unwrap());
+        {
+            let mut o = crate::sync::lock(&output);
+            assert!(o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(filter(".a[]"));
+            assert!(!o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(filter(".a.b"));
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_filter(None);
+            o.set_pretty(true);
+            o.received(DataKind::Text, &message).unwrap();
+            o.set_pretty(false);
+            assert!(o.plain);
+            o.received(DataKind::Text, &message).unwrap();
+        }
+        drain(&output).await;
+        let want = "{\"a\": [1, \"x\"]}\n1\n\"x\"\n{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}\n{\"a\": [1, \"x\"]}\n";
+        assert_eq!(String::from_utf8_lossy(&crate::sync::lock(&out.0)), want);
+        assert_eq!(
+            String::from_utf8_lossy(&crate::sync::lock(&err.0)),
+            "wscope: warning: --filter: cannot index [1,\"x\"] with \"b\"\n"
+        );
+    }
+
     #[tokio::test]
     async fn large_and_small_messages_come_out_in_order_and_whole() {
         let (out, err) = (Memory::default(), Memory::default());
         let thread = OutputThread::with_sinks(Box::new(out.clone()), Box::new(err.clone()));
-        let output = std::sync::Mutex::new(Output::with_thread(Style::default(), None, thread));
+        let output = std::sync::Mutex::new(Output::with_thread(
+            Style::default(),
+            DisplayConfig::new(1 << 20),
+            thread,
+        ));
         let big = Bytes::from(vec![b'b'; STDOUT_HIGH_WATER + 1]);
         let mut want = Vec::new();
         for i in 0..20 {

@@ -3,6 +3,9 @@
 //! Credentials in proxy exchanges are masked as on the screen. Pure.
 
 use super::escape::mask_head;
+use super::received::{Filtered, Seen};
+use crate::display::filter::Output as FilterOutput;
+use crate::display::json;
 use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
 use crate::wire::frame::opcode_name;
 use crate::wire::tap::{Dir, TappedFrame};
@@ -40,11 +43,7 @@ fn json_bytes_field(out: &mut String, data: &[u8]) {
             out.push_str(",\"data\":");
             json_str(out, t);
         }
-        Err(_) => {
-            out.push_str(",\"data\":\"");
-            out.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
-            out.push_str("\",\"encoding\":\"base64\"");
-        }
+        Err(_) => base64_data_field(out, data),
     }
 }
 
@@ -235,26 +234,7 @@ fn handshake(o: &mut String, event: &Event) {
 /// Data messages and control frames, each way.
 fn message(o: &mut String, event: &Event) {
     match event {
-        Event::Message { dir, kind, data } => {
-            let _ = write!(
-                o,
-                "\"message\",\"dir\":\"{}\",\"opcode\":\"{}\",\"len\":{}",
-                dir_name(*dir),
-                match kind {
-                    DataKind::Text => "text",
-                    DataKind::Binary => "binary",
-                },
-                data.len()
-            );
-            match kind {
-                DataKind::Text => json_bytes_field(o, data),
-                DataKind::Binary => {
-                    o.push_str(",\"data\":\"");
-                    o.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
-                    o.push_str("\",\"encoding\":\"base64\"");
-                }
-            }
-        }
+        Event::Message { dir, kind, data } => message_fields(o, *dir, *kind, data),
         Event::Ping { dir, payload } => {
             let _ = write!(
                 o,
@@ -289,6 +269,78 @@ fn message(o: &mut String, event: &Event) {
         }
         _ => {}
     }
+}
+
+/// A data message's fields: direction, opcode, length and data (binary as base64).
+fn message_fields(o: &mut String, dir: Dir, kind: DataKind, data: &[u8]) {
+    let _ = write!(
+        o,
+        "\"message\",\"dir\":\"{}\",\"opcode\":\"{}\",\"len\":{}",
+        dir_name(dir),
+        match kind {
+            DataKind::Text => "text",
+            DataKind::Binary => "binary",
+        },
+        data.len()
+    );
+    match kind {
+        DataKind::Text => json_bytes_field(o, data),
+        DataKind::Binary => base64_data_field(o, data),
+    }
+}
+
+fn base64_data_field(o: &mut String, data: &[u8]) {
+    o.push_str(",\"data\":\"");
+    o.push_str(&base64::engine::general_purpose::STANDARD.encode(data));
+    o.push_str("\",\"encoding\":\"base64\"");
+}
+
+/// A received message as a `message` event, with what `--decode` and `--filter` made of it:
+/// `decoded` {`format`, `len`, `data`} or `decode_error`; `filtered` (the results, or null
+/// when the message is not JSON) and `filter_error`.
+pub fn received(at: SystemTime, kind: DataKind, data: &[u8], seen: &Seen) -> String {
+    let mut o = String::with_capacity(128 + data.len());
+    o.push_str("{\"ts\":\"");
+    o.push_str(&rfc3339(at));
+    o.push_str("\",\"type\":");
+    message_fields(&mut o, Dir::In, kind, data);
+    if let Some(format) = seen.decoded {
+        let _ = write!(
+            o,
+            ",\"decoded\":{{\"format\":\"{}\",\"len\":{}",
+            format.name(),
+            seen.content.len()
+        );
+        json_bytes_field(&mut o, &seen.content);
+        o.push('}');
+    }
+    if let Some(e) = &seen.decode_error {
+        o.push_str(",\"decode_error\":");
+        json_str(&mut o, &e.to_string());
+    }
+    match &seen.filtered {
+        None => {}
+        Some(Filtered::NotJson) => o.push_str(",\"filtered\":null"),
+        Some(Filtered::Ran { results, error }) => {
+            o.push_str(",\"filtered\":[");
+            for (i, result) in results.iter().enumerate() {
+                if i > 0 {
+                    o.push(',');
+                }
+                match result {
+                    FilterOutput::Json(s) if json::is_json(s.as_bytes()) => o.push_str(s),
+                    FilterOutput::Json(s) | FilterOutput::Text(s) => json_str(&mut o, s),
+                }
+            }
+            o.push(']');
+            if let Some(why) = error {
+                o.push_str(",\"filter_error\":");
+                json_str(&mut o, why);
+            }
+        }
+    }
+    o.push('}');
+    o
 }
 
 /// One frame header as the tap saw it, with the captured payload prefix.

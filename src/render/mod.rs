@@ -1,9 +1,12 @@
 //! Events to text: for people ([`text`]: colour, direction markers, escaping, hex dumps) or
 //! for programs ([`json`]: JSON Lines), in the [`Style`] decided once from the command line and
-//! the terminal. Everything here is pure; `output` decides where and when the text goes.
+//! the terminal. A received message passes through [`received`] first (`--decode`,
+//! `--filter`, JSON laid out and highlighted). Everything here is pure; `output` decides where
+//! and when the text goes.
 
 pub mod escape;
 pub mod json;
+pub mod received;
 pub mod text;
 
 use base64::Engine as _;

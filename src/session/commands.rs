@@ -5,7 +5,9 @@ use super::shared::Compression;
 use super::writer::Writer;
 use crate::error::{Error, Kind};
 use crate::event::Event;
-use crate::input::command::{self, BinarySource, Command, Ending, Local, Outgoing};
+use crate::input::command::{self, BinarySource, Command, Ending, FilterChange, Local, Outgoing};
+use crate::render::escape::escape_terminal;
+use crate::render::received::JqFilter;
 use crate::units::ms;
 use crate::wire::deflate::{Direction, Totals};
 use crate::wire::tap::Dir;
@@ -183,8 +185,50 @@ where
                 }
                 self.shared.emit(Event::Plain(text));
             }
+            Local::Pretty(on) => {
+                self.shared.out().set_pretty(on);
+                self.shared.emit(Event::Info(format!(
+                    "received JSON shown {}",
+                    if on { "indented" } else { "compact" }
+                )));
+            }
+            Local::Filter(change) => self.change_filter(change),
+            Local::Last(n) => self.shared.out().show_last(n),
             Local::Help => self.shared.emit(Event::Plain(command::help_text())),
         }
+    }
+
+    /// `/filter`: says which filter is set, turns it off, or compiles and sets a new one (a
+    /// mistake is shown with its position and the filter stays as it was).
+    fn change_filter(&mut self, change: FilterChange) {
+        let filter = match change {
+            FilterChange::Show => {
+                let now = match &self.shared.out().display().filter {
+                    Some(f) => format!("filter: {}", f.expr),
+                    None => "no filter (set one with /filter EXPR)".to_string(),
+                };
+                return self
+                    .shared
+                    .emit(Event::Plain(escape_terminal(&now).into_owned()));
+            }
+            FilterChange::Off => None,
+            FilterChange::Set(expr) => {
+                let raw_output = self.shared.out().display().raw_output;
+                match JqFilter::compile(&expr, raw_output) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        let e = Error::new(Kind::Usage, e.pointed("/filter"));
+                        return self.shared.emit(Event::Failure(e));
+                    }
+                }
+            }
+        };
+        let said = match &filter {
+            Some(f) => format!("filter: {}", f.expr),
+            None => "filter off".to_string(),
+        };
+        self.shared.out().set_filter(filter);
+        self.shared.emit(Event::Info(said));
     }
 
     /// The bytes of a `/binary` or `/frame` payload; reports an unreadable file (and sends

@@ -3,6 +3,7 @@
 
 mod automation;
 mod compression;
+mod display;
 mod docs_and_colour;
 mod end_of_input;
 mod frames;
@@ -17,6 +18,7 @@ mod pty;
 mod reconnect;
 mod record_replay;
 mod repl;
+mod repl_display;
 mod repl_input;
 mod scripting_peers;
 mod support;

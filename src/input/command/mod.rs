@@ -4,10 +4,12 @@
 //! with `/`. RFC 6455 limits are checked here, before anything is sent.
 
 mod args;
+mod display_args;
 
 pub use args::{parse_binary, parse_hex};
 
 use args::{control_payload, no_args, parse_close, parse_frag, parse_frame};
+use display_args::{on_off, parse_filter, parse_json, parse_last};
 use std::path::PathBuf;
 
 /// What the user asked for. Which of the three a command is decides what the session does
@@ -65,9 +67,24 @@ pub enum Ending {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Local {
     Frames(bool),
+    /// Indent received JSON, or not.
+    Pretty(bool),
+    Filter(FilterChange),
+    /// Show the last N received messages again.
+    Last(usize),
     Handshake,
     Status,
     Help,
+}
+
+/// What `/filter` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterChange {
+    /// Say which filter is set.
+    Show,
+    Off,
+    /// This jq expression from now on.
+    Set(String),
 }
 
 /// Where `/binary` data comes from; files are read when the command runs.
@@ -148,11 +165,39 @@ pub const COMMANDS: &[Spec] = &[
         args: "on|off",
         help: "turn the frame dump on or off",
         example: "/frames on",
-        parse: |a| match a.trim() {
-            "on" => Ok(Command::Local(Local::Frames(true))),
-            "off" => Ok(Command::Local(Local::Frames(false))),
-            other => Err(format!("/frames takes 'on' or 'off', not '{other}'")),
-        },
+        parse: |a| Ok(Command::Local(Local::Frames(on_off("frames", a)?))),
+    },
+    Spec {
+        name: "/pretty",
+        aliases: &[],
+        args: "on|off",
+        help: "indent received JSON, or show it compact (on one line)",
+        example: "/pretty on",
+        parse: |a| Ok(Command::Local(Local::Pretty(on_off("pretty", a)?))),
+    },
+    Spec {
+        name: "/filter",
+        aliases: &[],
+        args: "[EXPR|off]",
+        help: "show what a jq expression makes of each received JSON message; off shows messages again",
+        example: "/filter select(.type == \"trade\")",
+        parse: parse_filter,
+    },
+    Spec {
+        name: "/last",
+        aliases: &[],
+        args: "[N]",
+        help: "show the last N received messages again (default 1), whole and indented",
+        example: "/last 3",
+        parse: parse_last,
+    },
+    Spec {
+        name: "/json",
+        aliases: &[],
+        args: "DOC",
+        help: "send a JSON document as text, compact, after checking it (a mistake is shown, nothing sent)",
+        example: "/json {\"op\": \"subscribe\", \"channel\": \"ticker\"}",
+        parse: parse_json,
     },
     Spec {
         name: "/handshake",
@@ -287,7 +332,7 @@ pub fn complete(prefix: &str) -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    fn ok(s: &str) -> Command {
+    pub(super) fn ok(s: &str) -> Command {
         parse(s).expect(s).expect("a command")
     }
 
@@ -363,7 +408,7 @@ mod tests {
         assert_eq!(ok("/quit"), Command::End(Ending::Quit));
         assert!(parse("/status now").is_err());
         assert!(parse("/nope").unwrap_err().contains("//nope"));
-        assert_eq!(complete("/p"), vec!["/plain", "/ping", "/pong"]);
+        assert_eq!(complete("/p"), vec!["/plain", "/ping", "/pong", "/pretty"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod handshake;
 
 use super::escape::{escape_bytes, escape_terminal};
+use super::received::Shown;
 use super::{Channel, KEEPALIVE_PREFIX, Style};
 use crate::error::Error;
 use crate::event::{DataKind, Event, Stamped};
@@ -13,6 +14,7 @@ use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump};
 use crate::wire::tap::{Dir, TappedFrame};
 use colored::{Color, Colorize};
 use handshake::{connection, head_block, response};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
@@ -117,7 +119,8 @@ fn arrow(dir: Dir) -> &'static str {
     }
 }
 
-pub(super) fn info(text: &str, style: &Style) -> String {
+/// `* text`: a remark of wscope's own.
+pub fn info(text: &str, style: &Style) -> String {
     paint(&format!("* {text}"), Color::Cyan, style.color_err)
 }
 
@@ -133,32 +136,63 @@ fn close_text(code: Option<u16>, reason: &str) -> String {
     }
 }
 
-/// A data message in the REPL or in JSON-less terminal output.
+/// A data message in the REPL: what was sent (binary only: text was typed, so it is in view
+/// already) or what arrived as it came; received messages come through [`received`].
 fn message(dir: Dir, kind: DataKind, data: &[u8], style: &Style) -> Option<String> {
+    match (dir, kind) {
+        (Dir::Out, DataKind::Text) => None,
+        _ => Some(shown_line(dir, &Shown::AsReceived(kind, data), style)),
+    }
+}
+
+/// What is shown of a received message, as REPL lines: each piece (the message, or each
+/// filter result) on a line of its own, marked `<`, with the time in front when asked.
+pub fn received(at: SystemTime, shown: &[Shown], style: &Style) -> Option<String> {
+    let mut lines = String::new();
+    for piece in shown {
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        if style.timestamps {
+            lines.push_str(&dim(&clock(at), style.color_err));
+        }
+        lines.push_str(&shown_line(Dir::In, piece, style));
+    }
+    (!lines.is_empty()).then_some(lines)
+}
+
+/// One piece after its direction marker: JSON as laid out, text (escaped on a terminal), or
+/// a hex dump of bytes.
+fn shown_line(dir: Dir, piece: &Shown, style: &Style) -> String {
     let co = style.color_out;
+    let marker = paint(arrow(dir), Color::Yellow, co);
     let color = match dir {
         Dir::In => Color::White,
-        // What was sent as text is what the user typed or piped: already in view.
-        Dir::Out if kind == DataKind::Text => return None,
         Dir::Out => Color::BrightBlack,
     };
-    let marker = paint(arrow(dir), Color::Yellow, co);
-    Some(match kind {
-        DataKind::Text => {
-            let text = String::from_utf8_lossy(data);
-            let shown = if style.escape_out {
-                escape_terminal(&text)
-            } else {
-                text
-            };
-            format!("{marker} {}", paint(&shown, color, co))
+    let text = match piece {
+        Shown::Json(json) => return format!("{marker} {json}"),
+        Shown::Text(text) => Cow::Borrowed(text.as_ref()),
+        Shown::AsReceived(DataKind::Text, data) if style.escape_out => {
+            Cow::Owned(escape_bytes(data))
         }
-        DataKind::Binary => format!(
-            "{marker} {}\n{}",
-            paint(&format!("binary, {} bytes", data.len()), Color::Magenta, co),
-            hexdump(data, "  ")
+        Shown::AsReceived(DataKind::Text, data) => String::from_utf8_lossy(data),
+        Shown::AsReceived(DataKind::Binary, data) => return binary_lines(&marker, data, co),
+        Shown::Binary(data) => return binary_lines(&marker, data, co),
+    };
+    format!("{marker} {}", paint(&text, color, co))
+}
+
+fn binary_lines(marker: &str, data: &[u8], color: bool) -> String {
+    format!(
+        "{marker} {}\n{}",
+        paint(
+            &format!("binary, {} bytes", data.len()),
+            Color::Magenta,
+            color
         ),
-    })
+        hexdump(data, "  ")
+    )
 }
 
 /// Pings, pongs and closes: shown with `-v` (and in the REPL); a clean close with a reason
