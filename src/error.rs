@@ -33,6 +33,9 @@ pub enum Kind {
     Proxy,
     /// The session ended before `-n N` messages arrived.
     Incomplete,
+    /// The `--coproc` program could not start, exited with a non-zero status or was killed by
+    /// a signal (and the connection had not failed before).
+    Coproc,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -65,6 +68,9 @@ pub mod code {
     pub const PROXY: u8 = 11;
     /// Fewer messages arrived than `-n N` asked for.
     pub const INCOMPLETE: u8 = 12;
+    /// The `--coproc` program failed: it could not start, exited non-zero or was killed by a
+    /// signal. A connection that failed first keeps its own status.
+    pub const COPROC: u8 = 13;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -108,6 +114,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::INCOMPLETE,
         "fewer messages than -n asked for (server closed, --wait passed)",
     ),
+    (
+        code::COPROC,
+        "the --coproc program failed (could not start, exited non-zero, killed by a signal) and the connection did not fail first",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -127,6 +137,7 @@ impl Kind {
             Kind::Input => code::INPUT,
             Kind::Proxy => code::PROXY,
             Kind::Incomplete => code::INCOMPLETE,
+            Kind::Coproc => code::COPROC,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -223,6 +234,7 @@ mod tests {
             Kind::Input,
             Kind::Proxy,
             Kind::Incomplete,
+            Kind::Coproc,
             Kind::Interrupted,
         ];
         for k in kinds {
