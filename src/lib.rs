@@ -28,6 +28,7 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod coproc;
 pub mod curl;
 pub mod display;
 pub mod error;

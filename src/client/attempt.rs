@@ -1,4 +1,5 @@
-//! One connection attempt, in named stages: open (DNS and TCP, to the target or its proxy),
+//! One connection attempt, in named stages: open (DNS and TCP, to the target or its proxy, or
+//! the Unix socket),
 //! tunnel (through the proxy), secure (TLS), upgrade (the HTTP exchange), and judge the answer
 //! (a valid 101, a redirect to follow, or a rejection with its body and a hint). Each stage
 //! reports what it did as events, for `-v`, JSON Lines and `/handshake`.
@@ -8,15 +9,15 @@ use super::redirect;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::{self, Event, Timings};
-use crate::net::connect::{self, Stream};
+use crate::net::connect::{self, ConnectInfo, Stream};
 use crate::net::proxy::{self, Proxy, ProxyKind};
 use crate::net::target::Target;
 use crate::net::tls_hello::{self, HelloSniffer};
+use crate::net::transport::{self, Peer, Transport};
 use crate::wire::handshake::{self, Answer};
 use crate::wire::request::{self, Request};
 use crate::wire::response::{self, Negotiated};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 
 /// An upgraded connection, ready for the session.
 pub(super) struct Upgraded {
@@ -45,19 +46,23 @@ pub(super) async fn attempt(
         true => Some(connect::tls_connector(&cfg.tls)?),
         false => None,
     };
-    let proxy = proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?;
-    let (mut tcp, mut timings) = open(cfg, target, proxy.as_ref(), rec).await?;
+    // A Unix socket leads straight to the server: no proxy applies.
+    let proxy = match cfg.unix_socket {
+        Some(_) => None,
+        None => proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?,
+    };
+    let (mut socket, mut timings) = open(cfg, target, proxy.as_ref(), rec).await?;
     let deadline = Instant::now() + cfg.handshake_timeout;
     if let Some(p) = &proxy {
-        timings.proxy = Some(tunnel(&mut tcp, p, target, deadline, rec).await?);
+        timings.proxy = Some(tunnel(&mut socket, p, target, deadline, rec).await?);
     }
     let mut stream = match &connector {
         Some(c) => {
-            let (s, took) = secure(c, cfg, target, tcp, rec).await?;
+            let (s, took) = secure(c, cfg, target, socket, rec).await?;
             timings.tls = Some(took);
             s
         }
-        None => Stream::Plain(tcp),
+        None => Stream::Plain(socket),
     };
     let (answer, req) = upgrade(cfg, target, &mut stream, deadline, rec).await?;
     timings.upgrade = answer.took;
@@ -81,21 +86,33 @@ struct Exchanged {
     deadline: Instant,
 }
 
-/// DNS and TCP, to the proxy when there is one.
+/// DNS and TCP, to the proxy when there is one; or the Unix socket (`--unix-socket`).
 async fn open(
     cfg: &ConnectConfig,
     target: &Target,
     proxy: Option<&Proxy>,
     rec: &mut Recorder,
-) -> Result<(TcpStream, Timings), Error> {
-    let (tcp, info) = match proxy {
-        Some(p) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
+) -> Result<(Transport, Timings), Error> {
+    let (socket, info) = match (proxy, &cfg.unix_socket) {
+        (_, Some(path)) => {
+            let (s, took) = transport::unix(path, cfg.connect_timeout).await?;
+            let info = ConnectInfo {
+                peer: Peer::Unix(Some(path.clone())),
+                dns: Duration::ZERO,
+                tcp: took,
+            };
+            (Box::new(s) as Transport, info)
+        }
+        (Some(p), None) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
             .await
+            .map(|(s, info)| (Box::new(s) as Transport, info))
             .map_err(|e| {
                 let msg = format!("proxy {} ({}): {}", p.display(), p.source, e.message);
                 Error { message: msg, ..e }
             })?,
-        None => connect::tcp(&target.host, target.port, cfg.connect_timeout).await?,
+        (None, None) => connect::tcp(&target.host, target.port, cfg.connect_timeout)
+            .await
+            .map(|(s, info)| (Box::new(s) as Transport, info))?,
     };
     rec.emit(Event::Connected(event::Connected {
         url: match proxy {
@@ -111,12 +128,12 @@ async fn open(
         tcp: info.tcp,
         ..Timings::default()
     };
-    Ok((tcp, timings))
+    Ok((socket, timings))
 }
 
 /// The tunnel through an HTTP (CONNECT) or SOCKS5 proxy; returns how long it took.
 async fn tunnel(
-    tcp: &mut TcpStream,
+    tcp: &mut Transport,
     p: &Proxy,
     target: &Target,
     deadline: Instant,
@@ -145,11 +162,11 @@ async fn secure(
     connector: &tokio_native_tls::TlsConnector,
     cfg: &ConnectConfig,
     target: &Target,
-    tcp: TcpStream,
+    socket: Transport,
     rec: &mut Recorder,
 ) -> Result<(Stream, Duration), Error> {
     let t0 = Instant::now();
-    let sniffer = HelloSniffer::new(tcp);
+    let sniffer = HelloSniffer::new(socket);
     let hello = sniffer.found.clone();
     let s = connect::tls(connector, target, sniffer, cfg.handshake_timeout).await?;
     let protocol = hello

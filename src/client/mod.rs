@@ -3,11 +3,13 @@
 //!
 //! This is where the pieces meet: [`attempt`] opens the stream and upgrades it (its bytes shown
 //! verbatim), [`redirect`] follows redirects, the tap goes on the plaintext stream, and the
-//! session runs until the close. [`inputs`] makes the session's input once per run;
-//! [`backoff`] decides whether and when to connect again.
+//! session runs until the close. [`inputs`] makes the session's input once per run (with
+//! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
+//! whether and when to connect again.
 
 mod attempt;
 pub mod backoff;
+mod coproc;
 mod inputs;
 mod recorder;
 mod redirect;
@@ -23,6 +25,7 @@ use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use attempt::Upgraded;
 use backoff::Backoff;
+use coproc::Bridge;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
@@ -31,25 +34,40 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
-    let out = Arc::new(Mutex::new(Output::new(cfg.style.clone(), None)));
+    let mut bridge = Bridge::for_config(&cfg);
+    let output = match &bridge {
+        Some(b) => b.output(&cfg),
+        None => Output::new(cfg.style.clone(), None),
+    };
+    let out = Arc::new(Mutex::new(output));
     let mut rec = Recorder::new(out.clone());
-    let result = connect_and_run(&cfg, &mut rec).await;
+    let mut result = connect_and_run(&cfg, &mut rec, bridge.as_mut()).await;
+    // A program's output was handed to it (or dropped) before it was finished: what is left
+    // is diagnostics, and nothing it holds may keep us here.
+    let bounded = bridge.is_some();
+    if let Some(b) = bridge {
+        result = b.finish(&out, result).await;
+    }
     if let (Err(e), true) = (&result, cfg.style.jsonl) {
         rec.emit(Event::Failure(e.clone()));
     }
     // Everything received is written before we exit, however slow the reader. After Ctrl-C
     // the wait is bounded: a reader that has stopped must not keep us from quitting.
     let drained = crate::output::drain(&out);
-    match &result {
-        Err(e) if e.kind == Kind::Interrupted => {
-            let _ = tokio::time::timeout(cfg.session.close_timeout, drained).await;
-        }
-        _ => drained.await,
+    let interrupted = matches!(&result, Err(e) if e.kind == Kind::Interrupted);
+    if interrupted || bounded {
+        let _ = tokio::time::timeout(cfg.session.close_timeout, drained).await;
+    } else {
+        drained.await;
     }
     result
 }
 
-async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {
+async fn connect_and_run(
+    cfg: &Config,
+    rec: &mut Recorder,
+    mut bridge: Option<&mut Bridge>,
+) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
         rec.emit(Event::Warning(
@@ -76,9 +94,10 @@ async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> 
         let (ws, shared) = open_session(cfg, *up, rec).await;
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
-            None => match scripted.take() {
-                Some(input) => (input, Vec::new()),
-                None => (inputs::repl(cfg, &target, &shared.out)?, Vec::new()),
+            None => match (scripted.take(), bridge.as_deref_mut()) {
+                (Some(input), _) => (input, Vec::new()),
+                (None, Some(program)) => (program.start()?, Vec::new()),
+                (None, None) => (inputs::repl(cfg, &target, &shared.out)?, Vec::new()),
             },
         };
         let stats = shared.stats.clone();

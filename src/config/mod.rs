@@ -1,10 +1,15 @@
 //! The client options, validated once into the configuration each component takes: how to
-//! reach and upgrade ([`ConnectConfig`]), where messages come from ([`InputSource`]), how the
-//! session behaves ([`SessionConfig`]), how output looks ([`Style`]), the frame dump
-//! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
-//! nothing downstream re-derives them from flags.
+//! reach and upgrade ([`ConnectConfig`], with a copied curl command merged in by [`connect`]),
+//! where messages come from ([`InputSource`]), how the session behaves ([`SessionConfig`]), how
+//! output looks ([`Style`]), the frame dump ([`FrameDump`]) and reconnecting ([`Reconnect`]).
+//! Options that combine become one enum here; nothing downstream re-derives them from flags.
+
+mod connect;
+
+pub use connect::curl_import;
 
 use crate::cli::ClientArgs;
+use crate::curl::CurlImport;
 use crate::error::Error;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
@@ -13,8 +18,7 @@ use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
 use crate::session::{Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
-use crate::wire::deflate;
-use crate::wire::request::{RequestOptions, parse_header_arg};
+use crate::wire::request::RequestOptions;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,6 +40,13 @@ pub enum InputSource {
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
     Reflect,
+    /// A program started once connected (`--coproc`): its stdout lines are sent (as text or
+    /// binary), received messages are written to its stdin, each followed by `separator`.
+    Coproc {
+        command: String,
+        binary: bool,
+        separator: u8,
+    },
 }
 
 /// What the frame inspector shows.
@@ -88,6 +99,8 @@ pub struct ConnectConfig {
     pub max_message_size: usize,
     /// `--deflate-window-bits`: compress with this window whatever was agreed.
     pub deflate_window_bits: Option<u8>,
+    /// `--unix-socket`: connect through this socket instead of TCP (no proxy then).
+    pub unix_socket: Option<PathBuf>,
 }
 
 /// Messages sent first on every connection.
@@ -112,6 +125,8 @@ pub struct Config {
     pub history: Option<PathBuf>,
     /// Print how long each step took at the end (`--timing`).
     pub timing: bool,
+    /// What reading a copied curl command kept, converted, dropped and ignored (for stderr).
+    pub import_notes: Vec<String>,
 }
 
 impl Config {
@@ -123,9 +138,15 @@ impl Config {
     }
 }
 
-/// Validates the client options for `url` on this terminal.
-pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Error> {
-    let target = Target::parse(url)?;
+/// Validates the client options for `url` on this terminal; with a copied curl command
+/// (`import`), its URL and request instead (`url` is then not used).
+pub fn build(
+    args: &ClientArgs,
+    url: &str,
+    import: Option<&CurlImport>,
+    term: &Terminal,
+) -> Result<Config, Error> {
+    let target = Target::parse(import.map_or(url, |i| i.url.as_str()))?;
     let (io, out) = (&args.io, &args.output);
     let input = input_source(args, term)?;
     let mode = match input {
@@ -153,6 +174,10 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
             count: io.count,
             ..EndPolicy::until_peer_closes()
         },
+        // The program's exit is its end of input: close at once unless told otherwise.
+        InputSource::Coproc { .. } => {
+            EndPolicy::from_options(Some(io.idle.unwrap_or_default()), io.wait, io.count)
+        }
         _ => EndPolicy::from_options(io.idle, io.wait, io.count),
     };
     let session = SessionConfig {
@@ -168,12 +193,13 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
         report_first_message: out.verbose || out.timing,
         emit_outgoing: out.jsonl || mode == Mode::Repl,
     };
+    let coproc = matches!(input, InputSource::Coproc { .. });
     Ok(Config {
         target,
-        connect: connect_config(args)?,
+        connect: connect::connect_config(args, import)?,
         input,
         session,
-        style: style(args, term, mode, frames),
+        style: style(args, term, mode, frames, coproc),
         frames,
         reconnect,
         init: InitMessages {
@@ -186,6 +212,9 @@ pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Er
             term::history_path()
         },
         timing: out.timing,
+        import_notes: import
+            .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -201,6 +230,13 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     if !io.execute.is_empty() {
         return Ok(InputSource::Execute(io.execute.clone()));
     }
+    if let Some(command) = &io.coproc {
+        return Ok(InputSource::Coproc {
+            command: command.clone(),
+            binary: io.binary,
+            separator: separator(args),
+        });
+    }
     if term.stdin && term.stdout && !args.output.jsonl {
         return Ok(InputSource::Repl);
     }
@@ -215,71 +251,16 @@ fn separator(args: &ClientArgs) -> u8 {
     if args.output.null { 0 } else { b'\n' }
 }
 
-fn connect_config(args: &ClientArgs) -> Result<ConnectConfig, Error> {
-    let hs = &args.handshake;
-    let headers = hs
-        .headers
-        .iter()
-        .map(|h| parse_header_arg(h))
-        .collect::<Result<Vec<_>, _>>()?;
-    let user = match &hs.user {
-        None => None,
-        Some(u) => match u.split_once(':') {
-            Some((a, b)) => Some((a.to_string(), b.to_string())),
-            None => {
-                return Err(Error::usage(format!(
-                    "--user '{u}' needs the form USER:PASSWORD"
-                )));
-            }
-        },
-    };
-    for p in &hs.subprotocols {
-        if p.is_empty()
-            || p.chars()
-                .any(|c| c.is_whitespace() || c == ',' || c.is_control())
-        {
-            return Err(Error::usage(format!(
-                "subprotocol '{p}' is not a valid token (no spaces, commas or control characters)"
-            )));
-        }
-    }
-    Ok(ConnectConfig {
-        request: RequestOptions {
-            headers,
-            subprotocols: hs.subprotocols.clone(),
-            origin: hs.origin.clone(),
-            user,
-            user_agent: hs
-                .user_agent
-                .clone()
-                .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
-            extensions: (!hs.no_deflate).then(|| deflate::Params::default().header_value()),
-        },
-        tls: TlsOptions {
-            cacert: args.tls.cacert.clone(),
-            cert: args.tls.cert.clone(),
-            key: args.tls.key.clone(),
-            insecure: args.tls.insecure,
-        },
-        proxy: ProxyChoice {
-            explicit: hs.proxy.clone(),
-            noproxy: hs.noproxy.clone(),
-        },
-        connect_timeout: hs.connect_timeout,
-        handshake_timeout: hs.handshake_timeout,
-        follow_redirects: hs.location.then_some(hs.max_redirs),
-        max_message_size: args.io.max_message_size,
-        deflate_window_bits: hs.deflate_window_bits,
-    })
-}
-
-fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump) -> Style {
+/// How output looks. With `--coproc` received data goes to the program, never to the
+/// terminal: no colour, no escaping.
+fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, coproc: bool) -> Style {
     let out = &args.output;
     let (color_out, color_err) = term.colors(out.color);
+    let stdout_is_terminal = term.stdout && !coproc;
     Style {
-        color_out,
+        color_out: color_out && !coproc,
         color_err,
-        escape_out: term.stdout,
+        escape_out: stdout_is_terminal,
         escape_err: term.stderr,
         timestamps: out.timestamps,
         jsonl: out.jsonl,
@@ -293,7 +274,7 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump) -> S
         show_keepalive: out.verbose,
         binary_output: out.binary_output,
         separator: separator(args),
-        interleave: mode == Mode::Pipe && term.stdout && term.stderr,
+        interleave: mode == Mode::Pipe && stdout_is_terminal && term.stderr,
     }
 }
 
@@ -319,7 +300,7 @@ mod tests {
         argv.extend_from_slice(args);
         argv.push("ws://h/");
         let cli = Cli::parse_from(argv);
-        build(&cli.client, "ws://h/", term)
+        build(&cli.client, "ws://h/", None, term)
     }
 
     #[test]

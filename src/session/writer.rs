@@ -60,6 +60,8 @@ struct Clock {
     ping_tick: Option<Interval>,
     /// When the oldest unanswered ping runs out of time (`--ping-timeout`).
     ping_deadline: Option<Instant>,
+    /// The code and reason our Close carries when the input is over (a program's end).
+    farewell: (u16, String),
 }
 
 /// Whether the loop goes on.
@@ -137,6 +139,7 @@ where
                 t
             }),
             ping_deadline: None,
+            farewell: input.farewell(),
         };
         loop {
             if let Err(e) = self.close_if_over(&mut clock).await {
@@ -180,7 +183,8 @@ where
             .end
             .close_at(ended, self.shared.stats.last_received());
         if clock.close_at.is_some_and(|t| t <= Instant::now()) {
-            self.close(1000, "").await?;
+            let (code, reason) = clock.farewell.clone();
+            self.close(code, &reason).await?;
         }
         Ok(())
     }
@@ -315,6 +319,7 @@ where
             Ok(Next::End) => {
                 clock.input_done = true;
                 clock.input_end = Some(Instant::now());
+                clock.farewell = input.farewell();
                 self.flush().await.into()
             }
             Ok(Next::Send(m)) => {

@@ -1,6 +1,8 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
+mod coproc_client;
+mod curl_import;
 mod docs_and_colour;
 mod end_of_input;
 mod frames;
@@ -11,6 +13,9 @@ mod proxy;
 mod reconnect;
 mod repl;
 mod scripting_peers;
+mod serve_bridges;
+mod serve_process;
 mod support;
 mod third_party;
 mod tls;
+mod unix_socket;
