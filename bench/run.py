@@ -10,10 +10,16 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   small    200,000 lines of 32 bytes        medium   20,000 lines of 1 KiB
   large    64 lines of 1 MiB                latency  `hi`: start, connect, one echo, close, exit
   flood    1 GiB echoed into a stdout reader throttled to ~100 MB/s (peak RSS is the point)
+  json1k   20,000 JSON messages of ~1 KiB   json64k  300 JSON messages of ~64 KiB
+           (compressed: permessage-deflate, against `wscope serve`, which negotiates it)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
-/tmp/bench/cargo/bin). The clients take turns, one run each per round, so a change in the
+/tmp/bench/cargo/bin). The compressed workloads compare wscope with wscope --no-deflate (the
+cost of compression), the Python `websockets` client (bench/ws_client.py, from the test suite's
+venv in target/peers when present) and wscat 6.1.0 (installed with npm under the work
+directory; wscat sends nothing it reads from a pipe, so it is driven through a terminal, as a
+user types into it). For those, time runs until the last echo has arrived. The clients take turns, one run each per round, so a change in the
 machine's load falls on all of them. Every run's stdout must equal its input byte for byte.
 Per run it records wall time, CPU time (user + system) and the client's peak RSS (wait4); it
 prints medians, min-max, and ratios against the limit client. Timings on a shared machine are
@@ -37,14 +43,38 @@ WORKLOADS = {
     "medium": (20_000, 1024),
     "large": (64, 1 << 20),
 }
+JSON_WORKLOADS = {
+    "json1k": (20_000, 1024),
+    "json64k": (300, 64 * 1024),
+}
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+def json_line(rng, size):
+    """A realistic JSON document of about `size` bytes: a feed of trades with varied numbers."""
+    sides, symbols = ["buy", "sell"], ["BTC-USD", "ETH-USD", "SOL-USD", "XRP-USD", "ADA-EUR"]
+    items = []
+    while sum(len(i) for i in items) < size - 60:
+        items.append('{"id":%d,"symbol":"%s","side":"%s","price":%.2f,"size":%.6f,"ts":%d}' % (
+            rng.randrange(10**9), rng.choice(symbols), rng.choice(sides),
+            rng.uniform(0.1, 70000), rng.uniform(0.0001, 5), 1_764_000_000_000 + rng.randrange(10**7)))
+    return ('{"type":"trades","seq":%d,"data":[%s]}' % (rng.randrange(10**6), ",".join(items))).encode()
+
+
 def make_input(name):
     path = os.path.join(WORK, f"{name}.txt")
+    if name in JSON_WORKLOADS:
+        count, size = JSON_WORKLOADS[name]
+        if not os.path.exists(path):
+            import random
+            rng = random.Random(7)
+            with open(path, "wb") as f:
+                for _ in range(count):
+                    f.write(json_line(rng, size) + b"\n")
+        return path, os.path.getsize(path), count
     if name == "latency":
         data = b"hi\n"
     else:
@@ -100,6 +130,98 @@ def clients(wscope, peers, also=()):
     if os.path.exists(ws):
         found.append(("websocat -B 2M", [ws, "-t", "-B", "2097152"], None))
     return found
+
+
+def compressed_clients(wscope):
+    """The clients of the compressed workloads; a `None` in place of the argv's first word
+    means the client is driven through a terminal."""
+    found = [("wscope", [wscope, "--idle", "0"], None),
+             ("wscope --no-deflate", [wscope, "--idle", "0", "--no-deflate"], None)]
+    venv_python = os.path.join(ROOT, "target", "peers", "venv", "bin", "python")
+    if os.path.exists(venv_python):
+        found.append(("python websockets", [venv_python, os.path.join(HERE, "ws_client.py")], None))
+    else:
+        log("no target/peers/venv (run the test suite once): skipping the Python client")
+    wscat = install_wscat()
+    if wscat:
+        found.append(("wscat 6.1.0", [wscat, "--no-color", "-c"], "pty"))
+    return found
+
+
+def install_wscat():
+    node_dir = os.path.join(WORK, "node")
+    wscat = os.path.join(node_dir, "node_modules", ".bin", "wscat")
+    if not os.path.exists(wscat) and shutil.which("npm"):
+        os.makedirs(node_dir, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--prefix", node_dir, "wscat@6.1.0"],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wscat if os.path.exists(wscat) else None
+
+
+def run_counting(argv, url, input_path, lines, through_pty):
+    """Runs a client until `lines` echoes have come out; returns wall time to the last one,
+    CPU time, peak RSS and whether all arrived."""
+    import pty
+    cmd, rss_file = measured(argv + [url])
+    with open(input_path, "rb") as f:
+        data = f.read()
+    if through_pty:
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=subprocess.DEVNULL)
+        os.close(slave)
+        reader, writer = master, master
+    else:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        reader, writer = proc.stdout.fileno(), proc.stdin
+    t0 = time.perf_counter()
+    seen, buf, started = 0, b"", not through_pty
+    feeder = None
+    if started:
+        feeder = threading.Thread(target=feed, args=(writer, data, False), daemon=True)
+        feeder.start()
+    deadline = t0 + 300
+    while seen < lines and time.perf_counter() < deadline:
+        try:
+            chunk = os.read(reader, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        if not started and b"Connected" in buf:
+            # wscat takes input only once it is connected.
+            started, buf = True, b""
+            t0 = time.perf_counter()
+        if started and feeder is None:
+            feeder = threading.Thread(target=feed, args=(writer, data, through_pty), daemon=True)
+            feeder.start()
+        # wscat redraws its prompt and writes each message as "< message" after a cursor move.
+        marker = b"\x1b[3D< " if through_pty else b"\n"
+        seen += buf.count(marker)
+        buf = buf[-(len(marker) - 1):] if len(marker) > 1 else b""
+    wall = time.perf_counter() - t0
+    if through_pty:
+        # The terminal goes away: wscat ends (and GNU time reports its peak RSS).
+        os.close(master)
+    if feeder:
+        feeder.join(timeout=10)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return wall, usage.ru_utime + usage.ru_stime, peak_rss(rss_file, usage), seen >= lines
+
+
+def feed(sink, data, through_pty):
+    """Writes the input: as lines typed into a terminal (`sink` is its fd), or into a pipe
+    (`sink` is the client's stdin), which is then closed."""
+    try:
+        if through_pty:
+            for line in data.split(b"\n")[:-1]:
+                os.write(sink, line + b"\r")
+        else:
+            sink.write(data)
+            sink.close()
+    except OSError:
+        pass
 
 
 GNU_TIME = "/usr/bin/time"
@@ -200,6 +322,7 @@ def main():
         load = os.getloadavg()[0]
         log(f"server: {server_name} at {url}; clients: {', '.join(c[0] for c in cl)}; load1 {load:.2f}")
         rows = []
+        compressed = None
         for w in args.workloads.split(","):
             if w == "flood":
                 for name, argv, extra in cl:
@@ -211,30 +334,62 @@ def main():
                 continue
             path, nbytes, nmsgs = make_input(w)
             n = args.latency_runs if w == "latency" else args.runs
-            # Rounds: every client once per round, the order rotating, so that a change in the
-            # machine's load during the workload falls on all clients alike.
-            results = {name: ([], [], [], True) for name, _, _ in cl}
-            for i in range(n + 1):
-                for name, argv, extra in cl[i % len(cl):] + cl[:i % len(cl)]:
-                    out = os.path.join(WORK, "out.txt")
-                    err = os.path.join(WORK, "err.txt")
-                    wall, cpu, rss, clean = run_once(argv, url, path, out, err)
-                    walls, cpus, rsss, ok = results[name]
-                    ok &= clean and same_file(path, out)
-                    if i > 0:  # the first round is a warm-up
-                        walls.append(wall)
-                        cpus.append(cpu)
-                        rsss.append(rss)
-                    results[name] = (walls, cpus, rsss, ok)
-            for name, _, _ in cl:
-                walls, cpus, rsss, ok = results[name]
-                rows.append((name, w, walls, rsss, ok, nbytes, nmsgs, cpus))
-                log(f"  {name:16} {w:7} median {statistics.median(walls)*1000:8.1f} ms  {'ok' if ok else 'MISMATCH'}")
+            if w in JSON_WORKLOADS:
+                if compressed is None:
+                    # A server that negotiates permessage-deflate.
+                    compressed = start_server(wscope, False)
+                    ccl = compressed_clients(wscope)
+                    log(f"compressed: wscope serve at {compressed[1]}; clients: {', '.join(c[0] for c in ccl)}")
+                def one(argv, extra, curl=compressed[1], path=path, nmsgs=nmsgs):
+                    return run_counting(argv, curl, path, nmsgs, extra == "pty")
+                rows.extend(rounds(ccl, n, w, nbytes, nmsgs, one))
+                continue
+            def one(argv, extra, path=path):
+                out = os.path.join(WORK, "out.txt")
+                err = os.path.join(WORK, "err.txt")
+                wall, cpu, rss, clean = run_once(argv, url, path, out, err)
+                return wall, cpu, rss, clean and same_file(path, out)
+            rows.extend(rounds(cl, n, w, nbytes, nmsgs, one))
         print(table(rows, load, server_name))
         return 0 if all(r[4] for r in rows) else 1
     finally:
-        server.terminate()
-        server.wait()
+        for proc in [server] + ([compressed[0]] if compressed else []):
+            proc.terminate()
+            proc.wait()
+
+
+def rounds(cl, n, w, nbytes, nmsgs, one):
+    """Every client once per round, the order rotating, so that a change in the machine's load
+    during the workload falls on all clients alike; the first round is a warm-up."""
+    results = {name: ([], [], [], True) for name, _, _ in cl}
+    for i in range(n + 1):
+        for name, argv, extra in cl[i % len(cl):] + cl[:i % len(cl)]:
+            wall, cpu, rss, clean = one(argv, extra)
+            walls, cpus, rsss, ok = results[name]
+            if i > 0:
+                walls.append(wall)
+                cpus.append(cpu)
+                rsss.append(rss)
+            results[name] = (walls, cpus, rsss, ok and clean)
+    rows = []
+    for name, _, _ in cl:
+        walls, cpus, rsss, ok = results[name]
+        rows.append((name, w, walls, rsss, ok, nbytes, nmsgs, cpus))
+        log(f"  {name:16} {w:7} median {statistics.median(walls)*1000:8.1f} ms  {'ok' if ok else 'MISMATCH'}")
+    return rows
+
+
+def json_ratio(name, w, med, cpus, nmsgs, wscope_rows, plain_rows):
+    """For the compressed workloads: CPU per message, and how wscope compares."""
+    cpu_us = statistics.median(cpus) / nmsgs * 1e6 if cpus else 0
+    text = f"CPU {cpu_us:.1f} µs/msg"
+    ours = wscope_rows.get(w)
+    if name == "wscope" and w in plain_rows and plain_rows[w][7]:
+        base = statistics.median(plain_rows[w][7])
+        text += f", CPU {statistics.median(cpus) / base:.2f}× the uncompressed path"
+    elif ours and name not in ("wscope", "wscope --no-deflate"):
+        text += f", wscope {med / statistics.median(ours[2]):.1f}× faster"
+    return text
 
 
 def table(rows, load, server_name):
@@ -243,6 +398,8 @@ def table(rows, load, server_name):
            "medians after one warm-up round\n",
            "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client |",
            "|---|---|---|---|---|---|---|---|---|"]
+    wscope_rows = {r[1]: r for r in rows if r[0] == "wscope" and r[1] in JSON_WORKLOADS}
+    plain_rows = {r[1]: r for r in rows if r[0] == "wscope --no-deflate"}
     for name, w, walls, rsss, ok, nbytes, nmsgs, cpus in rows:
         med = statistics.median(walls)
         rss = max(rsss)
@@ -252,6 +409,8 @@ def table(rows, load, server_name):
         else:
             speed = f"{nmsgs / med / 1e3:,.0f}k", f"{nbytes / med / 1e6:,.0f}"
         ratio = ""
+        if w in JSON_WORKLOADS:
+            ratio = json_ratio(name, w, med, cpus, nmsgs, wscope_rows, plain_rows)
         b = base.get(w)
         if b and name != "limit-client":
             bmed, brss = statistics.median(b[2]), max(b[3])

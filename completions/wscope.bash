@@ -41,7 +41,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --generate --help --version serve demo help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --generate --help --version serve demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +123,10 @@ _wscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input)
+                    COMPREPLY=($(compgen -W "lines nul whole json" -- "${cur}"))
+                    return 0
+                    ;;
                 --execute)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -171,6 +175,18 @@ _wscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --heartbeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --heartbeat-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ping-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -207,7 +223,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__demo)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +305,10 @@ _wscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --input)
+                    COMPREPLY=($(compgen -W "lines nul whole json" -- "${cur}"))
+                    return 0
+                    ;;
                 --execute)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -334,6 +354,18 @@ _wscope() {
                     return 0
                     ;;
                 --close-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --heartbeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --heartbeat-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl binary-output= 0/null timing t/timestamps color= no-history generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -38,6 +38,10 @@ complete -c wscope -n "__fish_wscope_needs_command" -l max-redirs -d 'How many r
 complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
+nul\t'One message per NUL-terminated record (as with -0)'
+whole\t'All of stdin is one message'
+json\t'One message per JSON value of a stream, pretty-printed or not, sent compact'"
 complete -c wscope -n "__fish_wscope_needs_command" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s n -l count -d 'Print exactly N received messages, then close; wait for them however long the gaps (bounded by --wait); fewer than N exits with status 12' -r
 complete -c wscope -n "__fish_wscope_needs_command" -s w -l wait -d 'After input ends, keep receiving for SECS, then close (replaces the idle window unless --idle is given too)' -r
@@ -47,6 +51,9 @@ complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up
 complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -70,7 +77,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -s x -l frames -d 'Print one
 complete -c wscope -n "__fish_wscope_needs_command" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
 complete -c wscope -n "__fish_wscope_needs_command" -l dump-handshake -d 'Hex-dump the handshake bytes too'
 complete -c wscope -n "__fish_wscope_needs_command" -l jsonl -d 'Print every event as one JSON object per line on stdout'
-complete -c wscope -n "__fish_wscope_needs_command" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdin and stdout (for messages that contain newlines)'
+complete -c wscope -n "__fish_wscope_needs_command" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdout and (unless --input says otherwise) on stdin: for messages that contain newlines'
 complete -c wscope -n "__fish_wscope_needs_command" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_needs_command" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-history -d 'Do not read or write the REPL history file'
@@ -95,6 +102,10 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-redirs -d 'Ho
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
+nul\t'One message per NUL-terminated record (as with -0)'
+whole\t'All of stdin is one message'
+json\t'One message per JSON value of a stream, pretty-printed or not, sent compact'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s e -l execute -d 'Send MSG instead of reading stdin (repeatable)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s n -l count -d 'Print exactly N received messages, then close; wait for them however long the gaps (bounded by --wait); fewer than N exits with status 12' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s w -l wait -d 'After input ends, keep receiving for SECS, then close (replaces the idle window unless --idle is given too)' -r
@@ -104,6 +115,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect-max -d 
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -126,7 +140,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -s x -l frames -d 'P
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s X -l hexdump -d 'With --frames, also hex-dump each frame\'s header bytes and first payload bytes'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l dump-handshake -d 'Hex-dump the handshake bytes too'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l jsonl -d 'Print every event as one JSON object per line on stdout'
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdin and stdout (for messages that contain newlines)'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -s 0 -l null -d 'Separate messages with NUL instead of newline, on stdout and (unless --input says otherwise) on stdin: for messages that contain newlines'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l timing -d 'At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s t -l timestamps -d 'Prefix printed events with the time'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-history -d 'Do not read or write the REPL history file'

@@ -2,6 +2,7 @@
 //! page. `config` validates what they parse into what each component takes.
 
 use crate::error::exit_status_text;
+use crate::input::pipe::Framing;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
 use clap::{Args, Parser, Subcommand};
@@ -242,11 +243,16 @@ pub struct IoArgs {
     #[arg(short = 'b', long)]
     pub binary: bool,
     /// Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is
-    /// sent, each message received is a line on its stdin (-b, -0, --binary-output apply); when
-    /// it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its
-    /// stdin is closed and it gets --close-timeout to exit. Its stderr is wscope's
+    /// sent, each message received is a line on its stdin (-b, -0, --input, --binary-output
+    /// apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the
+    /// connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is
+    /// wscope's
     #[arg(long, value_name = "CMD", conflicts_with_all = ["execute", "reflect", "jsonl"])]
     pub coproc: Option<String>,
+    /// How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all
+    /// of it as one message, or a JSON value each (sent compact) [default: lines]
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub input: Option<Framing>,
     /// Send MSG instead of reading stdin (repeatable)
     #[arg(short = 'e', long = "execute", value_name = "MSG")]
     pub execute: Vec<String>,
@@ -284,6 +290,17 @@ pub struct IoArgs {
     /// After sending Close, wait at most SECS for the peer's Close
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
+    /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
+    /// (needs --heartbeat-message)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    pub heartbeat: Option<Duration>,
+    /// The message --heartbeat sends, e.g. '{"op":"ping"}'
+    #[arg(long, value_name = "MSG", requires = "heartbeat")]
+    pub heartbeat_message: Option<String>,
+    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
+    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    #[arg(long, value_name = "MATCH=>RESPONSE")]
+    pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time
     #[arg(long, value_name = "SECS", env = "WSCOPE_PING_INTERVAL", value_parser = parse_secs)]
     pub ping_interval: Option<Duration>,
@@ -326,8 +343,8 @@ pub struct OutputArgs {
         env = "WSCOPE_BINARY_OUTPUT"
     )]
     pub binary_output: BinaryOutput,
-    /// Separate messages with NUL instead of newline, on stdin and stdout (for messages that
-    /// contain newlines)
+    /// Separate messages with NUL instead of newline, on stdout and (unless --input says
+    /// otherwise) on stdin: for messages that contain newlines
     #[arg(short = '0', long = "null")]
     pub null: bool,
     /// At the end, print how long DNS, proxy, connect, TLS, the upgrade and the first message took

@@ -9,7 +9,7 @@ use crate::config::{Config, InputSource};
 use crate::coproc::{self, Coprocess, ProcessOutput, StdinSlot};
 use crate::error::{Error, Kind};
 use crate::event::{Event, Stamped};
-use crate::input::pipe::LineReader;
+use crate::input::pipe::{Framing, LineReader};
 use crate::output::{self, Output, thread::OutputThread};
 use crate::session::Input;
 use crate::sync::lock;
@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 pub(super) struct Bridge {
     command: String,
     binary: bool,
-    separator: u8,
+    framing: Framing,
     stdin: StdinSlot,
     process: Option<Coprocess>,
     /// How long it has to exit once its stdin closed (`--close-timeout`); also how long its
@@ -36,7 +36,7 @@ impl Bridge {
         let InputSource::Coproc {
             command,
             binary,
-            separator,
+            framing,
         } = &cfg.input
         else {
             return None;
@@ -44,7 +44,7 @@ impl Bridge {
         Some(Bridge {
             command: command.clone(),
             binary: *binary,
-            separator: *separator,
+            framing: *framing,
             stdin: StdinSlot::default(),
             process: None,
             grace: cfg.session.close_timeout,
@@ -68,7 +68,7 @@ impl Bridge {
             )
         };
         let spawned = coproc::spawn(&self.command, &[]).map_err(failed)?;
-        let lines = LineReader::start(spawned.stdout, !self.binary, self.separator)
+        let lines = LineReader::start(spawned.stdout, !self.binary, self.framing)
             .map_err(failed)?
             .limit_lines(self.max_line);
         self.stdin.attach(spawned.stdin);

@@ -47,8 +47,8 @@ pub(super) fn scripted(source: &InputSource) -> Result<Option<Input>, Error> {
         InputSource::Repl | InputSource::Coproc { .. } => return Ok(None),
         InputSource::Reflect => Input::Nothing,
         InputSource::Execute(msgs) => Input::Messages(msgs.iter().cloned().collect()),
-        InputSource::Stdin { binary, separator } => Input::Pipe {
-            lines: LineReader::start(std::io::stdin(), !binary, *separator)
+        InputSource::Stdin { binary, framing } => Input::Pipe {
+            lines: LineReader::start(std::io::stdin(), !binary, *framing)
                 .map_err(|e| Error::new(Kind::Other, format!("cannot start reading stdin: {e}")))?,
             binary: *binary,
         },

@@ -11,15 +11,18 @@ pub use connect::curl_import;
 use crate::cli::ClientArgs;
 use crate::curl::CurlImport;
 use crate::error::Error;
+use crate::input::pipe::Framing;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
 use crate::net::target::Target;
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
-use crate::session::{Keepalive, SessionConfig};
+use crate::session::replies::Rule;
+use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::request::RequestOptions;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Interactive or scripted.
@@ -34,18 +37,19 @@ pub enum Mode {
 pub enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
-    /// stdin, a message per line (or per NUL-terminated record), as text or binary.
-    Stdin { binary: bool, separator: u8 },
+    /// stdin, cut into messages as `--input` says, as text or binary.
+    Stdin { binary: bool, framing: Framing },
     /// The `-e` messages.
     Execute(Vec<String>),
     /// Nothing of our own: echo what arrives (`--reflect`).
     Reflect,
-    /// A program started once connected (`--coproc`): its stdout lines are sent (as text or
-    /// binary), received messages are written to its stdin, each followed by `separator`.
+    /// A program started once connected (`--coproc`): its stdout, cut as `--input` says, is
+    /// sent (as text or binary); received messages are written to its stdin as they would be
+    /// to stdout.
     Coproc {
         command: String,
         binary: bool,
-        separator: u8,
+        framing: Framing,
     },
 }
 
@@ -186,7 +190,14 @@ pub fn build(
         ping: Keepalive {
             interval: io.ping_interval.filter(|d| !d.is_zero()),
             timeout: io.ping_timeout.filter(|d| !d.is_zero()),
+            heartbeat: heartbeat(io)?,
         },
+        replies: Arc::new(
+            io.reply
+                .iter()
+                .map(|r| Rule::parse(r))
+                .collect::<Result<_, _>>()?,
+        ),
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
@@ -230,20 +241,42 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     if !io.execute.is_empty() {
         return Ok(InputSource::Execute(io.execute.clone()));
     }
-    if let Some(command) = &io.coproc {
-        return Ok(InputSource::Coproc {
-            command: command.clone(),
-            binary: io.binary,
-            separator: separator(args),
-        });
-    }
-    if term.stdin && term.stdout && !args.output.jsonl {
+    if io.coproc.is_none() && term.stdin && term.stdout && !args.output.jsonl {
         return Ok(InputSource::Repl);
     }
-    Ok(InputSource::Stdin {
-        binary: io.binary,
-        separator: separator(args),
+    let framing = io.input.unwrap_or(if args.output.null {
+        Framing::Nul
+    } else {
+        Framing::Lines
+    });
+    if framing == Framing::Json && io.binary {
+        return Err(Error::usage(
+            "--input json sends text messages; it cannot be combined with --binary",
+        ));
+    }
+    Ok(match &io.coproc {
+        Some(command) => InputSource::Coproc {
+            command: command.clone(),
+            binary: io.binary,
+            framing,
+        },
+        None => InputSource::Stdin {
+            binary: io.binary,
+            framing,
+        },
     })
+}
+
+/// `--heartbeat SECS --heartbeat-message MSG`.
+fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
+    match (io.heartbeat, &io.heartbeat_message) {
+        (Some(every), Some(message)) if !every.is_zero() => Ok(Some(Heartbeat {
+            every,
+            message: message.clone(),
+        })),
+        (Some(_), Some(_)) => Err(Error::usage("--heartbeat needs more than 0 seconds")),
+        _ => Ok(None),
+    }
 }
 
 /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
@@ -324,9 +357,19 @@ mod tests {
             c.input,
             InputSource::Stdin {
                 binary: true,
-                separator: 0
+                framing: Framing::Nul
             }
         );
+        let c = config(&["-0", "--input", "json"], &PIPED).expect("ok");
+        assert_eq!(c.style.separator, 0);
+        assert!(matches!(
+            c.input,
+            InputSource::Stdin {
+                framing: Framing::Json,
+                ..
+            }
+        ));
+        assert!(config(&["--input", "json", "-b"], &PIPED).is_err());
         let c = config(&["--reflect", "-n", "2"], &TTY).expect("ok");
         assert_eq!(c.input, InputSource::Reflect);
         assert!(c.session.reflect);

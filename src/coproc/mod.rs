@@ -167,11 +167,11 @@ impl Drop for Coprocess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::pipe::LineReader;
+    use crate::input::pipe::{Framing, LineReader};
 
     fn start(command: &str) -> (Coprocess, ChildStdin, ProcessOutput) {
         let s = spawn(command, &[("WSCOPE_TEST_VALUE".into(), "v 1".into())]).expect("spawn");
-        let lines = LineReader::start(s.stdout, true, b'\n').expect("reader");
+        let lines = LineReader::start(s.stdout, true, Framing::Lines).expect("reader");
         let output = ProcessOutput::new(lines, s.process.exit_watch(), Duration::from_millis(500));
         (s.process, s.stdin, output)
     }

@@ -3,5 +3,6 @@
 
 pub mod command;
 pub mod input_thread;
+pub mod json_stream;
 pub mod pipe;
 pub mod repl;

@@ -1,7 +1,9 @@
-//! Pipe-mode input: stdin read in large chunks and cut into lines without copying.
+//! Pipe-mode input: stdin read in large chunks and cut into messages without copying.
 //!
-//! Each line (LF or CRLF stripped; or NUL-terminated with `-0`) becomes one message. Lines can
-//! be any length: they are never split. A final line without a separator is still a line.
+//! `--input lines` (the default): each line (LF or CRLF stripped) is one message; `nul`: each
+//! NUL-terminated record; `whole`: all of stdin is one message; `json`: each JSON value of a
+//! stream (see `json_stream`), sent compact. Lines can be any length: they are never split. A
+//! final line without a separator is still a line.
 //!
 //! Text lines must be UTF-8. Checking each short line on its own costs more than the rest of
 //! its way to the socket, so the reader checks everything up to the last newline it holds in
@@ -9,6 +11,7 @@
 //! for is checked on its own, which also finds the line to blame.
 
 use crate::input::input_thread::InputThread;
+use crate::input::json_stream::{Cut, JsonCutter, JsonSyntax};
 use bytes::{Bytes, BytesMut};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
@@ -29,14 +32,29 @@ impl Line {
     /// The line as text; the bytes back when they are not UTF-8.
     pub fn into_text(self) -> Result<Utf8Bytes, Bytes> {
         if self.utf8 {
-            // SAFETY: `utf8` is only set by `LineReader::buffered_line`, for bytes inside a
-            // range that `std::str::from_utf8` accepted and that ends at a newline. A newline
-            // is ASCII, so cutting there never splits a UTF-8 sequence.
+            // SAFETY: `utf8` is only set by `LineReader::cut_at`, for bytes inside a range
+            // that `std::str::from_utf8` accepted and that ends at a separator (ASCII, so
+            // cutting there never splits a UTF-8 sequence), and by `LineReader::cut_json`, for
+            // the bytes of a `String`.
             Ok(unsafe { Utf8Bytes::from_bytes_unchecked(self.bytes) })
         } else {
             Utf8Bytes::try_from(self.bytes.clone()).map_err(|_| self.bytes)
         }
     }
+}
+
+/// How stdin is cut into messages (`--input`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Framing {
+    /// One message per line (LF or CRLF)
+    #[default]
+    Lines,
+    /// One message per NUL-terminated record (as with -0)
+    Nul,
+    /// All of stdin is one message
+    Whole,
+    /// One message per JSON value of a stream, pretty-printed or not, sent compact
+    Json,
 }
 
 /// Lines from stdin (or, in tests, any file), read by an [`InputThread`].
@@ -48,8 +66,12 @@ pub struct LineReader {
     scanned: usize,
     /// Whether lines are meant as text (then their UTF-8 is checked in bulk).
     text: bool,
-    /// What ends a line: `\n` (a `\r` before it is dropped too) or NUL.
-    separator: u8,
+    /// How the input is cut into messages.
+    framing: Framing,
+    /// Where the JSON values end (`--input json`).
+    json: JsonCutter,
+    /// A JSON syntax error, reported once the values before it are handed out.
+    bad_json: Option<JsonSyntax>,
     /// Bytes at the start of `buf` known to be UTF-8; always 0 or just after a newline.
     utf8_up_to: usize,
     eof: bool,
@@ -62,19 +84,21 @@ pub struct LineReader {
 }
 
 impl LineReader {
-    /// Starts reading `src` now, before anyone asks for a line. `text`: the lines will be sent
-    /// as text, so their UTF-8 is checked in bulk. `separator` ends a line (`\n` or NUL).
+    /// Starts reading `src` now, before anyone asks for a message. `text`: the messages will
+    /// be sent as text, so their UTF-8 is checked in bulk.
     pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(
         src: F,
         text: bool,
-        separator: u8,
+        framing: Framing,
     ) -> std::io::Result<Self> {
         Ok(LineReader {
             src: InputThread::start(src, BytesMut::with_capacity(CHUNK))?,
             buf: None,
             scanned: 0,
             text,
-            separator,
+            framing,
+            json: JsonCutter::default(),
+            bad_json: None,
             utf8_up_to: 0,
             eof: false,
             failed: None,
@@ -83,20 +107,30 @@ impl LineReader {
         })
     }
 
-    /// Refuses lines longer than `max` bytes: reading fails when one grows past it.
+    /// Refuses messages longer than `max` bytes: reading fails when one grows past it.
     pub fn limit_lines(mut self, max: usize) -> Self {
         self.max_line = max;
         self
     }
 
-    /// A complete line already read, without waiting for input.
+    /// A complete message already read, without waiting for input.
     pub fn buffered_line(&mut self) -> Option<Line> {
         if self.buf.is_none() {
             let (buf, res) = self.src.try_reply()?;
             self.take_back(buf, res);
         }
+        match self.framing {
+            Framing::Lines => self.cut_at(b'\n'),
+            Framing::Nul => self.cut_at(0),
+            Framing::Whole => self.cut_whole(),
+            Framing::Json => self.cut_json(),
+        }
+    }
+
+    /// The next record ending in `separator` (or the last one, at the end of input).
+    fn cut_at(&mut self, separator: u8) -> Option<Line> {
         let buf = self.buf.as_mut()?;
-        let (end, newline) = match memchr::memchr(self.separator, &buf[self.scanned..]) {
+        let (end, newline) = match memchr::memchr(separator, &buf[self.scanned..]) {
             Some(pos) => (self.scanned + pos + 1, 1),
             None if self.eof && !buf.is_empty() => (buf.len(), 0),
             None => {
@@ -106,13 +140,13 @@ impl LineReader {
         };
         self.scanned = 0;
         if self.text && newline == 1 && self.utf8_up_to < end {
-            self.utf8_up_to = checked_prefix(buf, self.separator);
+            self.utf8_up_to = checked_prefix(buf, separator);
         }
         let utf8 = self.utf8_up_to >= end;
         self.utf8_up_to = self.utf8_up_to.saturating_sub(end);
         let mut line = buf.split_to(end);
         line.truncate(end - newline);
-        if self.separator == b'\n' && line.last() == Some(&b'\r') {
+        if separator == b'\n' && line.last() == Some(&b'\r') {
             line.truncate(line.len() - 1);
         }
         self.next_line_no += 1;
@@ -122,11 +156,49 @@ impl LineReader {
         })
     }
 
-    /// The next line, reading more input as needed; `None` at end of input. Cancel-safe.
+    /// All of the input, once it is all there.
+    fn cut_whole(&mut self) -> Option<Line> {
+        let buf = self.buf.as_mut().filter(|b| !b.is_empty())?;
+        if !self.eof {
+            return None;
+        }
+        self.next_line_no += 1;
+        Some(Line {
+            bytes: buf.split().freeze(),
+            utf8: false,
+        })
+    }
+
+    /// The next JSON value, compact.
+    fn cut_json(&mut self) -> Option<Line> {
+        let buf = self.buf.as_mut()?;
+        match self.json.cut(buf, self.eof) {
+            Cut::Value { text, used } => {
+                let _ = buf.split_to(used);
+                self.next_line_no += 1;
+                Some(Line {
+                    bytes: Bytes::from(text),
+                    utf8: true,
+                })
+            }
+            Cut::NeedMore | Cut::End => None,
+            Cut::Bad(e) => {
+                self.bad_json = Some(e);
+                None
+            }
+        }
+    }
+
+    /// The next message, reading more input as needed; `None` at end of input. Cancel-safe.
     pub async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
         loop {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));
+            }
+            if let Some(bad) = self.bad_json.take() {
+                // Nothing after a syntax error is sent.
+                self.give_up();
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, bad));
             }
             if let Some(e) = self.failed.take() {
                 // The partial line the error cut off is not sent.
@@ -140,7 +212,7 @@ impl LineReader {
                 self.give_up();
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!("a line longer than {} bytes", self.max_line),
+                    format!("a message longer than {} bytes", self.max_line),
                 ));
             }
             if let Some(mut buf) = self.buf.take() {
@@ -193,17 +265,17 @@ mod tests {
     use super::*;
 
     async fn read_lines(input: &[u8], text: bool) -> Vec<Line> {
-        read_lines_ending(input, text, b'\n').await
+        read_framed(input, text, Framing::Lines).await
     }
 
-    async fn read_lines_ending(input: &[u8], text: bool, separator: u8) -> Vec<Line> {
+    async fn read_framed(input: &[u8], text: bool, framing: Framing) -> Vec<Line> {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("wscope-lines-{}-{n}", std::process::id()));
         std::fs::write(&path, input).expect("write");
         let file = std::fs::File::open(&path).expect("open");
         std::fs::remove_file(&path).expect("remove");
-        let mut r = LineReader::start(file, text, separator).expect("start");
+        let mut r = LineReader::start(file, text, framing).expect("start");
         let mut out = Vec::new();
         while let Some(l) = r.next_line().await.expect("read") {
             out.push(l);
@@ -279,7 +351,7 @@ mod tests {
     #[tokio::test]
     async fn a_read_error_is_returned_not_taken_for_the_end() {
         let dir = std::fs::File::open(std::env::temp_dir()).expect("open dir");
-        let mut r = LineReader::start(dir, true, b'\n').expect("start");
+        let mut r = LineReader::start(dir, true, Framing::Lines).expect("start");
         // Give the thread time to fail first, so the error arrives through `buffered_line`.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert!(r.buffered_line().is_none());
@@ -290,7 +362,7 @@ mod tests {
 
     #[tokio::test]
     async fn nul_separated_messages_keep_their_newlines_and_carriage_returns() {
-        let got = read_lines_ending(b"a\nb\r\n\0\0c\r", true, 0).await;
+        let got = read_framed(b"a\nb\r\n\0\0c\r", true, Framing::Nul).await;
         let got: Vec<_> = got
             .into_iter()
             .map(|l| l.into_text().expect("utf8").as_str().to_owned())
@@ -304,7 +376,7 @@ mod tests {
         std::fs::write(&path, [b"ok\n".as_slice(), &[b'x'; 5000]].concat()).expect("write");
         let file = std::fs::File::open(&path).expect("open");
         std::fs::remove_file(&path).expect("remove");
-        let mut r = LineReader::start(file, true, b'\n')
+        let mut r = LineReader::start(file, true, Framing::Lines)
             .expect("start")
             .limit_lines(4096);
         let first = r.next_line().await.expect("first").expect("a line");
@@ -312,6 +384,20 @@ mod tests {
         let e = r.next_line().await.err().expect("too long");
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
         assert!(r.next_line().await.expect("then the end").is_none());
+    }
+
+    #[tokio::test]
+    async fn whole_input_is_one_message_and_json_values_one_each() {
+        let whole = read_framed(b"a\nb\n\n", false, Framing::Whole).await;
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].bytes, &b"a\nb\n\n"[..]);
+        assert!(read_framed(b"", false, Framing::Whole).await.is_empty());
+        let json = read_framed(b"{\n \"a\": 1\n}\n[1, 2]\n", true, Framing::Json).await;
+        let texts: Vec<String> = json
+            .into_iter()
+            .map(|l| l.into_text().expect("utf8").as_str().to_owned())
+            .collect();
+        assert_eq!(texts, ["{\"a\":1}", "[1,2]"]);
     }
 
     #[tokio::test]

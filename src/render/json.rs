@@ -320,7 +320,7 @@ fn frame(o: &mut String, f: &TappedFrame) {
     o.push_str(&base64::engine::general_purpose::STANDARD.encode(&f.record.payload));
     o.push_str("\",\"payload_encoding\":\"base64\"");
     if let Some(n) = f.inflated {
-        let _ = write!(o, ",\"inflated_len\":{n}");
+        let _ = write!(o, ",\"message_len\":{n}");
     }
 }
 

@@ -11,7 +11,7 @@ use super::handshake::Request;
 use super::{Wire, log};
 use crate::coproc::{self, Coprocess, Finish, ProcessOutput, StdinSlot};
 use crate::error::Error;
-use crate::input::pipe::LineReader;
+use crate::input::pipe::{Framing, LineReader};
 use crate::output::{self, Output, thread::OutputThread};
 use crate::render::Style;
 use crate::session::end_policy::EndPolicy;
@@ -36,7 +36,7 @@ pub(super) async fn run(ws: WebSocketStream<Wire>, request: Request, command: &s
     let who = format!("#{id} {} {}", request.peer, request.resource);
     let env = cgi::environment(&request, &id.to_string());
     let spawned = coproc::spawn(command, &env).and_then(|s| {
-        let lines = LineReader::start(s.stdout, true, b'\n')?.limit_lines(MAX_LINE);
+        let lines = LineReader::start(s.stdout, true, Framing::Lines)?.limit_lines(MAX_LINE);
         Ok((s.process, s.stdin, lines))
     });
     let (process, stdin, lines) = match spawned {

@@ -5,6 +5,7 @@
 use crate::coproc::{ProcessOutput, Step};
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
+use crate::input::json_stream::JsonSyntax;
 use crate::input::pipe::{Line, LineReader};
 use std::collections::VecDeque;
 use tokio::sync::mpsc;
@@ -40,17 +41,14 @@ impl Input {
                     line_message(line, *binary, STDIN, lines.next_line_no - 1).map(Next::Send)
                 }
                 Ok(None) => Ok(Next::End),
-                Err(e) => Err(Error::new(Kind::Input, format!("reading stdin: {e}"))),
+                Err(e) => Err(read_error(&e, "stdin")),
             },
             Input::Coproc { output, binary } => match output.next().await {
                 Ok(Step::Line(line)) => {
                     line_message(line, *binary, PROGRAM, output.next_line_no() - 1).map(Next::Send)
                 }
                 Ok(Step::Ended(_)) => Ok(Next::End),
-                Err(e) => Err(Error::new(
-                    Kind::Input,
-                    format!("reading the --coproc program's output: {e}"),
-                )),
+                Err(e) => Err(read_error(&e, "the --coproc program's output")),
             },
             Input::Messages(q) => Ok(match q.pop_front() {
                 Some(m) => Next::Send(Message::Text(m.into())),
@@ -94,6 +92,21 @@ impl Input {
             }),
             _ => (1000, String::new()),
         }
+    }
+}
+
+/// A failed read of stdin (or a program's output), or a JSON syntax error in it
+/// (`--input json`).
+fn read_error(e: &std::io::Error, source: &str) -> Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<JsonSyntax>())
+    {
+        Some(bad) => Error::new(
+            Kind::Input,
+            format!("{bad}; the values before it were sent, nothing after it"),
+        ),
+        None => Error::new(Kind::Input, format!("reading {source}: {e}")),
     }
 }
 

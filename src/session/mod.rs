@@ -19,6 +19,7 @@ mod input;
 mod outcome;
 mod reader;
 mod replay;
+pub mod replies;
 mod shared;
 mod violations;
 mod writer;
@@ -59,19 +60,30 @@ pub struct SessionConfig {
     pub report_first_message: bool,
     /// Emit an event for every data message sent (JSON Lines and the REPL show them).
     pub emit_outgoing: bool,
+    /// Auto-reply rules (`--reply`).
+    pub replies: Arc<Vec<replies::Rule>>,
 }
 
-/// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`).
-#[derive(Debug, Clone, Copy, Default)]
+/// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`);
+/// an application-level heartbeat message (`--heartbeat`), for APIs that ignore pings.
+#[derive(Debug, Clone, Default)]
 pub struct Keepalive {
     pub interval: Option<Duration>,
     pub timeout: Option<Duration>,
+    pub heartbeat: Option<Heartbeat>,
+}
+
+/// `--heartbeat SECS --heartbeat-message MSG`.
+#[derive(Debug, Clone)]
+pub struct Heartbeat {
+    pub every: Duration,
+    pub message: String,
 }
 
 /// Requests from the reader (and the Ctrl-C watcher) to the writer.
 enum Ctl {
-    /// Send this data message back (`--reflect`).
-    Reflect(Message),
+    /// Send this data message (an echo with `--reflect`, or an auto-reply, said in `note`).
+    Send(Message, Option<String>),
     /// Start the close handshake with this code (`-n` reached, stdout closed).
     Close(u16),
     /// The peer broke the protocol: close with this code.

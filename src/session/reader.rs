@@ -4,6 +4,7 @@
 //! close when `-n` is reached or nobody reads our output any more.
 
 use super::outcome::{ReadEnd, Tally};
+use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
 use super::violations;
 use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
@@ -30,7 +31,8 @@ type Item = Option<Result<Message, WsError>>;
 /// What the reader does after handling one item.
 enum Step {
     Continue,
-    Reflect(Message),
+    /// Have the writer send this (an echo, or an auto-reply said in the note).
+    Send(Message, Option<String>),
     /// Fail the connection with this close code; the session ends as given.
     Fail(u16, ReadEnd),
     End(ReadEnd),
@@ -54,6 +56,7 @@ where
         ctl,
         closing,
         st: ReadState::default(),
+        replies: Replies::new(cfg.replies.clone(), Instant::now()),
     };
     let end = r.read_until_end().await;
     (end, r.st.tally)
@@ -67,6 +70,8 @@ struct Reader<'a, S> {
     /// When our Close went out (set by the writer).
     closing: watch::Receiver<Option<Instant>>,
     st: ReadState,
+    /// Auto-reply rules and their rate limits.
+    replies: Replies,
 }
 
 /// State the reader keeps across messages.
@@ -201,8 +206,8 @@ where
         };
         match step {
             Step::Continue => {}
-            Step::Reflect(m) => {
-                let _ = self.ctl.send(Ctl::Reflect(m)).await;
+            Step::Send(m, note) => {
+                let _ = self.ctl.send(Ctl::Send(m, note)).await;
             }
             Step::Fail(code, end) => {
                 let _ = self.ctl.send(Ctl::Fail(code)).await;
@@ -329,9 +334,28 @@ where
         }
         let _ = out.received(kind, data);
         if self.cfg.reflect {
-            return Step::Reflect(m);
+            return Step::Send(m, None);
         }
-        Step::Continue
+        if self.replies.is_empty() {
+            return Step::Continue;
+        }
+        match self.replies.answer(data, Instant::now()) {
+            Answer::Nothing => Step::Continue,
+            Answer::Send { rule, response } => {
+                let note = format!("auto-reply (rule {rule}): {response}");
+                Step::Send(Message::text(response), Some(note))
+            }
+            Answer::Limited { rule, say } => {
+                if say {
+                    out.event(stamp(Event::Warning(format!(
+                        "auto-reply rule {rule} ('{}') fires more than {} times a second; its replies are dropped (is the server answering it?)",
+                        self.replies.describe(rule),
+                        replies::PER_SECOND
+                    ))));
+                }
+                Step::Continue
+            }
+        }
     }
 
     /// The peer's Close: an answer to ours, or the start of its own close handshake; a code

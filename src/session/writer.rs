@@ -58,6 +58,8 @@ struct Clock {
     /// When the end policy closes, as of the last turn.
     close_at: Option<Instant>,
     ping_tick: Option<Interval>,
+    /// When the next `--heartbeat` message is due.
+    heartbeat_tick: Option<Interval>,
     /// When the oldest unanswered ping runs out of time (`--ping-timeout`).
     ping_deadline: Option<Instant>,
     /// The code and reason our Close carries when the input is over (a program's end).
@@ -133,11 +135,8 @@ where
             input_done,
             input_end: input_done.then(Instant::now),
             close_at: None,
-            ping_tick: self.cfg.ping.interval.map(|p| {
-                let mut t = tokio::time::interval_at((Instant::now() + p).into(), p);
-                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                t
-            }),
+            ping_tick: self.cfg.ping.interval.map(every),
+            heartbeat_tick: self.cfg.ping.heartbeat.as_ref().map(|h| every(h.every)),
             ping_deadline: None,
             farewell: input.farewell(),
         };
@@ -151,6 +150,7 @@ where
                 _ = done.changed() => Flow::Stop(WriteEnd::Done),
                 _ = sleep_until_opt(clock.ping_deadline) => self.on_ping_deadline(&mut clock).await,
                 _ = tick_opt(&mut clock.ping_tick) => self.on_ping_tick(&mut clock).await,
+                _ = tick_opt(&mut clock.heartbeat_tick) => self.on_heartbeat().await,
                 // The loop's top asks the end policy again: a message may have restarted the
                 // idle window meanwhile.
                 _ = sleep_until_opt(clock.close_at), if clock.close_at.is_some() && !self.close_sent => Flow::Go,
@@ -203,8 +203,11 @@ where
         let mut fed = false;
         loop {
             match c {
-                Ctl::Reflect(m) => {
+                Ctl::Send(m, note) => {
                     if !self.close_sent {
+                        if let Some(note) = note {
+                            self.shared.record(Event::Info(note));
+                        }
                         if let Err(e) = self.send(m).await {
                             return Flow::Stop(WriteEnd::Failed(e));
                         }
@@ -301,6 +304,25 @@ where
             clock.ping_deadline = self.shared.stats.oldest_unanswered_ping().map(|at| at + t);
         }
         Flow::Go
+    }
+
+    /// Time for the application-level keepalive message (`--heartbeat`); quiet, as keepalive
+    /// pings are (JSON Lines and recordings have it as a sent message).
+    async fn on_heartbeat(&mut self) -> Flow {
+        let Some(h) = self
+            .cfg
+            .ping
+            .heartbeat
+            .as_ref()
+            .filter(|_| !self.close_sent)
+        else {
+            return Flow::Go;
+        };
+        let m = Message::text(h.message.clone());
+        match self.send(m).await {
+            Ok(()) => self.flush().await.into(),
+            Err(e) => Flow::Stop(WriteEnd::Failed(e)),
+        }
     }
 
     /// One step of input: a message (and whatever else is already buffered, then one flush),
@@ -460,6 +482,13 @@ where
         self.shared.drain_frames(Upto::Sent);
         Ok(())
     }
+}
+
+/// A timer that first fires one period from now, and does not catch up on missed ticks.
+fn every(period: std::time::Duration) -> Interval {
+    let mut t = tokio::time::interval_at((Instant::now() + period).into(), period);
+    t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    t
 }
 
 async fn tick_opt(t: &mut Option<Interval>) {

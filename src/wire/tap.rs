@@ -35,7 +35,8 @@ pub struct TappedFrame {
     pub dir: Dir,
     pub at: SystemTime,
     pub record: FrameRecord,
-    /// For the frame that ends a compressed message: the message's size once inflated.
+    /// For the frame that ends a compressed message: the message's size uncompressed (once
+    /// inflated, or before compression).
     pub inflated: Option<u64>,
 }
 

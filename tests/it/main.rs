@@ -1,6 +1,8 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
+mod automation;
+mod compression;
 mod coproc_client;
 mod curl_import;
 mod docs_and_colour;

@@ -785,3 +785,61 @@ fn a_403_hint_says_what_the_request_had_and_lacked() {
         assert!(hint.contains(said), "{said} missing from {hint}");
     }
 }
+
+#[test]
+fn input_framings_cut_stdin_into_messages() {
+    let cases: [(&[&str], &[u8], &[&str]); 4] = [
+        (&["--input", "lines"], b"a\r\nb\n", &["text:a", "text:b"]),
+        (&["--input", "nul"], b"a\nb\0c", &["text:a\nb", "text:c"]),
+        (&["--input", "whole"], b"a\nb\n", &["text:a\nb\n"]),
+        (
+            &["--input", "json"],
+            b"{\n  \"op\": \"sub\",\n  \"args\": [1, 2]\n}\n[\"x\"] 42\n",
+            &[
+                "text:{\"op\":\"sub\",\"args\":[1,2]}",
+                "text:[\"x\"]",
+                "text:42",
+            ],
+        ),
+    ];
+    for (flags, input, sent) in cases {
+        let srv = echo_server();
+        let url = srv.url("/");
+        let mut args = flags.to_vec();
+        args.push(&url);
+        let r = run(&args, input);
+        assert_eq!(r.code, 0, "{flags:?}: {}", r.stderr);
+        let log: Vec<String> = srv
+            .log()
+            .into_iter()
+            .filter(|l| l.starts_with("text:"))
+            .collect();
+        assert_eq!(log, sent, "{flags:?}");
+    }
+}
+
+#[test]
+fn a_json_syntax_error_stops_the_input_after_the_values_before_it() {
+    let srv = echo_server();
+    let input = b"{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3,, }\n{\"n\": 4}\n";
+    let r = run(&["--input", "json", &srv.url("/")], input);
+    assert_eq!(r.code, 10, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("stdin is not valid JSON at line 3, column 9"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.out(),
+        "{\"n\":1}\n{\"n\":2}\n",
+        "the replies to the values before it"
+    );
+    let log = srv.log();
+    assert!(log.contains(&"text:{\"n\":2}".to_string()), "{log:?}");
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("\"n\":3") || l.contains("\"n\":4")),
+        "{log:?}"
+    );
+}

@@ -185,10 +185,15 @@ pub fn request_key(head: &str) -> String {
 
 /// Completes a valid upgrade on a raw stream; returns the request head.
 pub async fn raw_accept(tcp: &mut TcpStream) -> String {
+    raw_accept_with(tcp, "").await
+}
+
+/// Completes an upgrade with `extra` header lines (each ending in CRLF) in the 101.
+pub async fn raw_accept_with(tcp: &mut TcpStream, extra: &str) -> String {
     let head = read_head(tcp).await;
     let accept = derive_accept_key(request_key(&head).as_bytes());
     let resp = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extra}\r\n"
     );
     tcp.write_all(resp.as_bytes()).await.expect("write 101");
     head

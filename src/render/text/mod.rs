@@ -211,7 +211,11 @@ fn frame(f: &TappedFrame, style: &Style) -> String {
         }
     }
     if let Some(n) = f.inflated {
-        line.push_str(" inflated to ");
+        // The message this frame ends was compressed: its size before compression.
+        line.push_str(match f.dir {
+            Dir::In => " inflated to ",
+            Dir::Out => " compressed from ",
+        });
         line.push_str(&n.to_string());
         line.push_str(" bytes");
     }
