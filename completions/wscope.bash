@@ -16,6 +16,9 @@ _wscope() {
             ",$1")
                 cmd="wscope"
                 ;;
+            wscope,curl)
+                cmd="wscope__subcmd__curl"
+                ;;
             wscope,demo)
                 cmd="wscope__subcmd__demo"
                 ;;
@@ -24,6 +27,9 @@ _wscope() {
                 ;;
             wscope,serve)
                 cmd="wscope__subcmd__serve"
+                ;;
+            wscope__subcmd__help,curl)
+                cmd="wscope__subcmd__help__subcmd__curl"
                 ;;
             wscope__subcmd__help,demo)
                 cmd="wscope__subcmd__help__subcmd__demo"
@@ -41,7 +47,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --generate --help --version serve demo help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --generate --help --version serve demo curl help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,6 +117,18 @@ _wscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --unix-socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-curl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -120,6 +138,10 @@ _wscope() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coproc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -222,8 +244,22 @@ _wscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wscope__subcmd__curl)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wscope__subcmd__demo)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --cacert --cert --key --insecure --binary --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --binary-output --null --timing --timestamps --color --no-history --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +329,18 @@ _wscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --unix-socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-curl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -302,6 +350,10 @@ _wscope() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coproc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,8 +453,22 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__help)
-            opts="serve demo help"
+            opts="serve demo curl help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wscope__subcmd__help__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -457,7 +523,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__serve)
-            opts="-l -h --listen --help"
+            opts="-l -h --listen --unix-socket --coproc --broadcast --max-clients --allow-origin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,6 +534,22 @@ _wscope() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix-socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coproc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

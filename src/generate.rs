@@ -123,7 +123,7 @@ with 130.";
 const BRIDGES: &str = "\
 \\fB\\-\\-coproc\\fR \\fICMD\\fR runs \\fICMD\\fR (through \\fBsh \\-c\\fR) once the connection is open, \
 in place of stdin and stdout: each line it prints is sent, each message received is written to \
-its stdin followed by the separator (\\fB\\-b\\fR, \\fB\\-0\\fR and \\fB\\-\\-binary\\-output\\fR \
+its stdin followed by the separator (\\fB\\-b\\fR, \\fB\\-0\\fR, \\fB\\-\\-input\\fR and \\fB\\-\\-binary\\-output\\fR \
 apply); its stderr is wscope's. When it exits, wscope closes with 1000 (1011 when a signal killed \
 it). When the connection ends first, its stdin is closed and it gets \\fB\\-\\-close\\-timeout\\fR \
 to exit before it is stopped (SIGTERM, then SIGKILL, with everything it started). A program that \

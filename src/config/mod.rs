@@ -163,27 +163,8 @@ pub fn build(
             max: io.reconnect_max,
         },
     };
-    let frames = match (out.hexdump, out.frames) {
-        (true, _) => FrameDump::HexDump {
-            bytes: out.dump_bytes,
-        },
-        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
-        (false, true) => FrameDump::Lines {
-            capture: if out.jsonl { out.dump_bytes } else { 0 },
-        },
-        (false, false) => FrameDump::Off,
-    };
-    let end = match input {
-        InputSource::Reflect => EndPolicy {
-            count: io.count,
-            ..EndPolicy::until_peer_closes()
-        },
-        // The program's exit is its end of input: close at once unless told otherwise.
-        InputSource::Coproc { .. } => {
-            EndPolicy::from_options(Some(io.idle.unwrap_or_default()), io.wait, io.count)
-        }
-        _ => EndPolicy::from_options(io.idle, io.wait, io.count),
-    };
+    let frames = frame_dump(out);
+    let end = end_policy(io, &input);
     let session = SessionConfig {
         close_timeout: io.close_timeout,
         end,
@@ -227,6 +208,35 @@ pub fn build(
             .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// What the frame inspector shows (`-x`, `--hexdump`).
+fn frame_dump(out: &crate::cli::OutputArgs) -> FrameDump {
+    match (out.hexdump, out.frames) {
+        (true, _) => FrameDump::HexDump {
+            bytes: out.dump_bytes,
+        },
+        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
+        (false, true) => FrameDump::Lines {
+            capture: if out.jsonl { out.dump_bytes } else { 0 },
+        },
+        (false, false) => FrameDump::Off,
+    }
+}
+
+/// When the session ends, for this input.
+fn end_policy(io: &crate::cli::IoArgs, input: &InputSource) -> EndPolicy {
+    match input {
+        InputSource::Reflect => EndPolicy {
+            count: io.count,
+            ..EndPolicy::until_peer_closes()
+        },
+        // The program's exit is its end of input: close at once unless told otherwise.
+        InputSource::Coproc { .. } => {
+            EndPolicy::from_options(Some(io.idle.unwrap_or_default()), io.wait, io.count)
+        }
+        _ => EndPolicy::from_options(io.idle, io.wait, io.count),
+    }
 }
 
 /// REPL when both stdin and stdout are terminals and nothing asks for scripted behaviour.

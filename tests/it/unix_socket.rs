@@ -27,8 +27,9 @@ fn a_round_trip_over_a_unix_socket_both_ways() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.out(), "one\ntwo\n");
     assert!(
-        r.stderr
-            .contains(&format!("Connected to ws://localhost/x (unix:{shown})")),
+        r.stderr.contains(&format!(
+            "Connected to ws://localhost/x (unix:{shown}); connect "
+        )),
         "{}",
         r.stderr
     );
