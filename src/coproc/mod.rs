@@ -20,7 +20,7 @@ use std::ffi::OsString;
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 
@@ -117,7 +117,7 @@ impl Coprocess {
 
     /// After its stdin was closed: waits `grace` for the program to exit, then stops it with
     /// SIGTERM and, a second later, SIGKILL (to its whole group). Whatever it started and left
-    /// running is sent SIGTERM too.
+    /// running is stopped too.
     pub async fn finish(mut self, grace: Duration) -> Finish {
         let mut stopped_by_us = false;
         let mut ending = self.wait(grace).await;
@@ -129,8 +129,7 @@ impl Coprocess {
             self.signal_group(sig);
             ending = self.wait(AFTER_SIGNAL).await;
         }
-        // Leftovers of its group (a background job of the script) go with it.
-        self.signal_group(libc::SIGTERM);
+        self.stop_leftovers().await;
         self.finished = true;
         Finish {
             ending: ending.unwrap_or(Ending::Unknown),
@@ -145,6 +144,25 @@ impl Coprocess {
             Ok(Err(_)) => Some(Ending::Unknown),
             Err(_) => None,
         }
+    }
+
+    /// What the program started and left running (a background job of a script) goes with
+    /// it: SIGTERM to its group, SIGKILL to whatever is still in it a moment later.
+    async fn stop_leftovers(&self) {
+        self.signal_group(libc::SIGTERM);
+        let until = Instant::now() + AFTER_SIGNAL;
+        while self.group_exists() {
+            if Instant::now() >= until {
+                self.signal_group(libc::SIGKILL);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn group_exists(&self) -> bool {
+        // SAFETY: kill(2) with signal 0 only checks that the group has a process in it.
+        unsafe { libc::kill(-self.pid, 0) == 0 }
     }
 
     fn signal_group(&self, sig: i32) {
@@ -209,6 +227,31 @@ mod tests {
             "sleep kept SIGTERM ignored"
         );
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_leftover_that_ignores_sigterm_is_killed_with_the_group() {
+        let (process, _stdin, mut output) =
+            start("trap '' TERM; sleep 30 >/dev/null & echo $!; exit 0");
+        let pid = text(&mut output).await.expect("the leftover's pid");
+        let started = std::time::Instant::now();
+        let finish = process.finish(Duration::from_secs(1)).await;
+        assert_eq!(finish.ending, Ending::Exited(0));
+        assert!(started.elapsed() < Duration::from_secs(3));
+        // Killed (SIGKILL takes effect at once, its exit a moment later): gone, or a zombie
+        // waiting for whoever adopted it.
+        let running = || {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat
+                .rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().to_owned());
+            state.is_some_and(|s| !s.starts_with('Z'))
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while running() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(!running(), "the leftover {pid} is still running");
     }
 
     #[tokio::test]
