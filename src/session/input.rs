@@ -93,6 +93,15 @@ impl Input {
             _ => (1000, String::new()),
         }
     }
+
+    /// The close code and reason when reading the input failed: 1000 for stdin (the user's
+    /// matter), 1011 for a program's output (this end cannot go on).
+    pub(super) fn failure_farewell(&self) -> (u16, &'static str) {
+        match self {
+            Input::Coproc { .. } => (1011, "the program's output could not be sent"),
+            _ => (1000, ""),
+        }
+    }
 }
 
 /// A failed read of stdin (or a program's output), or a JSON syntax error in it

@@ -62,8 +62,6 @@ struct Clock {
     heartbeat_tick: Option<Interval>,
     /// When the oldest unanswered ping runs out of time (`--ping-timeout`).
     ping_deadline: Option<Instant>,
-    /// The code and reason our Close carries when the input is over (a program's end).
-    farewell: (u16, String),
 }
 
 /// Whether the loop goes on.
@@ -138,10 +136,9 @@ where
             ping_tick: self.cfg.ping.interval.map(every),
             heartbeat_tick: self.cfg.ping.heartbeat.as_ref().map(|h| every(h.every)),
             ping_deadline: None,
-            farewell: input.farewell(),
         };
         loop {
-            if let Err(e) = self.close_if_over(&mut clock).await {
+            if let Err(e) = self.close_if_over(&mut clock, input).await {
                 return WriteEnd::Failed(e);
             }
             let flow = tokio::select! {
@@ -173,8 +170,9 @@ where
         self.flush().await
     }
 
-    /// Once the input has run out, closes when the end policy says so.
-    async fn close_if_over(&mut self, clock: &mut Clock) -> Result<(), Error> {
+    /// Once the input has run out, closes when the end policy says so (with what the input's
+    /// end calls for: a program killed by a signal gets 1011).
+    async fn close_if_over(&mut self, clock: &mut Clock, input: &Input) -> Result<(), Error> {
         let Some(ended) = clock.input_end.filter(|_| !self.close_sent) else {
             return Ok(());
         };
@@ -183,7 +181,7 @@ where
             .end
             .close_at(ended, self.shared.stats.last_received());
         if clock.close_at.is_some_and(|t| t <= Instant::now()) {
-            let (code, reason) = clock.farewell.clone();
+            let (code, reason) = input.farewell();
             self.close(code, &reason).await?;
         }
         Ok(())
@@ -335,13 +333,13 @@ where
     ) -> Flow {
         match next {
             Err(e) => {
-                let _ = self.close(1000, "").await;
+                let (code, reason) = input.failure_farewell();
+                let _ = self.close(code, reason).await;
                 Flow::Stop(WriteEnd::Failed(e))
             }
             Ok(Next::End) => {
                 clock.input_done = true;
                 clock.input_end = Some(Instant::now());
-                clock.farewell = input.farewell();
                 self.flush().await.into()
             }
             Ok(Next::Send(m)) => {

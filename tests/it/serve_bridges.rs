@@ -80,7 +80,8 @@ fn each_connection_gets_its_own_program_with_the_request_in_its_environment() {
 fn a_program_that_exits_closes_with_1000_and_one_killed_by_a_signal_with_1011() {
     let srv = ServeProcess::start(&[
         "--coproc",
-        "read -r l; if [ \"$l\" = die ]; then kill -9 $$; fi; echo \"ok $l\"",
+        "read -r l; if [ \"$l\" = die ]; then kill -9 $$; fi; \
+         if [ \"$l\" = garble ]; then printf '\\377\\n'; exec sleep 1; fi; echo \"ok $l\"",
     ]);
     let r = run(&["-e", "x", &srv.url("/")], b"");
     assert_eq!((r.code, r.out().as_str()), (0, "ok x\n"), "{}", r.stderr);
@@ -90,6 +91,16 @@ fn a_program_that_exits_closes_with_1000_and_one_killed_by_a_signal_with_1011() 
     srv.wait_log("the signal", |l| {
         l.contains("was killed by signal 9 (SIGKILL)")
     });
+    // A line that is not UTF-8 cannot be a text message: the server cannot go on.
+    let r = run(&["-e", "garble", &srv.url("/")], b"");
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "peer closed with 1011 (internal server error): the program's output could not be sent"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
