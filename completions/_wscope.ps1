@@ -37,9 +37,13 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
             [CompletionResult]::new('--deflate-window-bits', '--deflate-window-bits', [CompletionResultType]::ParameterName, '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
+            [CompletionResult]::new('--unix-socket', '--unix-socket', [CompletionResultType]::ParameterName, 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path')
+            [CompletionResult]::new('--cookie', '--cookie', [CompletionResultType]::ParameterName, 'Send these cookies (''name=value; other=value''), after those of --from-curl')
+            [CompletionResult]::new('--from-curl', '--from-curl', [CompletionResultType]::ParameterName, 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
+            [CompletionResult]::new('--coproc', '--coproc', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
             [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
@@ -70,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--no-deflate', '--no-deflate', [CompletionResultType]::ParameterName, 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do')
+            [CompletionResult]::new('--keep-extensions', '--keep-extensions', [CompletionResultType]::ParameterName, 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Send each stdin line as a binary message instead of text')
@@ -98,16 +103,22 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did')
+            [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'Open the WebSocket a copied curl command describes: paste a browser''s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope''s own options use --from-curl ''curl ...'' instead')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'wscope;serve' {
-            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port); beyond loopback only when told')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port); beyond loopback only when told')
+            [CompletionResult]::new('--unix-socket', '--unix-socket', [CompletionResultType]::ParameterName, 'Listen on this Unix domain socket instead of TCP (removed again on Ctrl-C)')
+            [CompletionResult]::new('--coproc', '--coproc', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) for every connection, websocketd style: each message received is a line on its stdin, each line it prints is sent; the request is in CGI environment variables (REQUEST_URI, QUERY_STRING, REMOTE_ADDR, HTTP_*, ...). Its exit closes the connection with 1000, death by a signal with 1011')
+            [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'Serve at most N connections at once; more are refused with 429')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'Accept upgrades from web pages of ORIGIN (repeatable; ''*'' for any). With --coproc an upgrade carrying any other Origin is refused (403), so a web page cannot drive CMD')
+            [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Send every message from one client to all clients (the sender too): a chat room for testing fan-out')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -129,9 +140,13 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
             [CompletionResult]::new('--deflate-window-bits', '--deflate-window-bits', [CompletionResultType]::ParameterName, '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
+            [CompletionResult]::new('--unix-socket', '--unix-socket', [CompletionResultType]::ParameterName, 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path')
+            [CompletionResult]::new('--cookie', '--cookie', [CompletionResultType]::ParameterName, 'Send these cookies (''name=value; other=value''), after those of --from-curl')
+            [CompletionResult]::new('--from-curl', '--from-curl', [CompletionResultType]::ParameterName, 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
+            [CompletionResult]::new('--coproc', '--coproc', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
             [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
@@ -161,6 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--no-deflate', '--no-deflate', [CompletionResultType]::ParameterName, 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do')
+            [CompletionResult]::new('--keep-extensions', '--keep-extensions', [CompletionResultType]::ParameterName, 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Send each stdin line as a binary message instead of text')
@@ -207,9 +223,13 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
             [CompletionResult]::new('--deflate-window-bits', '--deflate-window-bits', [CompletionResultType]::ParameterName, '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
+            [CompletionResult]::new('--unix-socket', '--unix-socket', [CompletionResultType]::ParameterName, 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path')
+            [CompletionResult]::new('--cookie', '--cookie', [CompletionResultType]::ParameterName, 'Send these cookies (''name=value; other=value''), after those of --from-curl')
+            [CompletionResult]::new('--from-curl', '--from-curl', [CompletionResultType]::ParameterName, 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
+            [CompletionResult]::new('--coproc', '--coproc', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
             [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Send MSG instead of reading stdin (repeatable)')
@@ -241,6 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--no-deflate', '--no-deflate', [CompletionResultType]::ParameterName, 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do')
+            [CompletionResult]::new('--keep-extensions', '--keep-extensions', [CompletionResultType]::ParameterName, 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Send each stdin line as a binary message instead of text')
@@ -286,6 +307,9 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *')
             [CompletionResult]::new('--deflate-window-bits', '--deflate-window-bits', [CompletionResultType]::ParameterName, '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'How many redirects -L follows at most')
+            [CompletionResult]::new('--unix-socket', '--unix-socket', [CompletionResultType]::ParameterName, 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path')
+            [CompletionResult]::new('--cookie', '--cookie', [CompletionResultType]::ParameterName, 'Send these cookies (''name=value; other=value''), after those of --from-curl')
+            [CompletionResult]::new('--from-curl', '--from-curl', [CompletionResultType]::ParameterName, 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM); needs --key')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of the client certificate (PEM, PKCS#8)')
@@ -299,6 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request')
             [CompletionResult]::new('--no-deflate', '--no-deflate', [CompletionResultType]::ParameterName, 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do')
+            [CompletionResult]::new('--keep-extensions', '--keep-extensions', [CompletionResultType]::ParameterName, 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate or host name (prints a warning)')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print one JSON object per check on stdout, then a summary')
@@ -306,11 +331,17 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'wscope;curl' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'wscope;help' {
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local echo server (text and binary echoed, pings answered, close handshake done)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did')
+            [CompletionResult]::new('curl', 'curl', [CompletionResultType]::ParameterValue, 'Open the WebSocket a copied curl command describes: paste a browser''s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope''s own options use --from-curl ''curl ...'' instead')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -324,6 +355,9 @@ Register-ArgumentCompleter -Native -CommandName 'wscope' -ScriptBlock {
             break
         }
         'wscope;help;probe' {
+            break
+        }
+        'wscope;help;curl' {
             break
         }
         'wscope;help;help' {

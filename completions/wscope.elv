@@ -34,9 +34,13 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
             cand --deflate-window-bits '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes'
             cand --max-redirs 'How many redirects -L follows at most'
+            cand --unix-socket 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path'
+            cand --cookie 'Send these cookies (''name=value; other=value''), after those of --from-curl'
+            cand --from-curl 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped'
             cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
             cand --cert 'Client certificate (PEM); needs --key'
             cand --key 'Private key of the client certificate (PEM, PKCS#8)'
+            cand --coproc 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s'
             cand --input 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]'
             cand -e 'Send MSG instead of reading stdin (repeatable)'
             cand --execute 'Send MSG instead of reading stdin (repeatable)'
@@ -67,6 +71,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand -L 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --location 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --no-deflate 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+            cand --keep-extensions 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer'
             cand -k 'Do not verify the server''s certificate or host name (prints a warning)'
             cand --insecure 'Do not verify the server''s certificate or host name (prints a warning)'
             cand -b 'Send each stdin line as a binary message instead of text'
@@ -95,15 +100,21 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand serve 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+            cand serve 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)'
             cand demo 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
             cand replay 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
             cand probe 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
+            cand curl 'Open the WebSocket a copied curl command describes: paste a browser''s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope''s own options use --from-curl ''curl ...'' instead'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wscope;serve'= {
-            cand -l 'Address to listen on (port 0 picks a free port)'
-            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand -l 'Address to listen on (port 0 picks a free port); beyond loopback only when told'
+            cand --listen 'Address to listen on (port 0 picks a free port); beyond loopback only when told'
+            cand --unix-socket 'Listen on this Unix domain socket instead of TCP (removed again on Ctrl-C)'
+            cand --coproc 'Run CMD (with sh -c) for every connection, websocketd style: each message received is a line on its stdin, each line it prints is sent; the request is in CGI environment variables (REQUEST_URI, QUERY_STRING, REMOTE_ADDR, HTTP_*, ...). Its exit closes the connection with 1000, death by a signal with 1011'
+            cand --max-clients 'Serve at most N connections at once; more are refused with 429'
+            cand --allow-origin 'Accept upgrades from web pages of ORIGIN (repeatable; ''*'' for any). With --coproc an upgrade carrying any other Origin is refused (403), so a web page cannot drive CMD'
+            cand --broadcast 'Send every message from one client to all clients (the sender too): a chat room for testing fan-out'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -124,9 +135,13 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
             cand --deflate-window-bits '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes'
             cand --max-redirs 'How many redirects -L follows at most'
+            cand --unix-socket 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path'
+            cand --cookie 'Send these cookies (''name=value; other=value''), after those of --from-curl'
+            cand --from-curl 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped'
             cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
             cand --cert 'Client certificate (PEM); needs --key'
             cand --key 'Private key of the client certificate (PEM, PKCS#8)'
+            cand --coproc 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s'
             cand --input 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]'
             cand -e 'Send MSG instead of reading stdin (repeatable)'
             cand --execute 'Send MSG instead of reading stdin (repeatable)'
@@ -156,6 +171,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand -L 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --location 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --no-deflate 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+            cand --keep-extensions 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer'
             cand -k 'Do not verify the server''s certificate or host name (prints a warning)'
             cand --insecure 'Do not verify the server''s certificate or host name (prints a warning)'
             cand -b 'Send each stdin line as a binary message instead of text'
@@ -201,9 +217,13 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
             cand --deflate-window-bits '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes'
             cand --max-redirs 'How many redirects -L follows at most'
+            cand --unix-socket 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path'
+            cand --cookie 'Send these cookies (''name=value; other=value''), after those of --from-curl'
+            cand --from-curl 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped'
             cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
             cand --cert 'Client certificate (PEM); needs --key'
             cand --key 'Private key of the client certificate (PEM, PKCS#8)'
+            cand --coproc 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope''s'
             cand --input 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]'
             cand -e 'Send MSG instead of reading stdin (repeatable)'
             cand --execute 'Send MSG instead of reading stdin (repeatable)'
@@ -235,6 +255,7 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand -L 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --location 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --no-deflate 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+            cand --keep-extensions 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer'
             cand -k 'Do not verify the server''s certificate or host name (prints a warning)'
             cand --insecure 'Do not verify the server''s certificate or host name (prints a warning)'
             cand -b 'Send each stdin line as a binary message instead of text'
@@ -279,6 +300,9 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand --noproxy 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *'
             cand --deflate-window-bits '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes'
             cand --max-redirs 'How many redirects -L follows at most'
+            cand --unix-socket 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path'
+            cand --cookie 'Send these cookies (''name=value; other=value''), after those of --from-curl'
+            cand --from-curl 'Open the WebSocket of a copied curl command (a browser''s "Copy as cURL"): its URL, headers, cookies; wscope''s own options given beside it win. Says on stderr what it kept and dropped'
             cand --cacert 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)'
             cand --cert 'Client certificate (PEM); needs --key'
             cand --key 'Private key of the client certificate (PEM, PKCS#8)'
@@ -292,17 +316,23 @@ set edit:completion:arg-completer[wscope] = {|@words|
             cand -L 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --location 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
             cand --no-deflate 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+            cand --keep-extensions 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope''s own permessage-deflate offer'
             cand -k 'Do not verify the server''s certificate or host name (prints a warning)'
             cand --insecure 'Do not verify the server''s certificate or host name (prints a warning)'
             cand --jsonl 'Print one JSON object per check on stdout, then a summary'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'wscope;curl'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'wscope;help'= {
-            cand serve 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+            cand serve 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)'
             cand demo 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
             cand replay 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
             cand probe 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
+            cand curl 'Open the WebSocket a copied curl command describes: paste a browser''s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope''s own options use --from-curl ''curl ...'' instead'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wscope;help;serve'= {
@@ -312,6 +342,8 @@ set edit:completion:arg-completer[wscope] = {|@words|
         &'wscope;help;replay'= {
         }
         &'wscope;help;probe'= {
+        }
+        &'wscope;help;curl'= {
         }
         &'wscope;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= cacert= cert= key= k/insecure b/binary input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -35,9 +35,13 @@ complete -c wscope -n "__fish_wscope_needs_command" -l proxy -d 'Go through this
 complete -c wscope -n "__fish_wscope_needs_command" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l unix-socket -d 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -l cookie -d 'Send these cookies (\'name=value; other=value\'), after those of --from-curl' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l from-curl -d 'Open the WebSocket of a copied curl command (a browser\'s "Copy as cURL"): its URL, headers, cookies; wscope\'s own options given beside it win. Says on stderr what it kept and dropped' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_needs_command" -l coproc -d 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope\'s' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
 nul\t'One message per NUL-terminated record (as with -0)'
 whole\t'All of stdin is one message'
@@ -74,6 +78,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell 
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_needs_command" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
 complete -c wscope -n "__fish_wscope_needs_command" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_needs_command" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_needs_command" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
@@ -92,12 +97,18 @@ complete -c wscope -n "__fish_wscope_needs_command" -s r -l raw-output -d 'Print
 complete -c wscope -n "__fish_wscope_needs_command" -l filter-strict -d 'With --filter, drop messages that are not JSON instead of passing them through'
 complete -c wscope -n "__fish_wscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wscope -n "__fish_wscope_needs_command" -s V -l version -d 'Print version'
-complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
+complete -c wscope -n "__fish_wscope_needs_command" -a "serve" -d 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)'
 complete -c wscope -n "__fish_wscope_needs_command" -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
 complete -c wscope -n "__fish_wscope_needs_command" -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
 complete -c wscope -n "__fish_wscope_needs_command" -a "probe" -d 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
+complete -c wscope -n "__fish_wscope_needs_command" -a "curl" -d 'Open the WebSocket a copied curl command describes: paste a browser\'s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope\'s own options use --from-curl \'curl ...\' instead'
 complete -c wscope -n "__fish_wscope_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port); beyond loopback only when told' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -l unix-socket -d 'Listen on this Unix domain socket instead of TCP (removed again on Ctrl-C)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -l coproc -d 'Run CMD (with sh -c) for every connection, websocketd style: each message received is a line on its stdin, each line it prints is sent; the request is in CGI environment variables (REQUEST_URI, QUERY_STRING, REMOTE_ADDR, HTTP_*, ...). Its exit closes the connection with 1000, death by a signal with 1011' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -l max-clients -d 'Serve at most N connections at once; more are refused with 429' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -l allow-origin -d 'Accept upgrades from web pages of ORIGIN (repeatable; \'*\' for any). With --coproc an upgrade carrying any other Origin is refused (403), so a web page cannot drive CMD' -r
+complete -c wscope -n "__fish_wscope_using_subcommand serve" -l broadcast -d 'Send every message from one client to all clients (the sender too): a chat room for testing fan-out'
 complete -c wscope -n "__fish_wscope_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s H -l header -d 'Add a request header (repeatable); replaces a default header of the same name' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s s -l subprotocol -d 'Offer a subprotocol (repeatable, in order of preference)' -r
@@ -110,9 +121,13 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proxy -d 'Go thro
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l unix-socket -d 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cookie -d 'Send these cookies (\'name=value; other=value\'), after those of --from-curl' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l from-curl -d 'Open the WebSocket of a copied curl command (a browser\'s "Copy as cURL"): its URL, headers, cookies; wscope\'s own options given beside it win. Says on stderr what it kept and dropped' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l coproc -d 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope\'s' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
 nul\t'One message per NUL-terminated record (as with -0)'
 whole\t'All of stdin is one message'
@@ -148,6 +163,7 @@ auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
@@ -177,9 +193,13 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proxy -d 'Go th
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l unix-socket -d 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l cookie -d 'Send these cookies (\'name=value; other=value\'), after those of --from-curl' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l from-curl -d 'Open the WebSocket of a copied curl command (a browser\'s "Copy as cURL"): its URL, headers, cookies; wscope\'s own options given beside it win. Says on stderr what it kept and dropped' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l coproc -d 'Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is sent, each message received is a line on its stdin (-b, -0, --input, --binary-output apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is wscope\'s' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l input -d 'How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all of it as one message, or a JSON value each (sent compact) [default: lines]' -r -f -a "lines\t'One message per line (LF or CRLF)'
 nul\t'One message per NUL-terminated record (as with -0)'
 whole\t'All of stdin is one message'
@@ -217,6 +237,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Comp
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s b -l binary -d 'Send each stdin line as a binary message instead of text'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reflect -d 'Echo every received data message back unchanged until the peer closes'
@@ -245,6 +266,9 @@ complete -c wscope -n "__fish_wscope_using_subcommand probe" -l proxy -d 'Go thr
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l noproxy -d 'Hosts that bypass the proxy: comma-separated names (with their subdomains), IPs, or *' -r
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l deflate-window-bits -d '[breaks RFC] Compress what wscope sends with a window of N bits (8-15), whatever was agreed: for testing how a server copes' -r
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l max-redirs -d 'How many redirects -L follows at most' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l unix-socket -d 'Connect through this Unix domain socket instead of TCP; the URL still gives the Host header and the path' -r -F
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l cookie -d 'Send these cookies (\'name=value; other=value\'), after those of --from-curl' -r
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l from-curl -d 'Open the WebSocket of a copied curl command (a browser\'s "Copy as cURL"): its URL, headers, cookies; wscope\'s own options given beside it win. Says on stderr what it kept and dropped' -r
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l cacert -d 'Trust the CA certificate(s) in this PEM file (in addition to the system roots)' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l cert -d 'Client certificate (PEM); needs --key' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l key -d 'Private key of the client certificate (PEM, PKCS#8)' -r -F
@@ -269,11 +293,14 @@ never\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s k -l insecure -d 'Do not verify the server\'s certificate or host name (prints a warning)'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l jsonl -d 'Print one JSON object per check on stdout, then a summary'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "serve" -d 'Run a local echo server (text and binary echoed, pings answered, close handshake done)'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "probe" -d 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
-complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wscope -n "__fish_wscope_using_subcommand curl" -s h -l help -d 'Print help'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "serve" -d 'Run a local server: an echo server (text and binary echoed, pings answered, close handshake done), a chat room (--broadcast), or a program per connection (--coproc)'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "demo" -d 'Start an echo server on a free loopback port and connect to it; takes the client options, as in: wscope demo -x'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "replay" -d 'Send a recording (--record FILE) again: its messages at their recorded moments, to the recorded URL or another; with --expect, compare what comes back; takes the client options'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "probe" -d 'Check a server against RFC 6455 and RFC 7692: a report card of PASS, FAIL, WARN, INFO and SKIP, one line per check with its RFC section and what the server did'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "curl" -d 'Open the WebSocket a copied curl command describes: paste a browser\'s "Copy as cURL" after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes ws(s)://); what was kept and dropped is said on stderr. For wscope\'s own options use --from-curl \'curl ...\' instead'
+complete -c wscope -n "__fish_wscope_using_subcommand help; and not __fish_seen_subcommand_from serve demo replay probe curl help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

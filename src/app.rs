@@ -1,9 +1,10 @@
 //! Dispatch of a parsed command line: generate docs, serve, demo, probe, or run the client; building
 //! the runtime; printing the final error. `main` only maps the result to an exit status.
 
-use crate::cli::{Cli, Sub};
+use crate::cli::{Cli, ClientArgs, Sub};
 use crate::client;
 use crate::config::{self, Config, Mode};
+use crate::curl::CurlImport;
 use crate::error::{Error, Kind};
 use crate::generate;
 use crate::probe;
@@ -64,26 +65,31 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             .map_err(|e| Error::new(Kind::Other, format!("writing output: {e}")));
     }
     match &cli.command {
-        Some(Sub::Serve { listen }) => block_on(async {
-            let listener = serve::bind(listen).await?;
-            if let Ok(addr) = listener.local_addr() {
-                crate::render::stderr_line(&format!("listening on ws://{addr}/"));
+        Some(Sub::Serve(args)) => block_on(serve::serve(args)),
+        Some(Sub::Demo(args)) => {
+            if args.handshake.from_curl.is_some() || args.handshake.unix_socket.is_some() {
+                return Err(Error::usage(
+                    "wscope demo connects to its own server: --from-curl and --unix-socket do not apply",
+                ));
             }
-            serve::run(listener).await
-        }),
-        Some(Sub::Demo(args)) => block_on(async {
-            let listener = serve::bind("127.0.0.1:0").await?;
-            let addr = listener
-                .local_addr()
-                .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
-            crate::render::stderr_line(&format!(
-                "* demo: echo server running on ws://{addr}/ (it echoes what you send)"
-            ));
-            tokio::spawn(serve::run(listener));
-            let url = format!("ws://{addr}/");
-            let cfg = config::build(args, &url, &term)?;
-            run_client(cfg).await
-        }),
+            block_on(async {
+                let listener = serve::bind("127.0.0.1:0").await?;
+                let addr = listener
+                    .local_addr()
+                    .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
+                crate::render::stderr_line(&format!(
+                    "* demo: echo server running on ws://{addr}/ (it echoes what you send)"
+                ));
+                tokio::spawn(serve::echo_server(listener));
+                let url = format!("ws://{addr}/");
+                let cfg = config::build(args, &url, None, &term)?;
+                run_client(cfg).await
+            })
+        }
+        Some(Sub::Curl { words }) => {
+            let import = config::curl_import(Some(words), &cli.client)?;
+            client(&cli.client, "", import, &term)
+        }
         Some(Sub::Replay(args)) => block_on(crate::replay::run(args, &term)),
         Some(Sub::Probe(args)) => {
             let cfg = config::probe(args, &term)?;
@@ -92,28 +98,39 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
         None => {
             let url = cli.url.clone().unwrap_or_default();
             // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.
-            match url.as_str() {
-                "demo" => {
-                    return Err(Error::usage(
-                        "options go after the subcommand: wscope demo [OPTIONS]",
-                    ));
-                }
-                "probe" => {
-                    return Err(Error::usage(
-                        "options go after the subcommand: wscope probe [OPTIONS] URL",
-                    ));
-                }
-                "serve" => {
-                    return Err(Error::usage(
-                        "wscope serve takes no client options, only --listen ADDR",
-                    ));
-                }
-                _ => {}
+            if let sub @ ("demo" | "serve" | "curl" | "probe" | "replay") = url.as_str() {
+                return Err(Error::usage(format!(
+                    "options go after the subcommand: wscope {sub} [OPTIONS]"
+                ))
+                .with_hint(match sub {
+                    "curl" => "to combine wscope's options with a copied command, use --from-curl 'curl ...'",
+                    _ => "each subcommand takes its own options (wscope help SUBCOMMAND)",
+                }));
             }
-            let cfg = config::build(&cli.client, &url, &term)?;
-            block_on(run_client(cfg))
+            if cli.url.is_some() && cli.client.handshake.from_curl.is_some() {
+                return Err(Error::usage(
+                    "give the URL or --from-curl 'curl ...', not both (the copied command has its URL)",
+                ));
+            }
+            let import = config::curl_import(None, &cli.client)?;
+            client(&cli.client, &url, import, &term)
         }
     }
+}
+
+/// A client run: the URL (or the copied curl command) validated with the options, what the
+/// copy gave said on stderr, then the session.
+fn client(
+    args: &ClientArgs,
+    url: &str,
+    import: Option<CurlImport>,
+    term: &Terminal,
+) -> Result<(), Error> {
+    let cfg = config::build(args, url, import.as_ref(), term)?;
+    for note in &cfg.import_notes {
+        crate::render::stderr_line(&format!("* curl: {note}"));
+    }
+    block_on(run_client(cfg))
 }
 
 async fn run_client(cfg: Config) -> Result<(), Error> {

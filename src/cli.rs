@@ -22,7 +22,18 @@ Examples:
   wscope --jsonl -e hi ws://h/ | jq .         every event as JSON
   wscope probe ws://localhost:9001/           an RFC 6455/7692 report card of the server
   wscope --filter 'select(.type == \"trade\") | .px' wss://h/feed
-                                              only the prices of trades";
+                                              only the prices of trades
+  wscope curl 'wss://h/ws' -H 'Cookie: s=1'   the request a browser copied as cURL
+  wscope --coproc ./bot.sh ws://h/            a program on this end: its lines out, messages in
+  wscope serve --coproc ./handler.sh          a program per connection on the server end";
+
+const SERVE_AFTER_HELP: &str = "\
+A --coproc program gets the request in its environment, named as websocketd and CGI name it:
+REQUEST_URI, QUERY_STRING, PATH_INFO (decoded), SCRIPT_NAME (/), REQUEST_METHOD, SERVER_PROTOCOL,
+SERVER_NAME and SERVER_PORT (from Host), REMOTE_ADDR, REMOTE_HOST and REMOTE_PORT (unix and empty
+over a Unix socket), UNIQUE_ID, SERVER_SOFTWARE, GATEWAY_INTERFACE, and HTTP_<NAME> for every
+request header but Proxy. Binary messages reach it as they are, each followed by a newline.
+Ctrl-C closes every connection with 1000 and stops the programs that do not exit.";
 
 fn after_help() -> String {
     format!("{EXAMPLES}\n\nExit status:\n{}", exit_status_text())
@@ -63,7 +74,7 @@ every frame header on the wire in both directions.",
 )]
 pub struct Cli {
     /// The ws:// or wss:// URL to connect to
-    #[arg(value_name = "URL", required_unless_present = "generate")]
+    #[arg(value_name = "URL", required_unless_present_any = ["generate", "from_curl"])]
     pub url: Option<String>,
 
     #[command(flatten)]
@@ -80,12 +91,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Sub {
-    /// Run a local echo server (text and binary echoed, pings answered, close handshake done)
-    Serve {
-        /// Address to listen on (port 0 picks a free port)
-        #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-        listen: String,
-    },
+    /// Run a local server: an echo server (text and binary echoed, pings answered, close
+    /// handshake done), a chat room (--broadcast), or a program per connection (--coproc)
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
     /// Start an echo server on a free loopback port and connect to it; takes the client
     /// options, as in: wscope demo -x
     Demo(Box<ClientArgs>),
@@ -96,6 +105,21 @@ pub enum Sub {
     /// and SKIP, one line per check with its RFC section and what the server did
     #[command(after_help = PROBE_HELP, after_long_help = PROBE_HELP)]
     Probe(Box<ProbeArgs>),
+    /// Open the WebSocket a copied curl command describes: paste a browser's "Copy as cURL"
+    /// after `wscope` (URL, -H headers, -b cookies, --compressed, -k; http(s):// becomes
+    /// ws(s)://); what was kept and dropped is said on stderr. For wscope's own options use
+    /// --from-curl 'curl ...' instead
+    Curl {
+        /// The words of the curl command, as the shell split them (`curl` itself left out)
+        #[arg(
+            value_name = "CURL ARGS",
+            num_args = 1..,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            required = true
+        )]
+        words: Vec<String>,
+    },
 }
 
 /// `wscope replay FILE [URL]`.
@@ -193,6 +217,34 @@ pub struct ProbeOptions {
     pub color: ColorChoice,
 }
 
+/// The options of `wscope serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port); beyond loopback only when told
+    #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// Listen on this Unix domain socket instead of TCP (removed again on Ctrl-C)
+    #[arg(long, value_name = "PATH", conflicts_with = "listen")]
+    pub unix_socket: Option<PathBuf>,
+    /// Run CMD (with sh -c) for every connection, websocketd style: each message received is a
+    /// line on its stdin, each line it prints is sent; the request is in CGI environment
+    /// variables (REQUEST_URI, QUERY_STRING, REMOTE_ADDR, HTTP_*, ...). Its exit closes the
+    /// connection with 1000, death by a signal with 1011
+    #[arg(long, value_name = "CMD")]
+    pub coproc: Option<String>,
+    /// Send every message from one client to all clients (the sender too): a chat room for
+    /// testing fan-out
+    #[arg(long, conflicts_with = "coproc")]
+    pub broadcast: bool,
+    /// Serve at most N connections at once; more are refused with 429
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_clients: Option<u32>,
+    /// Accept upgrades from web pages of ORIGIN (repeatable; '*' for any). With --coproc an
+    /// upgrade carrying any other Origin is refused (403), so a web page cannot drive CMD
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+}
+
 /// The options of a client session, at the top level and for `wscope demo`.
 #[derive(Debug, Args)]
 pub struct ClientArgs {
@@ -260,6 +312,22 @@ pub struct HandshakeArgs {
     /// How many redirects -L follows at most
     #[arg(long = "max-redirs", value_name = "N", default_value = "10")]
     pub max_redirs: u32,
+    /// Connect through this Unix domain socket instead of TCP; the URL still gives the Host
+    /// header and the path
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["proxy", "noproxy"])]
+    pub unix_socket: Option<PathBuf>,
+    /// Send these cookies ('name=value; other=value'), after those of --from-curl
+    #[arg(long, value_name = "COOKIES")]
+    pub cookie: Vec<String>,
+    /// Open the WebSocket of a copied curl command (a browser's "Copy as cURL"): its URL,
+    /// headers, cookies; wscope's own options given beside it win. Says on stderr what it kept
+    /// and dropped
+    #[arg(long, value_name = "'curl ...'")]
+    pub from_curl: Option<String>,
+    /// With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header
+    /// instead of wscope's own permessage-deflate offer
+    #[arg(long, env = "WSCOPE_KEEP_EXTENSIONS")]
+    pub keep_extensions: bool,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +353,13 @@ pub struct IoArgs {
     /// Send each stdin line as a binary message instead of text
     #[arg(short = 'b', long)]
     pub binary: bool,
+    /// Run CMD (with sh -c) once connected, in place of stdin and stdout: each line it prints is
+    /// sent, each message received is a line on its stdin (-b, -0, --input, --binary-output
+    /// apply); when it exits wscope closes (1000; 1011 if a signal killed it), when the
+    /// connection ends its stdin is closed and it gets --close-timeout to exit. Its stderr is
+    /// wscope's
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["execute", "reflect", "jsonl"])]
+    pub coproc: Option<String>,
     /// How stdin is cut into messages: a line each, a NUL-terminated record each (as -0), all
     /// of it as one message, or a JSON value each (sent compact) [default: lines]
     #[arg(long, value_name = "HOW", value_enum)]

@@ -37,6 +37,9 @@ pub enum Kind {
     Differs,
     /// `wscope probe`: the server broke a MUST of RFC 6455 or RFC 7692 (a FAIL on the report card).
     Nonconformant,
+    /// The `--coproc` program could not start, exited with a non-zero status or was killed by
+    /// a signal (and the connection had not failed before).
+    Coproc,
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted,
 }
@@ -73,6 +76,9 @@ pub mod code {
     pub const DIFFERS: u8 = 13;
     /// `wscope probe` found the server breaking a MUST (a FAIL on the report card).
     pub const NONCONFORMANT: u8 = 14;
+    /// The `--coproc` program failed: it could not start, exited non-zero or was killed by a
+    /// signal. A connection that failed first keeps its own status.
+    pub const COPROC: u8 = 15;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -124,6 +130,10 @@ pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
         code::NONCONFORMANT,
         "probe: the server broke a MUST of RFC 6455 or 7692 (a FAIL on the report card)",
     ),
+    (
+        code::COPROC,
+        "the --coproc program failed (could not start, exited non-zero, killed by a signal) and the connection did not fail first",
+    ),
     (code::INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
@@ -145,6 +155,7 @@ impl Kind {
             Kind::Incomplete => code::INCOMPLETE,
             Kind::Differs => code::DIFFERS,
             Kind::Nonconformant => code::NONCONFORMANT,
+            Kind::Coproc => code::COPROC,
             Kind::Interrupted => code::INTERRUPTED,
         }
     }
@@ -242,6 +253,7 @@ mod tests {
             Kind::Proxy,
             Kind::Incomplete,
             Kind::Nonconformant,
+            Kind::Coproc,
             Kind::Interrupted,
         ];
         for k in kinds {

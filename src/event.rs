@@ -5,9 +5,9 @@
 //! frame dump independent of the networking code.
 
 use crate::error::Error;
+use crate::net::transport::Peer;
 use crate::wire::response::Negotiated;
 use crate::wire::tap::{Dir, TappedFrame};
-use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 /// How long each step of establishing the session took.
@@ -32,7 +32,7 @@ pub enum DataKind {
 #[derive(Debug, Clone)]
 pub struct Connected {
     pub url: String,
-    pub peer: SocketAddr,
+    pub peer: Peer,
     pub dns: Duration,
     pub tcp: Duration,
 }

@@ -78,6 +78,7 @@ fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(section("REPL COMMANDS", &repl_commands()).as_bytes());
     out.extend_from_slice(section("PIPE MODE", PIPE_MODE).as_bytes());
     out.extend_from_slice(section("PROBE", PROBE).as_bytes());
+    out.extend_from_slice(section("BRIDGES", BRIDGES).as_bytes());
     out.extend_from_slice(section("EXIT STATUS", exit_status().trim_end()).as_bytes());
     out.extend_from_slice(section("ENVIRONMENT", environment().trim_end()).as_bytes());
     out.extend_from_slice(section("FILES", FILES).as_bytes());
@@ -150,6 +151,32 @@ to see whether the server closes it (off by default). \\fB\\-\\-jsonl\\fR prints
 object per check and a \\fBprobe_summary\\fR. The exit status is 0 when no check FAILed and 14 \
 when one did; when the first upgrade fails, the status of a client run (3, 4, 5, 9, 11).";
 
+const BRIDGES: &str = "\
+\\fB\\-\\-coproc\\fR \\fICMD\\fR runs \\fICMD\\fR (through \\fBsh \\-c\\fR) once the connection is open, \
+in place of stdin and stdout: each line it prints is sent, each message received is written to \
+its stdin followed by the separator (\\fB\\-b\\fR, \\fB\\-0\\fR, \\fB\\-\\-input\\fR and \\fB\\-\\-binary\\-output\\fR \
+apply); its stderr is wscope's. When it exits, wscope closes with 1000 (1011 when a signal killed \
+it). When the connection ends first, its stdin is closed and it gets \\fB\\-\\-close\\-timeout\\fR \
+to exit before it is stopped (SIGTERM, then SIGKILL, with everything it started). A program that \
+fails (status 13) decides the exit status unless the connection failed first.
+.PP
+\\fBwscope serve \\-\\-coproc\\fR \\fICMD\\fR runs \\fICMD\\fR for every connection, websocketd style, \
+with the request in CGI variables (see \\fBwscope serve \\-\\-help\\fR); it refuses an upgrade \
+carrying an Origin that \\fB\\-\\-allow\\-origin\\fR does not name, so a web page cannot drive the \
+program. \\fB\\-\\-broadcast\\fR sends every message to all clients; \\fB\\-\\-max\\-clients\\fR \
+bounds the connections (429 beyond). \\fBwscope serve\\fR listens on loopback unless told \
+otherwise, and warns when it listens beyond.
+.PP
+\\fB\\-\\-unix\\-socket\\fR \\fIPATH\\fR connects through a Unix domain socket (the URL still gives the \
+Host header and the path); \\fBwscope serve \\-\\-unix\\-socket\\fR \\fIPATH\\fR listens on one.
+.PP
+\\fBwscope curl\\fR \\fIARGS\\fR (a browser's \\(lqCopy as cURL\\(rq pasted after \\fBwscope\\fR) and \
+\\fB\\-\\-from\\-curl\\fR \\fI'curl ...'\\fR open the WebSocket the copied request describes: its URL \
+(http and https become ws and wss), headers, cookies, \\fB\\-k\\fR; the upgrade headers the \
+browser generated are dropped (\\fB\\-\\-keep\\-extensions\\fR keeps its \
+Sec\\-WebSocket\\-Extensions), and stderr says what was kept and dropped. wscope's own options \
+given with \\fB\\-\\-from\\-curl\\fR win over the copy's.";
+
 const FILES: &str = "\
 .TP\n\\fI$XDG_STATE_HOME/wscope/history\\fR\nREPL history (fallback \
 \\fI~/.local/state/wscope/history\\fR), mode 0600. Lines starting with a space are not saved; \
@@ -163,7 +190,12 @@ const EXAMPLES: &str = "\
 .TP\n\\fBwscope \\-x ws://localhost:9001/\\fR\nShow every frame header in both directions.
 .TP\n\\fBwscope probe ws://localhost:9001/\\fR\nAn RFC 6455 / 7692 report card of the server.
 .TP\n\\fBwscope \\-\\-filter 'select(.type == \"trade\") | .px' wss://example.org/feed\\fR\nOnly the prices of trades.
-.TP\n\\fBwscope \\-\\-decode auto \\-\\-pretty wss://example.org/market\\fR\nInflate compressed messages and show their JSON indented.";
+.TP\n\\fBwscope \\-\\-decode auto \\-\\-pretty wss://example.org/market\\fR\nInflate compressed messages and show their JSON indented.
+
+.TP\n\\fBwscope \\-\\-coproc ./bot.sh wss://chat.example.org/\\fR\nA program on this end: its lines are sent, what arrives is its input.
+.TP\n\\fBwscope serve \\-l 127.0.0.1:8080 \\-\\-coproc ./handler.sh\\fR\nA program per connection, websocketd style.
+.TP\n\\fBwscope \\-\\-unix\\-socket /run/app.sock ws://localhost/events\\fR\nConnect through a Unix socket.
+.TP\n\\fBwscope curl 'wss://app.example.org/ws' \\-H 'Cookie: s=1' \\-\\-compressed\\fR\nThe request a browser copied as cURL.";
 
 /// The REPL's commands, from their one table.
 fn repl_commands() -> String {

@@ -6,7 +6,8 @@
 //! argv ─► cli (clap definitions) ─► config (validated, one config per component)
 //!      ─► app (subcommands, the runtime, the final report)
 //!      ─► client (a run: attempt → redirect → session, again with --reconnect)
-//!            net      target, connect (DNS, TCP, TLS), proxy (CONNECT, SOCKS5), tls_hello/tls_info
+//!            net      target, connect (DNS, TCP or a Unix socket, TLS), proxy (CONNECT,
+//!                     SOCKS5), tls_hello/tls_info
 //!            wire     request → handshake → response/rejection (the upgrade, verbatim);
 //!                     tap (frame headers both ways, on the plaintext side of TLS) with frame
 //!                     and scanner (pure decoding)
@@ -22,7 +23,10 @@
 //! against RFC 6455 and 7692 into a report card.
 //!
 //! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
-//! reader and writer share; `serve` the echo server; `generate` completions and the man page.
+//! reader and writer share; `coproc` a program on one end of a connection (`--coproc`, the
+//! session's input and its data sink); `curl` reads a copied "Copy as cURL" command; `serve` the
+//! local server (echo, `--broadcast`, a program per connection); `generate` completions and the
+//! man page.
 //! wscope runs on Unix-like systems: it reads stdin and drives the terminal through their file
 //! descriptors.
 
@@ -33,6 +37,7 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod coproc;
 pub mod curl;
 pub mod display;
 pub mod error;

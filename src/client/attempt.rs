@@ -1,4 +1,5 @@
-//! One connection attempt, in named stages: open (DNS and TCP, to the target or its proxy),
+//! One connection attempt, in named stages: open (DNS and TCP, to the target or its proxy, or
+//! the Unix socket),
 //! tunnel (through the proxy), secure (TLS), upgrade (the HTTP exchange), and judge the answer
 //! (a valid 101, a redirect to follow, or a rejection with its body and a hint). Each stage
 //! reports what it did as events, for `-v`, JSON Lines and `/handshake`.
@@ -8,15 +9,15 @@ use super::redirect;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::{self, Event, Timings};
-use crate::net::connect::{self, Stream};
+use crate::net::connect::{self, ConnectInfo, Stream};
 use crate::net::proxy::{self, Proxy, ProxyKind};
 use crate::net::target::Target;
 use crate::net::tls_hello::{self, HelloSniffer};
+use crate::net::transport::{self, Peer, Transport};
 use crate::wire::handshake::{self, Answer};
 use crate::wire::request::{self, Request};
 use crate::wire::response::{self, Negotiated};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 
 /// An upgraded connection, ready for the session.
 pub(super) struct Upgraded {
@@ -78,19 +79,23 @@ pub async fn open_stream(
         true => Some(connect::tls_connector(&cfg.tls)?),
         false => None,
     };
-    let proxy = proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?;
-    let (mut tcp, mut timings) = open(cfg, target, proxy.as_ref(), emit).await?;
+    // A Unix socket leads straight to the server: no proxy applies.
+    let proxy = match cfg.unix_socket {
+        Some(_) => None,
+        None => proxy::select(target, &cfg.proxy, &|name| std::env::var(name).ok())?,
+    };
+    let (mut socket, mut timings) = open(cfg, target, proxy.as_ref(), emit).await?;
     let deadline = Instant::now() + cfg.handshake_timeout;
     if let Some(p) = &proxy {
-        timings.proxy = Some(tunnel(&mut tcp, p, target, deadline, emit).await?);
+        timings.proxy = Some(tunnel(&mut socket, p, target, deadline, emit).await?);
     }
     let stream = match &connector {
         Some(c) => {
-            let (s, took) = secure(c, cfg, target, tcp, emit).await?;
+            let (s, took) = secure(c, cfg, target, socket, emit).await?;
             timings.tls = Some(took);
             s
         }
-        None => Stream::Plain(tcp),
+        None => Stream::Plain(socket),
     };
     Ok(Opened {
         stream,
@@ -109,21 +114,33 @@ struct Exchanged {
     deadline: Instant,
 }
 
-/// DNS and TCP, to the proxy when there is one.
+/// DNS and TCP, to the proxy when there is one; or the Unix socket (`--unix-socket`).
 async fn open(
     cfg: &ConnectConfig,
     target: &Target,
     proxy: Option<&Proxy>,
     emit: &mut dyn FnMut(Event),
-) -> Result<(TcpStream, Timings), Error> {
-    let (tcp, info) = match proxy {
-        Some(p) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
+) -> Result<(Transport, Timings), Error> {
+    let (socket, info) = match (proxy, &cfg.unix_socket) {
+        (_, Some(path)) => {
+            let (s, took) = transport::unix(path, cfg.connect_timeout).await?;
+            let info = ConnectInfo {
+                peer: Peer::Unix(Some(path.clone())),
+                dns: Duration::ZERO,
+                tcp: took,
+            };
+            (Box::new(s) as Transport, info)
+        }
+        (Some(p), None) => connect::tcp(&p.host, p.port, cfg.connect_timeout)
             .await
+            .map(|(s, info)| (Box::new(s) as Transport, info))
             .map_err(|e| {
                 let msg = format!("proxy {} ({}): {}", p.display(), p.source, e.message);
                 Error { message: msg, ..e }
             })?,
-        None => connect::tcp(&target.host, target.port, cfg.connect_timeout).await?,
+        (None, None) => connect::tcp(&target.host, target.port, cfg.connect_timeout)
+            .await
+            .map(|(s, info)| (Box::new(s) as Transport, info))?,
     };
     emit(Event::Connected(event::Connected {
         url: match proxy {
@@ -139,12 +156,12 @@ async fn open(
         tcp: info.tcp,
         ..Timings::default()
     };
-    Ok((tcp, timings))
+    Ok((socket, timings))
 }
 
 /// The tunnel through an HTTP (CONNECT) or SOCKS5 proxy; returns how long it took.
 async fn tunnel(
-    tcp: &mut TcpStream,
+    tcp: &mut Transport,
     p: &Proxy,
     target: &Target,
     deadline: Instant,
@@ -173,11 +190,11 @@ async fn secure(
     connector: &tokio_native_tls::TlsConnector,
     cfg: &ConnectConfig,
     target: &Target,
-    tcp: TcpStream,
+    socket: Transport,
     emit: &mut dyn FnMut(Event),
 ) -> Result<(Stream, Duration), Error> {
     let t0 = Instant::now();
-    let sniffer = HelloSniffer::new(tcp);
+    let sniffer = HelloSniffer::new(socket);
     let hello = sniffer.found.clone();
     let s = connect::tls(connector, target, sniffer, cfg.handshake_timeout).await?;
     let protocol = hello

@@ -1,7 +1,8 @@
 //! The session's input, made once per run: stdin (started before connecting, so the first
-//! lines are waiting when the session begins), the `-e` messages, nothing (`--reflect`), or the
-//! REPL (started once the first connection is up, so its prompt can name the peer); and the
-//! `--init` messages sent first on every connection.
+//! lines are waiting when the session begins), the `-e` messages, nothing (`--reflect`), the
+//! REPL (started once the first connection is up, so its prompt can name the peer) or a
+//! `--coproc` program (started then too, see [`super::coproc`]); and the `--init` messages sent
+//! first on every connection.
 
 use crate::config::{Config, InitMessages, InputSource};
 use crate::error::{Error, Kind};
@@ -38,11 +39,12 @@ pub(super) fn init_messages(init: &InitMessages) -> Result<Vec<Message>, Error> 
     Ok(out)
 }
 
-/// Input that needs no terminal; `None` for the REPL. Created once, before connecting (stdin
-/// is read from then on), and carried across reconnects.
+/// Input that can start before connecting; `None` for the REPL and a `--coproc` program
+/// (started once connected). Created once (stdin is read from then on), and carried across
+/// reconnects.
 pub(super) fn scripted(source: &InputSource) -> Result<Option<Input>, Error> {
     Ok(Some(match source {
-        InputSource::Repl => return Ok(None),
+        InputSource::Repl | InputSource::Coproc { .. } => return Ok(None),
         InputSource::Reflect => Input::Nothing,
         InputSource::Execute(msgs) => Input::Messages(msgs.iter().cloned().collect()),
         InputSource::Replay(schedule) => Input::Timed(schedule.clone()),

@@ -3,11 +3,13 @@
 //!
 //! This is where the pieces meet: [`attempt`] opens the stream and upgrades it (its bytes shown
 //! verbatim), [`redirect`] follows redirects, the tap goes on the plaintext stream, and the
-//! session runs until the close. [`inputs`] makes the session's input once per run;
-//! [`backoff`] decides whether and when to connect again.
+//! session runs until the close. [`inputs`] makes the session's input once per run (with
+//! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
+//! whether and when to connect again.
 
 mod attempt;
 pub mod backoff;
+mod coproc;
 mod inputs;
 mod recorder;
 pub mod redirect;
@@ -25,6 +27,7 @@ use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use attempt::Upgraded;
 pub use attempt::{Opened, open_stream};
 use backoff::Backoff;
+use coproc::Bridge;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
@@ -39,9 +42,21 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
 /// Runs the client, also writing every event as JSON Lines into `observer` (`wscope replay
 /// --expect` reads what arrived from there).
 pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Error> {
-    let out = Arc::new(Mutex::new(output_for(&cfg, observer)?));
+    let mut bridge = Bridge::for_config(&cfg);
+    // With --coproc, what would go to stdout goes to the program's stdin.
+    let stdout: Sink = match &bridge {
+        Some(b) => b.stdin_sink(),
+        None => Box::new(std::io::stdout()),
+    };
+    let out = Arc::new(Mutex::new(output_for(&cfg, stdout, observer)?));
     let mut rec = Recorder::new(out.clone());
-    let result = connect_and_run(&cfg, &mut rec).await;
+    let mut result = connect_and_run(&cfg, &mut rec, bridge.as_mut()).await;
+    // A program's output was handed to it (or dropped) before it was finished: what is left
+    // is diagnostics, and nothing it holds may keep us here.
+    let bounded = bridge.is_some();
+    if let Some(b) = bridge {
+        result = b.finish(&out, result).await;
+    }
     if let Err(e) = &result {
         let failure = Event::Failure(e.clone());
         if cfg.style.jsonl {
@@ -57,18 +72,18 @@ pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Err
     // Everything received is written before we exit, however slow the reader. After Ctrl-C
     // the wait is bounded: a reader that has stopped must not keep us from quitting.
     let drained = crate::output::drain(&out);
-    match &result {
-        Err(e) if e.kind == Kind::Interrupted => {
-            let _ = tokio::time::timeout(cfg.session.close_timeout, drained).await;
-        }
-        _ => drained.await,
+    let interrupted = matches!(&result, Err(e) if e.kind == Kind::Interrupted);
+    if interrupted || bounded {
+        let _ = tokio::time::timeout(cfg.session.close_timeout, drained).await;
+    } else {
+        drained.await;
     }
     result
 }
 
-/// Stdout and stderr, and the `--record` file when asked for (created, or emptied, now) and
-/// the observer, when there are.
-fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
+/// Stdout (or the `--coproc` program's stdin) and stderr, and the `--record` file when asked
+/// for (created, or emptied, now) and the observer, when there are.
+fn output_for(cfg: &Config, stdout: Sink, observer: Option<Sink>) -> Result<Output, Error> {
     let file = match &cfg.record {
         Some(path) => Some(std::fs::File::create(path).map_err(|e| {
             Error::new(
@@ -79,13 +94,14 @@ fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
         None => None,
     };
     let record: Option<Sink> = match (file, observer) {
-        (None, None) => return Ok(Output::new(cfg.style.clone(), cfg.display.clone())),
+        (None, None) => None,
         (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
         (None, Some(o)) => Some(o),
         (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
     };
+    let recording = record.is_some();
     let sinks = Sinks {
-        out: Box::new(std::io::stdout()),
+        out: stdout,
         err: Box::new(std::io::stderr()),
         record,
     };
@@ -94,10 +110,17 @@ fn output_for(cfg: &Config, observer: Option<Sink>) -> Result<Output, Error> {
         cfg.display.clone(),
         OutputThread::with(sinks),
     );
-    Ok(output.recording())
+    Ok(match recording {
+        true => output.recording(),
+        false => output,
+    })
 }
 
-async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> {
+async fn connect_and_run(
+    cfg: &Config,
+    rec: &mut Recorder,
+    mut bridge: Option<&mut Bridge>,
+) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
         rec.emit(Event::Warning(crate::net::connect::INSECURE_WARNING.into()));
@@ -122,9 +145,10 @@ async fn connect_and_run(cfg: &Config, rec: &mut Recorder) -> Result<(), Error> 
         let (ws, shared) = open_session(cfg, *up, rec).await;
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
-            None => match scripted.take() {
-                Some(input) => (input, Vec::new()),
-                None => (inputs::repl(cfg, &target, &shared.out)?, Vec::new()),
+            None => match (scripted.take(), bridge.as_deref_mut()) {
+                (Some(input), _) => (input, Vec::new()),
+                (None, Some(program)) => (program.start()?, Vec::new()),
+                (None, None) => (inputs::repl(cfg, &target, &shared.out)?, Vec::new()),
             },
         };
         let stats = shared.stats.clone();

@@ -20,7 +20,7 @@ fn config(args: &[&str], term: &Terminal) -> Result<Config, Error> {
     argv.extend_from_slice(args);
     argv.push("ws://h/");
     let cli = Cli::parse_from(argv);
-    build(&cli.client, "ws://h/", term)
+    build(&cli.client, "ws://h/", None, term)
 }
 
 #[test]

@@ -79,6 +79,8 @@ pub struct LineReader {
     failed: Option<std::io::Error>,
     /// 1-based number of the next line handed out (for error messages).
     pub next_line_no: u64,
+    /// The longest line taken in (a program's output is bounded; stdin is not).
+    max_line: usize,
 }
 
 impl LineReader {
@@ -101,7 +103,14 @@ impl LineReader {
             eof: false,
             failed: None,
             next_line_no: 1,
+            max_line: usize::MAX,
         })
+    }
+
+    /// Refuses messages longer than `max` bytes: reading fails when one grows past it.
+    pub fn limit_lines(mut self, max: usize) -> Self {
+        self.max_line = max;
+        self
     }
 
     /// A complete message already read, without waiting for input.
@@ -188,18 +197,23 @@ impl LineReader {
             }
             if let Some(bad) = self.bad_json.take() {
                 // Nothing after a syntax error is sent.
-                self.eof = true;
-                self.buf = Some(BytesMut::new());
+                self.give_up();
                 return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, bad));
             }
             if let Some(e) = self.failed.take() {
                 // The partial line the error cut off is not sent.
-                self.eof = true;
-                self.buf = Some(BytesMut::new());
+                self.give_up();
                 return Err(e);
             }
             if self.eof {
                 return Ok(None);
+            }
+            if self.buf.as_ref().is_some_and(|b| b.len() > self.max_line) {
+                self.give_up();
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("a message longer than {} bytes", self.max_line),
+                ));
             }
             if let Some(mut buf) = self.buf.take() {
                 if buf.capacity() - buf.len() < CHUNK / 2 {
@@ -210,6 +224,14 @@ impl LineReader {
             let (buf, res) = self.src.reply().await;
             self.take_back(buf, res);
         }
+    }
+
+    /// Ends the input here, dropping what is left of a partial line.
+    fn give_up(&mut self) {
+        self.eof = true;
+        self.buf = Some(BytesMut::new());
+        self.scanned = 0;
+        self.utf8_up_to = 0;
     }
 
     /// Takes the buffer back from the thread; a read error ends the input once the lines
@@ -346,6 +368,22 @@ mod tests {
             .map(|l| l.into_text().expect("utf8").as_str().to_owned())
             .collect();
         assert_eq!(got, vec!["a\nb\r\n", "", "c\r"]);
+    }
+
+    #[tokio::test]
+    async fn a_line_over_the_limit_is_an_error_not_unbounded_memory() {
+        let path = std::env::temp_dir().join(format!("wscope-limit-{}", std::process::id()));
+        std::fs::write(&path, [b"ok\n".as_slice(), &[b'x'; 5000]].concat()).expect("write");
+        let file = std::fs::File::open(&path).expect("open");
+        std::fs::remove_file(&path).expect("remove");
+        let mut r = LineReader::start(file, true, Framing::Lines)
+            .expect("start")
+            .limit_lines(4096);
+        let first = r.next_line().await.expect("first").expect("a line");
+        assert_eq!(first.into_bytes().as_ref(), b"ok");
+        let e = r.next_line().await.err().expect("too long");
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert!(r.next_line().await.expect("then the end").is_none());
     }
 
     #[tokio::test]

@@ -1,11 +1,13 @@
 //! From a validated [`Target`] to an open byte stream: DNS, TCP (bounded by the connect timeout,
-//! trying every resolved address), then TLS through tokio-native-tls when the URL is `wss://`.
+//! trying every resolved address) or a Unix socket ([`super::transport`]), then TLS through
+//! tokio-native-tls when the URL is `wss://`.
 //!
 //! TLS is done here, below the tap, so the tap sees plaintext frames.
 
 use crate::error::{Error, Kind};
 use crate::net::target::Target;
 use crate::net::tls_hello::HelloSniffer;
+use crate::net::transport::{Peer, Transport};
 use crate::units::secs;
 use std::io;
 use std::net::SocketAddr;
@@ -30,16 +32,16 @@ pub struct TlsOptions {
     pub insecure: bool,
 }
 
-/// A TCP stream, with or without TLS on top.
+/// A TCP or Unix stream, with or without TLS on top.
 pub enum Stream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<HelloSniffer<TcpStream>>>),
+    Plain(Transport),
+    Tls(Box<TlsStream<HelloSniffer<Transport>>>),
 }
 
 /// What connecting took and where it went.
 #[derive(Debug, Clone)]
 pub struct ConnectInfo {
-    pub peer: SocketAddr,
+    pub peer: Peer,
     pub dns: Duration,
     pub tcp: Duration,
 }
@@ -182,7 +184,7 @@ pub async fn tcp(
                 return Ok((
                     s,
                     ConnectInfo {
-                        peer: *addr,
+                        peer: Peer::Tcp(*addr),
                         dns,
                         tcp: t0.elapsed(),
                     },
@@ -222,13 +224,13 @@ impl std::fmt::Display for AddrFailure {
     }
 }
 
-/// Runs the TLS handshake on an open TCP stream.
+/// Runs the TLS handshake on an open stream.
 pub async fn tls(
     connector: &tokio_native_tls::TlsConnector,
     target: &Target,
-    tcp: HelloSniffer<TcpStream>,
+    tcp: HelloSniffer<Transport>,
     timeout: Duration,
-) -> Result<TlsStream<HelloSniffer<TcpStream>>, Error> {
+) -> Result<TlsStream<HelloSniffer<Transport>>, Error> {
     match tokio::time::timeout(timeout, connector.connect(&target.host, tcp)).await {
         Err(_) => Err(Error::new(
             Kind::Timeout,

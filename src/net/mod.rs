@@ -1,5 +1,6 @@
-//! Reaching the server: the URL as a target, DNS and TCP within the connect timeout, a tunnel
-//! through an HTTP or SOCKS5 proxy, and TLS (with what the handshake negotiated, for `-v`).
+//! Reaching the server: the URL as a target, DNS and TCP within the connect timeout (or a Unix
+//! socket), a tunnel through an HTTP or SOCKS5 proxy, and TLS (with what the handshake
+//! negotiated, for `-v`).
 
 pub mod connect;
 pub mod observe;
@@ -7,3 +8,4 @@ pub mod proxy;
 pub mod target;
 pub mod tls_hello;
 pub mod tls_info;
+pub mod transport;

@@ -8,9 +8,9 @@ use super::conn::Conn;
 use super::upgrade::{Shape, upgrade};
 use super::verdict::Outcome;
 use crate::net::target::Target;
+use crate::net::transport::Peer;
 use crate::wire::request::Request;
 use crate::wire::response::ResponseHead;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
@@ -22,7 +22,7 @@ pub struct Baseline {
     pub head: ResponseHead,
     pub request: Request,
     pub took: Duration,
-    pub peer: Option<SocketAddr>,
+    pub peer: Option<Peer>,
 }
 
 /// How the server answered an offer of the user's subprotocols and [`PROBE_PROTOCOL`].

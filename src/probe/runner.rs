@@ -28,7 +28,7 @@ const AT_ONCE: usize = 16;
 pub async fn run(cfg: ProbeConfig, card: &mut Card) -> Result<Tally, Error> {
     let started = Instant::now();
     let (target, baseline) = baseline(&cfg).await?;
-    card.begin(baseline.peer.map(|p| p.to_string()).as_deref());
+    card.begin(baseline.peer.as_ref().map(|p| p.to_string()).as_deref());
     let selected: Vec<Check> = CATALOGUE
         .iter()
         .filter(|s| cfg.groups.contains(&s.group))
@@ -88,7 +88,7 @@ async fn baseline(cfg: &ProbeConfig) -> Result<(Target, Baseline), Error> {
                 head: a.head.clone(),
                 request: a.request.clone(),
                 took: a.took,
-                peer: a.peer,
+                peer: a.peer.clone(),
             };
             a.into_conn().finish().await;
             return Ok((target, baseline));

@@ -9,10 +9,10 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::net::connect::Stream;
 use crate::net::target::Target;
+use crate::net::transport::Peer;
 use crate::wire::handshake;
 use crate::wire::request::{self, Request};
 use crate::wire::response::ResponseHead;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// How a check's upgrade request differs from the user's.
@@ -35,7 +35,7 @@ pub struct Answered {
     /// From sending the request to the end of the answer's head.
     pub took: Duration,
     /// Where TCP went (the proxy, with one).
-    pub peer: Option<SocketAddr>,
+    pub peer: Option<Peer>,
     stream: Stream,
     rest: Vec<u8>,
 }

@@ -135,10 +135,11 @@ fn connection(o: &mut String, event: &Event) {
         Event::Connected(c) => {
             o.push_str("\"connected\",\"url\":");
             json_str(o, &c.url);
+            o.push_str(",\"peer\":");
+            json_str(o, &c.peer.to_string());
             let _ = write!(
                 o,
-                ",\"peer\":\"{}\",\"dns_ms\":{},\"tcp_ms\":{}",
-                c.peer,
+                ",\"dns_ms\":{},\"tcp_ms\":{}",
                 json_ms(c.dns),
                 json_ms(c.tcp)
             );

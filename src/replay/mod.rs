@@ -43,7 +43,13 @@ pub async fn run(args: &ReplayArgs, term: &Terminal) -> Result<(), Error> {
     }
     let timing = (!args.options.no_timing).then_some(args.options.speed);
     let schedule = Schedule::new(rec.sent, timing);
-    let cfg = config::build_with(&args.client, &url, term, InputSource::Replay(schedule))?;
+    let cfg = config::build_with(
+        &args.client,
+        &url,
+        None,
+        term,
+        InputSource::Replay(schedule),
+    )?;
     if !args.options.expect {
         return client::run(cfg).await;
     }

@@ -1,9 +1,11 @@
 //! The server side of the upgrade (RFC 6455 §4.2), done by wscope rather than tungstenite so
-//! that it can negotiate permessage-deflate (RFC 7692) and keep what the request said (path,
-//! headers, peer) for whoever handles the connection. Reading is bounded in size and time.
+//! that it can negotiate permessage-deflate (RFC 7692), let the server refuse a request it
+//! will not serve (an Origin it does not allow, too many clients) with an HTTP status that
+//! says why, and keep what the request said (path, headers, peer) for whoever handles the
+//! connection. Reading is bounded in size and time.
 
+use crate::net::transport::Peer;
 use crate::wire::deflate::{self, Agreed, ServerPolicy};
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -21,7 +23,16 @@ pub struct Request {
     /// Path and query as requested.
     pub resource: String,
     pub headers: Vec<(String, String)>,
-    pub peer: SocketAddr,
+    pub peer: Peer,
+    /// The minor version of HTTP/1.x.
+    pub http_minor: u8,
+}
+
+/// Why a request is not served: the HTTP status to answer with and a line for its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub why: String,
 }
 
 impl Request {
@@ -54,18 +65,25 @@ pub struct Accepted {
 }
 
 /// Reads the upgrade request and answers it: 101 with the agreed extension, or an HTTP error
-/// that says what was wrong. `None` when the connection is not (or no longer) an upgrade.
-pub async fn accept<S>(stream: &mut S, peer: SocketAddr, deflate: bool) -> Option<Accepted>
+/// that says what was wrong or why `admit` refused it. `None` when the connection is not (or
+/// no longer) an upgrade; else what `admit` gave for it.
+pub async fn accept<S, T>(
+    stream: &mut S,
+    peer: Peer,
+    deflate: bool,
+    admit: impl FnOnce(&Request) -> Result<T, Refusal>,
+) -> Option<(Accepted, T)>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (head, rest) = tokio::time::timeout(TIME_LIMIT, read_head(stream))
         .await
         .ok()??;
-    let request = match parse(&head, peer) {
+    let admitted = parse(&head, peer).and_then(|r| admit(&r).map(|t| (r, t)));
+    let (request, admitted) = match admitted {
         Ok(r) => r,
-        Err((status, why)) => {
-            let _ = refuse(stream, status, &why).await;
+        Err(refusal) => {
+            let _ = refuse(stream, &refusal).await;
             return None;
         }
     };
@@ -81,11 +99,12 @@ where
     answer.push_str("\r\n");
     stream.write_all(answer.as_bytes()).await.ok()?;
     stream.flush().await.ok()?;
-    Some(Accepted {
+    let accepted = Accepted {
         request,
         deflate: agreed.map(|(a, _)| a),
         rest,
-    })
+    };
+    Some((accepted, admitted))
 }
 
 /// The first acceptable permessage-deflate offer, as agreed parameters and the answer's
@@ -123,12 +142,16 @@ async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Option<(Vec<u8>, Vec
 }
 
 /// Parses and checks the request; an error is the status and reason to refuse it with.
-fn parse(head: &[u8], peer: SocketAddr) -> Result<Request, (u16, String)> {
+fn parse(head: &[u8], peer: Peer) -> Result<Request, Refusal> {
+    let refusal = |status: u16, why: &str| Refusal {
+        status,
+        why: why.to_string(),
+    };
     let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut slots);
     match req.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
-        _ => return Err((400, "malformed HTTP request".into())),
+        _ => return Err(refusal(400, "malformed HTTP request")),
     }
     let request = Request {
         resource: req.path.unwrap_or("/").to_string(),
@@ -141,9 +164,10 @@ fn parse(head: &[u8], peer: SocketAddr) -> Result<Request, (u16, String)> {
             })
             .collect(),
         peer,
+        http_minor: req.version.unwrap_or(1),
     };
     if req.method != Some("GET") {
-        return Err((405, "a WebSocket upgrade is a GET request".into()));
+        return Err(refusal(405, "a WebSocket upgrade is a GET request"));
     }
     let has = |name: &str, token: &str| {
         request
@@ -152,13 +176,13 @@ fn parse(head: &[u8], peer: SocketAddr) -> Result<Request, (u16, String)> {
             .any(|v| v.eq_ignore_ascii_case(token))
     };
     if !has("Upgrade", "websocket") || !has("Connection", "upgrade") {
-        return Err((
+        return Err(refusal(
             426,
-            "this is a WebSocket endpoint: upgrade to websocket".into(),
+            "this is a WebSocket endpoint: upgrade to websocket",
         ));
     }
     if request.get("Sec-WebSocket-Version") != Some("13") {
-        return Err((426, "only WebSocket version 13 is spoken".into()));
+        return Err(refusal(426, "only WebSocket version 13 is spoken"));
     }
     let key_ok = request.get("Sec-WebSocket-Key").is_some_and(|k| {
         use base64::Engine as _;
@@ -167,20 +191,19 @@ fn parse(head: &[u8], peer: SocketAddr) -> Result<Request, (u16, String)> {
             .is_ok_and(|b| b.len() == 16)
     });
     if !key_ok {
-        return Err((400, "Sec-WebSocket-Key must be 16 bytes in base64".into()));
+        return Err(refusal(400, "Sec-WebSocket-Key must be 16 bytes in base64"));
     }
     Ok(request)
 }
 
 /// Answers a request that cannot be upgraded.
-async fn refuse<S: AsyncWrite + Unpin>(
-    stream: &mut S,
-    status: u16,
-    why: &str,
-) -> std::io::Result<()> {
+async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, refusal: &Refusal) -> std::io::Result<()> {
+    let status = refusal.status;
     let reason = match status {
         400 => "Bad Request",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
+        429 => "Too Many Requests",
         _ => "Upgrade Required",
     };
     let version = if status == 426 {
@@ -188,7 +211,7 @@ async fn refuse<S: AsyncWrite + Unpin>(
     } else {
         ""
     };
-    let body = format!("{why}\n");
+    let body = format!("{}\n", refusal.why);
     let answer = format!(
         "HTTP/1.1 {status} {reason}\r\n{version}Content-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -201,7 +224,9 @@ async fn refuse<S: AsyncWrite + Unpin>(
 mod tests {
     use super::*;
 
-    const PEER: &str = "127.0.0.1:1";
+    fn peer() -> Peer {
+        Peer::Tcp("127.0.0.1:1".parse().expect("addr"))
+    }
 
     fn request(extra: &str) -> Vec<u8> {
         format!(
@@ -213,15 +238,14 @@ mod tests {
 
     #[test]
     fn a_valid_request_is_parsed() {
-        let r = parse(&request("X-A: b\r\n"), PEER.parse().expect("addr")).expect("valid");
+        let r = parse(&request("X-A: b\r\n"), peer()).expect("valid");
         assert_eq!(r.resource, "/chat?x=1");
         assert_eq!(r.get("x-a"), Some("b"));
     }
 
     #[test]
     fn what_is_wrong_is_refused_with_its_status() {
-        let peer = PEER.parse().expect("addr");
-        let status = |head: &[u8]| parse(head, peer).err().map(|(s, _)| s);
+        let status = |head: &[u8]| parse(head, peer()).err().map(|r| r.status);
         let bad_version = String::from_utf8(request(""))
             .expect("utf8")
             .replace("Version: 13", "Version: 8");
@@ -242,8 +266,9 @@ mod tests {
             request("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
         client.write_all(&offer).await.expect("write");
         client.write_all(b"\x81\x80").await.expect("write");
-        let peer = PEER.parse().expect("addr");
-        let accepted = accept(&mut server, peer, true).await.expect("accepted");
+        let (accepted, ()) = accept(&mut server, peer(), true, |_| Ok(()))
+            .await
+            .expect("accepted");
         assert!(accepted.deflate.is_some());
         assert_eq!(accepted.rest, b"\x81\x80");
         let mut answer = vec![0u8; 512];

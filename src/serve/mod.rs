@@ -1,105 +1,234 @@
-//! `wscope serve`: a fast local echo server (text and binary echoed, pings answered, the close
-//! handshake done, permessage-deflate negotiated when offered), for trying the client, for the
-//! tests, for the demo and for benchmarks. [`handshake`] does the upgrade.
+//! `wscope serve`: a local server for trying clients, for the tests, the demo and benchmarks.
+//! Each connection gets one handler: the echo server ([`echo`], the default), a chat room
+//! ([`broadcast`]), or a program of its own ([`coproc`], websocketd style, with the request in
+//! CGI variables: [`cgi`]). [`handshake`] does the upgrade (and negotiates permessage-deflate),
+//! [`admission`] decides whom to serve (Origin, `--max-clients`), [`listen`] where (TCP on
+//! loopback unless told otherwise, or a Unix socket).
+//!
+//! Ctrl-C stops accepting; with `--coproc` each connection then closes with 1000 and its
+//! program gets its grace time to exit, within a bound, before wscope exits with 130.
 
+mod admission;
+mod broadcast;
+mod cgi;
+mod coproc;
+mod echo;
 pub mod handshake;
+mod listen;
 
+use crate::cli::ServeArgs;
 use crate::error::{Error, Kind};
-use crate::wire::deflate::{Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
-use futures_util::{FutureExt, SinkExt, StreamExt};
-use std::net::SocketAddr;
-use tokio::net::{TcpListener, TcpStream};
+use crate::net::transport::{Peer, Transport};
+use crate::wire::deflate::{Agreed, Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
+use admission::{Admission, OriginPolicy};
+use handshake::{Refusal, Request};
+use listen::Listener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::task::JoinSet;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// The largest message the echo server accepts.
 const MAX_MESSAGE: usize = 256 << 20;
+/// How long connections with programs get to finish after Ctrl-C: their close handshake and
+/// their programs' grace, and a little more.
+const SHUTDOWN: Duration = Duration::from_secs(8);
 
-/// Binds the listener (port 0 picks a free port).
-pub async fn bind(addr: &str) -> Result<TcpListener, Error> {
-    let sock: SocketAddr = addr
-        .parse()
-        .or_else(|_| format!("127.0.0.1:{addr}").parse())
-        .map_err(|_| {
-            Error::usage(format!(
-                "--listen '{addr}' is not an address like 127.0.0.1:9001"
-            ))
-        })?;
-    TcpListener::bind(sock)
-        .await
-        .map_err(|e| Error::new(Kind::Connect, format!("cannot listen on {sock}: {e}")))
+/// The byte stream each connection's WebSocket runs on.
+type Wire = MaybeDeflate<Transport>;
+
+/// What each connection gets.
+enum Handler {
+    Echo,
+    Broadcast(broadcast::Hub),
+    Coproc(String),
 }
 
-/// Accepts connections forever, echoing each on its own task.
-pub async fn run(listener: TcpListener) -> Result<(), Error> {
-    loop {
-        let (tcp, peer) = listener
-            .accept()
-            .await
-            .map_err(|e| Error::new(Kind::Other, format!("accept failed: {e}")))?;
-        tokio::spawn(echo(tcp, peer));
+impl Handler {
+    fn max_message(&self) -> usize {
+        match self {
+            Handler::Echo => MAX_MESSAGE,
+            Handler::Broadcast(_) => broadcast::MAX_MESSAGE,
+            Handler::Coproc(_) => coproc::MAX_LINE,
+        }
     }
 }
 
-fn config() -> WebSocketConfig {
+struct Server {
+    handler: Handler,
+    admission: Admission,
+    /// Numbers connections (`UNIQUE_ID`, the log).
+    next_id: AtomicU64,
+}
+
+/// What an admitted connection holds until it ends.
+struct Ticket {
+    _slot: Option<OwnedSemaphorePermit>,
+    seat: Option<broadcast::Seat>,
+}
+
+/// `wscope serve`: binds, says where, and serves until Ctrl-C.
+pub async fn serve(args: &ServeArgs) -> Result<(), Error> {
+    let origins = OriginPolicy::new(&args.allow_origin, args.coproc.is_some())?;
+    let listener = match &args.unix_socket {
+        Some(path) => listen::unix(path).await?,
+        None => Listener::Tcp(listen::tcp(&args.listen).await?),
+    };
+    if let Listener::Tcp(l) = &listener {
+        let exposed = l.local_addr().ok();
+        if let Some(w) = exposed.and_then(|a| listen::exposure_warning(&a, args.coproc.is_some())) {
+            crate::render::stderr_line(&format!("wscope: warning: {w}"));
+        }
+    }
+    crate::render::stderr_line(&format!("listening on {}", listener.describe()));
+    let handler = match (&args.coproc, args.broadcast) {
+        (Some(command), _) => Handler::Coproc(command.clone()),
+        (None, true) => Handler::Broadcast(broadcast::Hub::default()),
+        (None, false) => Handler::Echo,
+    };
+    let server = Arc::new(Server {
+        handler,
+        admission: Admission::new(origins, args.max_clients),
+        next_id: AtomicU64::new(1),
+    });
+    let result = until_interrupted(&listener, server).await;
+    listener.remove_file();
+    result
+}
+
+/// Binds a TCP listener (port 0 picks a free port), for `wscope demo`.
+pub async fn bind(addr: &str) -> Result<TcpListener, Error> {
+    listen::tcp(addr).await
+}
+
+/// The echo server on `listener`, for `wscope demo`: serves until the runtime ends.
+pub async fn echo_server(listener: TcpListener) {
+    let server = Arc::new(Server {
+        handler: Handler::Echo,
+        admission: Admission::new(OriginPolicy::default(), None),
+        next_id: AtomicU64::new(1),
+    });
+    accept_loop(&Listener::Tcp(listener), &server, &mut JoinSet::new()).await;
+}
+
+/// Serves until Ctrl-C, then lets connections with programs finish (bounded).
+async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(), Error> {
+    let mut tasks = JoinSet::new();
+    tokio::select! {
+        _ = accept_loop(listener, &server, &mut tasks) => {}
+        _ = interrupted() => {}
+    }
+    if let Handler::Coproc(_) = server.handler {
+        // Each session saw the Ctrl-C too: it closes with 1000 and its program's stdin closes.
+        let all_done = async { while tasks.join_next().await.is_some() {} };
+        let _ = tokio::time::timeout(SHUTDOWN, all_done).await;
+    }
+    // What is left is aborted: a program still running is killed with its group.
+    tasks.shutdown().await;
+    Err(Error::new(Kind::Interrupted, ""))
+}
+
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Accepts connections, each on its own task. A failed accept (out of file descriptors) is
+/// said and tried again shortly, not the end of the server.
+async fn accept_loop(listener: &Listener, server: &Arc<Server>, tasks: &mut JoinSet<()>) {
+    loop {
+        match listener.accept().await {
+            Ok((socket, peer)) => {
+                while tasks.try_join_next().is_some() {}
+                tasks.spawn(connection(socket, peer, server.clone()));
+            }
+            Err(e) => {
+                log(&format!("accept failed: {e}"));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// One connection: the upgrade (or a refusal that says why), then its handler.
+async fn connection(mut socket: Transport, peer: Peer, server: Arc<Server>) {
+    let id = server.next_id.fetch_add(1, Ordering::Relaxed);
+    let admitted = handshake::accept(&mut socket, peer, true, |r| server.admit(r)).await;
+    let Some((accepted, ticket)) = admitted else {
+        return;
+    };
+    let ws = upgrade(
+        socket,
+        accepted.deflate,
+        &accepted.rest,
+        server.handler.max_message(),
+    )
+    .await;
+    match (&server.handler, ticket.seat) {
+        (Handler::Coproc(command), _) => coproc::run(ws, accepted.request, command, id).await,
+        (Handler::Broadcast(hub), Some(seat)) => broadcast::run(ws, hub, seat).await,
+        _ => echo::run(ws).await,
+    }
+}
+
+impl Server {
+    /// Admits a request (a refusal is logged), taking its slot and its seat in the room.
+    fn admit(&self, request: &Request) -> Result<Ticket, Refusal> {
+        let slot = self.admission.admit(request).inspect_err(|r| {
+            log(&format!(
+                "refused {} {}: {} {}",
+                request.peer, request.resource, r.status, r.why
+            ));
+        })?;
+        let seat = match &self.handler {
+            Handler::Broadcast(hub) => Some(hub.seat()),
+            _ => None,
+        };
+        Ok(Ticket { _slot: slot, seat })
+    }
+}
+
+fn config(max_message: usize) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(256 * 1024)
         .write_buffer_size(256 * 1024)
-        .max_message_size(Some(MAX_MESSAGE))
-        .max_frame_size(Some(MAX_MESSAGE))
+        .max_message_size(Some(max_message))
+        .max_frame_size(Some(max_message))
 }
 
-/// Upgrades the connection (with permessage-deflate when the client offers it) and hands it
-/// to tungstenite.
+/// Hands the upgraded connection to tungstenite, with permessage-deflate when it was agreed.
 async fn upgrade(
-    mut tcp: TcpStream,
-    peer: SocketAddr,
-) -> Option<WebSocketStream<MaybeDeflate<TcpStream>>> {
-    let _ = tcp.set_nodelay(true);
-    let accepted = handshake::accept(&mut tcp, peer, true).await?;
-    Some(match accepted.deflate {
+    socket: Transport,
+    deflate: Option<Agreed>,
+    rest: &[u8],
+    max_message: usize,
+) -> WebSocketStream<Wire> {
+    match deflate {
         None => {
-            let wire = MaybeDeflate::Plain(tcp);
-            WebSocketStream::from_partially_read(wire, accepted.rest, Role::Server, Some(config()))
-                .await
+            let wire = MaybeDeflate::Plain(socket);
+            let (config, rest) = (Some(config(max_message)), rest.to_vec());
+            WebSocketStream::from_partially_read(wire, rest, Role::Server, config).await
         }
         Some(agreed) => {
             let settings = DeflateConfig {
-                max_message_size: MAX_MESSAGE as u64,
+                max_message_size: max_message as u64,
                 ..DeflateConfig::new(DeflateRole::Server, agreed)
             };
-            let mut layer = Deflate::new(tcp, settings);
-            layer.already_received(&accepted.rest);
+            let mut layer = Deflate::new(socket, settings);
+            layer.already_received(rest);
             let wire = MaybeDeflate::Deflate(Box::new(layer));
-            WebSocketStream::from_raw_socket(wire, Role::Server, Some(config())).await
-        }
-    })
-}
-
-async fn echo(tcp: TcpStream, peer: SocketAddr) {
-    let Some(mut ws) = upgrade(tcp, peer).await else {
-        return;
-    };
-    loop {
-        let next = match ws.next().now_or_never() {
-            Some(n) => n,
-            None => {
-                if ws.flush().await.is_err() {
-                    return;
-                }
-                ws.next().await
-            }
-        };
-        match next {
-            Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => {
-                if ws.feed(m).await.is_err() {
-                    return;
-                }
-            }
-            // Pings are answered and Close is acknowledged by tungstenite itself.
-            Some(Ok(_)) => {}
-            Some(Err(_)) | None => return,
+            WebSocketStream::from_raw_socket(wire, Role::Server, Some(config(max_message))).await
         }
     }
+}
+
+/// A line on stderr; what a peer chose (its path, a close reason) cannot drive the terminal.
+fn log(line: &str) {
+    let line = crate::render::escape::escape_terminal(line);
+    crate::render::stderr_line(&format!("* serve: {line}"));
 }

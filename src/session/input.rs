@@ -1,7 +1,8 @@
-//! Where the messages a session sends come from: stdin lines, the `-e` messages, the REPL's
-//! commands, a recording (`wscope replay`), or nothing (`--reflect`), seen by the writer one
-//! step at a time.
+//! Where the messages a session sends come from: stdin lines, a program's output lines
+//! (`--coproc`), the `-e` messages, the REPL's commands, a recording (`wscope replay`), or
+//! nothing (`--reflect`), seen by the writer one step at a time.
 
+use crate::coproc::{ProcessOutput, Step};
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
 use crate::input::json_stream::JsonSyntax;
@@ -15,6 +16,8 @@ use tokio_tungstenite::tungstenite::Message;
 pub enum Input {
     /// stdin lines, as text (or binary with `-b`).
     Pipe { lines: LineReader, binary: bool },
+    /// A program's output lines (`--coproc`), as text (or binary with `-b`), until it is over.
+    Coproc { output: ProcessOutput, binary: bool },
     /// `-e` messages.
     Messages(VecDeque<String>),
     /// Commands from the REPL thread.
@@ -38,10 +41,17 @@ impl Input {
         match self {
             Input::Pipe { lines, binary } => match lines.next_line().await {
                 Ok(Some(line)) => {
-                    line_message(line, *binary, lines.next_line_no - 1).map(Next::Send)
+                    line_message(line, *binary, STDIN, lines.next_line_no - 1).map(Next::Send)
                 }
                 Ok(None) => Ok(Next::End),
-                Err(e) => Err(read_error(&e)),
+                Err(e) => Err(read_error(&e, "stdin")),
+            },
+            Input::Coproc { output, binary } => match output.next().await {
+                Ok(Step::Line(line)) => {
+                    line_message(line, *binary, PROGRAM, output.next_line_no() - 1).map(Next::Send)
+                }
+                Ok(Step::Ended(_)) => Ok(Next::End),
+                Err(e) => Err(read_error(&e, "the --coproc program's output")),
             },
             Input::Messages(q) => Ok(match q.pop_front() {
                 Some(m) => Next::Send(Message::Text(m.into())),
@@ -65,15 +75,45 @@ impl Input {
         match self {
             Input::Pipe { lines, binary } => {
                 let line = lines.buffered_line()?;
-                Some(line_message(line, *binary, lines.next_line_no - 1))
+                Some(line_message(line, *binary, STDIN, lines.next_line_no - 1))
+            }
+            Input::Coproc { output, binary } => {
+                let line = output.buffered_line()?;
+                Some(line_message(
+                    line,
+                    *binary,
+                    PROGRAM,
+                    output.next_line_no() - 1,
+                ))
             }
             _ => None,
         }
     }
+
+    /// The close code and reason once the input has ended: 1000, or what a program's end
+    /// calls for (1011 when a signal killed it).
+    pub(super) fn farewell(&self) -> (u16, String) {
+        match self {
+            Input::Coproc { output, .. } => output.ending().map_or((1000, String::new()), |e| {
+                (e.close_code(), e.close_reason())
+            }),
+            _ => (1000, String::new()),
+        }
+    }
+
+    /// The close code and reason when reading the input failed: 1000 for stdin (the user's
+    /// matter), 1011 for a program's output (this end cannot go on).
+    pub(super) fn failure_farewell(&self) -> (u16, &'static str) {
+        match self {
+            Input::Coproc { .. } => (1011, "the program's output could not be sent"),
+            _ => (1000, ""),
+        }
+    }
 }
 
-/// A failed read of stdin, or a JSON syntax error in it (`--input json`).
-fn read_error(e: &std::io::Error) -> Error {
+/// A failed read of stdin (or a program's output), or a JSON syntax error in it
+/// (`--input json`).
+fn read_error(e: &std::io::Error, source: &str) -> Error {
     match e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<JsonSyntax>())
@@ -82,12 +122,15 @@ fn read_error(e: &std::io::Error) -> Error {
             Kind::Input,
             format!("{bad}; the values before it were sent, nothing after it"),
         ),
-        None => Error::new(Kind::Input, format!("reading stdin: {e}")),
+        None => Error::new(Kind::Input, format!("reading {source}: {e}")),
     }
 }
 
-/// Turns one stdin line into a message; text must be valid UTF-8.
-fn line_message(line: Line, binary: bool, line_no: u64) -> Result<Message, Error> {
+const STDIN: &str = "stdin line";
+const PROGRAM: &str = "line of the --coproc program's output";
+
+/// Turns one line (of stdin or a program's output) into a message; text must be UTF-8.
+fn line_message(line: Line, binary: bool, what: &str, line_no: u64) -> Result<Message, Error> {
     if binary {
         return Ok(Message::Binary(line.into_bytes()));
     }
@@ -95,7 +138,9 @@ fn line_message(line: Line, binary: bool, line_no: u64) -> Result<Message, Error
         Ok(t) => Ok(Message::Text(t)),
         Err(_) => Err(Error::new(
             Kind::Input,
-            format!("stdin line {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"),
+            format!(
+                "{what} {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"
+            ),
         )
         .with_hint("use -b/--binary to send each line as a binary message")),
     }

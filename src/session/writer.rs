@@ -137,7 +137,7 @@ where
             ping_deadline: None,
         };
         loop {
-            if let Err(e) = self.close_if_over(&mut clock).await {
+            if let Err(e) = self.close_if_over(&mut clock, input).await {
                 return WriteEnd::Failed(e);
             }
             let flow = tokio::select! {
@@ -169,8 +169,9 @@ where
         self.flush().await
     }
 
-    /// Once the input has run out, closes when the end policy says so.
-    async fn close_if_over(&mut self, clock: &mut Clock) -> Result<(), Error> {
+    /// Once the input has run out, closes when the end policy says so (with what the input's
+    /// end calls for: a program killed by a signal gets 1011).
+    async fn close_if_over(&mut self, clock: &mut Clock, input: &Input) -> Result<(), Error> {
         let Some(ended) = clock.input_end.filter(|_| !self.close_sent) else {
             return Ok(());
         };
@@ -179,7 +180,8 @@ where
             .end
             .close_at(ended, self.shared.stats.last_received());
         if clock.close_at.is_some_and(|t| t <= Instant::now()) {
-            self.close(1000, "").await?;
+            let (code, reason) = input.farewell();
+            self.close(code, &reason).await?;
         }
         Ok(())
     }
@@ -330,7 +332,8 @@ where
     ) -> Flow {
         match next {
             Err(e) => {
-                let _ = self.close(1000, "").await;
+                let (code, reason) = input.failure_farewell();
+                let _ = self.close(code, reason).await;
                 Flow::Stop(WriteEnd::Failed(e))
             }
             Ok(Next::End) => {

@@ -47,7 +47,11 @@ fn command_line_mistakes_are_usage_errors_with_a_clear_message() {
         ),
         (vec![], 2, "Usage"),
         (vec!["-v", "demo"], 2, "options go after the subcommand"),
-        (vec!["-x", "serve"], 2, "only --listen"),
+        (
+            vec!["-x", "serve"],
+            2,
+            "options go after the subcommand: wscope serve",
+        ),
         (
             vec![
                 "--cert",

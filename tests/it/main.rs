@@ -3,6 +3,8 @@
 
 mod automation;
 mod compression;
+mod coproc_client;
+mod curl_import;
 mod display;
 mod docs_and_colour;
 mod end_of_input;
@@ -21,6 +23,9 @@ mod repl;
 mod repl_display;
 mod repl_input;
 mod scripting_peers;
+mod serve_bridges;
+mod serve_process;
 mod support;
 mod third_party;
 mod tls;
+mod unix_socket;

@@ -139,6 +139,11 @@ fn set_up() -> Result<Dirs, String> {
     }
 }
 
+/// The Python of the installed venv (with `websockets`), for third-party clients.
+pub fn python() -> PathBuf {
+    dirs().installed.join("venv/bin/python")
+}
+
 /// The events a server printed, and a signal for each new one.
 #[derive(Default)]
 struct Events {

@@ -382,7 +382,7 @@ fn a_whole_probe_of_wscope_serve_takes_well_under_10_seconds() {
         .block_on(wscope::serve::bind("127.0.0.1:0"))
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    rt.spawn(wscope::serve::run(listener));
+    rt.spawn(wscope::serve::echo_server(listener));
     let r = run(&["probe", "--jsonl", &format!("ws://{addr}/")], b"");
     let (checks, summary) = card(&r.out());
     assert_eq!(r.code, 0, "{}\n{}", r.out(), r.stderr);

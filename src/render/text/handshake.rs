@@ -3,6 +3,7 @@
 
 use super::{dim, info, paint};
 use crate::event::{Event, Response, Timings, TlsUp, Tunnel};
+use crate::net::transport::Peer;
 use crate::render::Style;
 use crate::render::escape::{escape_bytes, escape_terminal, mask_credentials};
 use crate::units::ms;
@@ -70,16 +71,16 @@ pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
         return None;
     }
     Some(match event {
-        Event::Connected(c) => info(
-            &format!(
-                "Connected to {} ({}); dns {}, tcp {}",
-                c.url,
-                c.peer,
-                ms(c.dns),
-                ms(c.tcp)
-            ),
-            style,
-        ),
+        Event::Connected(c) => {
+            let took = match c.peer {
+                Peer::Tcp(_) => format!("dns {}, tcp {}", ms(c.dns), ms(c.tcp)),
+                Peer::Unix(_) => format!("connect {}", ms(c.tcp)),
+            };
+            info(
+                &format!("Connected to {} ({}); {took}", c.url, c.peer),
+                style,
+            )
+        }
         Event::TlsUp(t) => tls_up(t, style),
         Event::Tunnel(t) => tunnel(t, style),
         Event::Upgraded { negotiated } => {

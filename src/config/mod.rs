@@ -1,11 +1,16 @@
 //! The client options, validated once into the configuration each component takes: how to
-//! reach and upgrade ([`ConnectConfig`]), where messages come from ([`InputSource`]), how the
-//! session behaves ([`SessionConfig`]), how output looks ([`Style`]), how received messages
-//! are shown ([`DisplayConfig`]: the filter compiled here, once), the frame dump
-//! ([`FrameDump`]) and reconnecting ([`Reconnect`]). Options that combine become one enum here;
-//! nothing downstream re-derives them from flags.
+//! reach and upgrade ([`ConnectConfig`], with a copied curl command merged in by [`connect`]),
+//! where messages come from ([`InputSource`]), how the session behaves ([`SessionConfig`]), how
+//! output looks ([`Style`]), how received messages are shown ([`DisplayConfig`]: the filter
+//! compiled here, once), the frame dump ([`FrameDump`]) and reconnecting ([`Reconnect`]).
+//! Options that combine become one enum here; nothing downstream re-derives them from flags.
 
-use crate::cli::{ClientArgs, HandshakeArgs, ProbeArgs, TlsArgs};
+mod connect;
+
+pub use connect::curl_import;
+
+use crate::cli::{ClientArgs, ProbeArgs};
+use crate::curl::CurlImport;
 use crate::error::Error;
 use crate::input::pipe::Framing;
 use crate::input::schedule::Schedule;
@@ -20,8 +25,7 @@ use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
 use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
-use crate::wire::deflate;
-use crate::wire::request::{RequestOptions, parse_header_arg};
+use crate::wire::request::RequestOptions;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +50,14 @@ pub enum InputSource {
     Reflect,
     /// A recording's messages at their moments (`wscope replay`).
     Replay(Schedule),
+    /// A program started once connected (`--coproc`): its stdout, cut as `--input` says, is
+    /// sent (as text or binary); received messages are written to its stdin as they would be
+    /// to stdout.
+    Coproc {
+        command: String,
+        binary: bool,
+        framing: Framing,
+    },
 }
 
 /// What the frame inspector shows.
@@ -98,6 +110,8 @@ pub struct ConnectConfig {
     pub max_message_size: usize,
     /// `--deflate-window-bits`: compress with this window whatever was agreed.
     pub deflate_window_bits: Option<u8>,
+    /// `--unix-socket`: connect through this socket instead of TCP (no proxy then).
+    pub unix_socket: Option<PathBuf>,
 }
 
 /// Messages sent first on every connection.
@@ -125,6 +139,8 @@ pub struct Config {
     pub timing: bool,
     /// Where `--record` writes the conversation as JSON Lines.
     pub record: Option<PathBuf>,
+    /// What reading a copied curl command kept, converted, dropped and ignored (for stderr).
+    pub import_notes: Vec<String>,
 }
 
 impl Config {
@@ -136,19 +152,26 @@ impl Config {
     }
 }
 
-/// Validates the client options for `url` on this terminal.
-pub fn build(args: &ClientArgs, url: &str, term: &Terminal) -> Result<Config, Error> {
-    build_with(args, url, term, input_source(args, term)?)
+/// Validates the client options for `url` on this terminal; with a copied curl command
+/// (`import`), its URL and request instead (`url` is then not used).
+pub fn build(
+    args: &ClientArgs,
+    url: &str,
+    import: Option<&CurlImport>,
+    term: &Terminal,
+) -> Result<Config, Error> {
+    build_with(args, url, import, term, input_source(args, term)?)
 }
 
 /// A client config whose input is given (`wscope replay` sends a recording).
 pub fn build_with(
     args: &ClientArgs,
     url: &str,
+    import: Option<&CurlImport>,
     term: &Terminal,
     input: InputSource,
 ) -> Result<Config, Error> {
-    let target = Target::parse(url)?;
+    let target = Target::parse(import.map_or(url, |i| i.url.as_str()))?;
     let (io, out) = (&args.io, &args.output);
     let mode = match input {
         InputSource::Repl => Mode::Repl,
@@ -160,23 +183,8 @@ pub fn build_with(
             max: io.reconnect_max,
         },
     };
-    let frames = match (out.hexdump, out.frames) {
-        (true, _) => FrameDump::HexDump {
-            bytes: out.dump_bytes,
-        },
-        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
-        (false, true) => FrameDump::Lines {
-            capture: if out.jsonl { out.dump_bytes } else { 0 },
-        },
-        (false, false) => FrameDump::Off,
-    };
-    let end = match input {
-        InputSource::Reflect => EndPolicy {
-            count: io.count,
-            ..EndPolicy::until_peer_closes()
-        },
-        _ => EndPolicy::from_options(io.idle, io.wait, io.count),
-    };
+    let frames = frame_dump(out);
+    let end = end_policy(io, &input);
     let session = SessionConfig {
         close_timeout: io.close_timeout,
         end,
@@ -197,12 +205,18 @@ pub fn build_with(
         report_first_message: out.verbose || out.timing,
         emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
     };
+    let coproc = matches!(input, InputSource::Coproc { .. });
     Ok(Config {
         target,
-        connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size)?,
+        connect: connect::connect_config(
+            &args.handshake,
+            &args.tls,
+            args.io.max_message_size,
+            import,
+        )?,
         input,
         session,
-        style: style(args, term, mode, frames),
+        style: style(args, term, mode, frames, coproc),
         display: display_config(args)?,
         frames,
         reconnect,
@@ -217,7 +231,39 @@ pub fn build_with(
         },
         timing: out.timing,
         record: out.record.clone(),
+        import_notes: import
+            .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
+            .unwrap_or_default(),
     })
+}
+
+/// What the frame inspector shows (`-x`, `--hexdump`).
+fn frame_dump(out: &crate::cli::OutputArgs) -> FrameDump {
+    match (out.hexdump, out.frames) {
+        (true, _) => FrameDump::HexDump {
+            bytes: out.dump_bytes,
+        },
+        // JSON Lines carry the payload prefix of each frame, as the hex dump shows it.
+        (false, true) => FrameDump::Lines {
+            capture: if out.jsonl { out.dump_bytes } else { 0 },
+        },
+        (false, false) => FrameDump::Off,
+    }
+}
+
+/// When the session ends, for this input.
+fn end_policy(io: &crate::cli::IoArgs, input: &InputSource) -> EndPolicy {
+    match input {
+        InputSource::Reflect => EndPolicy {
+            count: io.count,
+            ..EndPolicy::until_peer_closes()
+        },
+        // The program's exit is its end of input: close at once unless told otherwise.
+        InputSource::Coproc { .. } => {
+            EndPolicy::from_options(Some(io.idle.unwrap_or_default()), io.wait, io.count)
+        }
+        _ => EndPolicy::from_options(io.idle, io.wait, io.count),
+    }
 }
 
 /// REPL when both stdin and stdout are terminals and nothing asks for scripted behaviour.
@@ -232,7 +278,7 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     if !io.execute.is_empty() {
         return Ok(InputSource::Execute(io.execute.clone()));
     }
-    if term.stdin && term.stdout && !args.output.jsonl {
+    if io.coproc.is_none() && term.stdin && term.stdout && !args.output.jsonl {
         return Ok(InputSource::Repl);
     }
     let framing = io.input.unwrap_or(if args.output.null {
@@ -245,9 +291,16 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
             "--input json sends text messages; it cannot be combined with --binary",
         ));
     }
-    Ok(InputSource::Stdin {
-        binary: io.binary,
-        framing,
+    Ok(match &io.coproc {
+        Some(command) => InputSource::Coproc {
+            command: command.clone(),
+            binary: io.binary,
+            framing,
+        },
+        None => InputSource::Stdin {
+            binary: io.binary,
+            framing,
+        },
     })
 }
 
@@ -266,67 +319,6 @@ fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
 /// What ends a message on stdin and stdout: newline, or NUL with `-0`.
 fn separator(args: &ClientArgs) -> u8 {
     if args.output.null { 0 } else { b'\n' }
-}
-
-fn connect_config(
-    hs: &HandshakeArgs,
-    tls: &TlsArgs,
-    max_message_size: usize,
-) -> Result<ConnectConfig, Error> {
-    let headers = hs
-        .headers
-        .iter()
-        .map(|h| parse_header_arg(h))
-        .collect::<Result<Vec<_>, _>>()?;
-    let user = match &hs.user {
-        None => None,
-        Some(u) => match u.split_once(':') {
-            Some((a, b)) => Some((a.to_string(), b.to_string())),
-            None => {
-                return Err(Error::usage(format!(
-                    "--user '{u}' needs the form USER:PASSWORD"
-                )));
-            }
-        },
-    };
-    for p in &hs.subprotocols {
-        if p.is_empty()
-            || p.chars()
-                .any(|c| c.is_whitespace() || c == ',' || c.is_control())
-        {
-            return Err(Error::usage(format!(
-                "subprotocol '{p}' is not a valid token (no spaces, commas or control characters)"
-            )));
-        }
-    }
-    Ok(ConnectConfig {
-        request: RequestOptions {
-            headers,
-            subprotocols: hs.subprotocols.clone(),
-            origin: hs.origin.clone(),
-            user,
-            user_agent: hs
-                .user_agent
-                .clone()
-                .unwrap_or_else(|| format!("wscope/{}", env!("CARGO_PKG_VERSION"))),
-            extensions: (!hs.no_deflate).then(|| deflate::Params::default().header_value()),
-        },
-        tls: TlsOptions {
-            cacert: tls.cacert.clone(),
-            cert: tls.cert.clone(),
-            key: tls.key.clone(),
-            insecure: tls.insecure,
-        },
-        proxy: ProxyChoice {
-            explicit: hs.proxy.clone(),
-            noproxy: hs.noproxy.clone(),
-        },
-        connect_timeout: hs.connect_timeout,
-        handshake_timeout: hs.handshake_timeout,
-        follow_redirects: hs.location.then_some(hs.max_redirs),
-        max_message_size,
-        deflate_window_bits: hs.deflate_window_bits,
-    })
 }
 
 /// The largest `--max-probe-size`.
@@ -368,7 +360,7 @@ pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
             MAX_PROBE_SIZE >> 20
         )));
     }
-    let connect = connect_config(hs, &args.tls, p.max_probe_size)?;
+    let connect = connect::connect_config(hs, &args.tls, p.max_probe_size, None)?;
     let user_offer = connect
         .request
         .headers
@@ -416,13 +408,16 @@ fn display_config(args: &ClientArgs) -> Result<DisplayConfig, Error> {
     })
 }
 
-fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump) -> Style {
+/// How output looks. With `--coproc` received data goes to the program, never to the
+/// terminal: no colour, no escaping.
+fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, coproc: bool) -> Style {
     let out = &args.output;
     let (color_out, color_err) = term.colors(out.color);
+    let stdout_is_terminal = term.stdout && !coproc;
     Style {
-        color_out,
+        color_out: color_out && !coproc,
         color_err,
-        escape_out: term.stdout,
+        escape_out: stdout_is_terminal,
         escape_err: term.stderr,
         timestamps: out.timestamps,
         jsonl: out.jsonl,
@@ -436,7 +431,7 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump) -> S
         show_keepalive: out.verbose,
         binary_output: out.binary_output,
         separator: separator(args),
-        interleave: mode == Mode::Pipe && term.stdout && term.stderr,
+        interleave: mode == Mode::Pipe && stdout_is_terminal && term.stderr,
     }
 }
 
