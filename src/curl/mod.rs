@@ -65,17 +65,7 @@ pub fn from_args<S: AsRef<str>>(args: &[S], keep_extensions: bool) -> Result<Cur
             .with_hint("paste the command from the browser's \"Copy as cURL\""));
     }
     let args = args::parse(words)?;
-    let raw_url = match args.urls.as_slice() {
-        [one] => one,
-        [] => return Err(Error::usage("the curl command has no URL")),
-        [first, second, ..] => {
-            return Err(Error::usage(format!(
-                "the curl command has more than one URL ('{first}', '{second}'...): wscope \
-                 connects to one"
-            )));
-        }
-    };
-    let ws = ws_url::websocket_url(raw_url, args.globoff)?;
+    let ws = ws_url::websocket_url(the_url(&args.urls)?, args.globoff)?;
     let secure = ws.target.secure;
     let mut sorted = headers::sort(&args.headers, &ws.target.host_header, keep_extensions)?;
 
@@ -89,21 +79,7 @@ pub fn from_args<S: AsRef<str>>(args: &[S], keep_extensions: bool) -> Result<Cur
     notes.append(&mut sorted.dropped);
 
     let cookie = merge_cookies(&sorted.cookies, &args.cookies, &mut notes)?;
-    let user_agent = match (sorted.user_agent, args.user_agent) {
-        (Some(header), Some(_)) => {
-            notes.push(Note::ignored(
-                "--user-agent",
-                "the User-Agent header given with -H wins, as in curl",
-            ));
-            Some(header)
-        }
-        (Some(header), None) => Some(header),
-        (None, Some(option)) => {
-            notes.push(Note::kept("--user-agent", ""));
-            Some(option)
-        }
-        (None, None) => None,
-    };
+    let user_agent = user_agent(sorted.user_agent, args.user_agent, &mut notes);
     let user = match args.user {
         Some(_) if sorted.has_authorization => {
             notes.push(Note::ignored(
@@ -149,6 +125,41 @@ pub fn from_args<S: AsRef<str>>(args: &[S], keep_extensions: bool) -> Result<Cur
         location: args.location,
         notes,
     })
+}
+
+/// The command's one URL.
+fn the_url(urls: &[String]) -> Result<&str, Error> {
+    match urls {
+        [one] => Ok(one),
+        [] => Err(Error::usage("the curl command has no URL")),
+        [first, second, ..] => Err(Error::usage(format!(
+            "the curl command has more than one URL ('{first}', '{second}'...): wscope \
+             connects to one"
+        ))),
+    }
+}
+
+/// The User-Agent: a header given with -H wins over `-A`, as in curl.
+fn user_agent(
+    header: Option<String>,
+    option: Option<String>,
+    notes: &mut Vec<Note>,
+) -> Option<String> {
+    match (header, option) {
+        (Some(header), Some(_)) => {
+            notes.push(Note::ignored(
+                "--user-agent",
+                "the User-Agent header given with -H wins, as in curl",
+            ));
+            Some(header)
+        }
+        (Some(header), None) => Some(header),
+        (None, Some(option)) => {
+            notes.push(Note::kept("--user-agent", ""));
+            Some(option)
+        }
+        (None, None) => None,
+    }
 }
 
 fn is_curl(word: &str) -> bool {

@@ -50,21 +50,7 @@ where
     async fn put_on_wire(&mut self, out: Outgoing) -> Result<(), Error> {
         match out {
             Outgoing::Text(t) => self.send(Message::Text(t.into())).await?,
-            Outgoing::TextFile(path) => {
-                let Some(bytes) = self.read_source(BinarySource::File(path.clone())).await else {
-                    return Ok(());
-                };
-                match String::from_utf8(bytes) {
-                    Ok(text) => self.send(Message::Text(text.into())).await?,
-                    Err(_) => self.shared.emit(Event::Failure(
-                        Error::new(
-                            Kind::Input,
-                            format!("{} is not UTF-8 text; nothing sent", path.display()),
-                        )
-                        .with_hint("/binary @FILE sends it as a binary message"),
-                    )),
-                }
-            }
+            Outgoing::TextFile(path) => self.send_text_file(path).await?,
             Outgoing::Uncompressed(t) => {
                 match &self.shared.compression {
                     Some(c) => c.overrides.send_next_uncompressed(),
@@ -124,12 +110,35 @@ where
                     opcode: OpCode::from(opcode),
                     mask: None,
                 };
-                let frame = WireFrame::from_payload(header, payload.into());
-                self.send(Message::Frame(frame)).await?;
+                self.send(Message::Frame(WireFrame::from_payload(
+                    header,
+                    payload.into(),
+                )))
+                .await?;
             }
             Outgoing::Raw(bytes) => self.shared.raw.push(&bytes),
         }
         self.flush().await
+    }
+
+    /// `/text @FILE`: the file as one text message, or nothing when it is not UTF-8.
+    async fn send_text_file(&mut self, path: std::path::PathBuf) -> Result<(), Error> {
+        let Some(bytes) = self.read_source(BinarySource::File(path.clone())).await else {
+            return Ok(());
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => self.send(Message::Text(text.into())).await,
+            Err(_) => {
+                self.shared.emit(Event::Failure(
+                    Error::new(
+                        Kind::Input,
+                        format!("{} is not UTF-8 text; nothing sent", path.display()),
+                    )
+                    .with_hint("/binary @FILE sends it as a binary message"),
+                ));
+                Ok(())
+            }
+        }
     }
 
     async fn end(&mut self, ending: Ending) -> Result<(), Error> {

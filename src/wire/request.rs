@@ -85,38 +85,7 @@ pub fn basic_auth(user: &str, pass: &str) -> String {
 
 /// Builds the upgrade request with the given `Sec-WebSocket-Key`.
 pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
-    let mut headers: Vec<(String, String)> = vec![
-        ("Host".into(), target.host_header.clone()),
-        ("Upgrade".into(), "websocket".into()),
-        ("Connection".into(), "Upgrade".into()),
-        ("Sec-WebSocket-Key".into(), key.into()),
-        ("Sec-WebSocket-Version".into(), "13".into()),
-    ];
-    if !opts.subprotocols.is_empty() {
-        headers.push((
-            "Sec-WebSocket-Protocol".into(),
-            opts.subprotocols.join(", "),
-        ));
-    }
-    if let Some(offer) = &opts.extensions {
-        headers.push(("Sec-WebSocket-Extensions".into(), offer.clone()));
-    }
-    if let Some(origin) = &opts.origin {
-        headers.push(("Origin".into(), origin.clone()));
-    }
-    if let Some((u, p)) = opts.user.as_ref().or(target.credentials.as_ref()) {
-        headers.push(("Authorization".into(), basic_auth(u, p)));
-    }
-    headers.push(("User-Agent".into(), opts.user_agent.clone()));
-    for (name, value) in &opts.headers {
-        match headers
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
-            Some(slot) => *slot = (name.clone(), value.clone()),
-            None => headers.push((name.clone(), value.clone())),
-        }
-    }
+    let headers = headers(target, opts, key);
     let get = |name: &str| {
         headers
             .iter()
@@ -171,6 +140,44 @@ pub fn build(target: &Target, opts: &RequestOptions, key: &str) -> Request {
         authorization,
         cookie,
     }
+}
+
+/// The request's headers in order: the upgrade's own, the offers, then `-H` (which replaces a
+/// header of the same name in place).
+fn headers(target: &Target, opts: &RequestOptions, key: &str) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = vec![
+        ("Host".into(), target.host_header.clone()),
+        ("Upgrade".into(), "websocket".into()),
+        ("Connection".into(), "Upgrade".into()),
+        ("Sec-WebSocket-Key".into(), key.into()),
+        ("Sec-WebSocket-Version".into(), "13".into()),
+    ];
+    if !opts.subprotocols.is_empty() {
+        headers.push((
+            "Sec-WebSocket-Protocol".into(),
+            opts.subprotocols.join(", "),
+        ));
+    }
+    if let Some(offer) = &opts.extensions {
+        headers.push(("Sec-WebSocket-Extensions".into(), offer.clone()));
+    }
+    if let Some(origin) = &opts.origin {
+        headers.push(("Origin".into(), origin.clone()));
+    }
+    if let Some((u, p)) = opts.user.as_ref().or(target.credentials.as_ref()) {
+        headers.push(("Authorization".into(), basic_auth(u, p)));
+    }
+    headers.push(("User-Agent".into(), opts.user_agent.clone()));
+    for (name, value) in &opts.headers {
+        match headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(slot) => *slot = (name.clone(), value.clone()),
+            None => headers.push((name.clone(), value.clone())),
+        }
+    }
+    headers
 }
 
 #[cfg(test)]

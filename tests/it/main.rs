@@ -9,6 +9,7 @@ mod display;
 mod docs_and_colour;
 mod end_of_input;
 mod frames;
+mod handshake_pipe;
 mod hardening;
 mod peers;
 mod pipe_mode;

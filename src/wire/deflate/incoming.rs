@@ -360,94 +360,121 @@ impl Incoming {
     /// Transforms queued input until it runs out or enough output waits.
     fn run(&mut self) -> Result<(), Violation> {
         while self.out.len() < OUT_HIGH {
-            match self.frame {
-                Frame::Boundary => {
-                    if self.input.is_empty() {
-                        return Ok(());
-                    }
-                    let Some(h) = self.take_header() else {
-                        return Ok(());
-                    };
-                    let action = self.begin_frame(&h)?;
-                    if action == Action::Pass {
-                        // A control frame between fragments goes after what came before it.
-                        self.close_chunk(false);
-                        self.out.extend(h.raw());
-                    }
-                    self.enter(&h, action);
-                }
-                Frame::Pass { remaining } => {
-                    let take = remaining
-                        .min(self.input.len() as u64)
-                        .min((OUT_HIGH - self.out.len()) as u64)
-                        as usize;
-                    if take == 0 {
-                        return Ok(());
-                    }
-                    self.out.extend(&self.input.pending()[..take]);
-                    self.input.consume(take);
-                    self.frame = match remaining - take as u64 {
-                        0 => Frame::Boundary,
-                        remaining => Frame::Pass { remaining },
-                    };
-                }
+            let progressed = match self.frame {
+                Frame::Boundary => self.at_boundary()?,
+                Frame::Pass { remaining } => self.pass(remaining),
                 Frame::Inflate {
                     remaining,
                     mask,
                     offset,
                     fin,
-                } => {
-                    let avail = remaining.min(self.input.len() as u64) as usize;
-                    if avail == 0 {
-                        return Ok(());
-                    }
-                    let payload = &self.input.pending()[..avail];
-                    let used = match mask {
-                        None => self.inflater.inflate(payload, &mut self.chunk)?,
-                        Some(key) => {
-                            self.scratch.clear();
-                            self.scratch
-                                .extend_from_slice(&payload[..avail.min(UNMASK_STEP)]);
-                            apply_mask(&mut self.scratch, key, offset);
-                            self.inflater.inflate(&self.scratch, &mut self.chunk)?
-                        }
-                    };
-                    self.input.consume(used);
-                    if let Message::Compressed { wire_bytes, .. } = &mut self.message {
-                        *wire_bytes += used as u64;
-                    }
-                    if self.chunk.len() == self.chunk.capacity() {
-                        self.close_chunk(false);
-                    }
-                    let remaining = remaining - used as u64;
-                    self.frame = match (remaining, fin) {
-                        (0, true) => Frame::Finishing,
-                        (0, false) => Frame::Boundary,
-                        _ => Frame::Inflate {
-                            remaining,
-                            mask,
-                            offset: offset + used as u64,
-                            fin,
-                        },
-                    };
-                }
+                } => self.inflate(remaining, mask, offset, fin)?,
                 Frame::Finishing => {
-                    let done = self.inflater.finish(&mut self.chunk)?;
-                    self.close_chunk(done);
-                    if done {
-                        if let Message::Compressed {
-                            wire_bytes,
-                            inflated,
-                            ..
-                        } = self.message
-                        {
-                            self.record(true, wire_bytes, inflated);
-                        }
-                        self.message = Message::None;
-                        self.frame = Frame::Boundary;
-                    }
+                    self.finishing()?;
+                    true
                 }
+            };
+            if !progressed {
+                return Ok(());
             }
+        }
+        Ok(())
+    }
+
+    /// A frame header, when one has arrived whole; false when more input is needed.
+    fn at_boundary(&mut self) -> Result<bool, Violation> {
+        if self.input.is_empty() {
+            return Ok(false);
+        }
+        let Some(h) = self.take_header() else {
+            return Ok(false);
+        };
+        let action = self.begin_frame(&h)?;
+        if action == Action::Pass {
+            // A control frame between fragments goes after what came before it.
+            self.close_chunk(false);
+            self.out.extend(h.raw());
+        }
+        self.enter(&h, action);
+        Ok(true)
+    }
+
+    /// Payload of a frame passed through as it is.
+    fn pass(&mut self, remaining: u64) -> bool {
+        let take = remaining
+            .min(self.input.len() as u64)
+            .min((OUT_HIGH - self.out.len()) as u64) as usize;
+        if take == 0 {
+            return false;
+        }
+        self.out.extend(&self.input.pending()[..take]);
+        self.input.consume(take);
+        self.frame = match remaining - take as u64 {
+            0 => Frame::Boundary,
+            remaining => Frame::Pass { remaining },
+        };
+        true
+    }
+
+    /// Payload of a compressed message's frame, unmasked and inflated.
+    fn inflate(
+        &mut self,
+        remaining: u64,
+        mask: Option<[u8; 4]>,
+        offset: u64,
+        fin: bool,
+    ) -> Result<bool, Violation> {
+        let avail = remaining.min(self.input.len() as u64) as usize;
+        if avail == 0 {
+            return Ok(false);
+        }
+        let payload = &self.input.pending()[..avail];
+        let used = match mask {
+            None => self.inflater.inflate(payload, &mut self.chunk)?,
+            Some(key) => {
+                self.scratch.clear();
+                self.scratch
+                    .extend_from_slice(&payload[..avail.min(UNMASK_STEP)]);
+                apply_mask(&mut self.scratch, key, offset);
+                self.inflater.inflate(&self.scratch, &mut self.chunk)?
+            }
+        };
+        self.input.consume(used);
+        if let Message::Compressed { wire_bytes, .. } = &mut self.message {
+            *wire_bytes += used as u64;
+        }
+        if self.chunk.len() == self.chunk.capacity() {
+            self.close_chunk(false);
+        }
+        let remaining = remaining - used as u64;
+        self.frame = match (remaining, fin) {
+            (0, true) => Frame::Finishing,
+            (0, false) => Frame::Boundary,
+            _ => Frame::Inflate {
+                remaining,
+                mask,
+                offset: offset + used as u64,
+                fin,
+            },
+        };
+        Ok(true)
+    }
+
+    /// The end of a compressed message: the inflater flushed, the message counted.
+    fn finishing(&mut self) -> Result<(), Violation> {
+        let done = self.inflater.finish(&mut self.chunk)?;
+        self.close_chunk(done);
+        if done {
+            if let Message::Compressed {
+                wire_bytes,
+                inflated,
+                ..
+            } = self.message
+            {
+                self.record(true, wire_bytes, inflated);
+            }
+            self.message = Message::None;
+            self.frame = Frame::Boundary;
         }
         Ok(())
     }
