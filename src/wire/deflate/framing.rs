@@ -58,6 +58,26 @@ impl ByteQueue {
     }
 }
 
+/// One whole frame, for tests: `b0` gives FIN, RSV1 and the opcode; masked with `mask`.
+#[cfg(test)]
+pub fn frame_bytes(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    push_header(
+        &mut out,
+        b0 & 0x80 != 0,
+        b0 & 0x40 != 0,
+        b0 & 0x0f,
+        mask,
+        payload.len() as u64,
+    );
+    let start = out.len();
+    out.extend_from_slice(payload);
+    if let Some(key) = mask {
+        crate::wire::frame::apply_mask(&mut out[start..], key, 0);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,28 +1,11 @@
 //! Unit tests of inflating received messages: fragments, context takeover, the size limit, bombs.
 
 use super::*;
+use crate::wire::deflate::framing::frame_bytes as frame;
 use crate::wire::deflate::codec::Compressor;
 
 fn incoming(role: Role, limit: u64) -> Incoming {
     Incoming::new(role, 15, false, limit, Arc::new(DeflateStats::default()))
-}
-
-fn frame(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    push_header(
-        &mut out,
-        b0 & 0x80 != 0,
-        b0 & 0x40 != 0,
-        b0 & 0x0f,
-        mask,
-        payload.len() as u64,
-    );
-    let start = out.len();
-    out.extend_from_slice(payload);
-    if let Some(key) = mask {
-        apply_mask(&mut out[start..], key, 0);
-    }
-    out
 }
 
 fn compressed(msg: &[u8]) -> Vec<u8> {

@@ -1,6 +1,7 @@
 //! Unit tests of compressing sent messages: RSV1, fragments, context takeover, overrides.
 
 use super::*;
+use crate::wire::deflate::framing::frame_bytes as frame;
 use crate::wire::deflate::codec::Inflater;
 
 fn outgoing() -> (Outgoing, Arc<Overrides>, Arc<DeflateStats>) {
@@ -11,24 +12,6 @@ fn outgoing() -> (Outgoing, Arc<Overrides>, Arc<DeflateStats>) {
         overrides,
         stats,
     )
-}
-
-fn frame(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    push_header(
-        &mut out,
-        b0 & 0x80 != 0,
-        b0 & 0x40 != 0,
-        b0 & 0x0f,
-        mask,
-        payload.len() as u64,
-    );
-    let start = out.len();
-    out.extend_from_slice(payload);
-    if let Some(key) = mask {
-        apply_mask(&mut out[start..], key, 0);
-    }
-    out
 }
 
 fn send(o: &mut Outgoing, bytes: &[u8]) -> Vec<u8> {
