@@ -54,7 +54,8 @@ pub(super) async fn run(mut ws: WebSocketStream<Wire>, hub: &Hub, mut seat: Seat
                 }
                 // Pings are answered and a Close acknowledged by tungstenite on the next read.
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => return,
+                Some(Err(e)) => return super::failing::fail(&mut ws, &e).await,
+                None => return,
             },
             outgoing = seat.recv() => match outgoing {
                 Ok(m) => {

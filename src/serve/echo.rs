@@ -1,6 +1,7 @@
 //! The echo handler of `wscope serve`: text and binary messages sent back as they came, fed
 //! without a flush per message and flushed when nothing more is ready (pings are answered and
-//! the close handshake is done by tungstenite).
+//! the close handshake is done by tungstenite; a client that breaks the protocol gets its Close
+//! code, see `failing`).
 
 use super::Wire;
 use futures_util::{FutureExt, SinkExt, StreamExt};
@@ -26,7 +27,8 @@ pub(super) async fn run(mut ws: WebSocketStream<Wire>) {
             }
             // Pings are answered and Close is acknowledged by tungstenite itself.
             Some(Ok(_)) => {}
-            Some(Err(_)) | None => return,
+            Some(Err(e)) => return super::failing::fail(&mut ws, &e).await,
+            None => return,
         }
     }
 }

@@ -13,6 +13,7 @@ mod broadcast;
 mod cgi;
 mod coproc;
 mod echo;
+mod failing;
 pub mod handshake;
 mod listen;
 

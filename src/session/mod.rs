@@ -21,7 +21,7 @@ mod reader;
 mod replay;
 pub mod replies;
 mod shared;
-mod violations;
+pub(crate) mod violations;
 mod writer;
 
 pub use input::Input;

@@ -8,10 +8,10 @@ use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::tungstenite::error::{CapacityError, ProtocolError};
 
 /// Which incoming frame a rule violation is about.
-pub(super) type Culprit = fn(&FrameHeader) -> bool;
+pub(crate) type Culprit = fn(&FrameHeader) -> bool;
 
 /// A rule the peer broke, and what we answer.
-pub(super) struct Violation {
+pub(crate) struct Violation {
     /// The close code to fail the connection with.
     pub code: u16,
     /// The rule, with its RFC section.
@@ -32,7 +32,7 @@ impl Violation {
 
 /// The violation behind a read error; `None` for errors that are not the peer breaking a rule
 /// (the connection ended, an I/O failure).
-pub(super) fn classify(e: &WsError) -> Option<Violation> {
+pub(crate) fn classify(e: &WsError) -> Option<Violation> {
     match e {
         WsError::Utf8(_) => Some(Violation::new(
             1007,

@@ -395,6 +395,13 @@ fn a_whole_probe_of_wscope_serve_takes_well_under_10_seconds() {
         checks["deflate-message"]
     );
     assert_eq!(checks["fragmented"]["verdict"], "pass");
+    // A client that breaks a rule gets its close code, not a dropped connection.
+    assert_eq!(
+        with_verdict(&checks, "warn"),
+        Vec::<String>::new(),
+        "{}",
+        r.out()
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Unit tests of inflating received messages: fragments, context takeover, the size limit, bombs.
 
 use super::*;
-use crate::wire::deflate::framing::frame_bytes as frame;
 use crate::wire::deflate::codec::Compressor;
+use crate::wire::deflate::framing::frame_bytes as frame;
 
 fn incoming(role: Role, limit: u64) -> Incoming {
     Incoming::new(role, 15, false, limit, Arc::new(DeflateStats::default()))

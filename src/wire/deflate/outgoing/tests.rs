@@ -1,8 +1,8 @@
 //! Unit tests of compressing sent messages: RSV1, fragments, context takeover, overrides.
 
 use super::*;
-use crate::wire::deflate::framing::frame_bytes as frame;
 use crate::wire::deflate::codec::Inflater;
+use crate::wire::deflate::framing::frame_bytes as frame;
 
 fn outgoing() -> (Outgoing, Arc<Overrides>, Arc<DeflateStats>) {
     let overrides = Arc::new(Overrides::default());
