@@ -61,7 +61,9 @@ const RECENT_UNUSUAL: usize = 8;
 #[derive(Debug, Default)]
 pub struct FrameLog {
     enabled: AtomicBool,
-    frames: Mutex<Vec<TappedFrame>>,
+    /// A queue: drained from the front while the tap appends, so a drain costs what it takes,
+    /// not what is left (a Vec shifted its whole tail on every drain: quadratic under -x).
+    frames: Mutex<VecDeque<TappedFrame>>,
     /// Recent incoming headers that are not plain final TEXT/BINARY frames (rare by nature).
     unusual_in: Mutex<VecDeque<FrameHeader>>,
     /// The last plain incoming data frame header, packed into two words (no lock per frame).
@@ -127,12 +129,12 @@ impl FrameLog {
         };
         match end {
             Some(n) => frames.drain(..n).collect(),
-            None => std::mem::take(&mut *frames),
+            None => std::mem::take(&mut *frames).into(),
         }
     }
 
     fn push(&self, frame: TappedFrame) {
-        lock(&self.frames).push(frame);
+        lock(&self.frames).push_back(frame);
     }
 
     /// Remembers a plain data frame header; unmasked, so two bytes and the length rebuild it.
