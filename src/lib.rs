@@ -10,9 +10,11 @@
 //!                     SOCKS5), tls_hello/tls_info
 //!            wire     request → handshake → response/rejection (the upgrade, verbatim);
 //!                     tap (frame headers both ways, on the plaintext side of TLS) with frame
-//!                     and scanner (pure decoding)
+//!                     and scanner (pure decoding); deflate (permessage-deflate, a layer between
+//!                     the tap and tungstenite)
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
-//!            input    repl (line editor thread) + command (the REPL's grammar), pipe (stdin lines)
+//!            input    repl (line editor thread, multiline) + command (the REPL's grammar), pipe
+//!                     (stdin cut by --input), json_stream, schedule (timed input for replay)
 //!      ─► event (the seam: everything observed, as data)
 //!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
 //!            a received message: render::received puts display's pieces together
@@ -21,12 +23,15 @@
 //!
 //! `probe` is `wscope probe`: the same connection stages, then frames written by hand and judged
 //! against RFC 6455 and 7692 into a report card.
+//! `replay` is `wscope replay`: a `--record` file read back into a timed input for an ordinary
+//! client session, and the received messages compared with the recorded ones.
 //!
 //! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
 //! reader and writer share; `coproc` a program on one end of a connection (`--coproc`, the
 //! session's input and its data sink); `curl` reads a copied "Copy as cURL" command; `serve` the
 //! local server (echo, `--broadcast`, a program per connection); `generate` completions and the
 //! man page.
+//!
 //! wscope runs on Unix-like systems: it reads stdin and drives the terminal through their file
 //! descriptors.
 

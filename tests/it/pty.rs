@@ -2,9 +2,9 @@
 //! for its exit, and a server that reacts to a few trigger messages.
 
 use crate::support::*;
-use expectrl::Expect;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
+use expectrl::{ControlCode, Expect};
 use futures_util::{SinkExt, StreamExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -94,4 +94,23 @@ pub fn wait_exit(s: &mut Session) -> i32 {
         assert!(Instant::now() < end, "wscope did not exit");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Presses Ctrl-D and returns the exit status. A ^D that arrives while the REPL is between two
+/// lines (the line editor has given the terminal back to cooked mode for a moment) is turned
+/// into a NUL by the terminal's line discipline and lost, as it would be for a person typing;
+/// like that person, press it again if wscope is still there after a while.
+pub fn ctrl_d(s: &mut Session) -> i32 {
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    let retry = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < retry {
+        let mut buf = [0u8; 4096];
+        let _ = s.try_read(&mut buf);
+        if let Ok(WaitStatus::Exited(_, code)) = s.get_process().status() {
+            return code;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
+    wait_exit(s)
 }

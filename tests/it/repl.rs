@@ -54,8 +54,7 @@ fn a_message_arriving_mid_typing_keeps_the_half_typed_line() {
     expect(&mut s, "< pushed while you type");
     s.send("ed line\r").expect("send");
     srv.wait_for("intact line", |l| l == "text:half-typed line");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     srv.wait_for("close 1000", |l| l.starts_with("close:1000"));
 }
 
@@ -69,8 +68,7 @@ fn history_survives_a_restart_and_is_private() {
     srv.wait_for("first", |l| l == "text:remember me");
     s.send_line(" secret with leading space").expect("send");
     srv.wait_for("secret", |l| l == "text: secret with leading space");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 
     let hist = state.join("wscope").join("history");
     let text = std::fs::read_to_string(&hist).expect("history file");
@@ -103,8 +101,7 @@ fn history_survives_a_restart_and_is_private() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 }
 
 #[test]
@@ -115,8 +112,7 @@ fn no_history_flag_writes_nothing() {
     expect(&mut s, "WebSocket open");
     s.send_line("not kept").expect("send");
     srv.wait_for("line", |l| l == "text:not kept");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     assert!(!state.join("wscope").join("history").exists());
 }
 
@@ -201,8 +197,7 @@ fn resizing_the_terminal_mid_session_changes_nothing() {
         .expect("resize");
     s.send_line("after").expect("send");
     srv.wait_for("after", |l| l == "text:after");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 }
 
 #[test]
@@ -259,8 +254,7 @@ fn protocol_tools_put_exactly_the_asked_frames_on_the_wire() {
     s.send_line("/raw 0x8100").expect("send");
     srv.wait_for("raw frame", |l| l == "81:false:");
     expect(&mut s, "> frame CONT  fin=1 rsv=000");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     let log = srv.log();
     let frames: Vec<&str> = log.iter().map(String::as_str).collect();
     assert_eq!(

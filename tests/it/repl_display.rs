@@ -1,10 +1,10 @@
 //! Messages a person can read, in a real terminal: JSON highlighted (and not with NO_COLOR),
 //! `--pretty` and `/pretty`, `/filter` on a live stream, `/last`, `/json`, `--decode`.
 
-use crate::pty::{expect, repl_command, spawn, state_dir, wait_exit};
+use crate::pty::{ctrl_d, expect, repl_command, spawn, state_dir, wait_exit};
 use crate::support::*;
 use expectrl::session::OsSession as Session;
-use expectrl::{ControlCode, Expect, Regex};
+use expectrl::{Expect, Regex};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use futures_util::{SinkExt, StreamExt};
@@ -157,8 +157,7 @@ fn pretty_indents_in_the_repl_and_slash_pretty_turns_it_off() {
     expect(&mut s, r#"< {"a":[1,2],"b":{}}"#);
     s.send_line("gz").expect("send");
     expect(&mut s, r#"< {"z":[1,2]}"#);
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 }
 
 #[test]
@@ -191,8 +190,7 @@ fn a_filter_set_on_a_live_stream_changes_what_is_shown_and_keeps_the_line_being_
     s.send_line("/filter off").expect("send");
     expect(&mut s, "* filter off");
     expect(&mut s, r#"< {"type":"tick","n":"#);
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 }
 
 #[test]
@@ -218,8 +216,7 @@ fn last_shows_a_long_message_again_whole_and_indented() {
     expect(&mut s, "< hello");
     s.send_line("/last 5").expect("send");
     expect(&mut s, "* #1 of 2 received");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
 }
 
 #[test]
@@ -235,8 +232,7 @@ fn json_command_refuses_bad_json_and_sends_good_json_compact() {
         .expect("send");
     srv.wait_for("compact JSON", |l| l == r#"text:{"op":"sub","n":[1,2.50]}"#);
     expect(&mut s, r#"< {"op":"sub","n":[1,2.50]}"#);
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     let texts: Vec<String> = srv
         .log()
         .into_iter()

@@ -21,8 +21,7 @@ fn a_bracketed_paste_of_several_lines_is_one_message() {
     srv.wait_for("pasted JSON, compact", |l| l == r#"text:{"pasted":[1,2]}"#);
     s.send_line("after").expect("send");
     srv.wait_for("the next line alone", |l| l == "text:after");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     let texts: Vec<String> = srv
         .log()
         .into_iter()
@@ -58,8 +57,7 @@ fn an_open_json_value_continues_under_a_continuation_prompt() {
     expect(&mut s, "not valid JSON at line 2, column 3");
     s.send_line("{not json, sent as typed").expect("send");
     srv.wait_for("text as typed", |l| l == "text:{not json, sent as typed");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     let texts: Vec<String> = srv
         .log()
         .into_iter()
@@ -86,8 +84,7 @@ fn text_at_file_sends_the_file_as_one_message() {
     expect(&mut s, "is not UTF-8 text; nothing sent");
     s.send_line("/text @/nonexistent/file").expect("send");
     expect(&mut s, "cannot read /nonexistent/file");
-    s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    assert_eq!(wait_exit(&mut s), 0);
+    assert_eq!(ctrl_d(&mut s), 0);
     let texts: Vec<String> = srv
         .log()
         .into_iter()
