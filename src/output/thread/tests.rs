@@ -1,4 +1,5 @@
-//! Unit tests of the output thread: order, a stopped reader holding producers back, a broken stdout, waiting for the writes.
+//! Unit tests of the output thread: order, a stopped reader holding producers back, a broken
+//! stdout, waiting for the writes.
 
 use super::*;
 
