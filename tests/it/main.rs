@@ -2,6 +2,7 @@
 //! loopback. `support` holds the servers and the bounded runner every module shares.
 
 mod automation;
+mod backpressure;
 mod compression;
 mod coproc_client;
 mod curl_import;
