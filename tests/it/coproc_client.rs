@@ -75,11 +75,7 @@ fn a_coprocess_answers_every_message_a_shell_loop_or_sed() {
             "messages go to the program, not stdout"
         );
         srv.wait_for("the close", |l| l.starts_with("close:"));
-        let answers: Vec<String> = srv
-            .log()
-            .into_iter()
-            .filter(|l| l.starts_with("text:"))
-            .collect();
+        let answers: Vec<String> = srv.texts();
         assert_eq!(
             answers,
             ["text:re: 1", "text:re: 2", "text:re: 3"],
@@ -107,11 +103,7 @@ fn the_end_of_the_coprocess_closes_with_1000_after_all_its_lines() {
     );
     let log = srv.wait_for("the close", |l| l.starts_with("close:"));
     assert_eq!(log, "close:Some(1000)");
-    let texts: Vec<String> = srv
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let texts: Vec<String> = srv.texts();
     assert_eq!(texts, ["text:a", "text:b"]);
 }
 

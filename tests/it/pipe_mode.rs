@@ -65,12 +65,7 @@ fn ten_mib_line_is_sent_whole() {
         r.stdout == input.as_bytes(),
         "10 MiB line must round-trip unchanged"
     );
-    let lens: Vec<usize> = srv
-        .log()
-        .iter()
-        .filter(|l| l.starts_with("text:"))
-        .map(|l| l.len() - 5)
-        .collect();
+    let lens: Vec<usize> = srv.texts().iter().map(|l| l.len() - 5).collect();
     assert_eq!(
         lens,
         vec![line.len(), 5],
@@ -527,11 +522,7 @@ fn input_framings_cut_stdin_into_messages() {
         args.push(&url);
         let r = run(&args, input);
         assert_eq!(r.code, 0, "{flags:?}: {}", r.stderr);
-        let log: Vec<String> = srv
-            .log()
-            .into_iter()
-            .filter(|l| l.starts_with("text:"))
-            .collect();
+        let log: Vec<String> = srv.texts();
         assert_eq!(log, sent, "{flags:?}");
     }
 }

@@ -74,6 +74,15 @@ pub fn spawn(cmd: Command) -> Session {
     s
 }
 
+/// A REPL on `url` in a terminal of its own (history under a fresh state directory named
+/// `name`), once the WebSocket is open.
+pub fn open_repl(url: &str, name: &str) -> Session {
+    let state = state_dir(name);
+    let mut s = spawn(repl_command(BIN, &[url], &state));
+    expect(&mut s, "WebSocket open");
+    s
+}
+
 pub fn expect(s: &mut Session, what: &str) {
     if let Err(e) = s.expect(what) {
         panic!("did not see {what:?}: {e}");
@@ -81,17 +90,24 @@ pub fn expect(s: &mut Session, what: &str) {
 }
 
 pub fn wait_exit(s: &mut Session) -> i32 {
-    let end = Instant::now() + Duration::from_secs(15);
+    exit_within(s, Duration::from_secs(15)).expect("wscope did not exit")
+}
+
+/// The exit status, if wscope exits within `limit`; the terminal is drained meanwhile so the
+/// child never blocks on output.
+fn exit_within(s: &mut Session, limit: Duration) -> Option<i32> {
+    let end = Instant::now() + limit;
     loop {
-        // Keep draining the terminal so the child never blocks on output.
         let mut buf = [0u8; 4096];
         let _ = s.try_read(&mut buf);
         match s.get_process().status() {
-            Ok(WaitStatus::Exited(_, code)) => return code,
+            Ok(WaitStatus::Exited(_, code)) => return Some(code),
             Ok(WaitStatus::Signaled(_, sig, _)) => panic!("killed by {sig:?}"),
             _ => {}
         }
-        assert!(Instant::now() < end, "wscope did not exit");
+        if Instant::now() >= end {
+            return None;
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -102,14 +118,8 @@ pub fn wait_exit(s: &mut Session) -> i32 {
 /// like that person, press it again if wscope is still there after a while.
 pub fn ctrl_d(s: &mut Session) -> i32 {
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
-    let retry = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < retry {
-        let mut buf = [0u8; 4096];
-        let _ = s.try_read(&mut buf);
-        if let Ok(WaitStatus::Exited(_, code)) = s.get_process().status() {
-            return code;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    if let Some(code) = exit_within(s, Duration::from_secs(3)) {
+        return code;
     }
     s.send(ControlCode::EndOfTransmission).expect("ctrl-d");
     wait_exit(s)

@@ -171,11 +171,7 @@ fn replay_sends_the_recording_again_and_expect_passes_when_the_answers_match() {
         "{}",
         r.stderr
     );
-    let got: Vec<String> = other
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let got: Vec<String> = other.texts();
     assert_eq!(got, ["text:alpha", "text:{\"n\":1}"]);
 }
 

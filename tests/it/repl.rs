@@ -45,9 +45,7 @@ fn slash_commands_send_the_right_frames() {
 #[test]
 fn a_message_arriving_mid_typing_keeps_the_half_typed_line() {
     let srv = repl_server();
-    let state = state_dir("halfline");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "halfline");
     s.send_line("push-later").expect("send");
     srv.wait_for("trigger", |l| l == "text:push-later");
     s.send("half-typ").expect("send");
@@ -144,9 +142,7 @@ fn server_close_ends_the_session_and_restores_the_terminal() {
 #[test]
 fn ctrl_c_clears_the_line_and_twice_exits_130() {
     let srv = repl_server();
-    let state = state_dir("ctrlc");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "ctrlc");
     expect(&mut s, &format!("{}> ", srv.addr));
     s.send("discard me").expect("type");
     s.send(ControlCode::EndOfText).expect("ctrl-c");
@@ -167,9 +163,7 @@ fn ctrl_c_clears_the_line_and_twice_exits_130() {
 #[test]
 fn help_lists_every_command() {
     let srv = repl_server();
-    let state = state_dir("help");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "help");
     s.send_line("/help").expect("send");
     for c in wscope::input::command::COMMANDS {
         expect(&mut s, c.name);
@@ -181,9 +175,7 @@ fn help_lists_every_command() {
 #[test]
 fn resizing_the_terminal_mid_session_changes_nothing() {
     let srv = repl_server();
-    let state = state_dir("resize");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "resize");
     s.send("before res").expect("type");
     s.get_process_mut().set_window_size(40, 10).expect("resize");
     // SAFETY: signalling our own child (the pty layer sends SIGWINCH itself on most systems).

@@ -1,7 +1,7 @@
 //! Messages a person can read, in a real terminal: JSON highlighted (and not with NO_COLOR),
 //! `--pretty` and `/pretty`, `/filter` on a live stream, `/last`, `/json`, `--decode`.
 
-use crate::pty::{ctrl_d, expect, repl_command, spawn, state_dir, wait_exit};
+use crate::pty::{ctrl_d, expect, open_repl, repl_command, spawn, state_dir, wait_exit};
 use crate::support::*;
 use expectrl::session::OsSession as Session;
 use expectrl::{Expect, Regex};
@@ -163,9 +163,7 @@ fn pretty_indents_in_the_repl_and_slash_pretty_turns_it_off() {
 #[test]
 fn a_filter_set_on_a_live_stream_changes_what_is_shown_and_keeps_the_line_being_typed() {
     let srv = display_server();
-    let state = state_dir("filter");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "filter");
     s.send_line("stream").expect("send");
     expect(&mut s, r#"< {"type":"tick","n":"#);
     s.send_line(r#"/filter select(.type == "trade") | .px"#)
@@ -196,9 +194,7 @@ fn a_filter_set_on_a_live_stream_changes_what_is_shown_and_keeps_the_line_being_
 #[test]
 fn last_shows_a_long_message_again_whole_and_indented() {
     let srv = display_server();
-    let state = state_dir("last");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "last");
     s.send_line("/last").expect("send");
     expect(&mut s, "* no message received yet");
     s.send_line("long").expect("send");
@@ -222,9 +218,7 @@ fn last_shows_a_long_message_again_whole_and_indented() {
 #[test]
 fn json_command_refuses_bad_json_and_sends_good_json_compact() {
     let srv = display_server();
-    let state = state_dir("json");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "json");
     s.send_line(r#"/json {"op": sub}"#).expect("send");
     expect(&mut s, "/json: error at column 8: expected a value");
     expect(&mut s, "nothing sent");
@@ -233,10 +227,6 @@ fn json_command_refuses_bad_json_and_sends_good_json_compact() {
     srv.wait_for("compact JSON", |l| l == r#"text:{"op":"sub","n":[1,2.50]}"#);
     expect(&mut s, r#"< {"op":"sub","n":[1,2.50]}"#);
     assert_eq!(ctrl_d(&mut s), 0);
-    let texts: Vec<String> = srv
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let texts: Vec<String> = srv.texts();
     assert_eq!(texts, vec![r#"text:{"op":"sub","n":[1,2.50]}"#.to_string()]);
 }

@@ -8,9 +8,7 @@ use expectrl::{ControlCode, Expect};
 #[test]
 fn a_bracketed_paste_of_several_lines_is_one_message() {
     let srv = repl_server();
-    let state = state_dir("paste");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "paste");
     // Terminals send the line breaks of a paste as CR, as typed Enter keys would be.
     s.send("\x1b[200~first line\rsecond line\r\x1b[201~")
         .expect("paste");
@@ -22,20 +20,14 @@ fn a_bracketed_paste_of_several_lines_is_one_message() {
     s.send_line("after").expect("send");
     srv.wait_for("the next line alone", |l| l == "text:after");
     assert_eq!(ctrl_d(&mut s), 0);
-    let texts: Vec<String> = srv
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let texts: Vec<String> = srv.texts();
     assert_eq!(texts.len(), 3, "no line went alone: {texts:?}");
 }
 
 #[test]
 fn an_open_json_value_continues_under_a_continuation_prompt() {
     let srv = repl_server();
-    let state = state_dir("continuation");
-    let mut s = spawn(repl_command(BIN, &[&srv.url("/")], &state));
-    expect(&mut s, "WebSocket open");
+    let mut s = open_repl(&srv.url("/"), "continuation");
     s.send_line("{").expect("send");
     expect(&mut s, "... ");
     s.send_line(r#"  "op": "subscribe","#).expect("send");
@@ -58,11 +50,7 @@ fn an_open_json_value_continues_under_a_continuation_prompt() {
     s.send_line("{not json, sent as typed").expect("send");
     srv.wait_for("text as typed", |l| l == "text:{not json, sent as typed");
     assert_eq!(ctrl_d(&mut s), 0);
-    let texts: Vec<String> = srv
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let texts: Vec<String> = srv.texts();
     assert_eq!(texts.len(), 2, "nothing else sent: {texts:?}");
 }
 
@@ -85,10 +73,6 @@ fn text_at_file_sends_the_file_as_one_message() {
     s.send_line("/text @/nonexistent/file").expect("send");
     expect(&mut s, "cannot read /nonexistent/file");
     assert_eq!(ctrl_d(&mut s), 0);
-    let texts: Vec<String> = srv
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("text:"))
-        .collect();
+    let texts: Vec<String> = srv.texts();
     assert_eq!(texts.len(), 1, "{texts:?}");
 }

@@ -39,6 +39,14 @@ impl Server {
         self.log.lock().expect("log").clone()
     }
 
+    /// The text messages the server received, as logged (`text:...`), in order.
+    pub fn texts(&self) -> Vec<String> {
+        self.log()
+            .into_iter()
+            .filter(|l| l.starts_with("text:"))
+            .collect()
+    }
+
     /// Waits (bounded) until the log has an entry satisfying `pred`.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let end = Instant::now() + Duration::from_secs(10);
