@@ -49,6 +49,7 @@ pub mod error;
 pub mod event;
 pub mod generate;
 pub mod input;
+pub mod jsonl;
 pub mod net;
 pub mod output;
 pub mod probe;
