@@ -31,6 +31,8 @@ pub enum DataKind {
 /// TCP is up.
 #[derive(Debug, Clone)]
 pub struct Connected {
+    /// The URL with its password (renderers mask it unless `--show-credentials`), or
+    /// `proxy URL`.
     pub url: String,
     pub peer: Peer,
     pub dns: Duration,

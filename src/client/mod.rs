@@ -18,8 +18,8 @@ use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
 use crate::event::{self, Event};
 use crate::net::connect::Stream;
-use crate::output::Output;
-use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
+use crate::output::thread::{OutputThread, Sink, Sinks};
+use crate::output::{Observer, Output};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
@@ -39,9 +39,9 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
     run_observed(cfg, None).await
 }
 
-/// Runs the client, also writing every event as JSON Lines into `observer` (`wscope replay
-/// --expect` reads what arrived from there).
-pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Error> {
+/// Runs the client, also telling `observer` of every connection opened and message received
+/// (`wscope replay --expect` compares them with the recording).
+pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> Result<(), Error> {
     let mut bridge = Bridge::for_config(&cfg);
     // With --coproc, what would go to stdout goes to the program's stdin.
     let stdout: Sink = match &bridge {
@@ -82,22 +82,22 @@ pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Err
 }
 
 /// Stdout (or the `--coproc` program's stdin) and stderr, and the `--record` file when asked
-/// for (created, or emptied, now) and the observer, when there are.
-fn output_for(cfg: &Config, stdout: Sink, observer: Option<Sink>) -> Result<Output, Error> {
-    let file = match &cfg.record {
-        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
-            Error::new(
-                Kind::Other,
-                format!("cannot write the recording {}: {e}", path.display()),
-            )
-        })?),
+/// for (created, or emptied, now); the observer, when there is one.
+fn output_for(
+    cfg: &Config,
+    stdout: Sink,
+    observer: Option<Box<dyn Observer>>,
+) -> Result<Output, Error> {
+    let record: Option<Sink> = match &cfg.record {
+        Some(path) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| {
+                Error::new(
+                    Kind::Other,
+                    format!("cannot write the recording {}: {e}", path.display()),
+                )
+            })?,
+        ))),
         None => None,
-    };
-    let record: Option<Sink> = match (file, observer) {
-        (None, None) => None,
-        (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
-        (None, Some(o)) => Some(o),
-        (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
     };
     let recording = record.is_some();
     let sinks = Sinks {
@@ -105,15 +105,18 @@ fn output_for(cfg: &Config, stdout: Sink, observer: Option<Sink>) -> Result<Outp
         err: Box::new(std::io::stderr()),
         record,
     };
-    let output = Output::with_thread(
+    let mut output = Output::with_thread(
         cfg.style.clone(),
         cfg.display.clone(),
         OutputThread::with(sinks),
     );
-    Ok(match recording {
-        true => output.recording(),
-        false => output,
-    })
+    if recording {
+        output = output.recording();
+    }
+    if let Some(o) = observer {
+        output = output.observed_by(o);
+    }
+    Ok(output)
 }
 
 async fn connect_and_run(

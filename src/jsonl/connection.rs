@@ -11,8 +11,11 @@ pub struct Connected<'a> {
     /// The URL (its password masked unless `--show-credentials`), or `proxy URL`.
     #[serde(borrow)]
     pub url: Cow<'a, str>,
+    #[serde(default)]
     pub peer: String,
+    #[serde(default)]
     pub dns_ms: Millis,
+    #[serde(default)]
     pub tcp_ms: Millis,
 }
 

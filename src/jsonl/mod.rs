@@ -5,7 +5,10 @@
 //! A line is one object: `v` (the schema version, [`VERSION`]), `ts` (when, [`Timestamp`]),
 //! `type` (which [`Body`]) and the body's fields. Durations are milliseconds ([`Millis`]).
 //! The types hold what goes on a line and nothing else: `render` makes them from events
-//! (deciding the wording and masking credentials), `probe` from its report card. Pure.
+//! (deciding the wording and masking credentials), `probe` from its report card. A reader
+//! also takes lines written by hand: fields that only describe (a length, a peer, how long
+//! connecting took) may be missing; those that carry meaning (a URL, a message's direction,
+//! opcode and data) may not. Pure.
 
 mod connection;
 mod message;

@@ -33,14 +33,11 @@ impl Output {
         let seen = self.display.see(kind, data);
         if self.style.jsonl {
             // The event carries the diagnostics itself.
-            let line = json::received(at, kind, data, &seen);
-            self.write_stdout(line.as_bytes());
-            self.write_stdout(b"\n");
-            self.record_line(line);
+            self.put_json(&json::received(at, kind, data, &seen));
             return;
         }
         if self.record.is_some() {
-            self.record_line(json::received(at, kind, data, &seen));
+            self.record_line(&json::received(at, kind, data, &seen));
         }
         let notes = seen.notes();
         let shown = self.display.show(seen, self.place());

@@ -276,6 +276,7 @@ fn a_decompression_bomb_stops_at_the_size_limit() {
 
 #[test]
 fn json_lines_carry_what_the_filter_and_the_decoder_made() {
+    use crate::jsonl;
     let at = std::time::SystemTime::UNIX_EPOCH;
     let c = DisplayConfig {
         decode: Some(Decode::Auto),
@@ -283,7 +284,12 @@ fn json_lines_carry_what_the_filter_and_the_decoder_made() {
     };
     let packed = gzip(DOC);
     let seen = c.see(DataKind::Binary, &packed);
-    let line = crate::render::json::received(at, DataKind::Binary, &packed, &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Binary,
+        &packed,
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["type"], "message");
     assert_eq!(v["decoded"]["format"], "gzip");
@@ -293,29 +299,47 @@ fn json_lines_carry_what_the_filter_and_the_decoder_made() {
     assert!(v.get("filter_error").is_none());
 
     let seen = c.see(DataKind::Text, b"hello");
-    let line = crate::render::json::received(at, DataKind::Text, b"hello", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"hello",
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["data"], "hello");
     assert_eq!(v["filtered"], serde_json::Value::Null);
 
     let seen = c.see(DataKind::Text, b"[1]");
-    let line = crate::render::json::received(at, DataKind::Text, b"[1]", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"[1]",
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["filtered"], serde_json::json!([]));
     assert_eq!(v["filter_error"], "cannot index [1] with \"px\"");
 
     let plain = config();
     let seen = plain.see(DataKind::Text, b"hi");
-    let line = crate::render::json::received(at, DataKind::Text, b"hi", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"hi",
+        &seen,
+    ));
     assert_eq!(
         line,
-        crate::render::json::json_for(&crate::event::Stamped {
-            at,
-            event: crate::event::Event::Message {
-                dir: crate::wire::tap::Dir::In,
-                kind: DataKind::Text,
-                data: b"hi".to_vec(),
+        jsonl::to_string(&crate::render::json::line(
+            &crate::event::Stamped {
+                at,
+                event: crate::event::Event::Message {
+                    dir: crate::wire::tap::Dir::In,
+                    kind: DataKind::Text,
+                    data: b"hi".to_vec(),
+                },
             },
-        })
+            false
+        ))
     );
 }

@@ -108,7 +108,7 @@ pub fn dim(s: &str, on: bool) -> String {
 
 /// The time of day with milliseconds, for `-t`.
 fn clock(t: SystemTime) -> String {
-    let s = super::json::rfc3339(t);
+    let s = crate::jsonl::Timestamp::new(t).to_string();
     format!("{} ", s.get(11..23).unwrap_or(""))
 }
 
