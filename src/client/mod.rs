@@ -16,7 +16,7 @@ pub mod redirect;
 
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
-use crate::event::{self, Event};
+use crate::event::{self, Event, Warning};
 use crate::net::connect::Stream;
 use crate::output::thread::{OutputThread, Sink, Sinks};
 use crate::output::{Observer, Output};
@@ -126,7 +126,7 @@ async fn connect_and_run(
 ) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
-        rec.emit(Event::Warning(crate::net::connect::INSECURE_WARNING.into()));
+        rec.emit(Event::Warning(Warning::Insecure));
     }
     let init = inputs::init_messages(&cfg.init)?;
     // Pipe input is read while we connect: the first lines are usually waiting by the time
@@ -262,10 +262,10 @@ fn compressed(
     let in_force = agreed;
     if let Some(bits) = cfg.connect.deflate_window_bits {
         if bits > agreed.client_max_window_bits {
-            rec.emit(Event::Warning(format!(
-                "--deflate-window-bits {bits}: compressing with a {bits}-bit window although {} was agreed (breaks RFC 7692 on purpose)",
-                agreed.client_max_window_bits
-            )));
+            rec.emit(Event::Warning(Warning::WindowBits {
+                bits,
+                agreed: agreed.client_max_window_bits,
+            }));
         }
         agreed.client_max_window_bits = bits;
     }

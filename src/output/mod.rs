@@ -473,7 +473,9 @@ mod tests {
         }
         crate::sync::lock(&output).event(Stamped {
             at: SystemTime::now(),
-            event: Event::Warning("a diagnostic".into()),
+            event: Event::Warning(crate::event::Warning::FilterFailed {
+                error: "a diagnostic".into(),
+            }),
         });
         drain(&output).await;
         assert!(crate::sync::lock(&out.0).as_slice() == want.as_slice());

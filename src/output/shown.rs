@@ -39,7 +39,7 @@ impl Output {
         if self.record.is_some() {
             self.record_line(&json::received(at, kind, data, &seen));
         }
-        let notes = seen.notes();
+        let warnings = seen.warnings();
         let shown = self.display.show(seen, self.place());
         if let Some(printer) = self.printer.as_mut() {
             if let Some(lines) = text::received(at, &shown, &self.style) {
@@ -50,10 +50,10 @@ impl Output {
                 self.put_shown(piece, data);
             }
         }
-        for note in notes {
+        for warning in warnings {
             self.event(Stamped {
                 at,
-                event: Event::Warning(note),
+                event: Event::Warning(warning),
             });
         }
     }

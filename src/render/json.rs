@@ -80,14 +80,12 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             reason: Cow::Borrowed(reason),
         }),
         Event::Frame(f) => Body::Frame(frame(f)),
-        Event::Plain(text) | Event::Info(text) => Body::Info(Note {
+        Event::Plain(text) => Body::Info(Note {
             notice: None,
             message: text.clone(),
         }),
-        Event::Warning(text) => Body::Warning(Note {
-            notice: None,
-            message: text.clone(),
-        }),
+        Event::Info(i) => Body::Info(notice::info(i, show)),
+        Event::Warning(w) => Body::Warning(notice::warning(w)),
         Event::Failure(e) => Body::Error(jsonl::Error {
             exit_code: e.kind.exit_code(),
             message: e.message.clone(),
@@ -202,5 +200,6 @@ fn frame(f: &TappedFrame) -> jsonl::Frame {
     }
 }
 
+mod notice;
 #[cfg(test)]
 mod tests;

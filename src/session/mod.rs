@@ -29,7 +29,7 @@ pub use replay::REPLAY_WINDOW;
 pub use shared::{Compression, Shared};
 
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{Event, Info};
 use crate::wire::tap::Upto;
 use end_policy::EndPolicy;
 use futures_util::StreamExt;
@@ -83,7 +83,7 @@ pub struct Heartbeat {
 /// Requests from the reader (and the Ctrl-C watcher) to the writer.
 enum Ctl {
     /// Send this data message (an echo with `--reflect`, or an auto-reply, said in `note`).
-    Send(Message, Option<String>),
+    Send(Message, Option<Info>),
     /// Start the close handshake with this code (`-n` reached, stdout closed).
     Close(u16),
     /// The peer broke the protocol: close with this code.
@@ -149,11 +149,10 @@ where
         return (Err(Error::new(Kind::Interrupted, "")), None);
     }
     if tally.dropped > 0 {
-        shared.emit(Event::Info(format!(
-            "{} more messages arrived during the close handshake; not printed (-n {})",
-            tally.dropped,
-            cfg.end.count.unwrap_or_default()
-        )));
+        shared.emit(Event::Info(Info::NotPrinted {
+            dropped: tally.dropped,
+            count: cfg.end.count.unwrap_or_default(),
+        }));
     }
     (
         outcome::outcome(read_end, write_end, &cfg.end, &tally),

@@ -9,9 +9,8 @@ use super::shared::stamp;
 use super::violations;
 use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
-use crate::event::{DataKind, Event};
+use crate::event::{DataKind, Event, Info, Warning};
 use crate::output::Output;
-use crate::units::ms;
 use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
@@ -32,7 +31,7 @@ type Item = Option<Result<Message, WsError>>;
 enum Step {
     Continue,
     /// Have the writer send this (an echo, or an auto-reply said in the note).
-    Send(Message, Option<String>),
+    Send(Message, Option<Info>),
     /// Fail the connection with this close code; the session ends as given.
     Fail(u16, ReadEnd),
     End(ReadEnd),
@@ -260,10 +259,10 @@ where
         if st.count_reached(self.cfg) {
             // All that was asked for arrived; a peer that never reads (a push-only handler)
             // does not make that a failure.
-            self.shared.emit(Event::Warning(format!(
-                "the server did not answer our Close within {limit} (--close-timeout); all {} messages arrived",
-                st.tally.received
-            )));
+            self.shared.emit(Event::Warning(Warning::CloseUnanswered {
+                limit: self.cfg.close_timeout,
+                received: st.tally.received,
+            }));
             return ReadEnd::Finished;
         }
         ReadEnd::Failed(
@@ -327,10 +326,7 @@ where
         };
         if self.st.received(data.len()) && self.cfg.report_first_message {
             let after = self.shared.stats.first_message();
-            out.event(stamp(Event::Info(format!(
-                "first message {} after the upgrade",
-                ms(after)
-            ))));
+            out.event(stamp(Event::Info(Info::FirstMessage { after })));
         }
         let _ = out.received(kind, data);
         if self.cfg.reflect {
@@ -342,16 +338,19 @@ where
         match self.replies.answer(data, Instant::now()) {
             Answer::Nothing => Step::Continue,
             Answer::Send { rule, response } => {
-                let note = format!("auto-reply (rule {rule}): {response}");
+                let note = Info::AutoReply {
+                    rule,
+                    response: response.clone(),
+                };
                 Step::Send(Message::text(response), Some(note))
             }
             Answer::Limited { rule, say } => {
                 if say {
-                    out.event(stamp(Event::Warning(format!(
-                        "auto-reply rule {rule} ('{}') fires more than {} times a second; its replies are dropped (is the server answering it?)",
-                        self.replies.describe(rule),
-                        replies::PER_SECOND
-                    ))));
+                    out.event(stamp(Event::Warning(Warning::ReplyLimited {
+                        rule,
+                        matches: self.replies.describe(rule).to_string(),
+                        per_second: replies::PER_SECOND as u32,
+                    })));
                 }
                 Step::Continue
             }

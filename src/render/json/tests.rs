@@ -2,10 +2,13 @@
 //! written alike in both events that carry them; credentials are masked unless asked.
 
 use super::*;
+use crate::coproc::Ending;
 use crate::error::{Error, Kind};
-use crate::event::{Connected, Reconnecting, Response, TimingSummary, Tunnel};
+use crate::event::notice::{CompressionStatus, Status, Traffic};
+use crate::event::{Connected, Info, Reconnecting, Response, TimingSummary, Tunnel, Warning};
 use crate::net::transport::Peer;
 use crate::wire::deflate::Agreed;
+use crate::wire::deflate::Totals;
 use crate::wire::frame::FrameHeader;
 use crate::wire::response::Negotiated;
 use crate::wire::scanner::FrameRecord;
@@ -25,6 +28,33 @@ fn sample_timings() -> Timings {
         tcp: Duration::from_millis(2),
         tls: Some(Duration::from_millis(3)),
         upgrade: Duration::from_millis(4),
+    }
+}
+
+fn status() -> Status {
+    let totals = Totals {
+        messages: 2,
+        compressed_messages: 1,
+        wire_bytes: 10,
+        message_bytes: 40,
+    };
+    Status {
+        closing: false,
+        uptime: Duration::from_millis(1500),
+        received: Traffic {
+            messages: 2,
+            bytes: 40,
+        },
+        sent: Traffic {
+            messages: 1,
+            bytes: 5,
+        },
+        last_rtt: None,
+        compression: Some(CompressionStatus {
+            agreed: Agreed::default(),
+            received: totals,
+            sent: totals,
+        }),
     }
 }
 
@@ -114,8 +144,16 @@ fn events() -> Vec<Event> {
             inflated: Some(9),
         }),
         Event::Plain("help\ntext".into()),
-        Event::Info("closing".into()),
-        Event::Warning("careful".into()),
+        Event::Info(Info::Status(status())),
+        Event::Info(Info::Redirect {
+            to: "wss://alice:s3cret@h/next".into(),
+        }),
+        Event::Info(Info::FilterIs { expr: None }),
+        Event::Warning(Warning::CoprocStopped {
+            grace: Duration::from_secs(1),
+            ending: Ending::Signaled(9),
+        }),
+        Event::Warning(Warning::Closing),
         Event::Failure(Error::new(Kind::Connect, "refused").with_hint("is it running?")),
     ]
 }
@@ -213,4 +251,44 @@ fn timings_are_written_the_same_in_both_events() {
         )),
         "{timing}"
     );
+}
+
+#[test]
+fn notices_carry_their_facts_beside_the_sentence() {
+    let written = |event, show| jsonl::to_string(&line(&at(event), show));
+    let status: serde_json::Value =
+        serde_json::from_str(&written(Event::Info(Info::Status(status())), false)).expect("json");
+    assert_eq!(status["type"], "info");
+    assert_eq!(status["notice"], "status");
+    assert_eq!(status["state"], "open");
+    assert_eq!(status["uptime_ms"], 1500.0);
+    assert_eq!(
+        status["received"],
+        serde_json::json!({"messages": 2, "bytes": 40})
+    );
+    assert_eq!(status["last_rtt_ms"], serde_json::Value::Null);
+    assert_eq!(status["deflate"]["sent"]["wire_bytes"], 10);
+    assert_eq!(status["deflate"]["client_max_window_bits"], 15);
+    assert!(
+        status["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("state open, up 1.5s\n"))
+    );
+
+    let redirect = |show| {
+        let to = "wss://alice:s3cret@h/next".to_string();
+        written(Event::Info(Info::Redirect { to }), show)
+    };
+    assert!(redirect(false).contains(r#""notice":"redirect","url":"wss://alice:***@h/next","message":"following the redirect to wss://alice:***@h/next""#), "{}", redirect(false));
+    assert!(!redirect(false).contains("s3cret"));
+    assert!(redirect(true).contains("wss://alice:s3cret@h/next"));
+
+    let stopped = written(
+        Event::Warning(Warning::CoprocStopped {
+            grace: Duration::from_secs(1),
+            ending: Ending::Exited(3),
+        }),
+        false,
+    );
+    assert!(stopped.contains(r#""type":"warning","notice":"coproc_stopped","grace_ms":1000.0,"exit_status":3,"signal":null,"message":"the --coproc program did not exit within 1.0s"#), "{stopped}");
 }
