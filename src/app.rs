@@ -27,9 +27,10 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// The final error, on stderr (`wscope: error: ...` and the hint, worded in one place).
+/// The final error, on stderr (`wscope: error: ...` and the hint, worded in one place),
+/// unless the user has seen it already.
 fn report(e: &Error, color: bool) {
-    if e.message.is_empty() {
+    if e.already_shown {
         return;
     }
     crate::render::stderr_line(&crate::render::text::failure(e, color));

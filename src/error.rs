@@ -179,6 +179,10 @@ pub struct Error {
     pub message: String,
     pub hint: Option<String>,
     pub cause: Cause,
+    /// The user has seen what happened already (they pressed Ctrl-C; the probe's report card
+    /// shows the failures): the final report on stderr says nothing more. JSON Lines still
+    /// ends with it.
+    pub already_shown: bool,
 }
 
 impl Error {
@@ -188,7 +192,19 @@ impl Error {
             message: message.into(),
             hint: None,
             cause: Cause::Unspecified,
+            already_shown: false,
         }
+    }
+
+    /// Ctrl-C ended it: exit status 130, and nothing more to say on stderr.
+    pub fn interrupted() -> Self {
+        Error::new(Kind::Interrupted, "interrupted (Ctrl-C)").shown()
+    }
+
+    /// Marks the error as seen already (see [`Error::already_shown`]).
+    pub fn shown(mut self) -> Self {
+        self.already_shown = true;
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

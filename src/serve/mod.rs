@@ -18,7 +18,7 @@ pub mod handshake;
 mod listen;
 
 use crate::cli::ServeArgs;
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::net::transport::{Peer, Transport};
 use crate::wire::deflate::{Agreed, Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
 use admission::{Admission, OriginPolicy};
@@ -130,7 +130,7 @@ async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(
     }
     // What is left is aborted: a program still running is killed with its group.
     tasks.shutdown().await;
-    Err(Error::new(Kind::Interrupted, ""))
+    Err(Error::interrupted())
 }
 
 async fn interrupted() {

@@ -145,7 +145,7 @@ where
             Ending::Interrupt => {
                 self.interrupted.store(true, Ordering::Relaxed);
                 self.close(1000, "").await?;
-                Err(Error::new(Kind::Interrupted, ""))
+                Err(Error::interrupted())
             }
         }
     }

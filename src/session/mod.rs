@@ -28,7 +28,7 @@ pub use input::Input;
 pub use replay::REPLAY_WINDOW;
 pub use shared::{Compression, Shared};
 
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::event::{Event, Info};
 use crate::wire::tap::Upto;
 use end_policy::EndPolicy;
@@ -146,7 +146,7 @@ where
     };
     shared.drain_frames(Upto::Everything);
     if interrupted.load(Ordering::Relaxed) {
-        return (Err(Error::new(Kind::Interrupted, "")), None);
+        return (Err(Error::interrupted()), None);
     }
     if tally.dropped > 0 {
         shared.emit(Event::Info(Info::NotPrinted {
