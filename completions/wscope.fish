@@ -75,7 +75,7 @@ zlib\t''
 deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
-complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_needs_command" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -160,7 +160,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflat
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -234,7 +234,7 @@ deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -290,7 +290,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand probe" -l idle-probe -d 'K
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'

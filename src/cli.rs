@@ -161,7 +161,8 @@ pub struct HandshakeArgs {
     /// Give up on TLS and the HTTP upgrade after SECS
     #[arg(long, value_name = "SECS", default_value = "10", env = "WSCOPE_HANDSHAKE_TIMEOUT", value_parser = parse_secs)]
     pub handshake_timeout: Duration,
-    /// Show credentials (Authorization values) in the displayed handshake instead of masking them
+    /// Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie
+    /// values, URL passwords), on the screen, in --jsonl and in --record files
     #[arg(long)]
     pub show_credentials: bool,
     /// Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://...
