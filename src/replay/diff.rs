@@ -37,7 +37,8 @@ pub fn diff(
     let changed = steps
         .iter()
         .filter(|s| !matches!(s, Step::Same(..)))
-        .count();
+        .count()
+        + unkept;
     let mut out = format!(
         "--- recorded: {} messages\n+++ received: {} messages ({changed} lines differ)\n",
         recorded.len(),
@@ -235,6 +236,27 @@ mod tests {
         assert!(
             d.contains("@@ recorded message 1500 @@\n  1499\n- 1500\n+ changed\n  1501\n"),
             "{d}"
+        );
+    }
+
+    #[test]
+    fn messages_beyond_what_is_kept_still_compare_and_count() {
+        let big = |tail: u8| {
+            let mut data = vec![b'a'; 5000];
+            data.push(tail);
+            Recorded::new(DataKind::Text, &data)
+        };
+        assert_eq!(diff(&[big(b'x')], &[big(b'x')], 0, false), None);
+        let d = diff(&[big(b'x')], &[big(b'y')], 0, false).expect("the tails differ");
+        assert!(
+            d.contains(&format!("- {}… (5001 bytes)\n", "a".repeat(SHOWN_CHARS))),
+            "{d}"
+        );
+        let d = diff(&texts(&["a"]), &texts(&["a"]), 3, false).expect("more arrived");
+        assert_eq!(
+            d,
+            "--- recorded: 1 messages\n+++ received: 4 messages (3 lines differ)\n\
+             + … and 3 more messages (not kept)\n"
         );
     }
 }
