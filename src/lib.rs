@@ -9,9 +9,9 @@
 //!            net      target, connect (DNS, TCP or a Unix socket, TLS), proxy (CONNECT,
 //!                     SOCKS5), tls_hello/tls_info
 //!            wire     request → handshake → response/rejection (the upgrade, verbatim);
-//!                     tap (frame headers both ways, on the plaintext side of TLS) with frame
-//!                     and scanner (pure decoding); deflate (permessage-deflate, a layer between
-//!                     the tap and tungstenite)
+//!                     tap (frame headers both ways, on the plaintext side of TLS) with frame,
+//!                     opcode and scanner (pure decoding); deflate (permessage-deflate, a layer
+//!                     between the tap and tungstenite)
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar), pipe
 //!                     (stdin cut by --input), json_stream, schedule (timed input for replay)

@@ -7,7 +7,6 @@ use super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
 use crate::display::json;
 use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
-use crate::wire::frame::opcode_name;
 use crate::wire::tap::{Dir, TappedFrame};
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -355,8 +354,8 @@ fn frame(o: &mut String, f: &TappedFrame) {
         h.rsv1,
         h.rsv2,
         h.rsv3,
-        h.opcode,
-        opcode_name(h.opcode),
+        u8::from(h.opcode),
+        h.opcode.name(),
         h.mask.is_some(),
         h.mask
             .map(|k| format!("\"{:02x}{:02x}{:02x}{:02x}\"", k[0], k[1], k[2], k[3]))

@@ -107,7 +107,7 @@ where
                     rsv1: rsv[0],
                     rsv2: rsv[1],
                     rsv3: rsv[2],
-                    opcode: OpCode::from(opcode),
+                    opcode: OpCode::from(opcode.bits()),
                     mask: None,
                 };
                 self.send(Message::Frame(WireFrame::from_payload(
