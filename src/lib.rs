@@ -26,7 +26,8 @@
 //! `replay` is `wscope replay`: a `--record` file read back into a timed input for an ordinary
 //! client session, and the received messages compared with the recorded ones.
 //!
-//! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
+//! `error` holds the exit-status table; `interrupt` Ctrl-C for the whole run (every phase
+//! watches it where it waits); `term` the terminal decisions; `stats` the counters the
 //! reader and writer share; `coproc` a program on one end of a connection (`--coproc`, the
 //! session's input and its data sink); `curl` reads a copied "Copy as cURL" command; `serve` the
 //! local server (echo, `--broadcast`, a program per connection); `generate` completions and the
@@ -49,6 +50,7 @@ pub mod error;
 pub mod event;
 pub mod generate;
 pub mod input;
+pub mod interrupt;
 pub mod net;
 pub mod output;
 pub mod probe;

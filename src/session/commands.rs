@@ -11,7 +11,6 @@ use crate::render::received::JqFilter;
 use crate::units::ms;
 use crate::wire::deflate::{Direction, Totals};
 use crate::wire::tap::Dir;
-use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data as OpData, OpCode};
@@ -149,7 +148,9 @@ where
             }
             Ending::Quit => self.close(1000, "").await,
             Ending::Interrupt => {
-                self.interrupted.store(true, Ordering::Relaxed);
+                // The same as a Ctrl-C signal: the exit status is 130 even when the close
+                // handshake cannot finish, and the peer gets a short while to answer.
+                crate::interrupt::global().press();
                 self.close(1000, "").await?;
                 Err(Error::new(Kind::Interrupted, ""))
             }
