@@ -133,9 +133,10 @@ where
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
     // The writer may still have a Close to get out (protocol failure); bound the wait.
-    let limit = match ctrl_c.pressed() {
-        true => cfg.close_timeout.min(INTERRUPT_GRACE),
-        false => cfg.close_timeout,
+    let limit = if ctrl_c.pressed() {
+        cfg.close_timeout.min(INTERRUPT_GRACE)
+    } else {
+        cfg.close_timeout
     };
     let (write_end, carry) = match tokio::time::timeout(limit, writer_task).await {
         Ok(Ok((end, input, resend))) => (end, Some(Carry { input, resend })),
