@@ -57,7 +57,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each l
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -143,7 +143,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Sen
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -215,7 +215,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init-file -d 'S
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r

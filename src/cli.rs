@@ -282,8 +282,9 @@ pub struct IoArgs {
     /// The message --heartbeat sends, e.g. '{"op":"ping"}'
     #[arg(long, value_name = "MSG", requires = "heartbeat")]
     pub heartbeat_message: Option<String>,
-    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
-    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    /// Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited).
+    /// MATCH is the whole text; 'jq:FILTER' a jq filter; 'text:TEXT' the whole text whatever it
+    /// starts with (a bare MATCH starting with '.' or 'select(' is jq); '\=>' is '=>' in MATCH
     #[arg(long, value_name = "MATCH=>RESPONSE")]
     pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time

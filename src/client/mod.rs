@@ -134,11 +134,15 @@ async fn connect_and_run(
     let mut scripted = inputs::scripted(&cfg.input)?;
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
+    // Ctrl-C while connecting (name lookup, TCP, proxy, TLS, the upgrade, redirects) or
+    // waiting to connect again stops there; the session watches it itself.
+    let ctrl_c = crate::interrupt::global();
     loop {
-        let (target, up) = match redirect::establish(&cfg.connect, &cfg.target, rec).await {
+        let establish = redirect::establish(&cfg.connect, &cfg.target, rec);
+        let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
-                again.wait(rec, &e).await;
+                ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
                 continue;
             }
             Err(e) => return Err(e),
@@ -161,7 +165,7 @@ async fn connect_and_run(
         match result {
             Err(e) if again.after_session(&e, connected_at, next.is_some()) => {
                 carry = next;
-                again.wait(rec, &e).await;
+                ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
             }
             other => {
                 if cfg.timing {
@@ -330,7 +334,7 @@ impl Reconnector {
     }
 
     /// Reports the failure and the coming attempt, then waits the backoff delay.
-    async fn wait(&mut self, rec: &mut Recorder, why: &Error) {
+    async fn wait(&mut self, rec: &mut Recorder, why: &Error) -> Result<(), Error> {
         let delay = self.backoff.next_delay();
         rec.emit(Event::Reconnect(event::Reconnecting {
             attempt: self.backoff.attempts,
@@ -339,5 +343,6 @@ impl Reconnector {
             reason: why.message.clone(),
         }));
         tokio::time::sleep(delay).await;
+        Ok(())
     }
 }

@@ -9,7 +9,6 @@ use crate::display::filter::Output as FilterOutput;
 use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
 use crate::jsonl::{self, Body, Json, Line, Millis, Note, Timestamp};
 use crate::net::target::shown_url;
-use crate::wire::frame::opcode_name;
 use crate::wire::tap::{Dir, TappedFrame};
 use std::borrow::Cow;
 use std::time::SystemTime;
@@ -187,8 +186,8 @@ fn frame(f: &TappedFrame) -> jsonl::Frame {
         rsv1: h.rsv1,
         rsv2: h.rsv2,
         rsv3: h.rsv3,
-        opcode: h.opcode,
-        opcode_name: opcode_name(h.opcode).into_owned(),
+        opcode: u8::from(h.opcode),
+        opcode_name: h.opcode.name().to_string(),
         masked: h.mask.is_some(),
         mask_key: h.mask.map(|k| BinaryOutput::Hex.encode(&k)),
         len: h.payload_len,

@@ -9,7 +9,6 @@ use crate::input::command::{self, BinarySource, Command, Ending, FilterChange, L
 use crate::render::received::JqFilter;
 use crate::wire::deflate::Direction;
 use crate::wire::tap::Dir;
-use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data as OpData, OpCode};
@@ -101,7 +100,7 @@ where
                     rsv1: rsv[0],
                     rsv2: rsv[1],
                     rsv3: rsv[2],
-                    opcode: OpCode::from(opcode),
+                    opcode: OpCode::from(opcode.bits()),
                     mask: None,
                 };
                 self.send(Message::Frame(WireFrame::from_payload(
@@ -143,9 +142,11 @@ where
             }
             Ending::Quit => self.close(1000, "").await,
             Ending::Interrupt => {
-                self.interrupted.store(true, Ordering::Relaxed);
+                // The same as a Ctrl-C signal: the exit status is 130 even when the close
+                // handshake cannot finish, and the peer gets a short while to answer.
+                crate::interrupt::global().press();
                 self.close(1000, "").await?;
-                Err(Error::interrupted())
+                Err(crate::interrupt::interrupted())
             }
         }
     }

@@ -7,9 +7,10 @@ use super::outcome::{ReadEnd, Tally};
 use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
 use super::violations;
-use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
+use super::{Ctl, INTERRUPT_GRACE, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Info, Warning};
+use crate::interrupt::Interrupt;
 use crate::output::Output;
 use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
@@ -44,6 +45,7 @@ pub(super) async fn run<S>(
     shared: &Shared,
     ctl: mpsc::Sender<Ctl>,
     closing: watch::Receiver<Option<Instant>>,
+    ctrl_c: &Interrupt,
 ) -> (ReadEnd, Tally)
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -54,6 +56,7 @@ where
         shared,
         ctl,
         closing,
+        ctrl_c,
         st: ReadState::default(),
         replies: Replies::new(cfg.replies.clone(), Instant::now()),
     };
@@ -68,6 +71,8 @@ struct Reader<'a, S> {
     ctl: mpsc::Sender<Ctl>,
     /// When our Close went out (set by the writer).
     closing: watch::Receiver<Option<Instant>>,
+    /// Ctrl-C: the peer's answer to our Close is then waited for only a short while.
+    ctrl_c: &'a Interrupt,
     st: ReadState,
     /// Auto-reply rules and their rate limits.
     replies: Replies,
@@ -80,6 +85,10 @@ struct ReadState {
     peer_close: Option<(Option<u16>, String)>,
     asked_to_close: bool,
     output_closed: bool,
+    /// Ctrl-C was seen (and the deadline shortened).
+    interrupted: bool,
+    /// The writer has ended: no more news of our Close will come.
+    writer_gone: bool,
     /// Our reader is behind: nothing more is taken in until it catches up.
     behind: bool,
     /// Messages counted so far (printed, dropped after `-n`), and who closed first.
@@ -157,7 +166,8 @@ where
                 biased;
                 _ = self.shared.output_room() => break,
                 _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
-                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+                _ = self.ctrl_c.first(), if !self.st.interrupted => self.interrupted(),
+                changed = self.closing.changed(), if !self.st.writer_gone => self.closing_started(changed.is_ok()),
             }
         }
         loop {
@@ -166,7 +176,8 @@ where
                 biased;
                 item = self.stream.next() => return Ok(item),
                 _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
-                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+                _ = self.ctrl_c.first(), if !self.st.interrupted => self.interrupted(),
+                changed = self.closing.changed(), if !self.st.writer_gone => self.closing_started(changed.is_ok()),
             }
         }
     }
@@ -237,6 +248,7 @@ where
 
     /// Our Close went out (or the writer is gone): the peer's answer is due by the deadline.
     fn closing_started(&mut self, still_open: bool) {
+        self.st.writer_gone = !still_open;
         let at = if still_open {
             *self.closing.borrow()
         } else {
@@ -247,10 +259,23 @@ where
         }
     }
 
+    /// Ctrl-C: our Close goes out (the writer sends it); the peer has a short while to answer,
+    /// whatever the close timeout.
+    fn interrupted(&mut self) {
+        self.st.interrupted = true;
+        let grace = Instant::now() + self.cfg.close_timeout.min(INTERRUPT_GRACE);
+        let d = self.st.deadline.map_or(grace, |d| d.min(grace));
+        self.st.deadline = Some(d);
+    }
+
     fn deadline_passed(&self) -> ReadEnd {
         let st = &self.st;
         if st.output_closed {
             return ReadEnd::OutputClosed;
+        }
+        if st.interrupted {
+            // Ctrl-C decides the outcome; nothing to say about the peer.
+            return ReadEnd::Finished;
         }
         if let Some((code, reason)) = &st.peer_close {
             return ReadEnd::PeerClosed(*code, reason.clone());

@@ -12,6 +12,7 @@ mod end_of_input;
 mod frames;
 mod handshake_pipe;
 mod hardening;
+mod interrupt;
 mod json_lines;
 mod peers;
 mod pipe_mode;

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::event::{DataKind, Event, Stamped};
 use crate::units::ms;
 use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump};
+use crate::wire::opcode::Opcode;
 use crate::wire::tap::{Dir, TappedFrame};
 use colored::{Color, Colorize};
 use handshake::{connection, head_block, response};
@@ -246,7 +247,7 @@ fn frame(f: &TappedFrame, style: &Style) -> String {
     line.push_str(arrow(f.dir));
     line.push_str(" frame ");
     h.write_summary(&mut line);
-    if h.opcode == 0x8 {
+    if h.opcode == Opcode::Close {
         match close_payload(&f.record.payload) {
             Some((code, reason)) => {
                 let _ = write!(line, " code={}", close_text(Some(code), &reason));
