@@ -85,7 +85,11 @@ pub struct Cli {
     pub command: Option<Sub>,
 }
 
+// A subcommand's options are built only when it is the one given: a client run does not build
+// them all at every start. Their structs carry plain comments, not doc comments: clap would take
+// a doc comment there, applied once the options are built, for the subcommand's description.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Sub {
     /// Run a local server: an echo server (text and binary echoed, pings answered, close
     /// handshake done), a chat room (--broadcast), or a program per connection (--coproc)
@@ -118,7 +122,7 @@ pub enum Sub {
     },
 }
 
-/// The options of a client session, at the top level and for `wscope demo`.
+// The options of a client session, at the top level and for `wscope demo`.
 #[derive(Debug, Args)]
 pub struct ClientArgs {
     #[command(flatten)]

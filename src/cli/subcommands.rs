@@ -17,7 +17,7 @@ over a Unix socket), UNIQUE_ID, SERVER_SOFTWARE, GATEWAY_INTERFACE, and HTTP_<NA
 request header but Proxy. Binary messages reach it as they are, each followed by a newline.
 Ctrl-C closes every connection with 1000 and stops the programs that do not exit.";
 
-/// `wscope replay FILE [URL]`.
+// `wscope replay FILE [URL]`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// The recording, as --record (or --jsonl) wrote it
@@ -61,7 +61,7 @@ Examples:
   wscope probe --only violations,close wss://example.org/socket
   wscope probe --jsonl -H 'Authorization: Bearer T' wss://api.example.org/ws | jq .";
 
-/// `wscope probe`: the request options of a client, and what the probe does.
+// `wscope probe`: the request options of a client, and what the probe does.
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// The ws:// or wss:// URL of the server to probe
@@ -112,7 +112,7 @@ pub struct ProbeOptions {
     pub color: ColorChoice,
 }
 
-/// The options of `wscope serve`.
+// The options of `wscope serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port); beyond loopback only when told
