@@ -166,6 +166,7 @@ impl Output {
     /// The hot path: a received data message. In plain pipe mode every message ends with the
     /// separator; text is written byte-exact, binary raw, as hex or as base64
     /// (`--binary-output`). Anything else goes through the display stage.
+    #[inline]
     pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
         if let Some(o) = self.observer.as_mut() {
             o.received(kind, data);
@@ -185,6 +186,7 @@ impl Output {
     }
 
     /// A message on stdout as it came, then the separator.
+    #[inline]
     fn put_received(&mut self, kind: DataKind, data: &Bytes) {
         let binary_as = match kind {
             DataKind::Text => BinaryOutput::Raw,
@@ -305,6 +307,7 @@ impl Output {
     }
 
     /// `bytes`, then the separator: the common case of one received message.
+    #[inline]
     fn put_message(&mut self, bytes: &[u8]) {
         self.reserve_stdout(bytes.len() + 1);
         self.stdout_buf.extend_from_slice(bytes);
@@ -312,6 +315,7 @@ impl Output {
         self.pending += bytes.len() + 1;
     }
 
+    #[inline]
     fn reserve_stdout(&mut self, n: usize) {
         if self.stdout_buf.capacity() == 0 {
             self.stdout_buf = self.fresh_buffer();

@@ -12,7 +12,7 @@
 use crate::sync::lock;
 use bytes::Bytes;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use tokio::sync::Notify;
 
@@ -75,8 +75,6 @@ pub struct Sinks {
 struct State {
     /// Handed over, not yet taken by the thread.
     next: Option<Batch>,
-    /// Bytes in `next`.
-    queued: usize,
     /// The thread is writing a batch.
     busy: bool,
     closed: bool,
@@ -98,6 +96,9 @@ struct Inner {
     /// The same, for async waiters.
     progress_async: Notify,
     stdout_gone: AtomicBool,
+    /// Bytes in the state's `next`: changed under its lock, read without it (the session asks
+    /// after every received message).
+    queued: AtomicUsize,
 }
 
 /// The producer's side. Started on the first batch, so a run that prints nothing never
@@ -135,7 +136,6 @@ impl OutputThread {
             inner: Arc::new(Inner {
                 state: Mutex::new(State {
                     next: None,
-                    queued: 0,
                     busy: false,
                     closed: false,
                     spare: Vec::new(),
@@ -144,6 +144,7 @@ impl OutputThread {
                 progress: Condvar::new(),
                 progress_async: Notify::new(),
                 stdout_gone: AtomicBool::new(false),
+                queued: AtomicUsize::new(0),
             }),
             thread: Thread::NotStarted(sinks),
         }
@@ -156,7 +157,7 @@ impl OutputThread {
 
     /// Bytes handed over that the thread has not taken yet.
     pub fn queued(&self) -> usize {
-        lock(&self.inner.state).queued
+        self.inner.queued.load(Ordering::Relaxed)
     }
 
     /// Hands a batch over; it is written after everything handed over before it.
@@ -169,7 +170,7 @@ impl OutputThread {
             return;
         }
         let mut st = lock(&self.inner.state);
-        st.queued += batch.len();
+        self.inner.queued.fetch_add(batch.len(), Ordering::Relaxed);
         match &mut st.next {
             Some(next) => next.append(batch),
             None => st.next = Some(batch),
@@ -225,7 +226,8 @@ pub struct Waiter(Arc<Inner>);
 impl Waiter {
     /// Until fewer than `limit` bytes wait for the thread.
     pub async fn room(&self, limit: usize) {
-        self.until(|st| st.queued < limit).await
+        self.until(|_| self.0.queued.load(Ordering::Relaxed) < limit)
+            .await
     }
 
     /// Until everything handed over has been written.
@@ -268,7 +270,7 @@ fn run(inner: Arc<Inner>, mut sinks: Sinks) {
             let mut st = lock(&inner.state);
             loop {
                 if let Some(b) = st.next.take() {
-                    st.queued = 0;
+                    inner.queued.store(0, Ordering::Relaxed);
                     st.busy = true;
                     break b;
                 }

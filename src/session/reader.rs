@@ -187,19 +187,24 @@ where
     fn handle_burst(&mut self, item: Item) -> (Step, bool) {
         let shared = self.shared;
         let mut out = shared.out();
-        shared.drain_frames_into(&mut out, Upto::NextMessage);
-        let mut step = self.handle_item(item, &mut out);
-        while matches!(step, Step::Continue)
-            && !self.st.count_reached(self.cfg)
-            && !out.stdout_gone()
-            && !out.backlogged()
-        {
-            let Some(item) = self.stream.next().now_or_never() else {
-                break;
-            };
+        let mut item = item;
+        // Each turn's step is a new value, not assigned over the last one, which copied the
+        // (large) step once per message.
+        let step = loop {
             shared.drain_frames_into(&mut out, Upto::NextMessage);
-            step = self.handle_item(item, &mut out);
-        }
+            let step = self.handle_item(item, &mut out);
+            if !matches!(step, Step::Continue)
+                || self.st.count_reached(self.cfg)
+                || out.stdout_gone()
+                || out.backlogged()
+            {
+                break step;
+            }
+            match self.stream.next().now_or_never() {
+                Some(next) => item = next,
+                None => break step,
+            }
+        };
         let (msgs, bytes) = std::mem::take(&mut self.st.unpublished);
         shared.stats.add_received(msgs, bytes);
         self.st.behind = out.backlogged();
@@ -299,7 +304,19 @@ where
         )
     }
 
+    /// One item from the peer. Data messages, nearly all of them, take the short way (this
+    /// is inlined into the burst's loop); everything else goes through [`Self::other_item`].
+    #[inline]
     fn handle_item(&mut self, item: Item, out: &mut Output) -> Step {
+        match item {
+            Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => self.data_message(m, out),
+            other => self.other_item(other, out),
+        }
+    }
+
+    /// A control frame, the end of the stream or a read error (kept out of the burst's loop).
+    #[inline(never)]
+    fn other_item(&mut self, item: Item, out: &mut Output) -> Step {
         match item {
             Some(Ok(m @ (Message::Text(_) | Message::Binary(_)))) => self.data_message(m, out),
             Some(Ok(Message::Ping(p))) => {
@@ -339,6 +356,7 @@ where
 
     /// A received text or binary message: printed (and echoed with `--reflect`), unless `-n`
     /// messages have already arrived.
+    #[inline]
     fn data_message(&mut self, m: Message, out: &mut Output) -> Step {
         if self.st.count_reached(self.cfg) {
             self.st.tally.dropped += 1;

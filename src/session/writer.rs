@@ -341,7 +341,7 @@ where
                 }
                 while let Some(m) = input.ready_message() {
                     if let Err(e) = match m {
-                        Ok(m) => self.send(m).await,
+                        Ok(m) => self.send_data(m).await,
                         Err(e) => Err(e),
                     } {
                         let _ = self.close(1000, "").await;

@@ -25,12 +25,38 @@ where
     /// Feeds one message (without flushing); data is counted, kept for `--reconnect`, shown
     /// as an event where asked, and cut into `--fragment` pieces.
     pub(in crate::session) async fn send(&mut self, m: Message) -> Result<(), Error> {
-        let data = matches!(m, Message::Text(_) | Message::Binary(_));
-        if !data {
+        if !matches!(m, Message::Text(_) | Message::Binary(_)) {
             return self.sink.feed(m).await.map_err(send_error);
         }
-        let len = payload_of(&m).len();
-        self.replay.remember(&m);
+        self.note_data(&m);
+        if self.cfg.fragment > 1 {
+            let op = match m {
+                Message::Text(_) => OpData::Text,
+                _ => OpData::Binary,
+            };
+            self.feed_fragments(payload_of(&m), OpCode::Data(op), self.cfg.fragment, false)
+                .await
+        } else {
+            self.sink.feed(m).await.map_err(send_error)
+        }
+    }
+
+    /// Feeds a data message read from the input, as [`Self::send`] does. The pipe's loop
+    /// calls this for every buffered line: without `--fragment` the feed is done here, not
+    /// in a second future per message.
+    #[inline]
+    pub(in crate::session) async fn send_data(&mut self, m: Message) -> Result<(), Error> {
+        if self.cfg.fragment > 1 {
+            return self.send(m).await;
+        }
+        self.note_data(&m);
+        self.sink.feed(m).await.map_err(send_error)
+    }
+
+    /// What is done with every data message we send besides sending it: counted, kept for
+    /// `--reconnect`, shown as an event where asked.
+    fn note_data(&mut self, m: &Message) {
+        self.replay.remember(m);
         if self.cfg.emit_outgoing {
             let kind = match m {
                 Message::Text(_) => DataKind::Text,
@@ -39,22 +65,11 @@ where
             self.shared.record(Event::Message {
                 dir: Dir::Out,
                 kind,
-                data: payload_of(&m).to_vec(),
+                data: payload_of(m).to_vec(),
             });
         }
-        if self.cfg.fragment > 1 {
-            let op = match m {
-                Message::Text(_) => OpData::Text,
-                _ => OpData::Binary,
-            };
-            self.feed_fragments(payload_of(&m), OpCode::Data(op), self.cfg.fragment, false)
-                .await?;
-        } else {
-            self.sink.feed(m).await.map_err(send_error)?;
-        }
         self.unpublished.0 += 1;
-        self.unpublished.1 += len as u64;
-        Ok(())
+        self.unpublished.1 += payload_of(m).len() as u64;
     }
 
     /// Feeds `data` as one message in `parts` frames (first with `opcode`, then CONT),
