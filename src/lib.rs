@@ -52,6 +52,7 @@ pub mod input;
 pub mod net;
 pub mod output;
 pub mod probe;
+pub mod proto;
 pub mod render;
 pub mod replay;
 pub mod serve;
