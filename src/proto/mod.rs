@@ -21,5 +21,8 @@
 //!   of a REPL command, located errors).
 
 pub mod args;
+pub mod graphql;
 pub mod json_text;
 pub mod socketio;
+#[cfg(test)]
+mod strategies;

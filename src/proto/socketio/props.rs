@@ -7,25 +7,9 @@ use super::input::{self, Arg, Emit};
 use super::outgoing;
 use super::packet::{self, Limits, Packet, PacketType, SocketIoVersion};
 use super::reassembler::{Reassembler, Received};
+use crate::proto::strategies::json_value;
 use proptest::prelude::*;
 use serde_json::Value;
-
-pub(crate) fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        (-1e6f64..1e6).prop_map(Value::from),
-        "[ -~é\u{7f}\u{2028}]{0,8}".prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 24, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{0,5}", inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
 
 fn version() -> impl Strategy<Value = SocketIoVersion> {
     prop_oneof![Just(SocketIoVersion::V4), Just(SocketIoVersion::V5)]
