@@ -24,5 +24,6 @@ pub mod args;
 pub mod graphql;
 pub mod json_text;
 pub mod socketio;
+pub mod stomp;
 #[cfg(test)]
 mod strategies;
