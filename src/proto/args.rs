@@ -47,6 +47,17 @@ impl InputError {
             message: format!("{what} is not valid JSON: {}", e.reason),
         }
     }
+
+    /// Valid JSON whose structure is wrong (a member given twice), in `what` that started at
+    /// `column` of the input's first line.
+    pub fn in_json(what: &str, column: usize, e: JsonSyntax) -> Self {
+        let e = e.shifted(column.saturating_sub(1));
+        InputError {
+            line: e.line,
+            column: Some(e.column),
+            message: format!("in {what}, {}", e.reason),
+        }
+    }
 }
 
 impl fmt::Display for InputError {

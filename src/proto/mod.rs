@@ -23,6 +23,7 @@
 pub mod args;
 pub mod graphql;
 pub mod json_text;
+pub mod jsonrpc;
 pub mod socketio;
 pub mod stomp;
 #[cfg(test)]

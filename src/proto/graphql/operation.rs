@@ -74,7 +74,7 @@ pub fn parse_operation(text: &str) -> Result<Operation, InputError> {
 fn json_form(text: &str) -> Result<Operation, InputError> {
     const WHAT: &str = "the operation's JSON";
     let raw = json_text::one_value(text).map_err(|e| InputError::json(WHAT, 1, e))?;
-    let members = json_text::members(raw).map_err(|e| InputError::json(WHAT, 1, e))?;
+    let members = json_text::members(raw).map_err(|e| InputError::in_json(WHAT, 1, e))?;
     if let Some((name, _)) = members
         .iter()
         .find(|(k, _)| !["query", "variables", "operationName", "extensions"].contains(&k.as_str()))
