@@ -128,69 +128,26 @@ fn the_json_form_as_devtools_copy_it() {
 
 #[test]
 fn the_json_form_is_checked_member_by_member() {
-    for (text, shown) in [
-        (
-            "{}",
-            "the operation's JSON has no \"query\" (the GraphQL document)",
-        ),
-        (
-            r#"{"query": 1}"#,
-            "\"query\" must be a string (the GraphQL document), not a number",
-        ),
+    #[rustfmt::skip]
+    let cases = [
+        ("{}", "the operation's JSON has no \"query\" (the GraphQL document)"),
+        (r#"{"query": 1}"#, "\"query\" must be a string (the GraphQL document), not a number"),
         (r#"{"query": " "}"#, "the operation's \"query\" is empty"),
-        (
-            r#"{"query":"{a}","variables":[1]}"#,
-            "\"variables\" must be a JSON object or null, not an array",
-        ),
-        (
-            r#"{"query":"{a}","variables":{"a":}}"#,
-            "column 33: the operation's JSON is not valid JSON: expected value",
-        ),
-        (
-            "{\"query\":\"{a}\",\n\"variables\":{\"a\":}}",
-            "line 2, column 18: the operation's JSON is not valid JSON",
-        ),
-        (
-            r#"{"query":"{a}","variables":"{\"n\":}"}"#,
-            "\"variables\" is a string that is not a JSON object: column 6: expected value",
-        ),
-        (
-            r#"{"query":"{a}","variables":"[1]"}"#,
-            "\"variables\" is a string that holds an array, not a JSON object",
-        ),
-        (
-            r#"{"query":"{a}","operationName":7}"#,
-            "\"operationName\" must be a string or null, not a number",
-        ),
-        (
-            r#"{"query":"{a}","extensions":"x"}"#,
-            "\"extensions\" must be a JSON object or null, not a string",
-        ),
-        (
-            r#"{"query":"{a}","varaibles":{}}"#,
-            "unknown member \"varaibles\" in the operation's JSON",
-        ),
-        (
-            r#"{"query":"{a}","query":"{b}"}"#,
-            "the member \"query\" occurs twice",
-        ),
-        (
-            r#"{"query":"query A { a } query B { b }"}"#,
-            "the document has 2 operations (A, B)",
-        ),
-        (
-            r#"{"query":"{ a }","operationName":"Z"}"#,
-            "the document has no operation named \"Z\" (it has: (anonymous))",
-        ),
-        (
-            r#"{"query":"hello"}"#,
-            "in \"query\": \"hello\" cannot start a GraphQL operation",
-        ),
-        (
-            r#"{"query":"{a}""#,
-            "the operation's JSON is not valid JSON",
-        ),
-    ] {
+        (r#"{"query":"{a}","variables":[1]}"#, "\"variables\" must be a JSON object or null, not an array"),
+        (r#"{"query":"{a}","variables":{"a":}}"#, "column 33: the operation's JSON is not valid JSON: expected value"),
+        ("{\"query\":\"{a}\",\n\"variables\":{\"a\":}}", "line 2, column 18: the operation's JSON is not valid JSON"),
+        (r#"{"query":"{a}","variables":"{\"n\":}"}"#, "\"variables\" is a string that is not a JSON object: column 6: expected value"),
+        (r#"{"query":"{a}","variables":"[1]"}"#, "\"variables\" is a string that holds an array, not a JSON object"),
+        (r#"{"query":"{a}","operationName":7}"#, "\"operationName\" must be a string or null, not a number"),
+        (r#"{"query":"{a}","extensions":"x"}"#, "\"extensions\" must be a JSON object or null, not a string"),
+        (r#"{"query":"{a}","varaibles":{}}"#, "unknown member \"varaibles\" in the operation's JSON"),
+        (r#"{"query":"{a}","query":"{b}"}"#, "the member \"query\" occurs twice"),
+        (r#"{"query":"query A { a } query B { b }"}"#, "the document has 2 operations (A, B)"),
+        (r#"{"query":"{ a }","operationName":"Z"}"#, "the document has no operation named \"Z\" (it has: (anonymous))"),
+        (r#"{"query":"hello"}"#, "in \"query\": \"hello\" cannot start a GraphQL operation"),
+        (r#"{"query":"{a}""#, "the operation's JSON is not valid JSON"),
+    ];
+    for (text, shown) in cases {
         let e = error(text);
         assert!(e.contains(shown), "{text}: {e}");
     }

@@ -85,71 +85,28 @@ fn ids_start_where_asked_and_skip_those_in_use() {
 
 #[test]
 fn mistakes_in_what_is_typed_are_explained() {
-    for (line, shown) in [
-        (
-            "",
-            "an empty line: type METHOD [PARAMS] or a JSON-RPC request object",
-        ),
-        (
-            "sum 1",
-            "column 5: params must be a JSON array (by position) or object (by name), not a number",
-        ),
-        (
-            "sum [1,",
-            "column 7: params is not valid JSON: EOF while parsing a value",
-        ),
-        (
-            "sum [1] [2]",
-            "column 9: only one JSON value of params may follow the method",
-        ),
+    #[rustfmt::skip]
+    let cases = [
+        ("", "an empty line: type METHOD [PARAMS] or a JSON-RPC request object"),
+        ("sum 1", "column 5: params must be a JSON array (by position) or object (by name), not a number"),
+        ("sum [1,", "column 7: params is not valid JSON: EOF while parsing a value"),
+        ("sum [1] [2]", "column 9: only one JSON value of params may follow the method"),
         ("sum [1]x", "column 8: params must end here"),
         ("sum hello", "column 5: params is not valid JSON"),
-        (
-            r#"  {"method": }"#,
-            "column 14: the request is not valid JSON: expected value",
-        ),
+        (r#"  {"method": }"#, "column 14: the request is not valid JSON: expected value"),
         (r#"{"params": []}"#, "a request needs \"method\" (a string)"),
-        (
-            r#"{"method": 1}"#,
-            "\"method\" must be a string, not a number",
-        ),
-        (
-            r#"{"method": "a", "params": "x"}"#,
-            "params must be a JSON array (by position) or object (by name), not a string",
-        ),
-        (
-            r#"{"method": "a", "id": {}}"#,
-            "\"id\" must be a string, a number or null, not an object",
-        ),
-        (
-            r#"{"method": "a", "jsonrpc": "1.0"}"#,
-            "\"jsonrpc\" must be \"2.0\", not \"1.0\"",
-        ),
-        (
-            r#"{"result": 1, "id": 1}"#,
-            "this is a response (it has \"result\"), not a request",
-        ),
-        (
-            r#"{"method": "a", "method": "b"}"#,
-            "column 30: in the request, the member \"method\" occurs twice",
-        ),
-        (
-            "[]",
-            "column 1: an empty batch: servers answer it with a single Invalid Request error",
-        ),
-        (
-            "[1]",
-            "batch item 1: a request must be a JSON object, not a number",
-        ),
-        (
-            r#"[{"method":"a","id":1},{"method":"b","id":1.0}]"#,
-            "batch item 2: the id 1.0 is used twice in the batch",
-        ),
-        (
-            "[{]",
-            "column 3: the batch is not valid JSON: key must be a string",
-        ),
-    ] {
+        (r#"{"method": 1}"#, "\"method\" must be a string, not a number"),
+        (r#"{"method": "a", "params": "x"}"#, "params must be a JSON array (by position) or object (by name), not a string"),
+        (r#"{"method": "a", "id": {}}"#, "\"id\" must be a string, a number or null, not an object"),
+        (r#"{"method": "a", "jsonrpc": "1.0"}"#, "\"jsonrpc\" must be \"2.0\", not \"1.0\""),
+        (r#"{"result": 1, "id": 1}"#, "this is a response (it has \"result\"), not a request"),
+        (r#"{"method": "a", "method": "b"}"#, "column 30: in the request, the member \"method\" occurs twice"),
+        ("[]", "column 1: an empty batch: servers answer it with a single Invalid Request error"),
+        ("[1]", "batch item 1: a request must be a JSON object, not a number"),
+        (r#"[{"method":"a","id":1},{"method":"b","id":1.0}]"#, "batch item 2: the id 1.0 is used twice in the batch"),
+        ("[{]", "column 3: the batch is not valid JSON: key must be a string"),
+    ];
+    for (line, shown) in cases {
         let e = parse_line(line).unwrap_err().to_string();
         assert!(e.starts_with(shown), "{line}: {e}");
     }
@@ -258,75 +215,25 @@ fn invalid_messages_say_why() {
         Received::Invalid(i) => i,
         other => panic!("{text}: {other:?}"),
     };
-    for (text, reason, id) in [
-        (
-            "{",
-            "not JSON (column 1: EOF while parsing an object)",
-            None,
-        ),
+    #[rustfmt::skip]
+    let cases = [
+        ("{", "not JSON (column 1: EOF while parsing an object)", None),
         ("42", "a number is not a JSON-RPC message (an object)", None),
         ("[]", "an empty batch", None),
-        (
-            r#"{"result":1,"id":1}"#,
-            "no \"jsonrpc\":\"2.0\" member",
-            Some("1"),
-        ),
-        (
-            r#"{"jsonrpc":"1.0","result":1,"id":1}"#,
-            "\"jsonrpc\" is \"1.0\", not \"2.0\"",
-            Some("1"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","result":1}"#,
-            "neither an id (a response) nor a method (a request from the server)",
-            None,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","result":1,"error":null,"id":2}"#,
-            "both \"result\" and \"error\"",
-            Some("2"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":2}"#,
-            "a response with neither \"result\" nor \"error\"",
-            Some("2"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","result":1,"id":[2]}"#,
-            "\"id\" is an array, not a string, a number or null",
-            None,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","method":5}"#,
-            "\"method\" is a number, not a string",
-            None,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","method":"m","params":5}"#,
-            "\"params\" is a number, not an array or an object",
-            None,
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":3,"error":"boom"}"#,
-            "the \"error\" object is a string, not an object",
-            Some("3"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":3,"error":{"code":1.5,"message":"x"}}"#,
-            "the \"error\" object has no integer \"code\"",
-            Some("3"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":3,"error":{"code":1}}"#,
-            "the \"error\" object has no \"message\" string",
-            Some("3"),
-        ),
-        (
-            r#"{"jsonrpc":"2.0","id":3,"id":4,"result":1}"#,
-            "not JSON (column 30: the member \"id\" occurs twice)",
-            None,
-        ),
-    ] {
+        (r#"{"result":1,"id":1}"#, "no \"jsonrpc\":\"2.0\" member", Some("1")),
+        (r#"{"jsonrpc":"1.0","result":1,"id":1}"#, "\"jsonrpc\" is \"1.0\", not \"2.0\"", Some("1")),
+        (r#"{"jsonrpc":"2.0","result":1}"#, "neither an id (a response) nor a method (a request from the server)", None),
+        (r#"{"jsonrpc":"2.0","result":1,"error":null,"id":2}"#, "both \"result\" and \"error\"", Some("2")),
+        (r#"{"jsonrpc":"2.0","id":2}"#, "a response with neither \"result\" nor \"error\"", Some("2")),
+        (r#"{"jsonrpc":"2.0","result":1,"id":[2]}"#, "\"id\" is an array, not a string, a number or null", None),
+        (r#"{"jsonrpc":"2.0","method":5}"#, "\"method\" is a number, not a string", None),
+        (r#"{"jsonrpc":"2.0","method":"m","params":5}"#, "\"params\" is a number, not an array or an object", None),
+        (r#"{"jsonrpc":"2.0","id":3,"error":"boom"}"#, "the \"error\" object is a string, not an object", Some("3")),
+        (r#"{"jsonrpc":"2.0","id":3,"error":{"code":1.5,"message":"x"}}"#, "the \"error\" object has no integer \"code\"", Some("3")),
+        (r#"{"jsonrpc":"2.0","id":3,"error":{"code":1}}"#, "the \"error\" object has no \"message\" string", Some("3")),
+        (r#"{"jsonrpc":"2.0","id":3,"id":4,"result":1}"#, "not JSON (column 30: the member \"id\" occurs twice)", None),
+    ];
+    for (text, reason, id) in cases {
         let i = invalid(text);
         assert_eq!(i.reason.to_string(), reason, "{text}");
         assert_eq!(i.id.as_deref(), id, "{text}");

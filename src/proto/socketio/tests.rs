@@ -41,43 +41,21 @@ fn engine_open_packets_of_both_revisions() {
 
 #[test]
 fn engine_open_packets_that_are_refused_say_why() {
-    for (text, why) in [
+    #[rustfmt::skip]
+    let cases = [
         ("0", "column 1: EOF while parsing a value"),
         ("0[]", "its data is an array, not a JSON object"),
-        (
-            r#"0{"pingInterval":1,"pingTimeout":1}"#,
-            "no \"sid\" string",
-        ),
-        (
-            r#"0{"sid":1,"pingInterval":1,"pingTimeout":1}"#,
-            "no \"sid\" string",
-        ),
+        (r#"0{"pingInterval":1,"pingTimeout":1}"#, "no \"sid\" string"),
+        (r#"0{"sid":1,"pingInterval":1,"pingTimeout":1}"#, "no \"sid\" string"),
         (r#"0{"sid":"a","pingTimeout":1}"#, "no \"pingInterval\""),
-        (
-            r#"0{"sid":"a","pingInterval":-1,"pingTimeout":1}"#,
-            "\"pingInterval\" is -1",
-        ),
-        (
-            r#"0{"sid":"a","pingInterval":"25000","pingTimeout":1}"#,
-            "\"pingInterval\" is \"25000\"",
-        ),
-        (
-            r#"0{"sid":"a","pingInterval":1,"pingTimeout":1.5}"#,
-            "\"pingTimeout\" is 1.5",
-        ),
-        (
-            r#"0{"sid":"a","pingInterval":1,"pingTimeout":1,"maxPayload":true}"#,
-            "\"maxPayload\" is true",
-        ),
-        (
-            r#"0{"sid":"a","upgrades":"websocket","pingInterval":1,"pingTimeout":1}"#,
-            "\"upgrades\" is not an array",
-        ),
-        (
-            r#"0{"sid":"a","sid":"b","pingInterval":1,"pingTimeout":1}"#,
-            "\"sid\" occurs twice",
-        ),
-    ] {
+        (r#"0{"sid":"a","pingInterval":-1,"pingTimeout":1}"#, "\"pingInterval\" is -1"),
+        (r#"0{"sid":"a","pingInterval":"25000","pingTimeout":1}"#, "\"pingInterval\" is \"25000\""),
+        (r#"0{"sid":"a","pingInterval":1,"pingTimeout":1.5}"#, "\"pingTimeout\" is 1.5"),
+        (r#"0{"sid":"a","pingInterval":1,"pingTimeout":1,"maxPayload":true}"#, "\"maxPayload\" is true"),
+        (r#"0{"sid":"a","upgrades":"websocket","pingInterval":1,"pingTimeout":1}"#, "\"upgrades\" is not an array"),
+        (r#"0{"sid":"a","sid":"b","pingInterval":1,"pingTimeout":1}"#, "\"sid\" occurs twice"),
+    ];
+    for (text, why) in cases {
         let e = engine::decode_text(text).unwrap_err();
         assert!(matches!(e, EngineError::BadOpen(_)), "{text}");
         let shown = e.to_string();
@@ -176,77 +154,21 @@ fn p(
 #[test]
 fn socketio_v5_packets_of_the_document() {
     use PacketType::*;
+    #[rustfmt::skip]
     let cases = [
         ("0", p(Connect, "/", 0, None, None)),
-        (
-            r#"0/admin,{"sid":"oSO0OpakMV_3jnilAAAA"}"#,
-            p(
-                Connect,
-                "/admin",
-                0,
-                None,
-                Some(r#"{"sid":"oSO0OpakMV_3jnilAAAA"}"#),
-            ),
-        ),
-        (
-            r#"4{"message":"Not authorized"}"#,
-            p(
-                ConnectError,
-                "/",
-                0,
-                None,
-                Some(r#"{"message":"Not authorized"}"#),
-            ),
-        ),
+        (r#"0/admin,{"sid":"oSO0OpakMV_3jnilAAAA"}"#, p(Connect, "/admin", 0, None, Some(r#"{"sid":"oSO0OpakMV_3jnilAAAA"}"#))),
+        (r#"4{"message":"Not authorized"}"#, p(ConnectError, "/", 0, None, Some(r#"{"message":"Not authorized"}"#))),
         (r#"2["foo"]"#, p(Event, "/", 0, None, Some(r#"["foo"]"#))),
-        (
-            r#"2/admin,["bar"]"#,
-            p(Event, "/admin", 0, None, Some(r#"["bar"]"#)),
-        ),
-        (
-            r#"51-["baz",{"_placeholder":true,"num":0}]"#,
-            p(
-                BinaryEvent,
-                "/",
-                1,
-                None,
-                Some(r#"["baz",{"_placeholder":true,"num":0}]"#),
-            ),
-        ),
-        (
-            r#"52-/admin,["baz",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#,
-            p(
-                BinaryEvent,
-                "/admin",
-                2,
-                None,
-                Some(r#"["baz",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#),
-            ),
-        ),
-        (
-            r#"212["foo"]"#,
-            p(Event, "/", 0, Some(12), Some(r#"["foo"]"#)),
-        ),
-        (
-            r#"3/admin,13["bar"]"#,
-            p(Ack, "/admin", 0, Some(13), Some(r#"["bar"]"#)),
-        ),
-        (
-            r#"61-15["bar",{"_placeholder":true,"num":0}]"#,
-            p(
-                BinaryAck,
-                "/",
-                1,
-                Some(15),
-                Some(r#"["bar",{"_placeholder":true,"num":0}]"#),
-            ),
-        ),
+        (r#"2/admin,["bar"]"#, p(Event, "/admin", 0, None, Some(r#"["bar"]"#))),
+        (r#"51-["baz",{"_placeholder":true,"num":0}]"#, p(BinaryEvent, "/", 1, None, Some(r#"["baz",{"_placeholder":true,"num":0}]"#))),
+        (r#"52-/admin,["baz",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#, p(BinaryEvent, "/admin", 2, None, Some(r#"["baz",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#))),
+        (r#"212["foo"]"#, p(Event, "/", 0, Some(12), Some(r#"["foo"]"#))),
+        (r#"3/admin,13["bar"]"#, p(Ack, "/admin", 0, Some(13), Some(r#"["bar"]"#))),
+        (r#"61-15["bar",{"_placeholder":true,"num":0}]"#, p(BinaryAck, "/", 1, Some(15), Some(r#"["bar",{"_placeholder":true,"num":0}]"#))),
         ("1", p(Disconnect, "/", 0, None, None)),
         ("1/admin,", p(Disconnect, "/admin", 0, None, None)),
-        (
-            r#"2[42,"numbered"]"#,
-            p(Event, "/", 0, None, Some(r#"[42,"numbered"]"#)),
-        ),
+        (r#"2[42,"numbered"]"#, p(Event, "/", 0, None, Some(r#"[42,"numbered"]"#))),
     ];
     for (text, packet) in cases {
         assert_eq!(
@@ -268,47 +190,15 @@ fn socketio_v5_packets_of_the_document() {
 #[test]
 fn socketio_v4_packets_of_the_document() {
     use PacketType::*;
+    #[rustfmt::skip]
     let cases = [
         ("0/admin,", p(Connect, "/admin", 0, None, None)),
-        (
-            r#"2["hello",1]"#,
-            p(Event, "/", 0, None, Some(r#"["hello",1]"#)),
-        ),
-        (
-            r#"2/admin,456["project:delete",123]"#,
-            p(
-                Event,
-                "/admin",
-                0,
-                Some(456),
-                Some(r#"["project:delete",123]"#),
-            ),
-        ),
+        (r#"2["hello",1]"#, p(Event, "/", 0, None, Some(r#"["hello",1]"#))),
+        (r#"2/admin,456["project:delete",123]"#, p(Event, "/admin", 0, Some(456), Some(r#"["project:delete",123]"#))),
         ("3/admin,456[]", p(Ack, "/admin", 0, Some(456), Some("[]"))),
-        (
-            r#"4/admin,"Not authorized""#,
-            p(ConnectError, "/admin", 0, None, Some(r#""Not authorized""#)),
-        ),
-        (
-            r#"51-/admin,456["project:delete",{"_placeholder":true,"num":0}]"#,
-            p(
-                BinaryEvent,
-                "/admin",
-                1,
-                Some(456),
-                Some(r#"["project:delete",{"_placeholder":true,"num":0}]"#),
-            ),
-        ),
-        (
-            r#"61-/admin,456[{"_placeholder":true,"num":0}]"#,
-            p(
-                BinaryAck,
-                "/admin",
-                1,
-                Some(456),
-                Some(r#"[{"_placeholder":true,"num":0}]"#),
-            ),
-        ),
+        (r#"4/admin,"Not authorized""#, p(ConnectError, "/admin", 0, None, Some(r#""Not authorized""#))),
+        (r#"51-/admin,456["project:delete",{"_placeholder":true,"num":0}]"#, p(BinaryEvent, "/admin", 1, Some(456), Some(r#"["project:delete",{"_placeholder":true,"num":0}]"#))),
+        (r#"61-/admin,456[{"_placeholder":true,"num":0}]"#, p(BinaryAck, "/admin", 1, Some(456), Some(r#"[{"_placeholder":true,"num":0}]"#))),
         ("4/admin,42", p(ConnectError, "/admin", 0, Some(42), None)),
     ];
     for (text, packet) in cases {

@@ -127,95 +127,63 @@ fn header_escapes_by_version_and_frame() {
     ));
 }
 
-#[test]
-fn malformed_frames_are_typed_errors_in_words() {
+/// The first error decoding `bytes` in one push, with small limits.
+fn first_error(bytes: &[u8]) -> StompError {
     let limits = Limits {
         max_headers: 2,
         max_head: 40,
         max_body: 8,
     };
-    let bad = |b: &[u8]| {
-        let mut d = Decoder::new(limits);
-        d.push(b);
-        loop {
-            match d.next_item() {
-                Err(e) => return e,
-                Ok(Some(_)) => {}
-                Ok(None) => return d.finish().unwrap_err(),
-            }
+    let mut d = Decoder::new(limits);
+    d.push(bytes);
+    loop {
+        match d.next_item() {
+            Err(e) => return e,
+            Ok(Some(_)) => {}
+            Ok(None) => return d.finish().unwrap_err(),
         }
-    };
-    assert_eq!(bad(b"FOO\n\n\0"), StompError::UnknownCommand("FOO".into()));
+    }
+}
+
+#[test]
+fn malformed_frames_are_typed_errors_in_words() {
+    use StompError::*;
+    #[rustfmt::skip]
+    let cases: [(&[u8], StompError); 17] = [
+        (b"FOO\n\n\0", UnknownCommand("FOO".into())),
+        (b"send\n\n\0", UnknownCommand("send".into())),
+        (b"SEND\nnocolon\n\n\0", BadHeader { line: 2, text: "nocolon".into() }),
+        (b"SEND\na:1\n:v\n\n\0", BadHeader { line: 3, text: ":v".into() }),
+        (b"SEND\na:\xff\n\n\0", NotUtf8 { line: 2 }),
+        (b"SEND\xff\n\n\0", NotUtf8 { line: 1 }),
+        (b"SEND\ncontent-length:x1\n\n\0", BadContentLength("x1".into())),
+        (b"SEND\ncontent-length: 1\n\nx\0", BadContentLength(" 1".into())),
+        (b"SEND\ncontent-length:2\n\nabc\0", MissingNul { length: 2, found: b'c' }),
+        (b"SEND\ncontent-length:9\n\n", BodyTooLarge { limit: 8, announced: Some(9) }),
+        (b"SEND\ncontent-length:99999999999999999999\n\n", BodyTooLarge { limit: 8, announced: Some(usize::MAX) }),
+        (b"SEND\n\n123456789", BodyTooLarge { limit: 8, announced: None }),
+        (b"SEND\n\n123456789\0", BodyTooLarge { limit: 8, announced: None }),
+        (b"SEND\na:1\nb:2\nc:3\n\n\0", TooManyHeaders { limit: 2 }),
+        (&[b'A'; 41], HeadTooLarge { limit: 40 }),
+        (b"\rSEND", LoneCarriageReturn),
+        (b"SEND\n\nabc", Truncated { buffered: 9 }),
+    ];
+    for (bytes, error) in cases {
+        assert_eq!(
+            first_error(bytes),
+            error,
+            "{:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+#[test]
+fn errors_read_as_sentences_and_the_decoder_goes_on_after_one() {
     assert_eq!(
-        bad(b"send\n\n\0").to_string(),
+        first_error(b"send\n\n\0").to_string(),
         "\"send\" is not a STOMP command"
     );
-    assert_eq!(
-        bad(b"SEND\nnocolon\n\n\0"),
-        StompError::BadHeader {
-            line: 2,
-            text: "nocolon".into()
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\na:1\n:v\n\n\0"),
-        StompError::BadHeader {
-            line: 3,
-            text: ":v".into()
-        }
-    );
-    assert_eq!(bad(b"SEND\na:\xff\n\n\0"), StompError::NotUtf8 { line: 2 });
-    assert_eq!(bad(b"SEND\xff\n\n\0"), StompError::NotUtf8 { line: 1 });
-    assert_eq!(
-        bad(b"SEND\ncontent-length:x1\n\n\0"),
-        StompError::BadContentLength("x1".into())
-    );
-    assert_eq!(
-        bad(b"SEND\ncontent-length: 1\n\nx\0"),
-        StompError::BadContentLength(" 1".into())
-    );
-    assert_eq!(
-        bad(b"SEND\ncontent-length:2\n\nabc\0"),
-        StompError::MissingNul {
-            length: 2,
-            found: b'c'
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\ncontent-length:9\n\n"),
-        StompError::BodyTooLarge {
-            limit: 8,
-            announced: Some(9)
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\ncontent-length:99999999999999999999\n\n"),
-        StompError::BodyTooLarge {
-            limit: 8,
-            announced: Some(usize::MAX)
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\n\n123456789"),
-        StompError::BodyTooLarge {
-            limit: 8,
-            announced: None
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\n\n123456789\0"),
-        StompError::BodyTooLarge {
-            limit: 8,
-            announced: None
-        }
-    );
-    assert_eq!(
-        bad(b"SEND\na:1\nb:2\nc:3\n\n\0"),
-        StompError::TooManyHeaders { limit: 2 }
-    );
-    assert_eq!(bad(&[b'A'; 41]), StompError::HeadTooLarge { limit: 40 });
-    assert_eq!(bad(b"\rSEND"), StompError::LoneCarriageReturn);
-    assert_eq!(bad(b"SEND\n\nabc"), StompError::Truncated { buffered: 9 });
     assert_eq!(
         StompError::MissingNul {
             length: 2,
@@ -224,7 +192,6 @@ fn malformed_frames_are_typed_errors_in_words() {
         .to_string(),
         "the body of 2 bytes (its content-length) is followed by 0x63, not the NUL that ends a frame"
     );
-    // After an error, decoding starts again with the next push.
     let mut d = Decoder::new(Limits::default());
     d.push(b"FOO\n\n\0RECEIPT\n");
     assert!(d.next_item().is_err());
