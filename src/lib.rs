@@ -15,6 +15,8 @@
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar), pipe
 //!                     (stdin cut by --input), json_stream, schedule (timed input for replay)
+//!            proto    application protocols (--proto): the codecs and input grammars of
+//!                     socketio, graphql, stomp and jsonrpc; pure, no I/O
 //!      ─► event (the seam: everything observed, as data)
 //!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
 //!            a received message: render::received puts display's pieces together
