@@ -10,7 +10,7 @@
 //! echoes it.
 //!
 //! Contract: [`request`] reads what the user types into calls, [`Typed::assign`] gives ids
-//! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify`] says what
+//! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify()`] says what
 //! any received text is (or why it is not JSON-RPC 2.0), and [`PendingCalls`] matches
 //! responses to calls by id value, bounded in size. The session reads the clock and passes
 //! the instants in.
