@@ -232,7 +232,11 @@ impl Reporter {
     /// Kills the server and fails with what it wrote to stderr.
     fn fail(&mut self, what: &str) -> ! {
         kill_group(&mut self.child);
-        panic!("the {} server {what}; stderr:\n{}", self.name, self.stderr());
+        panic!(
+            "the {} server {what}; stderr:\n{}",
+            self.name,
+            self.stderr()
+        );
     }
 }
 

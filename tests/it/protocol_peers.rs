@@ -17,11 +17,18 @@ fn socketio_4_sends_its_open_packet_then_connects_the_namespace_asked_for() {
         assert_eq!(r.code, 0, "{}: {}", proto.name(), r.stderr);
         let out = r.out();
         let got = lines(&out);
-        assert!(got[0].starts_with(r#"0{"sid":""#), "{}: {out}", proto.name());
+        assert!(
+            got[0].starts_with(r#"0{"sid":""#),
+            "{}: {out}",
+            proto.name()
+        );
         assert!(got[0].contains(r#""pingInterval":25000"#), "{out}");
         assert!(got[0].contains(r#""maxPayload":1000000"#), "{out}");
         // python-socketio sends what its connect handler emits before the CONNECT it answers.
-        assert!(got[1..].iter().any(|l| l.starts_with(r#"40{"sid":""#)), "{out}");
+        assert!(
+            got[1..].iter().any(|l| l.starts_with(r#"40{"sid":""#)),
+            "{out}"
+        );
         assert!(
             got[1..]
                 .iter()
@@ -45,7 +52,10 @@ fn socketio_2_connects_the_default_namespace_by_itself() {
         "no maxPayload in Engine.IO 3: {out}"
     );
     assert_eq!(got[1], "40");
-    assert!(got[2].starts_with(r#"42["welcome",{"namespace":"/""#), "{out}");
+    assert!(
+        got[2].starts_with(r#"42["welcome",{"namespace":"/""#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -53,7 +63,10 @@ fn graphql_ws_acknowledges_a_connection_init_with_the_token_and_refuses_one_with
     let peer = ProtoPeer::start(Proto::GraphqlWs, &["--token", "t0k"]);
     let url = peer.endpoint();
     let init = r#"{"type":"connection_init","payload":{"token":"t0k"}}"#;
-    let r = run(&["-s", "graphql-transport-ws", "-n", "1", "-e", init, &url], b"");
+    let r = run(
+        &["-s", "graphql-transport-ws", "-n", "1", "-e", init, &url],
+        b"",
+    );
     assert_eq!(
         (r.code, r.out().as_str()),
         (0, "{\"type\":\"connection_ack\"}\n"),
@@ -102,7 +115,10 @@ fn strawberry_speaks_both_graphql_dialects_on_one_endpoint() {
     let url = peer.endpoint();
     let init = r#"{"type":"connection_init"}"#;
     for (subprotocol, ack) in [
-        ("graphql-transport-ws", r#"{"type":"connection_ack","payload":null}"#),
+        (
+            "graphql-transport-ws",
+            r#"{"type":"connection_ack","payload":null}"#,
+        ),
         ("graphql-ws", r#"{"type":"connection_ack"}"#),
     ] {
         let r = run(&["-s", subprotocol, "-n", "1", "-e", init, &url], b"");
@@ -125,7 +141,10 @@ fn rabbitmq_web_stomp_answers_connect_with_connected_and_a_bad_login_with_error(
     assert!(out.starts_with("CONNECTED\n"), "{out:?}");
     assert!(out.contains("\nversion:1.2\n"), "{out:?}");
     assert!(out.contains("\nserver:RabbitMQ/"), "{out:?}");
-    assert!(out.ends_with("\n\n\0\n\n"), "NUL, then RabbitMQ's EOL, then ours: {out:?}");
+    assert!(
+        out.ends_with("\n\n\0\n\n"),
+        "NUL, then RabbitMQ's EOL, then ours: {out:?}"
+    );
 
     let r = run(&args, connect("wrong").as_bytes());
     assert_eq!(r.code, 0, "{}", r.stderr);

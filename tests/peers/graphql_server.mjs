@@ -2,7 +2,8 @@
 // "GraphQL") and either dialect: `--dialect transport` is the `graphql-ws` library (subprotocol
 // `graphql-transport-ws`), `--dialect legacy` Apollo's `subscriptions-transport-ws` (subprotocol
 // `graphql-ws`) set up as its README shows. Binds 127.0.0.1 on a free port, serves the path
-// /graphql, prints the port as the first stdout line, then one JSON object per line for what it sees.
+// /graphql, prints the port as the first stdout line, then one JSON object per line for what it
+// sees.
 
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';

@@ -80,7 +80,8 @@ def build(args):
                 emit_log("refused", namespace=namespace, auth=loggable(auth))
                 raise socketio.exceptions.ConnectionRefusedError("not authorized")
             emit_log("connect", namespace=namespace, id=sid, auth=loggable(auth or {}))
-            await sio.emit("welcome", {"namespace": namespace, "id": sid}, to=sid, namespace=namespace)
+            welcome = {"namespace": namespace, "id": sid}
+            await sio.emit("welcome", welcome, to=sid, namespace=namespace)
 
         async def disconnect(sid, reason=None):
             emit_log("disconnect", namespace=namespace, id=sid, reason=str(reason))
