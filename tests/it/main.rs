@@ -12,6 +12,8 @@ mod end_of_input;
 mod frames;
 mod handshake_pipe;
 mod hardening;
+mod interrupt;
+mod json_lines;
 mod peer_process;
 mod peers;
 mod pipe_mode;
