@@ -15,6 +15,8 @@
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar), pipe
 //!                     (stdin cut by --input), json_stream, schedule (timed input for replay)
+//!            proto    application protocols (--proto): the codecs and input grammars of
+//!                     socketio, graphql, stomp and jsonrpc; pure, no I/O
 //!      ─► event (the seam: everything observed, as data; notice: wscope's remarks as facts)
 //!      ─► render (text for people, worded in one place; each event as its JSON line, credentials
 //!            masked; pure) ─► output (buffering, its writer thread, the recording)
@@ -60,6 +62,7 @@ pub mod jsonl;
 pub mod net;
 pub mod output;
 pub mod probe;
+pub mod proto;
 pub mod render;
 pub mod replay;
 pub mod serve;
