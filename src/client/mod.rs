@@ -46,7 +46,7 @@ pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> R
     // With --coproc, what would go to stdout goes to the program's stdin.
     let stdout: Sink = match &bridge {
         Some(b) => b.stdin_sink(),
-        None => Box::new(std::io::stdout()),
+        None => crate::output::thread::stdout_sink(),
     };
     let out = Arc::new(Mutex::new(output_for(&cfg, stdout, observer)?));
     let mut rec = Recorder::new(out.clone());
