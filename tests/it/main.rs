@@ -1,5 +1,6 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
-//! loopback. `support` holds the servers and the bounded runner every module shares.
+//! loopback. `support` holds the servers and the bounded runner every module shares;
+//! `optional` the one policy for what a machine may lack (skipped locally, a failure in CI).
 
 mod automation;
 mod backpressure;
@@ -12,6 +13,7 @@ mod end_of_input;
 mod frames;
 mod handshake_pipe;
 mod hardening;
+mod optional;
 mod peers;
 mod pipe_mode;
 mod probe;

@@ -1,7 +1,8 @@
 //! Third-party WebSocket servers as child processes: the servers users actually run (Python
 //! `websockets`, uvicorn on its websockets and wsproto protocols, aiohttp, Node `ws`), from the
 //! scripts in tests/peers/. Their dependencies are installed on first use by tests/peers/setup.sh
-//! (once per test process, bounded). Each server prints its port, then one JSON event per line for
+//! (once per test process, bounded); where that fails, the tests that need them are skipped
+//! (failed in CI) by the policy in [`crate::optional`]. Each server prints its port, then one JSON event per line for
 //! what it saw; a `Peer` collects them, and kills the server when dropped.
 
 use serde_json::Value;
@@ -72,18 +73,25 @@ impl Impl {
 }
 
 /// Where the server scripts are and where setup.sh installed their dependencies.
-struct Dirs {
+pub struct Dirs {
     sources: PathBuf,
     installed: PathBuf,
 }
 
-/// Runs setup.sh once per test process; every later call returns its outcome.
-fn dirs() -> &'static Dirs {
+/// Runs setup.sh once per test process; every later call returns its outcome. `None` when it
+/// failed: the calling test is skipped, or fails in CI (see [`crate::optional`]).
+pub fn installed() -> Option<&'static Dirs> {
     static SETUP: OnceLock<Result<Dirs, String>> = OnceLock::new();
-    match SETUP.get_or_init(set_up) {
-        Ok(d) => d,
-        Err(e) => panic!("{e}"),
-    }
+    crate::optional::require(
+        "the third-party servers",
+        SETUP.get_or_init(set_up).as_ref().map_err(String::clone),
+        "bash tests/peers/setup.sh (python3 with venv, npm and the package registries)",
+    )
+}
+
+/// The installed servers, for a test that checked [`installed`] first.
+fn dirs() -> &'static Dirs {
+    installed().expect("the third-party servers: check peers::installed() first")
 }
 
 fn set_up() -> Result<Dirs, String> {
@@ -125,11 +133,17 @@ fn set_up() -> Result<Dirs, String> {
         String::from_utf8_lossy(&out.join().unwrap_or_default()),
         String::from_utf8_lossy(&err.join().unwrap_or_default())
     );
+    // What setup.sh says went wrong comes first: the line a skipped run shows.
+    let cause = output
+        .lines()
+        .rfind(|l| l.starts_with("ERROR:") || l.starts_with("npm error"))
+        .or_else(|| output.lines().rfind(|l| l.starts_with("setup.sh:")))
+        .unwrap_or("no message");
     match status {
         Some(st) if st.success() => Ok(Dirs { sources, installed }),
         Some(st) => Err(format!(
-            "{} failed ({st}); it needs python3 with venv, npm and the package registries.\n\
-             Its output:\n{output}",
+            "{} failed ({st}): {cause}\nIt needs python3 with venv, npm and the package \
+             registries. Its output:\n{output}",
             script.display()
         )),
         None => Err(format!(
@@ -139,9 +153,10 @@ fn set_up() -> Result<Dirs, String> {
     }
 }
 
-/// The Python of the installed venv (with `websockets`), for third-party clients.
-pub fn python() -> PathBuf {
-    dirs().installed.join("venv/bin/python")
+/// The Python of the installed venv (with `websockets`), for third-party clients; `None` when
+/// the servers could not be installed (the test returns: skipped, or failed in CI).
+pub fn python() -> Option<PathBuf> {
+    Some(installed()?.installed.join("venv/bin/python"))
 }
 
 /// The events a server printed, and a signal for each new one.
@@ -306,6 +321,9 @@ fn keep_stderr(child: &mut Child) -> Arc<Mutex<Vec<u8>>> {
 /// Runs `check` for every implementation at once, each on its own thread, and fails naming
 /// every implementation whose check failed (each panic message is printed as it happens).
 pub fn on_every_impl(check: impl Fn(Impl) + Sync) {
+    if installed().is_none() {
+        return;
+    }
     let failed: Vec<&str> = std::thread::scope(|s| {
         let check = &check;
         let handles: Vec<_> = Impl::ALL
