@@ -18,8 +18,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 for t in "${targets[@]}"; do
     mkdir -p "$scratch/$t"
+    seeds=()
+    [ -d "seeds/$t" ] && seeds=("seeds/$t")
     # -timeout: one input taking 10 s is a finding too.
-    if ! cargo fuzz run "$t" "$scratch/$t" "seeds/$t" -- \
+    if ! cargo fuzz run "$t" "$scratch/$t" "${seeds[@]}" -- \
         -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$scratch/$t.log" 2>&1; then
         cat "$scratch/$t.log"
         echo "fuzz: $t FAILED (the input is in fuzz/artifacts/$t/)"

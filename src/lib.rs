@@ -9,24 +9,32 @@
 //!            net      target, connect (DNS, TCP or a Unix socket, TLS), proxy (CONNECT,
 //!                     SOCKS5), tls_hello/tls_info
 //!            wire     request → handshake → response/rejection (the upgrade, verbatim);
-//!                     tap (frame headers both ways, on the plaintext side of TLS) with frame
-//!                     and scanner (pure decoding); deflate (permessage-deflate, a layer between
-//!                     the tap and tungstenite)
+//!                     tap (frame headers both ways, on the plaintext side of TLS) with frame,
+//!                     opcode and scanner (pure decoding); deflate (permessage-deflate, a layer
+//!                     between the tap and tungstenite)
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome, violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar), pipe
 //!                     (stdin cut by --input), json_stream, schedule (timed input for replay)
-//!      ─► event (the seam: everything observed, as data)
-//!      ─► render (text for people, JSON Lines; pure) ─► output (buffering, its writer thread)
+//!            proto    application protocols (--proto): the codecs and input grammars of
+//!                     socketio, graphql, stomp and jsonrpc; pure, no I/O
+//!      ─► event (the seam: everything observed, as data; notice: wscope's remarks as facts)
+//!      ─► render (text for people, worded in one place; each event as its JSON line, credentials
+//!            masked; pure) ─► output (buffering, its writer thread, the recording)
 //!            a received message: render::received puts display's pieces together
 //!            (decode → jq filter → JSON layout) for the place it goes
 //! ```
 //!
+//! `jsonl` is JSON Lines, the contract with scripts: the schema as serde types with its version
+//! and time format, the one writer (`--jsonl`, `--record`, `probe --jsonl`) and reader
+//! (`replay`).
+//!
 //! `probe` is `wscope probe`: the same connection stages, then frames written by hand and judged
 //! against RFC 6455 and 7692 into a report card.
-//! `replay` is `wscope replay`: a `--record` file read back into a timed input for an ordinary
-//! client session, and the received messages compared with the recorded ones.
+//! `replay` is `wscope replay`: a `--record` file read back (through `jsonl`) into a timed input
+//! for an ordinary client session, and the received messages compared with the recorded ones.
 //!
-//! `error` holds the exit-status table; `term` the terminal decisions; `stats` the counters the
+//! `error` holds the exit-status table; `interrupt` Ctrl-C for the whole run (every phase
+//! watches it where it waits); `term` the terminal decisions; `stats` the counters the
 //! reader and writer share; `coproc` a program on one end of a connection (`--coproc`, the
 //! session's input and its data sink); `curl` reads a copied "Copy as cURL" command; `serve` the
 //! local server (echo, `--broadcast`, a program per connection); `generate` completions and the
@@ -49,9 +57,12 @@ pub mod error;
 pub mod event;
 pub mod generate;
 pub mod input;
+pub mod interrupt;
+pub mod jsonl;
 pub mod net;
 pub mod output;
 pub mod probe;
+pub mod proto;
 pub mod render;
 pub mod replay;
 pub mod serve;

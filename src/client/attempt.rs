@@ -8,7 +8,7 @@ use super::recorder::Recorder;
 use super::redirect;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
-use crate::event::{self, Event, Timings};
+use crate::event::{self, Event, Timings, Warning};
 use crate::net::connect::{self, ConnectInfo, Stream};
 use crate::net::proxy::{self, Proxy, ProxyKind};
 use crate::net::target::Target;
@@ -26,7 +26,7 @@ pub(super) struct Upgraded {
     pub negotiated: Negotiated,
     pub timings: Timings,
     /// Warnings about offers the server silently declined.
-    pub declined: Vec<String>,
+    pub declined: Vec<Warning>,
 }
 
 /// What one connection attempt led to.
@@ -145,7 +145,7 @@ async fn open(
     emit(Event::Connected(event::Connected {
         url: match proxy {
             Some(p) => format!("proxy {}", p.display()),
-            None => target.display.clone(),
+            None => target.url.clone(),
         },
         peer: info.peer,
         dns: info.dns,
@@ -301,20 +301,18 @@ async fn judge(
 
 /// What the server silently declined: a subprotocol offered with `-s` that it did not select
 /// (the classic silent failure), an extension offered with `-H` that it did not accept.
-fn declined_offers(req: &Request, negotiated: &Negotiated) -> Vec<String> {
+fn declined_offers(req: &Request, negotiated: &Negotiated) -> Vec<Warning> {
     let mut said = Vec::new();
     if !req.offered_protocols.is_empty() && negotiated.protocol.is_none() {
-        said.push(format!(
-            "the server selected none of the offered subprotocols ({}); it may not speak what this session sends",
-            req.offered_protocols.join(", ")
-        ));
+        said.push(Warning::SubprotocolsDeclined {
+            offered: req.offered_protocols.clone(),
+        });
     }
     // wscope's own permessage-deflate offer may go unanswered quietly; a user's may not.
     if req.extensions_by_user && negotiated.extensions.is_empty() {
-        said.push(format!(
-            "the server accepted none of the offered extensions ({})",
-            req.extension_offer.join(", ")
-        ));
+        said.push(Warning::ExtensionsDeclined {
+            offered: req.extension_offer.clone(),
+        });
     }
     said
 }

@@ -5,7 +5,7 @@ use super::attempt::{Attempt, Upgraded, attempt};
 use super::recorder::Recorder;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{Event, Info};
 use crate::net::target::Target;
 use crate::wire::response::ResponseHead;
 
@@ -68,10 +68,9 @@ pub(super) async fn establish(
                 if redirects > max {
                     return Err(too_many(max));
                 }
-                rec.emit(Event::Info(format!(
-                    "following the redirect to {}",
-                    next.display
-                )));
+                rec.emit(Event::Info(Info::Redirect {
+                    to: next.url.clone(),
+                }));
                 target = next;
             }
         }

@@ -10,11 +10,12 @@ use crate::cli::ReplayArgs;
 use crate::client;
 use crate::config::{self, InputSource};
 use crate::error::{Error, Kind};
+use crate::event::DataKind;
 use crate::input::schedule::Schedule;
+use crate::output::Observer;
 use crate::sync::lock;
 use crate::term::Terminal;
-use recording::Recording;
-use std::io;
+use recording::{Recorded, Recording};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -54,17 +55,15 @@ pub async fn run(args: &ReplayArgs, term: &Terminal) -> Result<(), Error> {
         return client::run(cfg).await;
     }
     let (_, color) = term.colors(args.client.output.color);
-    let seen = Collected::default();
-    let result = client::run_observed(cfg, Some(Box::new(seen.clone()))).await;
-    let arrived = recording::parse(&String::from_utf8_lossy(&lock(&seen.0)))
-        .map_err(|e| Error::new(Kind::Other, format!("reading back this session: {e}")))?
-        .received;
-    let differs = diff::diff(&rec.received, &arrived, color);
+    let arrivals = Arrivals::new(rec.received.len() + MORE_KEPT);
+    let result = client::run_observed(cfg, Some(Box::new(arrivals.clone()))).await;
+    let arrived = std::mem::take(&mut *lock(&arrivals.0));
+    let differs = diff::diff(&rec.received, &arrived.kept, arrived.unkept, color);
     match &differs {
         Some(d) => crate::render::stderr_line(d.trim_end()),
         None => crate::render::stderr_line(&format!(
             "* replay: the {} messages received match the recording",
-            arrived.len()
+            arrived.kept.len()
         )),
     }
     // How the session ended comes first: a refused connection says more than a diff.
@@ -99,16 +98,46 @@ async fn read(path: &Path) -> Result<Recording, Error> {
     Ok(rec)
 }
 
-/// The session's events as JSON Lines, kept in memory to compare once it has ended.
-#[derive(Clone, Default)]
-struct Collected(Arc<Mutex<Vec<u8>>>);
+/// Messages kept beyond as many as the recording holds: more than that differ anyway.
+const MORE_KEPT: usize = 1000;
 
-impl io::Write for Collected {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        lock(&self.0).extend_from_slice(buf);
-        Ok(buf.len())
+/// The data messages of the session's first connection, as they arrive: each kept as a
+/// [`Recorded`] (a digest and its first bytes), and at most `limit` of them; the rest are
+/// counted.
+#[derive(Clone)]
+struct Arrivals(Arc<Mutex<Arrived>>);
+
+#[derive(Default)]
+struct Arrived {
+    limit: usize,
+    connections: usize,
+    kept: Vec<Recorded>,
+    unkept: usize,
+}
+
+impl Arrivals {
+    fn new(limit: usize) -> Self {
+        Arrivals(Arc::new(Mutex::new(Arrived {
+            limit,
+            ..Arrived::default()
+        })))
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+}
+
+impl Observer for Arrivals {
+    fn opened(&mut self) {
+        lock(&self.0).connections += 1;
+    }
+
+    fn received(&mut self, kind: DataKind, data: &[u8]) {
+        let mut a = lock(&self.0);
+        if a.connections != 1 {
+            return;
+        }
+        if a.kept.len() < a.limit {
+            a.kept.push(Recorded::new(kind, data));
+        } else {
+            a.unkept += 1;
+        }
     }
 }

@@ -18,7 +18,7 @@ pub mod handshake;
 mod listen;
 
 use crate::cli::ServeArgs;
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::net::transport::{Peer, Transport};
 use crate::wire::deflate::{Agreed, Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
 use admission::{Admission, OriginPolicy};
@@ -121,7 +121,7 @@ async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(
     let mut tasks = JoinSet::new();
     tokio::select! {
         _ = accept_loop(listener, &server, &mut tasks) => {}
-        _ = interrupted() => {}
+        _ = crate::interrupt::global().first() => {}
     }
     if let Handler::Coproc(_) = server.handler {
         // Each session saw the Ctrl-C too: it closes with 1000 and its program's stdin closes.
@@ -130,13 +130,7 @@ async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(
     }
     // What is left is aborted: a program still running is killed with its group.
     tasks.shutdown().await;
-    Err(Error::new(Kind::Interrupted, ""))
-}
-
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
+    Err(crate::interrupt::interrupted())
 }
 
 /// Accepts connections, each on its own task. A failed accept (out of file descriptors) is

@@ -1,5 +1,5 @@
 //! What some tests need that a machine may lack: the third-party servers (installed from the
-//! package registries by tests/peers/setup.sh), `man` with groff, an IPv6 loopback. One policy
+//! package registries by tests/peers/setup.sh), RabbitMQ, `man` with groff, an IPv6 loopback. One policy
 //! for all of it, in [`require`]: where something is missing, its tests are skipped with one
 //! loud line on stderr saying how to get it; in CI (`CI=true`, as CI runs `.ci/run`) a missing
 //! thing is a failure instead, so that a green CI run has run every test.
@@ -61,6 +61,19 @@ pub fn require<T>(need: &str, found: Result<T, String>, install: &str) -> Option
 fn skip_line(need: &str, why: &str, install: &str) -> String {
     let why = why.lines().next().unwrap_or_default();
     format!("*** SKIPPED: the tests that need {need} ({why}); to run them: {install}")
+}
+
+/// Whether `program` is an executable file in a directory of `PATH`: `Err` says it is not.
+pub fn on_path(program: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path).any(|dir| {
+        std::fs::metadata(dir.join(program))
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    });
+    found
+        .then_some(())
+        .ok_or_else(|| format!("no {program} on PATH"))
 }
 
 /// Whether `program --version` runs: `Err` says why not.
