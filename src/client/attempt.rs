@@ -11,7 +11,7 @@ use crate::error::{Error, Kind};
 use crate::event::{self, Event, Timings};
 use crate::net::connect::{self, ConnectInfo, Stream};
 use crate::net::proxy::{self, Proxy, ProxyKind};
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::net::tls_hello::{self, HelloSniffer};
 use crate::net::transport::{self, Peer, Transport};
 use crate::wire::handshake::{self, Answer};

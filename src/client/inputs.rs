@@ -9,7 +9,7 @@ use crate::error::{Error, Kind};
 use crate::input::command::Command;
 use crate::input::pipe::LineReader;
 use crate::input::repl;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::output::Output;
 use crate::session::Input;
 use crate::sync::lock;

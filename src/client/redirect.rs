@@ -6,7 +6,7 @@ use super::recorder::Recorder;
 use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::Event;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::wire::response::ResponseHead;
 
 /// The `Location` of a redirecting answer (301, 302, 303, 307, 308).

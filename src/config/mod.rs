@@ -16,7 +16,7 @@ use crate::input::pipe::Framing;
 use crate::input::schedule::Schedule;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::probe::card::CardStyle;
 use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;

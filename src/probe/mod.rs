@@ -28,7 +28,7 @@ pub use catalogue::Group;
 use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::net::connect::INSECURE_WARNING;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use card::{Card, CardStyle};
 use std::time::Duration;
 

@@ -11,7 +11,7 @@ use super::upgrade::{Shape, upgrade};
 use super::verdict::{CheckResult, Tally};
 use crate::client::redirect;
 use crate::error::Error;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::wire::rejection::rejected;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;

@@ -8,7 +8,7 @@ use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::event::Event;
 use crate::net::connect::Stream;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::net::transport::Peer;
 use crate::wire::handshake;
 use crate::wire::request::{self, Request};

@@ -167,7 +167,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::target::Target;
+    use crate::wire::target::Target;
     use crate::wire::request::{RequestOptions, build};
 
     fn request() -> Request {

@@ -1,11 +1,12 @@
-//! What goes over the connection, below the session: the HTTP upgrade (built, sent, read and
-//! judged by wscope so the bytes stay verbatim), the frames (decoded and followed by the tap on
-//! the plaintext side of TLS), and permessage-deflate (RFC 7692), a layer between the tap and
-//! tungstenite.
+//! What goes over the connection, below the session: the URL as a target, the HTTP upgrade
+//! (built, sent, read and judged by wscope so the bytes stay verbatim), the frames (decoded and
+//! followed by the tap on the plaintext side of TLS), permessage-deflate (RFC 7692), a layer
+//! between the tap and tungstenite. It knows nothing of how the bytes travel (`net` does).
 
 pub mod deflate;
 pub mod frame;
 pub mod handshake;
+pub mod observe;
 pub mod rejection;
 pub mod request;
 pub mod response;
@@ -13,3 +14,4 @@ pub mod scanner;
 #[cfg(test)]
 mod scanner_props;
 pub mod tap;
+pub mod target;

@@ -109,7 +109,7 @@ fn evidence(req: &Request) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::target::Target;
+    use crate::wire::target::Target;
     use crate::wire::request::{RequestOptions, build};
     use crate::wire::response::parse_head;
 

@@ -3,7 +3,7 @@
 
 use super::{Proxy, io_failed, refused};
 use crate::error::{Error, Kind};
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use crate::wire::request::basic_auth;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
