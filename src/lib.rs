@@ -50,6 +50,7 @@ pub mod event;
 pub mod generate;
 pub mod input;
 pub mod net;
+pub mod open;
 pub mod output;
 pub mod probe;
 pub mod render;

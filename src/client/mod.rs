@@ -1,31 +1,28 @@
 //! One client run, start to end: connect, upgrade, then the session in REPL or pipe mode, and
 //! again after an abnormal end with `--reconnect`.
 //!
-//! This is where the pieces meet: [`attempt`] opens the stream and upgrades it (its bytes shown
-//! verbatim), [`redirect`] follows redirects, the tap goes on the plaintext stream, and the
-//! session runs until the close. [`inputs`] makes the session's input once per run (with
+//! This is where the pieces meet: [`crate::open`] opens the stream and upgrades it (its bytes
+//! shown verbatim, redirects followed), the tap goes on the plaintext stream, and the session
+//! runs until the close. [`inputs`] makes the session's input once per run (with
 //! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
 //! whether and when to connect again.
 
-mod attempt;
 pub mod backoff;
 mod coproc;
 mod inputs;
 mod recorder;
-pub mod redirect;
 
 use crate::config::{Config, FrameDump, Mode, Reconnect};
 use crate::error::{Error, Kind};
 use crate::event::{self, Event};
 use crate::net::connect::Stream;
+use crate::open::{self, Upgraded};
 use crate::output::Output;
 use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
 use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
-use attempt::Upgraded;
-pub use attempt::{Opened, open_stream};
 use backoff::Backoff;
 use coproc::Bridge;
 use recorder::Recorder;
@@ -132,7 +129,8 @@ async fn connect_and_run(
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
     loop {
-        let (target, up) = match redirect::establish(&cfg.connect, &cfg.target, rec).await {
+        let established = open::establish(&cfg.connect, &cfg.target, &mut |e| rec.emit(e)).await;
+        let (target, up) = match established {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
                 again.wait(rec, &e).await;

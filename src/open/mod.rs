@@ -1,0 +1,34 @@
+//! Opening a connection, one way for the client and `wscope probe`: a stream to the target
+//! ([`stream`]: DNS and TCP or a Unix socket, the proxy's tunnel, TLS), the HTTP upgrade on it
+//! ([`upgrade`]: the request with a fresh key, the answer read verbatim and judged) and the
+//! redirects followed with `-L` ([`redirect`]). Every stage reports what it did as an
+//! [`Event`], to whoever shows or keeps them.
+//!
+//! ```text
+//! establish ─► redirect::follow ─► upgrade::attempt ─► stream::open_stream ─► exchange ─► judge
+//! ```
+
+pub mod redirect;
+mod stream;
+mod upgrade;
+
+pub use stream::{Opened, open_stream};
+pub use upgrade::{Upgraded, request};
+
+use crate::config::ConnectConfig;
+use crate::error::Error;
+use crate::event::Event;
+use crate::wire::target::Target;
+
+/// Connects to `start`, following redirects, until the server accepts the upgrade; returns
+/// where it was accepted and the upgraded connection.
+pub async fn establish(
+    cfg: &ConnectConfig,
+    start: &Target,
+    emit: &mut dyn FnMut(Event),
+) -> Result<(Target, Box<Upgraded>), Error> {
+    redirect::follow(cfg, start, emit, async |target, emit| {
+        upgrade::attempt(cfg, target, emit).await
+    })
+    .await
+}
