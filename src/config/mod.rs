@@ -14,8 +14,7 @@ use crate::curl::CurlImport;
 use crate::error::Error;
 use crate::input::pipe::Framing;
 use crate::input::schedule::Schedule;
-use crate::net::connect::TlsOptions;
-use crate::net::proxy::ProxyChoice;
+use crate::open::ConnectConfig;
 use crate::probe::card::CardStyle;
 use crate::probe::{Group, ProbeConfig};
 use crate::render::Style;
@@ -24,11 +23,9 @@ use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
 use crate::session::{Heartbeat, Keepalive, SessionConfig};
 use crate::term::{self, Terminal};
-use crate::wire::request::RequestOptions;
 use crate::wire::target::Target;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Interactive or scripted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,24 +91,6 @@ pub enum Reconnect {
     On {
         max: Option<u32>,
     },
-}
-
-/// How to reach the server and upgrade.
-#[derive(Debug, Clone)]
-pub struct ConnectConfig {
-    pub request: RequestOptions,
-    pub tls: TlsOptions,
-    pub proxy: ProxyChoice,
-    pub connect_timeout: Duration,
-    pub handshake_timeout: Duration,
-    /// Redirects followed at most (`None`: not followed, `-L` not given).
-    pub follow_redirects: Option<u32>,
-    /// The largest message accepted from the peer.
-    pub max_message_size: usize,
-    /// `--deflate-window-bits`: compress with this window whatever was agreed.
-    pub deflate_window_bits: Option<u8>,
-    /// `--unix-socket`: connect through this socket instead of TCP (no proxy then).
-    pub unix_socket: Option<PathBuf>,
 }
 
 /// Messages sent first on every connection.

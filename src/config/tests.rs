@@ -3,6 +3,7 @@
 use super::*;
 use crate::cli::Cli;
 use clap::Parser;
+use std::time::Duration;
 
 const PIPED: Terminal = Terminal {
     stdin: false,

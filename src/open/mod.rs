@@ -15,10 +15,32 @@ mod upgrade;
 pub use stream::{Opened, open_stream};
 pub use upgrade::{Upgraded, request};
 
-use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::event::Event;
+use crate::net::connect::TlsOptions;
+use crate::net::proxy::ProxyChoice;
+use crate::wire::request::RequestOptions;
 use crate::wire::target::Target;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How to reach the server and upgrade.
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    pub request: RequestOptions,
+    pub tls: TlsOptions,
+    pub proxy: ProxyChoice,
+    pub connect_timeout: Duration,
+    pub handshake_timeout: Duration,
+    /// Redirects followed at most (`None`: not followed, `-L` not given).
+    pub follow_redirects: Option<u32>,
+    /// The largest message accepted from the peer.
+    pub max_message_size: usize,
+    /// `--deflate-window-bits`: compress with this window whatever was agreed.
+    pub deflate_window_bits: Option<u8>,
+    /// `--unix-socket`: connect through this socket instead of TCP (no proxy then).
+    pub unix_socket: Option<PathBuf>,
+}
 
 /// Connects to `start`, following redirects, until the server accepts the upgrade; returns
 /// where it was accepted and the upgraded connection.

@@ -3,7 +3,7 @@
 //! https→wss, relative resolved), and the loop of attempts, the same for the client and the
 //! probe.
 
-use crate::config::ConnectConfig;
+use super::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::Event;
 use crate::wire::response::ResponseHead;

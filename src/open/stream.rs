@@ -3,7 +3,7 @@
 //! as an event, for `-v`, JSON Lines and `/handshake`; what is sent on the stream is
 //! [`super::upgrade`]'s.
 
-use crate::config::ConnectConfig;
+use super::ConnectConfig;
 use crate::error::Error;
 use crate::event::{self, Event, Timings};
 use crate::net::connect::{self, ConnectInfo, Stream};

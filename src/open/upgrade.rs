@@ -3,9 +3,9 @@
 //! with its body and a hint. Each step reports what it did as an event, for `-v`, JSON Lines and
 //! `/handshake`. [`attempt`] is one connection from the first byte to the judged answer.
 
+use super::ConnectConfig;
 use super::redirect::{self, Attempt};
 use super::stream::{Opened, open_stream};
-use crate::config::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::{self, Event, Timings};
 use crate::net::connect::Stream;

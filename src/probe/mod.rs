@@ -25,9 +25,9 @@ pub mod verdict;
 
 pub use catalogue::Group;
 
-use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::net::connect::INSECURE_WARNING;
+use crate::open::ConnectConfig;
 use crate::wire::target::Target;
 use card::{Card, CardStyle};
 use std::time::Duration;

@@ -3,11 +3,11 @@
 //! extension offer), and the answer read verbatim whatever its status.
 
 use super::conn::Conn;
-use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::event::Event;
 use crate::net::connect::Stream;
 use crate::net::transport::Peer;
+use crate::open::ConnectConfig;
 use crate::open::{self, Opened, open_stream};
 use crate::wire::handshake;
 use crate::wire::request::Request;
