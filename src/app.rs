@@ -2,8 +2,8 @@
 //! the runtime; printing the final error. `main` only maps the result to an exit status.
 
 use crate::cli::{Cli, ClientArgs, Sub};
-use crate::client;
-use crate::config::{self, Config, Mode};
+use crate::client::{self, Config, Mode};
+use crate::config;
 use crate::curl::CurlImport;
 use crate::error::{Error, Kind};
 use crate::generate;

@@ -4,7 +4,7 @@
 //! `--coproc` program (started then too, see [`super::coproc`]); and the `--init` messages sent
 //! first on every connection.
 
-use crate::config::{Config, InitMessages, InputSource};
+use super::{Config, InitMessages, InputSource};
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
 use crate::input::pipe::LineReader;

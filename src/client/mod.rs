@@ -11,8 +11,10 @@ pub mod backoff;
 mod coproc;
 mod inputs;
 mod recorder;
+mod settings;
 
-use crate::config::{Config, FrameDump, Mode, Reconnect};
+pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
+
 use crate::error::{Error, Kind};
 use crate::event::{self, Event};
 use crate::net::connect::Stream;

@@ -7,8 +7,8 @@ pub mod diff;
 pub mod recording;
 
 use crate::cli::ReplayArgs;
-use crate::client;
-use crate::config::{self, InputSource};
+use crate::client::{self, InputSource};
+use crate::config;
 use crate::error::{Error, Kind};
 use crate::input::schedule::Schedule;
 use crate::sync::lock;
