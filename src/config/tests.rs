@@ -2,6 +2,11 @@
 
 use super::*;
 use crate::cli::Cli;
+use crate::client::{Config, FrameDump, InputSource, Mode, Reconnect};
+use crate::error::Error;
+use crate::input::pipe::Framing;
+use crate::probe::{Group, ProbeConfig};
+use crate::term::Terminal;
 use clap::Parser;
 use std::time::Duration;
 
