@@ -1,7 +1,7 @@
 //! `wscope probe`'s options validated into the probe's settings ([`ProbeConfig`]).
 
 use super::connect::connect_config;
-use crate::cli::ProbeArgs;
+use crate::cli::{ProbeArgs, ProbeGroup};
 use crate::error::Error;
 use crate::probe::card::CardStyle;
 use crate::probe::{Group, ProbeConfig};
@@ -20,18 +20,12 @@ pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
             "--deflate-window-bits does not apply to wscope probe (its compression check keeps to the agreed window)",
         ));
     }
-    let all = [
-        Group::Handshake,
-        Group::Messages,
-        Group::Control,
-        Group::Close,
-        Group::Violations,
-        Group::Limits,
-    ];
-    let groups: Vec<Group> = all
+    let only: Vec<Group> = p.only.iter().map(|g| group(*g)).collect();
+    let skip: Vec<Group> = p.skip.iter().map(|g| group(*g)).collect();
+    let groups: Vec<Group> = ALL_GROUPS
         .into_iter()
-        .filter(|g| p.only.is_empty() || p.only.contains(g))
-        .filter(|g| !p.skip.contains(g))
+        .filter(|g| only.is_empty() || only.contains(g))
+        .filter(|g| !skip.contains(g))
         .collect();
     if groups.is_empty() {
         return Err(Error::usage("--only and --skip leave no check to run"));
@@ -73,4 +67,49 @@ pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
             color: term.colors(p.color).0 && !p.jsonl,
         },
     })
+}
+
+/// Every group of checks, in the order of the card.
+const ALL_GROUPS: [Group; 6] = [
+    Group::Handshake,
+    Group::Messages,
+    Group::Control,
+    Group::Close,
+    Group::Violations,
+    Group::Limits,
+];
+
+/// The probe's group that `--only` or `--skip` names.
+fn group(g: ProbeGroup) -> Group {
+    match g {
+        ProbeGroup::Handshake => Group::Handshake,
+        ProbeGroup::Messages => Group::Messages,
+        ProbeGroup::Control => Group::Control,
+        ProbeGroup::Close => Group::Close,
+        ProbeGroup::Violations => Group::Violations,
+        ProbeGroup::Limits => Group::Limits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::catalogue::CATALOGUE;
+    use clap::ValueEnum;
+
+    #[test]
+    fn the_groups_the_command_line_names_are_the_probes_own() {
+        let named: Vec<(String, &str)> = ProbeGroup::value_variants()
+            .iter()
+            .filter_map(|g| {
+                Some((
+                    g.to_possible_value()?.get_name().to_string(),
+                    group(*g).name(),
+                ))
+            })
+            .collect();
+        assert_eq!(named.len(), ALL_GROUPS.len());
+        assert!(named.iter().all(|(cli, own)| cli == own), "{named:?}");
+        assert!(CATALOGUE.iter().all(|s| ALL_GROUPS.contains(&s.group)));
+    }
 }
