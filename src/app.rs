@@ -11,6 +11,7 @@ use crate::probe;
 use crate::serve;
 use crate::term::{Terminal, TerminalGuard};
 use std::io::Write;
+use std::net::SocketAddr;
 
 /// Runs what the command line asks for; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
@@ -65,7 +66,10 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             .map_err(|e| Error::new(Kind::Other, format!("writing output: {e}")));
     }
     match &cli.command {
-        Some(Sub::Serve(args)) => block_on(serve::serve(args)),
+        Some(Sub::Serve(args)) => {
+            let cfg = config::serve(args)?;
+            block_on(serve::serve(cfg))
+        }
         Some(Sub::Demo(args)) => {
             if args.handshake.from_curl.is_some() || args.handshake.unix_socket.is_some() {
                 return Err(Error::usage(
@@ -73,7 +77,7 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
                 ));
             }
             block_on(async {
-                let listener = serve::bind("127.0.0.1:0").await?;
+                let listener = serve::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
                 let addr = listener
                     .local_addr()
                     .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;

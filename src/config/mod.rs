@@ -1,15 +1,17 @@
 //! The command line validated, once, into the settings each component takes: a client run
 //! ([`client`]: [`crate::client::Config`], with how to reach and upgrade from [`connect`]),
-//! `wscope probe` ([`probe`]). Options that combine become one enum there; nothing downstream
+//! `wscope probe` ([`probe`]), `wscope serve` ([`serve`]). Options that combine become one enum there; nothing downstream
 //! re-derives them from flags. Only `app` calls in here.
 
 mod client;
 mod connect;
 mod probe;
+mod serve;
 
 pub use client::{build, build_with};
 pub use connect::curl_import;
 pub use probe::probe;
+pub use serve::serve;
 
 #[cfg(test)]
 mod tests;
