@@ -8,6 +8,7 @@ use crate::curl::CurlImport;
 use crate::error::{Error, Kind};
 use crate::generate;
 use crate::probe;
+use crate::replay;
 use crate::serve;
 use crate::term::{Terminal, TerminalGuard};
 use std::io::Write;
@@ -94,7 +95,13 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             let import = config::curl_import(Some(words), &cli.client)?;
             client(&cli.client, "", import, &term)
         }
-        Some(Sub::Replay(args)) => block_on(crate::replay::run(args, &term)),
+        Some(Sub::Replay(args)) => {
+            let cfg = config::replay(args, &term)?;
+            block_on(replay::run(cfg, async |r| {
+                let cfg = config::replay_client(args, &r.url, r.schedule, &term)?;
+                client::run_observed(cfg, r.observer).await
+            }))
+        }
         Some(Sub::Probe(args)) => {
             let cfg = config::probe(args, &term)?;
             block_on(probe::run(cfg))

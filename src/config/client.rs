@@ -31,7 +31,7 @@ pub fn build(
 }
 
 /// A client config whose input is given (`wscope replay` sends a recording).
-pub fn build_with(
+pub(super) fn build_with(
     args: &ClientArgs,
     url: &str,
     import: Option<&CurlImport>,
