@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 /// Validates the client options for `url` on this terminal; with a copied curl command
 /// (`import`), its URL and request instead (`url` is then not used).
-pub fn build(
+pub(super) fn build(
     args: &ClientArgs,
     url: &str,
     import: Option<&CurlImport>,

@@ -12,7 +12,7 @@ use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 
 /// Reads the copied curl command, if any: the words of `wscope curl`, else `--from-curl`.
-pub fn curl_import(
+pub(super) fn curl_import(
     words: Option<&[String]>,
     args: &ClientArgs,
 ) -> Result<Option<CurlImport>, Error> {

@@ -1,18 +1,27 @@
-//! The command line validated, once, into the settings each component takes: a client run
-//! ([`client`]: [`crate::client::Config`], with how to reach and upgrade from [`connect`]),
-//! `wscope probe` ([`probe`]), `wscope serve` ([`serve`]), `wscope replay` ([`replay`]). Options that combine become one enum there; nothing downstream
-//! re-derives them from flags. Only `app` calls in here.
+//! The command line validated, once, into the settings each component takes, by component:
+//!
+//! ```text
+//! runs     wscope URL | --from-curl, wscope curl, wscope demo ─► client::Config
+//!            client   the client options (input, session, output, display, frames, reconnect)
+//!            connect  how to reach and upgrade (open::ConnectConfig), a copied curl command merged in
+//! probe    wscope probe  ─► probe::ProbeConfig
+//! serve    wscope serve  ─► serve::ServeConfig
+//! replay   wscope replay ─► replay::ReplayConfig, then the client run that sends the recording
+//! ```
+//!
+//! Options that combine become one enum there; nothing downstream re-derives them from flags,
+//! and nothing but `app` calls in here.
 
 mod client;
 mod connect;
 mod probe;
 mod replay;
+mod runs;
 mod serve;
 
-pub use client::build;
-pub use connect::curl_import;
 pub use probe::probe;
 pub use replay::{replay, replay_client};
+pub use runs::{Demo, client, curl, demo};
 pub use serve::serve;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Unit tests of turning the command line into a validated config.
 
+use super::client::build;
 use super::*;
 use crate::cli::Cli;
 use crate::client::{Config, FrameDump, InputSource, Mode, Reconnect};
