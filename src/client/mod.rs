@@ -23,7 +23,8 @@ use crate::output::Output;
 use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
-use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
+use crate::wire::deflate::{Agreed, MaybeDeflate};
+use crate::wire::stack::{self, Stack};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
 use backoff::Backoff;
 use coproc::Bridge;
@@ -31,7 +32,7 @@ use recorder::Recorder;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
@@ -211,30 +212,17 @@ async fn open_session(
     let capture = cfg.frames.capture();
     let mut tap = Tap::inspecting(stream, frames.clone(), raw.clone(), capture, outgoing);
     tap.already_received(&answer.rest);
-    let max = cfg.connect.max_message_size;
-    let ws_config = WebSocketConfig::default()
-        .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
-        .max_write_buffer_size(64 << 20)
-        .max_message_size(Some(max))
-        .max_frame_size(Some(max));
-    let (ws, compression) = match deflate {
-        None => {
-            let wire = MaybeDeflate::Plain(tap);
-            let ws = WebSocketStream::from_partially_read(
-                wire,
-                answer.rest,
-                Role::Client,
-                Some(ws_config),
-            );
-            (ws.await, None)
-        }
-        Some(agreed) => {
-            let (wire, compression) = compressed(cfg, tap, agreed, &answer.rest, rec);
-            let ws = WebSocketStream::from_raw_socket(wire, Role::Client, Some(ws_config));
-            (ws.await, Some(compression))
-        }
+    let stack = Stack {
+        role: Role::Client,
+        max_message: cfg.connect.max_message_size,
+        deflate: deflate.map(|agreed| compress_with(cfg, agreed, rec)),
     };
+    let (ws, handles) = stack::websocket(tap, answer.rest, stack).await;
+    let compression = deflate.zip(handles).map(|(in_force, h)| {
+        let compression = Compression::new(in_force, h.stats, h.overrides);
+        compression.follow_messages(cfg.frames.enabled());
+        Arc::new(compression)
+    });
     let shared = Shared {
         out: rec.out.clone(),
         stats: Arc::new(Stats::default()),
@@ -246,17 +234,9 @@ async fn open_session(
     (ws, shared)
 }
 
-/// permessage-deflate on top of the tap, with the parameters agreed (or, to test a server,
-/// with `--deflate-window-bits` whatever was agreed). The bytes read with the 101 go through
-/// the inflater.
-fn compressed(
-    cfg: &Config,
-    tap: Tap<Stream>,
-    mut agreed: Agreed,
-    rest: &[u8],
-    rec: &mut Recorder,
-) -> (Wire, Arc<Compression>) {
-    let in_force = agreed;
+/// The parameters to compress with: those agreed or, to test a server, a window of
+/// `--deflate-window-bits` whatever was agreed (said when it breaks the agreement).
+fn compress_with(cfg: &Config, mut agreed: Agreed, rec: &mut Recorder) -> Agreed {
     if let Some(bits) = cfg.connect.deflate_window_bits {
         if bits > agreed.client_max_window_bits {
             rec.emit(Event::Warning(format!(
@@ -266,18 +246,7 @@ fn compressed(
         }
         agreed.client_max_window_bits = bits;
     }
-    let config = DeflateConfig {
-        max_message_size: cfg.connect.max_message_size as u64,
-        ..DeflateConfig::new(deflate::Role::Client, agreed)
-    };
-    let mut layer = Deflate::new(tap, config);
-    layer.already_received(rest);
-    let compression = Compression::new(in_force, layer.stats(), layer.overrides());
-    compression.follow_messages(cfg.frames.enabled());
-    (
-        MaybeDeflate::Deflate(Box::new(layer)),
-        Arc::new(compression),
-    )
+    agreed
 }
 
 /// The `--reconnect` decisions of one run: whether to try again, and the wait before.

@@ -19,7 +19,8 @@ mod listen;
 
 use crate::error::{Error, Kind};
 use crate::net::transport::{Peer, Transport};
-use crate::wire::deflate::{Agreed, Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
+use crate::wire::deflate::{Agreed, MaybeDeflate};
+use crate::wire::stack::{self, Stack};
 pub use admission::OriginPolicy;
 
 use admission::Admission;
@@ -34,7 +35,7 @@ use tokio::net::TcpListener;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// The largest message the echo server accepts.
 const MAX_MESSAGE: usize = 256 << 20;
@@ -227,14 +228,6 @@ impl Server {
     }
 }
 
-fn config(max_message: usize) -> WebSocketConfig {
-    WebSocketConfig::default()
-        .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
-        .max_message_size(Some(max_message))
-        .max_frame_size(Some(max_message))
-}
-
 /// Hands the upgraded connection to tungstenite, with permessage-deflate when it was agreed.
 async fn upgrade(
     socket: Transport,
@@ -242,23 +235,12 @@ async fn upgrade(
     rest: &[u8],
     max_message: usize,
 ) -> WebSocketStream<Wire> {
-    match deflate {
-        None => {
-            let wire = MaybeDeflate::Plain(socket);
-            let (config, rest) = (Some(config(max_message)), rest.to_vec());
-            WebSocketStream::from_partially_read(wire, rest, Role::Server, config).await
-        }
-        Some(agreed) => {
-            let settings = DeflateConfig {
-                max_message_size: max_message as u64,
-                ..DeflateConfig::new(DeflateRole::Server, agreed)
-            };
-            let mut layer = Deflate::new(socket, settings);
-            layer.already_received(rest);
-            let wire = MaybeDeflate::Deflate(Box::new(layer));
-            WebSocketStream::from_raw_socket(wire, Role::Server, Some(config(max_message))).await
-        }
-    }
+    let stack = Stack {
+        role: Role::Server,
+        max_message,
+        deflate,
+    };
+    stack::websocket(socket, rest.to_vec(), stack).await.0
 }
 
 /// A line on stderr; what a peer chose (its path, a close reason) cannot drive the terminal.

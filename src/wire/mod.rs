@@ -1,7 +1,8 @@
 //! What goes over the connection, below the session: the URL as a target, the HTTP upgrade
 //! (built, sent, read and judged by wscope so the bytes stay verbatim), the frames (decoded and
 //! followed by the tap on the plaintext side of TLS), permessage-deflate (RFC 7692), a layer
-//! between the tap and tungstenite. It knows nothing of how the bytes travel (`net` does).
+//! between the tap and tungstenite, and the stack of them tungstenite runs on. It knows nothing
+//! of how the bytes travel (`net` does).
 
 pub mod deflate;
 pub mod frame;
@@ -13,5 +14,6 @@ pub mod response;
 pub mod scanner;
 #[cfg(test)]
 mod scanner_props;
+pub mod stack;
 pub mod tap;
 pub mod target;
