@@ -12,11 +12,17 @@ use crate::probe;
 use crate::replay;
 use crate::serve;
 use crate::term::{Terminal, TerminalGuard};
+use clap::Parser;
 use std::io::Write;
 use std::net::SocketAddr;
 
+/// Parses the command line and runs what it asks for; returns the exit status.
+pub fn main() -> u8 {
+    run(Cli::parse())
+}
+
 /// Runs what the command line asks for; returns the exit status.
-pub fn run(cli: Cli) -> u8 {
+fn run(cli: Cli) -> u8 {
     colored::control::set_override(true);
     let term = Terminal::detect();
     let (_, color_err) = term.colors(cli.color());
