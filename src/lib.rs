@@ -49,6 +49,8 @@ pub mod error;
 pub mod event;
 pub mod generate;
 pub mod input;
+#[cfg(test)]
+mod layers;
 pub mod net;
 pub mod open;
 pub mod output;
