@@ -1,6 +1,6 @@
 //! Opening a connection, one way for the client and `wscope probe`: a stream to the target
-//! ([`stream`]: DNS and TCP or a Unix socket, the proxy's tunnel, TLS), the HTTP upgrade on it
-//! ([`upgrade`]: the request with a fresh key, the answer read verbatim and judged) and the
+//! (`stream`: DNS and TCP or a Unix socket, the proxy's tunnel, TLS), the HTTP upgrade on it
+//! (`upgrade`: the request with a fresh key, the answer read verbatim and judged) and the
 //! redirects followed with `-L` ([`redirect`]). Every stage reports what it did as an
 //! [`Event`], to whoever shows or keeps them.
 //!
