@@ -57,7 +57,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each l
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -75,7 +75,7 @@ zlib\t''
 deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
-complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_needs_command" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_needs_command" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -143,7 +143,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Sen
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -160,7 +160,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflat
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -215,7 +215,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init-file -d 'S
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH (its whole text, or a jq expression when it starts with \'.\' or \'select(\') with RESPONSE (repeatable; rate-limited)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-timeout -d 'Declare the peer dead when a ping has no pong after SECS (needs --ping-interval)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l max-message-size -d 'Largest message accepted from the peer (suffixes K, M, G); larger ones close with 1009' -r
@@ -234,7 +234,7 @@ deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'
@@ -290,7 +290,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand probe" -l idle-probe -d 'K
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l color -d 'When to use colours' -r -f -a "auto\t'Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials (Authorization values) in the displayed handshake instead of masking them'
+complete -c wscope -n "__fish_wscope_using_subcommand probe" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
 complete -c wscope -n "__fish_wscope_using_subcommand probe" -l keep-extensions -d 'With --from-curl or `wscope curl`: send the copied Sec-WebSocket-Extensions header instead of wscope\'s own permessage-deflate offer'

@@ -8,6 +8,7 @@ use crate::client::{self, Config, Mode};
 use crate::config;
 use crate::error::{Error, Kind};
 use crate::generate;
+use crate::interrupt;
 use crate::probe;
 use crate::replay;
 use crate::serve;
@@ -36,9 +37,10 @@ fn run(cli: Cli) -> u8 {
     }
 }
 
-/// The final error, on stderr (`wscope: error: ...` and the hint, worded in one place).
+/// The final error, on stderr (`wscope: error: ...` and the hint, worded in one place),
+/// unless the user has seen it already.
 fn report(e: &Error, color: bool) {
-    if e.message.is_empty() {
+    if e.already_shown {
         return;
     }
     crate::render::stderr_line(&crate::render::text::failure(e, color));
@@ -46,6 +48,9 @@ fn report(e: &Error, color: bool) {
 
 /// Runs `f` on a fresh runtime and leaves without waiting for blocking work (a name lookup in
 /// tokio's blocking pool cannot be cancelled when a timeout gives up on it).
+///
+/// Ctrl-C is caught from the start (see [`interrupt`]); at the second one `f` is dropped where
+/// it stands (its guards put the terminal back, its programs are killed) and the run ends.
 ///
 /// One thread runs everything: measured against two workers, it starts faster and moves small
 /// messages faster, because no task wakes another across threads. Nothing on it may block:
@@ -56,7 +61,14 @@ fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<
         .enable_all()
         .build()
         .map_err(|e| Error::new(Kind::Other, format!("cannot start the runtime: {e}")))?;
-    let result = rt.block_on(f);
+    let result = rt.block_on(async {
+        interrupt::listen()?;
+        tokio::select! {
+            biased;
+            r = f => r,
+            _ = interrupt::global().second() => Err(interrupt::interrupted()),
+        }
+    });
     rt.shutdown_background();
     result
 }
@@ -103,7 +115,7 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
         }
         Some(Sub::Probe(args)) => {
             let cfg = config::probe(args, &term)?;
-            block_on(probe::run(cfg))
+            block_on(interrupt::global().or_interrupted(probe::run(cfg)))
         }
         None => client_run(config::client(cli.url.as_deref(), &cli.client, &term)?),
     }

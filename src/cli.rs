@@ -161,7 +161,8 @@ pub struct HandshakeArgs {
     /// Give up on TLS and the HTTP upgrade after SECS
     #[arg(long, value_name = "SECS", default_value = "10", env = "WSCOPE_HANDSHAKE_TIMEOUT", value_parser = parse_secs)]
     pub handshake_timeout: Duration,
-    /// Show credentials (Authorization values) in the displayed handshake instead of masking them
+    /// Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie
+    /// values, URL passwords), on the screen, in --jsonl and in --record files
     #[arg(long)]
     pub show_credentials: bool,
     /// Go through this proxy: http://[user:pass@]host:port, socks5://..., socks5h://...
@@ -281,8 +282,9 @@ pub struct IoArgs {
     /// The message --heartbeat sends, e.g. '{"op":"ping"}'
     #[arg(long, value_name = "MSG", requires = "heartbeat")]
     pub heartbeat_message: Option<String>,
-    /// Answer a received message that matches MATCH (its whole text, or a jq expression when it
-    /// starts with '.' or 'select(') with RESPONSE (repeatable; rate-limited)
+    /// Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited).
+    /// MATCH is the whole text; 'jq:FILTER' a jq filter; 'text:TEXT' the whole text whatever it
+    /// starts with (a bare MATCH starting with '.' or 'select(' is jq); '\=>' is '=>' in MATCH
     #[arg(long, value_name = "MATCH=>RESPONSE")]
     pub reply: Vec<String>,
     /// Send a ping every SECS and track the round-trip time

@@ -3,162 +3,90 @@
 //! Every failure in wscope becomes an [`Error`] with a [`Kind`] (and, where the program decides
 //! on it, a typed [`Cause`]); `main` prints it as one line (`wscope: error: <what>`), an
 //! optional hint line, and exits with [`Kind::exit_code`].
+//!
+//! The exit statuses are declared once, in `exit_statuses!`: each kind with its code and its
+//! meaning for users. [`Kind`], [`Kind::ALL`], [`Kind::exit_code`], [`Kind::meaning`] and
+//! [`EXIT_STATUS_TABLE`] (which `--help`, the man page and the README show) all come from that
+//! one list, so a kind cannot have a code without a line in the docs, or the other way round.
 
 use std::fmt;
 
-/// What went wrong, as far as the exit status is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// Declares [`Kind`] and everything derived from it from one list of
+/// `Variant = code, "meaning for users";` (each with its doc comment for developers).
+macro_rules! exit_statuses {
+    ($($(#[$doc:meta])* $kind:ident = $code:literal, $meaning:literal;)*) => {
+        /// What went wrong, as far as the exit status is concerned.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the order of the table.
+            pub const ALL: &'static [Kind] = &[$(Kind::$kind),*];
+
+            /// The process exit status for this kind of failure. These numbers are part of
+            /// the interface: scripts depend on them.
+            pub fn exit_code(self) -> u8 {
+                match self {
+                    $(Kind::$kind => $code,)*
+                }
+            }
+
+            /// What the exit status means, as `--help`, the man page and the README say it.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => $meaning,)*
+                }
+            }
+        }
+
+        /// The exit status table as shown in `--help`, the man page and the README: the clean
+        /// end first, then every kind of failure.
+        pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[CLEAN, $(($code, $meaning)),*];
+    };
+}
+
+/// The exit status of a session that ended well.
+pub const CLEAN: (u8, &str) = (
+    0,
+    "clean close (peer closed with 1000/1001, or acknowledged our Close)",
+);
+
+exit_statuses! {
     /// Anything not covered below (local I/O failures).
-    Other,
+    Other = 1, "other local failure";
     /// Bad command line: unknown option, malformed URL or header.
-    Usage,
+    Usage = 2, "usage error (bad option, URL or header)";
     /// TCP connection could not be established (refused, DNS, unreachable).
-    Connect,
+    Connect = 3, "connection failed (refused, DNS, unreachable)";
     /// TLS failed: certificate verification, protocol mismatch, unreadable key material.
-    Tls,
+    Tls = 4, "TLS failed (certificate, protocol, key files)";
     /// The server answered the upgrade with something other than a valid 101.
-    Rejected,
+    Rejected = 5, "handshake rejected (non-101 status or invalid 101)";
     /// The peer broke RFC 6455 (bad frame, invalid UTF-8, oversized message...).
-    Protocol,
+    Protocol = 6, "protocol error by the peer";
     /// The connection ended without a Close frame.
-    Abnormal,
+    Abnormal = 7, "abnormal closure: connection lost without a Close frame";
     /// The peer closed with a code other than 1000 (normal) or 1001 (going away).
-    PeerClose,
+    PeerClose = 8, "peer closed with a code other than 1000/1001";
     /// A configured time limit passed (connect, handshake, close, ping).
-    Timeout,
+    Timeout = 9, "timeout (connect, handshake, close, ping)";
     /// Input wscope was asked to send is unusable (invalid UTF-8 line, unreadable file).
-    Input,
+    Input = 10, "unusable input (stdin line not UTF-8, unreadable file)";
     /// A proxy refused the tunnel or failed during its handshake (407, 403, SOCKS error).
-    Proxy,
+    Proxy = 11, "the proxy refused the tunnel or failed (407, 403, SOCKS error)";
     /// The session ended before `-n N` messages arrived.
-    Incomplete,
+    Incomplete = 12, "fewer messages than -n asked for (server closed, --wait passed)";
     /// `wscope replay --expect`: the messages received are not the recorded ones.
-    Differs,
+    Differs = 13, "replay --expect: the messages received differ from the recording";
     /// `wscope probe`: the server broke a MUST of RFC 6455 or RFC 7692 (a FAIL on the report card).
-    Nonconformant,
+    Nonconformant = 14, "probe: the server broke a MUST of RFC 6455 or 7692 (a FAIL on the report card)";
     /// The `--coproc` program could not start, exited with a non-zero status or was killed by
     /// a signal (and the connection had not failed before).
-    Coproc,
+    Coproc = 15, "the --coproc program failed (could not start, exited non-zero, killed by a signal) and the connection did not fail first";
     /// Interrupted by Ctrl-C / SIGINT.
-    Interrupted,
-}
-
-/// The exit-code table. These numbers are part of the interface: scripts depend on them.
-pub mod code {
-    /// The session ended with a clean close (1000 or 1001 from the peer, or our own close acknowledged).
-    pub const OK: u8 = 0;
-    /// Any other local failure.
-    pub const OTHER: u8 = 1;
-    /// Usage error: bad option, URL or header.
-    pub const USAGE: u8 = 2;
-    /// Could not connect (refused, DNS failure, unreachable).
-    pub const CONNECT: u8 = 3;
-    /// TLS failure (certificate, protocol, key material).
-    pub const TLS: u8 = 4;
-    /// Handshake rejected: non-101 answer or an invalid 101.
-    pub const REJECTED: u8 = 5;
-    /// Protocol error by the peer (RFC 6455 violation).
-    pub const PROTOCOL: u8 = 6;
-    /// Abnormal closure: the connection ended without a Close frame.
-    pub const ABNORMAL: u8 = 7;
-    /// The peer closed with a code other than 1000/1001.
-    pub const PEER_CLOSE: u8 = 8;
-    /// A timeout (connect, handshake, close handshake, ping).
-    pub const TIMEOUT: u8 = 9;
-    /// Unusable input (stdin line not UTF-8 in text mode, unreadable file).
-    pub const INPUT: u8 = 10;
-    /// The proxy refused the tunnel or failed (407, 403, SOCKS error).
-    pub const PROXY: u8 = 11;
-    /// Fewer messages arrived than `-n N` asked for.
-    pub const INCOMPLETE: u8 = 12;
-    /// `wscope replay --expect`: the messages received differ from the recording.
-    pub const DIFFERS: u8 = 13;
-    /// `wscope probe` found the server breaking a MUST (a FAIL on the report card).
-    pub const NONCONFORMANT: u8 = 14;
-    /// The `--coproc` program failed: it could not start, exited non-zero or was killed by a
-    /// signal. A connection that failed first keeps its own status.
-    pub const COPROC: u8 = 15;
-    /// Interrupted by Ctrl-C.
-    pub const INTERRUPTED: u8 = 130;
-}
-
-/// The exit status table as shown in `--help`, the man page and the README.
-pub const EXIT_STATUS_TABLE: &[(u8, &str)] = &[
-    (
-        code::OK,
-        "clean close (peer closed with 1000/1001, or acknowledged our Close)",
-    ),
-    (code::OTHER, "other local failure"),
-    (code::USAGE, "usage error (bad option, URL or header)"),
-    (
-        code::CONNECT,
-        "connection failed (refused, DNS, unreachable)",
-    ),
-    (code::TLS, "TLS failed (certificate, protocol, key files)"),
-    (
-        code::REJECTED,
-        "handshake rejected (non-101 status or invalid 101)",
-    ),
-    (code::PROTOCOL, "protocol error by the peer"),
-    (
-        code::ABNORMAL,
-        "abnormal closure: connection lost without a Close frame",
-    ),
-    (
-        code::PEER_CLOSE,
-        "peer closed with a code other than 1000/1001",
-    ),
-    (code::TIMEOUT, "timeout (connect, handshake, close, ping)"),
-    (
-        code::INPUT,
-        "unusable input (stdin line not UTF-8, unreadable file)",
-    ),
-    (
-        code::PROXY,
-        "the proxy refused the tunnel or failed (407, 403, SOCKS error)",
-    ),
-    (
-        code::INCOMPLETE,
-        "fewer messages than -n asked for (server closed, --wait passed)",
-    ),
-    (
-        code::DIFFERS,
-        "replay --expect: the messages received differ from the recording",
-    ),
-    (
-        code::NONCONFORMANT,
-        "probe: the server broke a MUST of RFC 6455 or 7692 (a FAIL on the report card)",
-    ),
-    (
-        code::COPROC,
-        "the --coproc program failed (could not start, exited non-zero, killed by a signal) and the connection did not fail first",
-    ),
-    (code::INTERRUPTED, "interrupted (Ctrl-C)"),
-];
-
-impl Kind {
-    /// The process exit status for this kind of failure.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Kind::Other => code::OTHER,
-            Kind::Usage => code::USAGE,
-            Kind::Connect => code::CONNECT,
-            Kind::Tls => code::TLS,
-            Kind::Rejected => code::REJECTED,
-            Kind::Protocol => code::PROTOCOL,
-            Kind::Abnormal => code::ABNORMAL,
-            Kind::PeerClose => code::PEER_CLOSE,
-            Kind::Timeout => code::TIMEOUT,
-            Kind::Input => code::INPUT,
-            Kind::Proxy => code::PROXY,
-            Kind::Incomplete => code::INCOMPLETE,
-            Kind::Differs => code::DIFFERS,
-            Kind::Nonconformant => code::NONCONFORMANT,
-            Kind::Coproc => code::COPROC,
-            Kind::Interrupted => code::INTERRUPTED,
-        }
-    }
+    Interrupted = 130, "interrupted (Ctrl-C)";
 }
 
 /// What exactly happened, where the program decides on it (whether to connect again): a
@@ -179,6 +107,10 @@ pub struct Error {
     pub message: String,
     pub hint: Option<String>,
     pub cause: Cause,
+    /// The user has seen what happened already (they pressed Ctrl-C; the probe's report card
+    /// shows the failures): the final report on stderr says nothing more. JSON Lines still
+    /// ends with it.
+    pub already_shown: bool,
 }
 
 impl Error {
@@ -188,7 +120,14 @@ impl Error {
             message: message.into(),
             hint: None,
             cause: Cause::Unspecified,
+            already_shown: false,
         }
+    }
+
+    /// Marks the error as seen already (see [`Error::already_shown`]).
+    pub fn shown(mut self) -> Self {
+        self.already_shown = true;
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -229,35 +168,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exit_codes_are_distinct() {
-        let mut codes: Vec<u8> = EXIT_STATUS_TABLE.iter().map(|(c, _)| *c).collect();
-        let n = codes.len();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), n);
+    fn exit_codes_are_distinct_and_in_order() {
+        let codes: Vec<u8> = EXIT_STATUS_TABLE.iter().map(|(c, _)| *c).collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
     }
 
     #[test]
-    fn every_kind_is_in_the_table() {
-        let kinds = [
-            Kind::Other,
-            Kind::Usage,
-            Kind::Connect,
-            Kind::Tls,
-            Kind::Rejected,
-            Kind::Protocol,
-            Kind::Abnormal,
-            Kind::PeerClose,
-            Kind::Timeout,
-            Kind::Input,
-            Kind::Proxy,
-            Kind::Incomplete,
-            Kind::Nonconformant,
-            Kind::Coproc,
-            Kind::Interrupted,
-        ];
-        for k in kinds {
-            assert!(EXIT_STATUS_TABLE.iter().any(|(c, _)| *c == k.exit_code()));
+    fn every_kind_is_in_the_table_with_its_meaning() {
+        // `Kind::ALL` comes from the same list as the enum: a new kind is in it by construction.
+        assert_eq!(EXIT_STATUS_TABLE.len(), Kind::ALL.len() + 1);
+        assert_eq!(EXIT_STATUS_TABLE[0], CLEAN);
+        for k in Kind::ALL {
+            assert!(
+                EXIT_STATUS_TABLE.contains(&(k.exit_code(), k.meaning())),
+                "{k:?} is not in the exit status table"
+            );
+            assert_ne!(k.exit_code(), CLEAN.0, "{k:?} exits as a clean close");
         }
+        assert!(Kind::ALL.contains(&Kind::Differs));
+        assert_eq!(Kind::Interrupted.exit_code(), 130);
     }
 }

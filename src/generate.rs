@@ -118,8 +118,9 @@ input does not end the conversation: wscope keeps printing until no message has 
 printed; fewer is status 12), the server closes, or stdout closes. Then it sends Close 1000 and \
 keeps reading and printing until the server's Close arrives or \\fB\\-\\-close\\-timeout\\fR \
 passes. Every message the server sent before its Close is on stdout. A closed stdout (for example \
-\\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C sends Close 1000 and exits \
-with 130.
+\\fB| head \\-1\\fR) ends the session quietly with status 0. Ctrl\\-C, in any phase, ends the run \
+with 130: connecting and the \\fB\\-\\-reconnect\\fR wait stop at once, a session sends Close 1000 and gives \
+the peer a quarter of a second to answer; a second Ctrl\\-C ends the run at once.
 .PP
 Received messages stay byte\\-exact unless asked otherwise: \\fB\\-\\-pretty\\fR indents JSON, \
 \\fB\\-\\-filter\\fR \\fIEXPR\\fR prints what a jq expression makes of each JSON message (compact \

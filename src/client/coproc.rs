@@ -8,7 +8,7 @@
 use super::{Config, InputSource};
 use crate::coproc::{self, Coprocess, ProcessOutput, StdinSlot};
 use crate::error::{Error, Kind};
-use crate::event::{Event, Stamped};
+use crate::event::{Event, Stamped, Warning};
 use crate::input::pipe::{Framing, LineReader};
 use crate::output::{self, Output, thread::Sink};
 use crate::session::Input;
@@ -96,11 +96,10 @@ impl Bridge {
             let mut o = lock(out);
             o.event(Stamped {
                 at: SystemTime::now(),
-                event: Event::Warning(format!(
-                    "the --coproc program did not exit within {} after its input closed; wscope stopped it: it {}",
-                    crate::units::secs(self.grace),
-                    finish.ending.describe()
-                )),
+                event: Event::Warning(Warning::CoprocStopped {
+                    grace: self.grace,
+                    ending: finish.ending,
+                }),
             });
             o.flush_stderr();
         }

@@ -16,11 +16,11 @@ mod settings;
 pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 
 use crate::error::{Error, Kind};
-use crate::event::{self, Event};
+use crate::event::{self, Event, Warning};
 use crate::net::connect::Stream;
 use crate::open::{self, Upgraded};
-use crate::output::Output;
-use crate::output::thread::{OutputThread, Sink, Sinks, Tee};
+use crate::output::thread::{OutputThread, Sink, Sinks};
+use crate::output::{Observer, Output};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
 use crate::wire::deflate::{Agreed, MaybeDeflate};
@@ -39,9 +39,9 @@ pub async fn run(cfg: Config) -> Result<(), Error> {
     run_observed(cfg, None).await
 }
 
-/// Runs the client, also writing every event as JSON Lines into `observer` (`wscope replay
-/// --expect` reads what arrived from there).
-pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Error> {
+/// Runs the client, also telling `observer` of every connection opened and message received
+/// (`wscope replay --expect` compares them with the recording).
+pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> Result<(), Error> {
     let mut bridge = Bridge::for_config(&cfg);
     // With --coproc, what would go to stdout goes to the program's stdin.
     let stdout: Sink = match &bridge {
@@ -82,22 +82,22 @@ pub async fn run_observed(cfg: Config, observer: Option<Sink>) -> Result<(), Err
 }
 
 /// Stdout (or the `--coproc` program's stdin) and stderr, and the `--record` file when asked
-/// for (created, or emptied, now) and the observer, when there are.
-fn output_for(cfg: &Config, stdout: Sink, observer: Option<Sink>) -> Result<Output, Error> {
-    let file = match &cfg.record {
-        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
-            Error::new(
-                Kind::Other,
-                format!("cannot write the recording {}: {e}", path.display()),
-            )
-        })?),
+/// for (created, or emptied, now); the observer, when there is one.
+fn output_for(
+    cfg: &Config,
+    stdout: Sink,
+    observer: Option<Box<dyn Observer>>,
+) -> Result<Output, Error> {
+    let record: Option<Sink> = match &cfg.record {
+        Some(path) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| {
+                Error::new(
+                    Kind::Other,
+                    format!("cannot write the recording {}: {e}", path.display()),
+                )
+            })?,
+        ))),
         None => None,
-    };
-    let record: Option<Sink> = match (file, observer) {
-        (None, None) => None,
-        (Some(f), None) => Some(Box::new(std::io::BufWriter::new(f))),
-        (None, Some(o)) => Some(o),
-        (Some(f), Some(o)) => Some(Box::new(Tee(std::io::BufWriter::new(f), o))),
     };
     let recording = record.is_some();
     let sinks = Sinks {
@@ -105,15 +105,18 @@ fn output_for(cfg: &Config, stdout: Sink, observer: Option<Sink>) -> Result<Outp
         err: Box::new(std::io::stderr()),
         record,
     };
-    let output = Output::with_thread(
+    let mut output = Output::with_thread(
         cfg.style.clone(),
         cfg.display.clone(),
         OutputThread::with(sinks),
     );
-    Ok(match recording {
-        true => output.recording(),
-        false => output,
-    })
+    if recording {
+        output = output.recording();
+    }
+    if let Some(o) = observer {
+        output = output.observed_by(o);
+    }
+    Ok(output)
 }
 
 async fn connect_and_run(
@@ -123,7 +126,7 @@ async fn connect_and_run(
 ) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
-        rec.emit(Event::Warning(crate::net::connect::INSECURE_WARNING.into()));
+        rec.emit(Event::Warning(Warning::Insecure));
     }
     let init = inputs::init_messages(&cfg.init)?;
     // Pipe input is read while we connect: the first lines are usually waiting by the time
@@ -131,12 +134,16 @@ async fn connect_and_run(
     let mut scripted = inputs::scripted(&cfg.input)?;
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
+    // Ctrl-C while connecting (name lookup, TCP, proxy, TLS, the upgrade, redirects) or
+    // waiting to connect again stops there; the session watches it itself.
+    let ctrl_c = crate::interrupt::global();
     loop {
-        let established = open::establish(&cfg.connect, &cfg.target, &mut |e| rec.emit(e)).await;
-        let (target, up) = match established {
+        let mut emit = |e| rec.emit(e);
+        let establish = open::establish(&cfg.connect, &cfg.target, &mut emit);
+        let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
-                again.wait(rec, &e).await;
+                ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
                 continue;
             }
             Err(e) => return Err(e),
@@ -159,7 +166,7 @@ async fn connect_and_run(
         match result {
             Err(e) if again.after_session(&e, connected_at, next.is_some()) => {
                 carry = next;
-                again.wait(rec, &e).await;
+                ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
             }
             other => {
                 if cfg.timing {
@@ -239,10 +246,10 @@ async fn open_session(
 fn compress_with(cfg: &Config, mut agreed: Agreed, rec: &mut Recorder) -> Agreed {
     if let Some(bits) = cfg.connect.deflate_window_bits {
         if bits > agreed.client_max_window_bits {
-            rec.emit(Event::Warning(format!(
-                "--deflate-window-bits {bits}: compressing with a {bits}-bit window although {} was agreed (breaks RFC 7692 on purpose)",
-                agreed.client_max_window_bits
-            )));
+            rec.emit(Event::Warning(Warning::WindowBits {
+                bits,
+                agreed: agreed.client_max_window_bits,
+            }));
         }
         agreed.client_max_window_bits = bits;
     }
@@ -296,7 +303,7 @@ impl Reconnector {
     }
 
     /// Reports the failure and the coming attempt, then waits the backoff delay.
-    async fn wait(&mut self, rec: &mut Recorder, why: &Error) {
+    async fn wait(&mut self, rec: &mut Recorder, why: &Error) -> Result<(), Error> {
         let delay = self.backoff.next_delay();
         rec.emit(Event::Reconnect(event::Reconnecting {
             attempt: self.backoff.attempts,
@@ -305,5 +312,6 @@ impl Reconnector {
             reason: why.message.clone(),
         }));
         tokio::time::sleep(delay).await;
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@
 
 use super::ConnectConfig;
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{Event, Info};
 use crate::wire::response::ResponseHead;
 use crate::wire::target::Target;
 
@@ -89,10 +89,9 @@ pub async fn follow<T>(
                 if redirects > max {
                     return Err(too_many(max));
                 }
-                emit(Event::Info(format!(
-                    "following the redirect to {}",
-                    next.display
-                )));
+                emit(Event::Info(Info::Redirect {
+                    to: next.url.clone(),
+                }));
                 target = next;
             }
         }

@@ -90,7 +90,7 @@ async fn open(
     emit(Event::Connected(event::Connected {
         url: match proxy {
             Some(p) => format!("proxy {}", p.display()),
-            None => target.display.clone(),
+            None => target.url.clone(),
         },
         peer: info.peer,
         dns: info.dns,

@@ -7,7 +7,7 @@ use super::ConnectConfig;
 use super::redirect::{self, Attempt};
 use super::stream::{Opened, open_stream};
 use crate::error::{Error, Kind};
-use crate::event::{self, Event, Timings};
+use crate::event::{self, Event, Timings, Warning};
 use crate::net::connect::Stream;
 use crate::wire::handshake::{self, Answer};
 use crate::wire::request::{self, Request, RequestOptions};
@@ -22,7 +22,7 @@ pub struct Upgraded {
     pub negotiated: Negotiated,
     pub timings: Timings,
     /// Warnings about offers the server silently declined.
-    pub declined: Vec<String>,
+    pub declined: Vec<Warning>,
 }
 
 /// Connects to `target`, upgrades, and judges the answer.
@@ -147,20 +147,18 @@ async fn judge(
 
 /// What the server silently declined: a subprotocol offered with `-s` that it did not select
 /// (the classic silent failure), an extension offered with `-H` that it did not accept.
-fn declined_offers(req: &Request, negotiated: &Negotiated) -> Vec<String> {
+fn declined_offers(req: &Request, negotiated: &Negotiated) -> Vec<Warning> {
     let mut said = Vec::new();
     if !req.offered_protocols.is_empty() && negotiated.protocol.is_none() {
-        said.push(format!(
-            "the server selected none of the offered subprotocols ({}); it may not speak what this session sends",
-            req.offered_protocols.join(", ")
-        ));
+        said.push(Warning::SubprotocolsDeclined {
+            offered: req.offered_protocols.clone(),
+        });
     }
     // wscope's own permessage-deflate offer may go unanswered quietly; a user's may not.
     if req.extensions_by_user && negotiated.extensions.is_empty() {
-        said.push(format!(
-            "the server accepted none of the offered extensions ({})",
-            req.extension_offer.join(", ")
-        ));
+        said.push(Warning::ExtensionsDeclined {
+            offered: req.extension_offer.clone(),
+        });
     }
     said
 }

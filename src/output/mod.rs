@@ -11,9 +11,10 @@ pub mod recall;
 mod shown;
 pub mod thread;
 
-use crate::event::{DataKind, Stamped};
+use crate::event::{DataKind, Event, Stamped};
+use crate::jsonl::{self, Line};
 use crate::render::received::{DisplayConfig, JqFilter};
-use crate::render::{BinaryOutput, Channel, Style, json::json_for, text::text_for};
+use crate::render::{BinaryOutput, Channel, Style, json, text::text_for};
 use bytes::Bytes;
 use recall::Recall;
 use std::io;
@@ -22,6 +23,15 @@ use thread::{Batch, OutputThread, Piece, Waiter};
 /// A sink for printed lines in the REPL (rustyline's external printer).
 pub trait LinePrinter: Send {
     fn print_line(&mut self, line: String);
+}
+
+/// Watches the data messages received as they come (`wscope replay --expect` compares them
+/// with a recording), typed, beside whatever is shown.
+pub trait Observer: Send {
+    /// A connection opened (its upgrade succeeded).
+    fn opened(&mut self);
+    /// A data message arrived.
+    fn received(&mut self, kind: DataKind, data: &[u8]);
 }
 
 /// Where rendered output ends up. Owned by the session; shared behind a mutex.
@@ -46,6 +56,7 @@ pub struct Output {
     printer: Option<Box<dyn LinePrinter>>,
     /// `--record`: every event as a JSON line, handed over with the rest.
     record: Option<Vec<u8>>,
+    observer: Option<Box<dyn Observer>>,
     thread: OutputThread,
 }
 
@@ -74,6 +85,7 @@ impl Output {
             pending: 0,
             printer: None,
             record: None,
+            observer: None,
             thread,
         };
         output.decide_plain();
@@ -114,6 +126,12 @@ impl Output {
         self
     }
 
+    /// Also tells `observer` of every connection opened and data message received.
+    pub fn observed_by(mut self, observer: Box<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
     /// draws its prompt itself, and must not start while our lines are still going out.
     pub fn settle(&mut self) {
@@ -149,6 +167,9 @@ impl Output {
     /// separator; text is written byte-exact, binary raw, as hex or as base64
     /// (`--binary-output`). Anything else goes through the display stage.
     pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
+        if let Some(o) = self.observer.as_mut() {
+            o.received(kind, data);
+        }
         if self.plain {
             self.put_received(kind, data);
         } else {
@@ -191,16 +212,32 @@ impl Output {
     /// Appends the event's JSON line to the recording, if there is one.
     fn record(&mut self, ev: &Stamped) {
         if self.record.is_some() {
-            self.record_line(json_for(ev));
+            self.record_line(&json::line(ev, self.style.show_credentials));
         }
     }
 
     /// Appends a JSON line to the recording, if there is one.
-    fn record_line(&mut self, line: String) {
+    fn record_line(&mut self, line: &Line<'_>) {
         if let Some(rec) = self.record.as_mut() {
-            rec.extend_from_slice(line.as_bytes());
-            rec.push(b'\n');
-            self.pending += line.len() + 1;
+            let before = rec.len();
+            jsonl::write(line, rec);
+            self.pending += rec.len() - before;
+        }
+    }
+
+    /// A JSON line on stdout (`--jsonl`) and in the recording, if there is one.
+    fn put_json(&mut self, line: &Line<'_>) {
+        self.reserve_stdout(256);
+        let start = self.stdout_buf.len();
+        jsonl::write(line, &mut self.stdout_buf);
+        let written = &self.stdout_buf[start..];
+        self.pending += written.len();
+        if let Some(rec) = self.record.as_mut() {
+            rec.extend_from_slice(written);
+            self.pending += written.len();
+        }
+        if self.pending >= STDOUT_HIGH_WATER {
+            self.hand_over();
         }
     }
 
@@ -216,13 +253,14 @@ impl Output {
 
     /// Renders an event to where it belongs.
     pub fn event(&mut self, ev: Stamped) {
-        self.record(&ev);
+        if let (Some(o), Event::Upgraded { .. }) = (self.observer.as_mut(), &ev.event) {
+            o.opened();
+        }
         if self.style.jsonl {
-            let mut line = json_for(&ev);
-            line.push('\n');
-            self.write_stdout(line.as_bytes());
+            self.put_json(&json::line(&ev, self.style.show_credentials));
             return;
         }
+        self.record(&ev);
         let Some((target, text)) = text_for(&ev, &self.style) else {
             return;
         };
@@ -352,7 +390,6 @@ pub async fn drain(out: &std::sync::Mutex<Output>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Event;
     use std::io::Write;
     use std::time::SystemTime;
 
@@ -436,7 +473,9 @@ mod tests {
         }
         crate::sync::lock(&output).event(Stamped {
             at: SystemTime::now(),
-            event: Event::Warning("a diagnostic".into()),
+            event: Event::Warning(crate::event::Warning::FilterFailed {
+                error: "a diagnostic".into(),
+            }),
         });
         drain(&output).await;
         assert!(crate::sync::lock(&out.0).as_slice() == want.as_slice());

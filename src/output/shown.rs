@@ -33,16 +33,13 @@ impl Output {
         let seen = self.display.see(kind, data);
         if self.style.jsonl {
             // The event carries the diagnostics itself.
-            let line = json::received(at, kind, data, &seen);
-            self.write_stdout(line.as_bytes());
-            self.write_stdout(b"\n");
-            self.record_line(line);
+            self.put_json(&json::received(at, kind, data, &seen));
             return;
         }
         if self.record.is_some() {
-            self.record_line(json::received(at, kind, data, &seen));
+            self.record_line(&json::received(at, kind, data, &seen));
         }
-        let notes = seen.notes();
+        let warnings = seen.warnings();
         let shown = self.display.show(seen, self.place());
         if let Some(printer) = self.printer.as_mut() {
             if let Some(lines) = text::received(at, &shown, &self.style) {
@@ -53,10 +50,10 @@ impl Output {
                 self.put_shown(piece, data);
             }
         }
-        for note in notes {
+        for warning in warnings {
             self.event(Stamped {
                 at,
-                event: Event::Warning(note),
+                event: Event::Warning(warning),
             });
         }
     }

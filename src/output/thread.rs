@@ -65,21 +65,6 @@ impl Batch {
 /// Somewhere the thread writes.
 pub type Sink = Box<dyn Write + Send>;
 
-/// Writes into both (the `--record` file and what `wscope replay` reads back).
-pub struct Tee<A, B>(pub A, pub B);
-
-impl<A: Write, B: Write> Write for Tee<A, B> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write_all(buf)?;
-        self.1.write_all(buf)?;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()?;
-        self.1.flush()
-    }
-}
-
 /// Where the thread writes: stdout, stderr, and the recording when there is one.
 pub struct Sinks {
     pub out: Sink,

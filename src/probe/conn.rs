@@ -3,9 +3,10 @@
 //! [`Seen`] until the check has what it waits for or its deadline passes. Reads go through the
 //! frame scanner, so frames split across reads and payloads of any size cost bounded memory.
 
-use super::frames::{self, CLOSE, Frame};
+use super::frames::{self, Frame};
 use super::seen::{End, MESSAGE_KEEP, Seen};
 use crate::net::connect::Stream;
+use crate::wire::opcode::Opcode;
 use crate::wire::scanner::FrameScanner;
 use std::io;
 use std::time::{Duration, Instant};
@@ -87,7 +88,7 @@ impl<S: AsyncRead + AsyncWrite> Conn<S> {
     /// Sends `frames` (masked with fresh keys unless built unmasked), reading meanwhile so a
     /// server that answers while a large message goes out never blocks us both.
     pub async fn send(&mut self, frames: &[Frame], deadline: Instant) -> Result<(), Stopped> {
-        if frames.iter().any(|f| f.first & 0x0f == CLOSE) {
+        if frames.iter().any(|f| f.opcode() == Opcode::Close) {
             self.sent_close = true;
         }
         let bytes = frames::encode(frames);

@@ -3,17 +3,11 @@
 //! byte, masked or not, any payload. Pure; the header comes from `wire::frame`.
 
 use crate::wire::frame::{apply_mask, encode_header};
-
-pub const CONT: u8 = 0x0;
-pub const TEXT: u8 = 0x1;
-pub const BINARY: u8 = 0x2;
-pub const CLOSE: u8 = 0x8;
-pub const PING: u8 = 0x9;
-pub const PONG: u8 = 0xA;
+use crate::wire::opcode::Opcode;
 
 /// FIN, the reserved bits and the opcode as the first header byte.
-pub fn first_byte(fin: bool, rsv: u8, opcode: u8) -> u8 {
-    u8::from(fin) << 7 | (rsv & 0b111) << 4 | (opcode & 0x0f)
+pub fn first_byte(fin: bool, rsv: u8, opcode: Opcode) -> u8 {
+    u8::from(fin) << 7 | (rsv & 0b111) << 4 | opcode.bits()
 }
 
 /// One frame to send.
@@ -27,7 +21,7 @@ pub struct Frame {
 
 impl Frame {
     /// A final, masked frame with no reserved bit.
-    pub fn new(opcode: u8, payload: impl Into<Vec<u8>>) -> Self {
+    pub fn new(opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
         Frame {
             first: first_byte(true, 0, opcode),
             masked: true,
@@ -36,7 +30,7 @@ impl Frame {
     }
 
     /// Any first byte: FIN, reserved bits and opcode as given.
-    pub fn raw(fin: bool, rsv: u8, opcode: u8, payload: impl Into<Vec<u8>>) -> Self {
+    pub fn raw(fin: bool, rsv: u8, opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
         Frame {
             first: first_byte(fin, rsv, opcode),
             masked: true,
@@ -45,26 +39,31 @@ impl Frame {
     }
 
     pub fn text(text: &str) -> Self {
-        Self::new(TEXT, text.as_bytes())
+        Self::new(Opcode::Text, text.as_bytes())
     }
 
     pub fn binary(data: impl Into<Vec<u8>>) -> Self {
-        Self::new(BINARY, data)
+        Self::new(Opcode::Binary, data)
     }
 
     pub fn ping(payload: impl Into<Vec<u8>>) -> Self {
-        Self::new(PING, payload)
+        Self::new(Opcode::Ping, payload)
     }
 
     pub fn pong(payload: impl Into<Vec<u8>>) -> Self {
-        Self::new(PONG, payload)
+        Self::new(Opcode::Pong, payload)
     }
 
     /// A Close with a code and a reason given as bytes (so it can be invalid UTF-8).
     pub fn close(code: u16, reason: &[u8]) -> Self {
         let mut payload = code.to_be_bytes().to_vec();
         payload.extend_from_slice(reason);
-        Self::new(CLOSE, payload)
+        Self::new(Opcode::Close, payload)
+    }
+
+    /// The opcode its first byte carries.
+    pub fn opcode(&self) -> Opcode {
+        Opcode::of_first_byte(self.first)
     }
 
     pub fn unmasked(self) -> Self {
@@ -103,13 +102,20 @@ mod tests {
 
     #[test]
     fn frames_decode_back_with_every_bit_as_set() {
-        let f = Frame::raw(false, 0b101, 0x3, *b"abc");
+        let f = Frame::raw(false, 0b101, Opcode::from(0x3), *b"abc");
         let mut out = Vec::new();
         f.encode_with([1, 2, 3, 4], &mut out);
         let h = FrameHeader::parse(&out).expect("header");
         assert_eq!(
             (h.fin, h.rsv1, h.rsv2, h.rsv3, h.opcode, h.mask),
-            (false, true, false, true, 3, Some([1, 2, 3, 4]))
+            (
+                false,
+                true,
+                false,
+                true,
+                Opcode::from(3),
+                Some([1, 2, 3, 4])
+            )
         );
         let mut payload = out[h.header_len()..].to_vec();
         unmask(&mut payload, [1, 2, 3, 4], 0);
@@ -125,8 +131,11 @@ mod tests {
         assert_eq!(out, [0x88, 0x04, 0x03, 0xed, 0xc3, 0x28]);
         let big = encode(&[Frame::ping(vec![7u8; 126]), Frame::text("x")]);
         let h = FrameHeader::parse(&big).expect("header");
-        assert_eq!((h.opcode, h.payload_len, h.header_len()), (9, 126, 8));
+        assert_eq!(
+            (h.opcode, h.payload_len, h.header_len()),
+            (Opcode::Ping, 126, 8)
+        );
         let second = FrameHeader::parse(&big[8 + 126..]).expect("second");
-        assert_eq!((second.opcode, second.payload_len), (1, 1));
+        assert_eq!((second.opcode, second.payload_len), (Opcode::Text, 1));
     }
 }

@@ -61,7 +61,14 @@ pub async fn run(cfg: ProbeConfig) -> Result<(), Error> {
     let mut card = Card::new(cfg.style, &cfg.target.display);
     match runner::run(cfg, &mut card).await {
         Ok(tally) => match tally.failure() {
-            Some(kind) => Err(Error::new(kind, "")),
+            Some(kind) => Err(Error::new(
+                kind,
+                format!(
+                    "the server broke a MUST of RFC 6455 or 7692 ({} FAIL on the report card)",
+                    tally.fail
+                ),
+            )
+            .shown()),
             None => Ok(()),
         },
         Err(e) => {

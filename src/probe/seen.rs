@@ -2,8 +2,8 @@
 //! came), data messages reassembled from their fragments, its Close, and how the connection
 //! ended. Pure: frames in, facts out; `conn` feeds it.
 
-use super::frames::{BINARY, CLOSE, CONT, PING, PONG, TEXT};
 use crate::wire::frame::close_payload;
+use crate::wire::opcode::Opcode;
 use crate::wire::scanner::FrameRecord;
 use std::time::Instant;
 
@@ -17,8 +17,8 @@ const MAX_CONTROL: usize = 1024;
 /// A data message from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// TEXT or BINARY.
-    pub opcode: u8,
+    /// Text or Binary.
+    pub opcode: Opcode,
     /// RSV1 on its first frame (compressed, with permessage-deflate).
     pub compressed: bool,
     /// Its length on the wire, all fragments.
@@ -67,17 +67,17 @@ impl Seen {
     pub fn absorb(&mut self, frame: FrameRecord, at: Instant) {
         let h = &frame.header;
         match h.opcode {
-            PONG if self.pongs.len() < MAX_CONTROL => self.pongs.push((frame.payload, at)),
-            PING if self.pings.len() < MAX_CONTROL => self.pings.push((frame.payload, at)),
-            PONG | PING => {}
-            CLOSE => {
+            Opcode::Pong if self.pongs.len() < MAX_CONTROL => self.pongs.push((frame.payload, at)),
+            Opcode::Ping if self.pings.len() < MAX_CONTROL => self.pings.push((frame.payload, at)),
+            Opcode::Pong | Opcode::Ping => {}
+            Opcode::Close => {
                 let (code, reason) = match close_payload(&frame.payload) {
                     Some((code, reason)) => (Some(code), reason),
                     None => (None, String::new()),
                 };
                 self.close.get_or_insert(CloseFrame { code, reason, at });
             }
-            TEXT | BINARY => {
+            Opcode::Text | Opcode::Binary => {
                 self.partial = Some(Message {
                     opcode: h.opcode,
                     compressed: h.rsv1,
@@ -87,8 +87,8 @@ impl Seen {
                 });
                 self.continue_message(&frame, at);
             }
-            CONT => self.continue_message(&frame, at),
-            _ => self.odd += 1,
+            Opcode::Continuation => self.continue_message(&frame, at),
+            Opcode::Reserved(_) => self.odd += 1,
         }
     }
 
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(s.messages.len(), 2);
         assert_eq!(
             (s.messages[0].opcode, &s.messages[0].data[..]),
-            (1, &b"hello"[..])
+            (Opcode::Text, &b"hello"[..])
         );
         assert_eq!(s.messages[0].len, 5);
         assert!(s.messages[1].compressed);

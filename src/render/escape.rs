@@ -1,6 +1,7 @@
 //! Keeping the terminal safe and credentials hidden: control characters a server sends are
-//! shown escaped (so it cannot drive the terminal), and Authorization values are masked unless
-//! `--show-credentials`. Pure.
+//! shown escaped (so it cannot drive the terminal), and Authorization, Proxy-Authorization and
+//! Cookie values are masked unless `--show-credentials`, on the screen, in JSON Lines and in
+//! recordings alike (URL passwords: `wire::target::shown_url`). Pure.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -31,7 +32,8 @@ pub fn escape_bytes(b: &[u8]) -> String {
     escape_terminal(&lossy).into_owned()
 }
 
-/// Masks credentials in a header line unless asked to show them.
+/// Masks credentials in a header line unless asked to show them: the value of Authorization
+/// and Proxy-Authorization after the scheme, the value of every cookie in Cookie.
 pub fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
     if show {
         return Cow::Borrowed(line);
@@ -48,16 +50,30 @@ pub fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
         } else {
             Cow::Owned(format!("{name}: ****"))
         }
+    } else if n.eq_ignore_ascii_case("cookie") {
+        let cookies: Vec<String> = value
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| match c.split_once('=') {
+                Some((cookie, _)) => format!("{cookie}=****"),
+                None => "****".to_string(),
+            })
+            .collect();
+        Cow::Owned(format!("{name}: {}", cookies.join("; ")))
     } else {
         Cow::Borrowed(line)
     }
 }
 
-/// An HTTP head with credentials masked, as text.
-pub fn mask_head(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split("\r\n")
-        .map(|l| mask_credentials(l, false).into_owned())
+/// An HTTP head as text, credentials masked unless asked to show them.
+pub fn mask_head(bytes: &[u8], show: bool) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if show {
+        return text.into_owned();
+    }
+    text.split("\r\n")
+        .map(|l| mask_credentials(l, false))
         .collect::<Vec<_>>()
         .join("\r\n")
 }
@@ -90,8 +106,18 @@ mod tests {
         );
         assert_eq!(mask_credentials("X: y", false), "X: y");
         assert_eq!(
-            mask_head(b"GET / HTTP/1.1\r\nProxy-Authorization: Basic abc\r\n\r\n"),
+            mask_head(
+                b"GET / HTTP/1.1\r\nProxy-Authorization: Basic abc\r\n\r\n",
+                false
+            ),
             "GET / HTTP/1.1\r\nProxy-Authorization: Basic ****\r\n\r\n"
         );
+        let head = b"GET / HTTP/1.1\r\nCookie: session=s3cret; theme=dark\r\n\r\n";
+        assert_eq!(
+            mask_head(head, false),
+            "GET / HTTP/1.1\r\nCookie: session=****; theme=****\r\n\r\n"
+        );
+        assert_eq!(mask_head(head, true).as_bytes(), head);
+        assert_eq!(mask_credentials("cookie: token", false), "cookie: ****");
     }
 }

@@ -1,6 +1,6 @@
-//! Events to text: for people ([`text`]: colour, direction markers, escaping, hex dumps) or
-//! for programs ([`json`]: JSON Lines), in the [`Style`] decided once from the command line and
-//! the terminal. A received message passes through [`received`] first (`--decode`,
+//! Events to text: for people ([`text`]: colour, direction markers, escaping, hex dumps, and
+//! the wording of wscope's remarks) or for programs ([`json`]: each event as its `jsonl` line),
+//! in the [`Style`] decided once from the command line and the terminal. A received message passes through [`received`] first (`--decode`,
 //! `--filter`, JSON laid out and highlighted). Everything here is pure; `output` decides where
 //! and when the text goes.
 
@@ -30,7 +30,8 @@ pub struct Style {
     pub frame_dump: Option<usize>,
     /// Also hex-dump the handshake bytes.
     pub handshake_dump: bool,
-    /// Show Authorization values instead of masking them.
+    /// Show credentials (Authorization, Proxy-Authorization and Cookie values, URL passwords)
+    /// instead of masking them, on the screen and in JSON Lines.
     pub show_credentials: bool,
     /// Show the pongs answering `--ping-interval` keepalive pings (only with `-v`).
     pub show_keepalive: bool,

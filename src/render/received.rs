@@ -18,7 +18,7 @@ use super::escape::escape_terminal;
 use crate::display::decode::{self, Decode, DecodeError, Decoded, Format};
 use crate::display::filter::{Filter, FilterError, Output as FilterOutput, RunError};
 use crate::display::json::{self, Layout};
-use crate::event::DataKind;
+use crate::event::{DataKind, Warning};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -212,20 +212,21 @@ impl DisplayConfig {
 }
 
 impl Seen<'_> {
-    /// The diagnostics this message gives (a failed decoding, the filter's error), one line
-    /// each.
-    pub fn notes(&self) -> Vec<String> {
-        let mut notes = Vec::new();
+    /// The warnings this message gives (a failed decoding, the filter's error).
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut warnings = Vec::new();
         if let Some(e) = &self.decode_error {
-            notes.push(format!("--decode: {e}; shown as received"));
+            warnings.push(Warning::DecodeFailed {
+                error: e.to_string(),
+            });
         }
         if let Some(Filtered::Ran {
             error: Some(why), ..
         }) = &self.filtered
         {
-            notes.push(format!("--filter: {why}"));
+            warnings.push(Warning::FilterFailed { error: why.clone() });
         }
-        notes
+        warnings
     }
 }
 

@@ -22,20 +22,27 @@ enum Step {
     Received(usize),
 }
 
-/// The difference between what was recorded and what arrived; `None` when they are the same.
-pub fn diff(recorded: &[Recorded], received: &[Recorded], color: bool) -> Option<String> {
-    if recorded == received {
+/// The difference between what was recorded and what arrived (`unkept`: how many more
+/// arrived after those, not kept); `None` when they are the same.
+pub fn diff(
+    recorded: &[Recorded],
+    received: &[Recorded],
+    unkept: usize,
+    color: bool,
+) -> Option<String> {
+    if recorded == received && unkept == 0 {
         return None;
     }
     let steps = align(recorded, received);
     let changed = steps
         .iter()
         .filter(|s| !matches!(s, Step::Same(..)))
-        .count();
+        .count()
+        + unkept;
     let mut out = format!(
         "--- recorded: {} messages\n+++ received: {} messages ({changed} lines differ)\n",
         recorded.len(),
-        received.len()
+        received.len() + unkept
     );
     for hunk in hunks(&steps) {
         let first = steps[hunk.start..hunk.end]
@@ -55,6 +62,11 @@ pub fn diff(recorded: &[Recorded], received: &[Recorded], color: bool) -> Option
             out.push_str(&line);
             out.push('\n');
         }
+    }
+    if unkept > 0 {
+        let line = format!("+ … and {unkept} more messages (not kept)");
+        out.push_str(&paint(line, color, true));
+        out.push('\n');
     }
     Some(out)
 }
@@ -136,7 +148,7 @@ fn hunks(steps: &[Step]) -> Vec<std::ops::Range<usize>> {
 /// hex; long ones cut, with their size.
 fn shown(m: &Recorded) -> String {
     let mut s = match m.kind {
-        DataKind::Text => String::from_utf8_lossy(&m.data)
+        DataKind::Text => String::from_utf8_lossy(&m.head)
             .chars()
             .flat_map(|c| match c {
                 '\n' => "\\n".chars().collect::<Vec<_>>(),
@@ -147,13 +159,13 @@ fn shown(m: &Recorded) -> String {
             })
             .collect::<String>(),
         DataKind::Binary => {
-            let hex: Vec<String> = m.data.iter().map(|b| format!("{b:02x}")).collect();
+            let hex: Vec<String> = m.head.iter().map(|b| format!("{b:02x}")).collect();
             format!("binary: {}", hex.join(" "))
         }
     };
-    if s.chars().count() > SHOWN_CHARS {
+    if s.chars().count() > SHOWN_CHARS || !m.whole() {
         s = s.chars().take(SHOWN_CHARS).collect();
-        let _ = write!(s, "… ({} bytes)", m.data.len());
+        let _ = write!(s, "… ({} bytes)", m.len);
     }
     s
 }
@@ -164,16 +176,16 @@ mod tests {
 
     fn texts(list: &[&str]) -> Vec<Recorded> {
         list.iter()
-            .map(|t| Recorded {
-                kind: DataKind::Text,
-                data: t.as_bytes().to_vec(),
-            })
+            .map(|t| Recorded::new(DataKind::Text, t.as_bytes()))
             .collect()
     }
 
     #[test]
     fn the_same_messages_are_no_difference() {
-        assert_eq!(diff(&texts(&["a", "b"]), &texts(&["a", "b"]), false), None);
+        assert_eq!(
+            diff(&texts(&["a", "b"]), &texts(&["a", "b"]), 0, false),
+            None
+        );
     }
 
     #[test]
@@ -181,6 +193,7 @@ mod tests {
         let d = diff(
             &texts(&["a", "b", "c", "d", "e"]),
             &texts(&["a", "b", "C", "d", "e"]),
+            0,
             false,
         )
         .expect("differs");
@@ -193,7 +206,8 @@ mod tests {
 
     #[test]
     fn a_missing_and_an_extra_message_align_the_rest() {
-        let d = diff(&texts(&["a", "b", "c"]), &texts(&["b", "c", "x"]), false).expect("differs");
+        let d =
+            diff(&texts(&["a", "b", "c"]), &texts(&["b", "c", "x"]), 0, false).expect("differs");
         assert_eq!(
             d,
             "--- recorded: 3 messages\n+++ received: 3 messages (2 lines differ)\n\
@@ -204,27 +218,45 @@ mod tests {
     #[test]
     fn kinds_count_binary_shows_as_hex_and_text_stays_on_one_line() {
         let text = texts(&["\u{1}\n"]);
-        let binary = vec![Recorded {
-            kind: DataKind::Binary,
-            data: b"\x01\n".to_vec(),
-        }];
-        let d = diff(&text, &binary, false).expect("a kind differs");
+        let binary = vec![Recorded::new(DataKind::Binary, b"\x01\n")];
+        let d = diff(&text, &binary, 0, false).expect("a kind differs");
         assert!(d.contains("- \\x01\\n\n+ binary: 01 0a\n"), "{d}");
     }
 
     #[test]
     fn long_messages_are_cut_and_long_lists_compared_by_position() {
         let long = "x".repeat(1000);
-        let d = diff(&texts(&[&long]), &texts(&["y"]), false).expect("differs");
+        let d = diff(&texts(&[&long]), &texts(&["y"]), 0, false).expect("differs");
         assert!(d.contains(&format!("- {}… (1000 bytes)\n", "x".repeat(SHOWN_CHARS))));
         let many: Vec<String> = (0..3000).map(|i| i.to_string()).collect();
         let mut other = many.clone();
         other[1500] = "changed".into();
         let refs = |v: &Vec<String>| texts(&v.iter().map(String::as_str).collect::<Vec<_>>());
-        let d = diff(&refs(&many), &refs(&other), false).expect("differs");
+        let d = diff(&refs(&many), &refs(&other), 0, false).expect("differs");
         assert!(
             d.contains("@@ recorded message 1500 @@\n  1499\n- 1500\n+ changed\n  1501\n"),
             "{d}"
+        );
+    }
+
+    #[test]
+    fn messages_beyond_what_is_kept_still_compare_and_count() {
+        let big = |tail: u8| {
+            let mut data = vec![b'a'; 5000];
+            data.push(tail);
+            Recorded::new(DataKind::Text, &data)
+        };
+        assert_eq!(diff(&[big(b'x')], &[big(b'x')], 0, false), None);
+        let d = diff(&[big(b'x')], &[big(b'y')], 0, false).expect("the tails differ");
+        assert!(
+            d.contains(&format!("- {}… (5001 bytes)\n", "a".repeat(SHOWN_CHARS))),
+            "{d}"
+        );
+        let d = diff(&texts(&["a"]), &texts(&["a"]), 3, false).expect("more arrived");
+        assert_eq!(
+            d,
+            "--- recorded: 1 messages\n+++ received: 4 messages (3 lines differ)\n\
+             + … and 3 more messages (not kept)\n"
         );
     }
 }

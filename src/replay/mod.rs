@@ -8,11 +8,11 @@ pub mod diff;
 pub mod recording;
 
 use crate::error::{Error, Kind};
+use crate::event::DataKind;
 use crate::input::schedule::Schedule;
-use crate::output::thread::Sink;
+use crate::output::Observer;
 use crate::sync::lock;
-use recording::Recording;
-use std::io;
+use recording::{Recorded, Recording};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -31,12 +31,12 @@ pub struct ReplayConfig {
     pub color: bool,
 }
 
-/// The session a replay asks for: where to connect, what to send when, and where its events
-/// go as JSON Lines (with `--expect`, to be compared once it has ended).
+/// The session a replay asks for: where to connect, what to send when, and who is told of
+/// what arrives (with `--expect`, to be compared once it has ended).
 pub struct Replayed {
     pub url: String,
     pub schedule: Schedule,
-    pub observer: Option<Sink>,
+    pub observer: Option<Box<dyn Observer>>,
 }
 
 /// Replays the recording on the session `session` runs; with `--expect`, fails with
@@ -70,22 +70,20 @@ pub async fn run(
         })
         .await;
     }
-    let seen = Collected::default();
+    let arrivals = Arrivals::new(rec.received.len() + MORE_KEPT);
     let result = session(Replayed {
         url,
         schedule,
-        observer: Some(Box::new(seen.clone())),
+        observer: Some(Box::new(arrivals.clone())),
     })
     .await;
-    let arrived = recording::parse(&String::from_utf8_lossy(&lock(&seen.0)))
-        .map_err(|e| Error::new(Kind::Other, format!("reading back this session: {e}")))?
-        .received;
-    let differs = diff::diff(&rec.received, &arrived, cfg.color);
+    let arrived = std::mem::take(&mut *lock(&arrivals.0));
+    let differs = diff::diff(&rec.received, &arrived.kept, arrived.unkept, cfg.color);
     match &differs {
         Some(d) => crate::render::stderr_line(d.trim_end()),
         None => crate::render::stderr_line(&format!(
             "* replay: the {} messages received match the recording",
-            arrived.len()
+            arrived.kept.len()
         )),
     }
     // How the session ended comes first: a refused connection says more than a diff.
@@ -120,16 +118,46 @@ async fn read(path: &Path) -> Result<Recording, Error> {
     Ok(rec)
 }
 
-/// The session's events as JSON Lines, kept in memory to compare once it has ended.
-#[derive(Clone, Default)]
-struct Collected(Arc<Mutex<Vec<u8>>>);
+/// Messages kept beyond as many as the recording holds: more than that differ anyway.
+const MORE_KEPT: usize = 1000;
 
-impl io::Write for Collected {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        lock(&self.0).extend_from_slice(buf);
-        Ok(buf.len())
+/// The data messages of the session's first connection, as they arrive: each kept as a
+/// [`Recorded`] (a digest and its first bytes), and at most `limit` of them; the rest are
+/// counted.
+#[derive(Clone)]
+struct Arrivals(Arc<Mutex<Arrived>>);
+
+#[derive(Default)]
+struct Arrived {
+    limit: usize,
+    connections: usize,
+    kept: Vec<Recorded>,
+    unkept: usize,
+}
+
+impl Arrivals {
+    fn new(limit: usize) -> Self {
+        Arrivals(Arc::new(Mutex::new(Arrived {
+            limit,
+            ..Arrived::default()
+        })))
     }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+}
+
+impl Observer for Arrivals {
+    fn opened(&mut self) {
+        lock(&self.0).connections += 1;
+    }
+
+    fn received(&mut self, kind: DataKind, data: &[u8]) {
+        let mut a = lock(&self.0);
+        if a.connections != 1 {
+            return;
+        }
+        if a.kept.len() < a.limit {
+            a.kept.push(Recorded::new(kind, data));
+        } else {
+            a.unkept += 1;
+        }
     }
 }

@@ -1,19 +1,46 @@
-//! Reading a recording (`--record FILE`, the `--jsonl` schema) back: the URL, the data
-//! messages sent with their moments, and the data messages received, of its first connection.
+//! Reading a recording (`--record FILE`, the `--jsonl` schema) back through the JSON Lines
+//! types (`jsonl`): the URL, the data messages sent with their moments, and the data
+//! messages received, of its first connection.
 
 use crate::event::DataKind;
 use crate::input::schedule::Timed;
-use base64::Engine;
-use serde_json::Value;
+use crate::jsonl::{self, Body, ReadError, Timestamp};
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
-/// A data message as recorded.
+/// The bytes of a message kept to show it: more than a diff shows of one (200 characters of
+/// at most 4 bytes each).
+const HEAD: usize = 1024;
+
+/// A data message as recorded or received, to compare: its kind, its size, a digest of its
+/// bytes and its first bytes (to show). Bounded, however large the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     pub kind: DataKind,
-    pub data: Vec<u8>,
+    pub len: usize,
+    digest: u64,
+    /// The first [`HEAD`] bytes.
+    pub head: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn new(kind: DataKind, data: &[u8]) -> Recorded {
+        let mut hasher = DefaultHasher::new();
+        data.hash(&mut hasher);
+        Recorded {
+            kind,
+            len: data.len(),
+            digest: hasher.finish(),
+            head: data[..data.len().min(HEAD)].to_vec(),
+        }
+    }
+
+    /// Whether the whole message is in `head`.
+    pub fn whole(&self) -> bool {
+        self.head.len() == self.len
+    }
 }
 
 /// What a replay needs from a recording.
@@ -42,76 +69,56 @@ impl fmt::Display for BadLine {
     }
 }
 
-/// Reads a recording. Events the replay does not use (frames, pings, notes) are skipped;
-/// lines that are not JSON objects with a type are errors.
+/// Reads a recording. Events the replay does not use (frames, pings, notes, and types this
+/// version does not know) are skipped; lines that are not events are errors.
 pub fn parse(text: &str) -> Result<Recording, BadLine> {
     let mut rec = Recording::default();
-    let mut opened: Option<SystemTime> = None;
+    let mut opened: Option<Timestamp> = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let bad = |why: String| BadLine { line: i + 1, why };
-        let ev: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let kind = ev["type"]
-            .as_str()
-            .ok_or_else(|| bad("no \"type\": not a wscope event".into()))?;
-        match kind {
-            "connected" if rec.url.is_none() => rec.url = ev["url"].as_str().map(String::from),
-            "open" => {
+        let line = match jsonl::read(line) {
+            Ok(line) => line,
+            Err(ReadError::UnknownType(_)) => continue,
+            Err(e) => return Err(bad(e.to_string())),
+        };
+        match line.body {
+            Body::Connected(c) if rec.url.is_none() => rec.url = Some(c.url.into_owned()),
+            Body::Open(_) => {
                 rec.connections += 1;
                 if rec.connections == 1 {
-                    opened = Some(timestamp(&ev).map_err(bad)?);
+                    opened = Some(line.ts);
                 }
             }
-            "message" if rec.connections == 1 => {
-                let msg = message(&ev).map_err(bad)?;
-                match ev["dir"].as_str() {
-                    Some("out") => {
-                        let at = timestamp(&ev).map_err(bad)?;
-                        let since = opened.and_then(|o| at.duration_since(o).ok());
-                        rec.sent.push(Timed {
-                            at: since.unwrap_or(Duration::ZERO),
-                            message: match msg.kind {
-                                DataKind::Text => Message::text(
-                                    String::from_utf8(msg.data)
-                                        .map_err(|_| bad("a text message is not UTF-8".into()))?,
-                                ),
-                                DataKind::Binary => Message::binary(msg.data),
-                            },
-                        });
-                    }
-                    Some("in") => rec.received.push(msg),
-                    _ => return Err(bad("a message without \"dir\": in or out".into())),
+            Body::Message(m) if rec.connections == 1 => {
+                let data = m.bytes().map_err(bad)?;
+                let kind = match m.opcode {
+                    jsonl::Opcode::Text => DataKind::Text,
+                    jsonl::Opcode::Binary => DataKind::Binary,
+                };
+                if m.dir == jsonl::Dir::In {
+                    rec.received.push(Recorded::new(kind, &data));
+                    continue;
                 }
+                let since = opened.and_then(|o| line.ts.time().duration_since(o.time()).ok());
+                let message = match kind {
+                    DataKind::Text => Message::text(
+                        String::from_utf8(data.into_owned())
+                            .map_err(|_| bad("a text message is not UTF-8".into()))?,
+                    ),
+                    DataKind::Binary => Message::binary(data.into_owned()),
+                };
+                rec.sent.push(Timed {
+                    at: since.unwrap_or(Duration::ZERO),
+                    message,
+                });
             }
             _ => {}
         }
     }
     Ok(rec)
-}
-
-fn timestamp(ev: &Value) -> Result<SystemTime, String> {
-    let ts = ev["ts"].as_str().ok_or("no \"ts\" timestamp")?;
-    humantime::parse_rfc3339(ts).map_err(|e| format!("timestamp {ts:?}: {e}"))
-}
-
-/// A `message` event's content: `data` as text, or base64 when `encoding` says so.
-fn message(ev: &Value) -> Result<Recorded, String> {
-    let kind = match ev["opcode"].as_str() {
-        Some("text") => DataKind::Text,
-        Some("binary") => DataKind::Binary,
-        other => return Err(format!("a message with opcode {other:?}")),
-    };
-    let data = ev["data"].as_str().ok_or("a message without \"data\"")?;
-    let data = match ev["encoding"].as_str() {
-        None => data.as_bytes().to_vec(),
-        Some("base64") => base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .map_err(|e| format!("base64 data: {e}"))?,
-        Some(other) => return Err(format!("unknown encoding {other:?}")),
-    };
-    Ok(Recorded { kind, data })
 }
 
 #[cfg(test)]
@@ -144,13 +151,7 @@ mod tests {
                 (1_000_000, Message::binary(vec![1, 2, 0xff])),
             ]
         );
-        assert_eq!(
-            rec.received,
-            [Recorded {
-                kind: DataKind::Text,
-                data: b"hello".to_vec()
-            }]
-        );
+        assert_eq!(rec.received, [Recorded::new(DataKind::Text, b"hello")]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::cgi;
 use super::handshake::Request;
 use super::{Wire, log};
 use crate::coproc::{self, Coprocess, Finish, ProcessOutput, StdinSlot};
-use crate::error::Error;
+use crate::error::{Error, Kind};
 use crate::input::pipe::{Framing, LineReader};
 use crate::output::{self, Output, thread::OutputThread};
 use crate::render::Style;
@@ -115,7 +115,9 @@ fn summary(result: &Result<(), Error>, finish: &Finish) -> String {
     };
     match result {
         Ok(()) => format!("{program}; the connection closed cleanly"),
-        Err(e) if e.message.is_empty() => format!("{program}; the connection ended (Ctrl-C)"),
+        Err(e) if e.kind == Kind::Interrupted => {
+            format!("{program}; the connection ended (Ctrl-C)")
+        }
         Err(e) => format!("{program}; the connection: {}", e.message),
     }
 }

@@ -17,7 +17,7 @@ mod failing;
 pub mod handshake;
 mod listen;
 
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::net::transport::{Peer, Transport};
 use crate::wire::deflate::{Agreed, MaybeDeflate};
 use crate::wire::stack::{self, Stack};
@@ -155,7 +155,7 @@ async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(
     let mut tasks = JoinSet::new();
     tokio::select! {
         _ = accept_loop(listener, &server, &mut tasks) => {}
-        _ = interrupted() => {}
+        _ = crate::interrupt::global().first() => {}
     }
     if let Handler::Coproc(_) = server.handler {
         // Each session saw the Ctrl-C too: it closes with 1000 and its program's stdin closes.
@@ -164,13 +164,7 @@ async fn until_interrupted(listener: &Listener, server: Arc<Server>) -> Result<(
     }
     // What is left is aborted: a program still running is killed with its group.
     tasks.shutdown().await;
-    Err(Error::new(Kind::Interrupted, ""))
-}
-
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
+    Err(crate::interrupt::interrupted())
 }
 
 /// Accepts connections, each on its own task. A failed accept (out of file descriptors) is

@@ -1,17 +1,14 @@
 //! Running the REPL's commands on the writer: what goes on the wire (refused once the
 //! connection is closing), how the session ends, and what is shown or changed here.
 
-use super::shared::Compression;
 use super::writer::Writer;
 use crate::error::{Error, Kind};
 use crate::event::Event;
+use crate::event::notice::{CompressionStatus, Info, Status, Traffic, Warning};
 use crate::input::command::{self, BinarySource, Command, Ending, FilterChange, Local, Outgoing};
-use crate::render::escape::escape_terminal;
 use crate::render::received::JqFilter;
-use crate::units::ms;
-use crate::wire::deflate::{Direction, Totals};
+use crate::wire::deflate::Direction;
 use crate::wire::tap::Dir;
-use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data as OpData, OpCode};
@@ -27,9 +24,7 @@ where
     pub(super) async fn command(&mut self, c: Command) -> Result<bool, Error> {
         match c {
             Command::Send(_) if self.close_sent => {
-                self.shared.emit(Event::Warning(
-                    "the connection is closing; nothing sent".into(),
-                ));
+                self.shared.emit(Event::Warning(Warning::Closing));
                 Ok(false)
             }
             Command::Send(out) => {
@@ -54,9 +49,7 @@ where
             Outgoing::Uncompressed(t) => {
                 match &self.shared.compression {
                     Some(c) => c.overrides.send_next_uncompressed(),
-                    None => self.shared.emit(Event::Warning(
-                        "permessage-deflate was not agreed: every message goes uncompressed".into(),
-                    )),
+                    None => self.shared.emit(Event::Warning(Warning::NotCompressed)),
                 }
                 self.send(Message::Text(t.into())).await?
             }
@@ -107,7 +100,7 @@ where
                     rsv1: rsv[0],
                     rsv2: rsv[1],
                     rsv3: rsv[2],
-                    opcode: OpCode::from(opcode),
+                    opcode: OpCode::from(opcode.bits()),
                     mask: None,
                 };
                 self.send(Message::Frame(WireFrame::from_payload(
@@ -149,9 +142,11 @@ where
             }
             Ending::Quit => self.close(1000, "").await,
             Ending::Interrupt => {
-                self.interrupted.store(true, Ordering::Relaxed);
+                // The same as a Ctrl-C signal: the exit status is 130 even when the close
+                // handshake cannot finish, and the peer gets a short while to answer.
+                crate::interrupt::global().press();
                 self.close(1000, "").await?;
-                Err(Error::new(Kind::Interrupted, ""))
+                Err(crate::interrupt::interrupted())
             }
         }
     }
@@ -163,10 +158,7 @@ where
                 if let Some(c) = &self.shared.compression {
                     c.follow_messages(on);
                 }
-                self.shared.emit(Event::Info(format!(
-                    "frame dump {}",
-                    if on { "on" } else { "off" }
-                )));
+                self.shared.emit(Event::Info(Info::FrameDump { on }));
             }
             Local::Handshake => {
                 let mut out = self.shared.out();
@@ -175,31 +167,12 @@ where
                 }
             }
             Local::Status => {
-                let s = self.shared.stats.snapshot();
-                let state = if self.close_sent { "closing" } else { "open" };
-                let rtt = s
-                    .last_rtt
-                    .map(ms)
-                    .unwrap_or_else(|| "no ping answered yet".into());
-                let mut text = format!(
-                    "state {state}, up {}\nreceived {} messages, {} bytes\nsent     {} messages, {} bytes\nlast ping RTT {rtt}",
-                    crate::units::secs(s.uptime),
-                    s.msgs_in,
-                    s.bytes_in,
-                    s.msgs_out,
-                    s.bytes_out
-                );
-                if let Some(c) = &self.shared.compression {
-                    text.push_str(&compression_status(c));
-                }
-                self.shared.emit(Event::Plain(text));
+                let status = self.status();
+                self.shared.emit(Event::Info(Info::Status(status)));
             }
             Local::Pretty(on) => {
                 self.shared.out().set_pretty(on);
-                self.shared.emit(Event::Info(format!(
-                    "received JSON shown {}",
-                    if on { "indented" } else { "compact" }
-                )));
+                self.shared.emit(Event::Info(Info::Pretty { on }));
             }
             Local::Filter(change) => self.change_filter(change),
             Local::Last(n) => self.shared.out().show_last(n),
@@ -212,13 +185,14 @@ where
     fn change_filter(&mut self, change: FilterChange) {
         let filter = match change {
             FilterChange::Show => {
-                let now = match &self.shared.out().display().filter {
-                    Some(f) => format!("filter: {}", f.expr),
-                    None => "no filter (set one with /filter EXPR)".to_string(),
-                };
-                return self
+                let expr = self
                     .shared
-                    .emit(Event::Plain(escape_terminal(&now).into_owned()));
+                    .out()
+                    .display()
+                    .filter
+                    .as_ref()
+                    .map(|f| f.expr.clone());
+                return self.shared.emit(Event::Info(Info::FilterIs { expr }));
             }
             FilterChange::Off => None,
             FilterChange::Set(expr) => {
@@ -232,12 +206,9 @@ where
                 }
             }
         };
-        let said = match &filter {
-            Some(f) => format!("filter: {}", f.expr),
-            None => "filter off".to_string(),
-        };
+        let expr = filter.as_ref().map(|f| f.expr.clone());
         self.shared.out().set_filter(filter);
-        self.shared.emit(Event::Info(said));
+        self.shared.emit(Event::Info(Info::FilterSet { expr }));
     }
 
     /// The bytes of a `/binary` or `/frame` payload; reports an unreadable file (and sends
@@ -259,19 +230,28 @@ where
     }
 }
 
-/// Bytes on the wire against message bytes, each way, for `/status`.
-fn compression_status(c: &Compression) -> String {
-    let line = |what: &str, t: Totals| {
-        let percent = t.ratio() * 100.0;
-        format!(
-            "\n{what} {} bytes on the wire for {} message bytes ({percent:.0}%), {} of {} messages compressed",
-            t.wire_bytes, t.message_bytes, t.compressed_messages, t.messages
-        )
-    };
-    format!(
-        "\npermessage-deflate: {}{}{}",
-        c.agreed.describe(),
-        line("received", c.stats.totals(Direction::In)),
-        line("sent    ", c.stats.totals(Direction::Out))
-    )
+impl<S> Writer<S> {
+    /// `/status`: the state and the counters of this moment.
+    fn status(&self) -> Status {
+        let s = self.shared.stats.snapshot();
+        let compression = self.shared.compression.as_ref().map(|c| CompressionStatus {
+            agreed: c.agreed,
+            received: c.stats.totals(Direction::In),
+            sent: c.stats.totals(Direction::Out),
+        });
+        Status {
+            closing: self.close_sent,
+            uptime: s.uptime,
+            received: Traffic {
+                messages: s.msgs_in,
+                bytes: s.bytes_in,
+            },
+            sent: Traffic {
+                messages: s.msgs_out,
+                bytes: s.bytes_out,
+            },
+            last_rtt: s.last_rtt,
+            compression,
+        }
+    }
 }

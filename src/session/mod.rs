@@ -28,19 +28,24 @@ pub use input::Input;
 pub use replay::REPLAY_WINDOW;
 pub use shared::{Compression, Shared};
 
-use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::error::Error;
+use crate::event::{Event, Info};
+use crate::interrupt::{self, Interrupt};
 use crate::wire::tap::Upto;
 use end_policy::EndPolicy;
 use futures_util::StreamExt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use writer::Writer;
+
+/// How long the peer has to answer our Close after Ctrl-C (when `--close-timeout` is not
+/// shorter): a person pressing Ctrl-C expects the program to end well within a second,
+/// whatever the peer does.
+const INTERRUPT_GRACE: Duration = Duration::from_millis(250);
 
 /// Session settings, decided once from the command line.
 #[derive(Debug, Clone, Default)]
@@ -83,7 +88,7 @@ pub struct Heartbeat {
 /// Requests from the reader (and the Ctrl-C watcher) to the writer.
 enum Ctl {
     /// Send this data message (an echo with `--reflect`, or an auto-reply, said in `note`).
-    Send(Message, Option<String>),
+    Send(Message, Option<Info>),
     /// Start the close handshake with this code (`-n` reached, stdout closed).
     Close(u16),
     /// The peer broke the protocol: close with this code.
@@ -118,42 +123,34 @@ where
     let closing_tx = Arc::new(closing_tx);
     let (done_tx, done_rx) = watch::channel(false);
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let on_signal = tokio::spawn(watch_ctrl_c(
-        interrupted.clone(),
-        closing_tx.clone(),
-        ctl_tx.clone(),
-    ));
-    let writer = Writer::new(
-        sink,
-        cfg.clone(),
-        shared.clone(),
-        closing_tx,
-        interrupted.clone(),
-        init,
-        resend,
-    );
+    let ctrl_c = interrupt::global();
+    let on_signal = tokio::spawn(watch_ctrl_c(ctrl_c, closing_tx.clone(), ctl_tx.clone()));
+    let writer = Writer::new(sink, cfg.clone(), shared.clone(), closing_tx, init, resend);
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
-    let (read_end, tally) = reader::run(stream, &cfg, &shared, ctl_tx, closing_rx).await;
+    let (read_end, tally) = reader::run(stream, &cfg, &shared, ctl_tx, closing_rx, ctrl_c).await;
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
     // The writer may still have a Close to get out (protocol failure); bound the wait.
-    let (write_end, carry) = match tokio::time::timeout(cfg.close_timeout, writer_task).await {
+    let limit = if ctrl_c.pressed() {
+        cfg.close_timeout.min(INTERRUPT_GRACE)
+    } else {
+        cfg.close_timeout
+    };
+    let (write_end, carry) = match tokio::time::timeout(limit, writer_task).await {
         Ok(Ok((end, input, resend))) => (end, Some(Carry { input, resend })),
         Ok(Err(_)) | Err(_) => (outcome::WriteEnd::Done, None),
     };
     shared.drain_frames(Upto::Everything);
-    if interrupted.load(Ordering::Relaxed) {
-        return (Err(Error::new(Kind::Interrupted, "")), None);
+    if ctrl_c.pressed() {
+        return (Err(interrupt::interrupted()), None);
     }
     if tally.dropped > 0 {
-        shared.emit(Event::Info(format!(
-            "{} more messages arrived during the close handshake; not printed (-n {})",
-            tally.dropped,
-            cfg.end.count.unwrap_or_default()
-        )));
+        shared.emit(Event::Info(Info::NotPrinted {
+            dropped: tally.dropped,
+            count: cfg.end.count.unwrap_or_default(),
+        }));
     }
     (
         outcome::outcome(read_end, write_end, &cfg.end, &tally),
@@ -161,18 +158,16 @@ where
     )
 }
 
-/// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the
-/// interruption is recorded and the close deadline starts even then.
+/// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close
+/// deadline starts even then (the reader shortens it to [`INTERRUPT_GRACE`]).
 async fn watch_ctrl_c(
-    interrupted: Arc<AtomicBool>,
+    ctrl_c: &'static Interrupt,
     closing: Arc<watch::Sender<Option<Instant>>>,
     ctl: mpsc::Sender<Ctl>,
 ) {
-    if tokio::signal::ctrl_c().await.is_ok() {
-        interrupted.store(true, Ordering::Relaxed);
-        closing.send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
-        let _ = ctl.send(Ctl::Interrupt).await;
-    }
+    ctrl_c.first().await;
+    closing.send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+    let _ = ctl.send(Ctl::Interrupt).await;
 }
 
 /// Sleeps until `at`, or forever when there is no such moment.

@@ -49,7 +49,7 @@ pub(super) fn outcome(
     tally: &Tally,
 ) -> Result<(), Error> {
     match write_end {
-        WriteEnd::Interrupted => return Err(Error::new(Kind::Interrupted, "")),
+        WriteEnd::Interrupted => return Err(crate::interrupt::interrupted()),
         WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
         _ => {}
     }

@@ -7,11 +7,11 @@ use super::outcome::{ReadEnd, Tally};
 use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
 use super::violations;
-use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
+use super::{Ctl, INTERRUPT_GRACE, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
-use crate::event::{DataKind, Event};
+use crate::event::{DataKind, Event, Info, Warning};
+use crate::interrupt::Interrupt;
 use crate::output::Output;
-use crate::units::ms;
 use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
@@ -32,7 +32,7 @@ type Item = Option<Result<Message, WsError>>;
 enum Step {
     Continue,
     /// Have the writer send this (an echo, or an auto-reply said in the note).
-    Send(Message, Option<String>),
+    Send(Message, Option<Info>),
     /// Fail the connection with this close code; the session ends as given.
     Fail(u16, ReadEnd),
     End(ReadEnd),
@@ -45,6 +45,7 @@ pub(super) async fn run<S>(
     shared: &Shared,
     ctl: mpsc::Sender<Ctl>,
     closing: watch::Receiver<Option<Instant>>,
+    ctrl_c: &Interrupt,
 ) -> (ReadEnd, Tally)
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -55,6 +56,7 @@ where
         shared,
         ctl,
         closing,
+        ctrl_c,
         st: ReadState::default(),
         replies: Replies::new(cfg.replies.clone(), Instant::now()),
     };
@@ -69,6 +71,8 @@ struct Reader<'a, S> {
     ctl: mpsc::Sender<Ctl>,
     /// When our Close went out (set by the writer).
     closing: watch::Receiver<Option<Instant>>,
+    /// Ctrl-C: the peer's answer to our Close is then waited for only a short while.
+    ctrl_c: &'a Interrupt,
     st: ReadState,
     /// Auto-reply rules and their rate limits.
     replies: Replies,
@@ -81,6 +85,10 @@ struct ReadState {
     peer_close: Option<(Option<u16>, String)>,
     asked_to_close: bool,
     output_closed: bool,
+    /// Ctrl-C was seen (and the deadline shortened).
+    interrupted: bool,
+    /// The writer has ended: no more news of our Close will come.
+    writer_gone: bool,
     /// Our reader is behind: nothing more is taken in until it catches up.
     behind: bool,
     /// Messages counted so far (printed, dropped after `-n`), and who closed first.
@@ -158,7 +166,8 @@ where
                 biased;
                 _ = self.shared.output_room() => break,
                 _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
-                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+                _ = self.ctrl_c.first(), if !self.st.interrupted => self.interrupted(),
+                changed = self.closing.changed(), if !self.st.writer_gone => self.closing_started(changed.is_ok()),
             }
         }
         loop {
@@ -167,7 +176,8 @@ where
                 biased;
                 item = self.stream.next() => return Ok(item),
                 _ = sleep_until_opt(until) => return Err(self.deadline_passed()),
-                changed = self.closing.changed() => self.closing_started(changed.is_ok()),
+                _ = self.ctrl_c.first(), if !self.st.interrupted => self.interrupted(),
+                changed = self.closing.changed(), if !self.st.writer_gone => self.closing_started(changed.is_ok()),
             }
         }
     }
@@ -238,6 +248,7 @@ where
 
     /// Our Close went out (or the writer is gone): the peer's answer is due by the deadline.
     fn closing_started(&mut self, still_open: bool) {
+        self.st.writer_gone = !still_open;
         let at = if still_open {
             *self.closing.borrow()
         } else {
@@ -248,10 +259,23 @@ where
         }
     }
 
+    /// Ctrl-C: our Close goes out (the writer sends it); the peer has a short while to answer,
+    /// whatever the close timeout.
+    fn interrupted(&mut self) {
+        self.st.interrupted = true;
+        let grace = Instant::now() + self.cfg.close_timeout.min(INTERRUPT_GRACE);
+        let d = self.st.deadline.map_or(grace, |d| d.min(grace));
+        self.st.deadline = Some(d);
+    }
+
     fn deadline_passed(&self) -> ReadEnd {
         let st = &self.st;
         if st.output_closed {
             return ReadEnd::OutputClosed;
+        }
+        if st.interrupted {
+            // Ctrl-C decides the outcome; nothing to say about the peer.
+            return ReadEnd::Finished;
         }
         if let Some((code, reason)) = &st.peer_close {
             return ReadEnd::PeerClosed(*code, reason.clone());
@@ -260,10 +284,10 @@ where
         if st.count_reached(self.cfg) {
             // All that was asked for arrived; a peer that never reads (a push-only handler)
             // does not make that a failure.
-            self.shared.emit(Event::Warning(format!(
-                "the server did not answer our Close within {limit} (--close-timeout); all {} messages arrived",
-                st.tally.received
-            )));
+            self.shared.emit(Event::Warning(Warning::CloseUnanswered {
+                limit: self.cfg.close_timeout,
+                received: st.tally.received,
+            }));
             return ReadEnd::Finished;
         }
         ReadEnd::Failed(
@@ -327,10 +351,7 @@ where
         };
         if self.st.received(data.len()) && self.cfg.report_first_message {
             let after = self.shared.stats.first_message();
-            out.event(stamp(Event::Info(format!(
-                "first message {} after the upgrade",
-                ms(after)
-            ))));
+            out.event(stamp(Event::Info(Info::FirstMessage { after })));
         }
         let _ = out.received(kind, data);
         if self.cfg.reflect {
@@ -342,16 +363,19 @@ where
         match self.replies.answer(data, Instant::now()) {
             Answer::Nothing => Step::Continue,
             Answer::Send { rule, response } => {
-                let note = format!("auto-reply (rule {rule}): {response}");
+                let note = Info::AutoReply {
+                    rule,
+                    response: response.clone(),
+                };
                 Step::Send(Message::text(response), Some(note))
             }
             Answer::Limited { rule, say } => {
                 if say {
-                    out.event(stamp(Event::Warning(format!(
-                        "auto-reply rule {rule} ('{}') fires more than {} times a second; its replies are dropped (is the server answering it?)",
-                        self.replies.describe(rule),
-                        replies::PER_SECOND
-                    ))));
+                    out.event(stamp(Event::Warning(Warning::ReplyLimited {
+                        rule,
+                        matches: self.replies.describe(rule).to_string(),
+                        per_second: replies::PER_SECOND as u32,
+                    })));
                 }
                 Step::Continue
             }

@@ -1,5 +1,8 @@
-//! Auto-reply rules (`--reply 'MATCH=>RESPONSE'`): a received message that matches (the whole
-//! text, or a jq expression when MATCH starts with `.` or `select(`) is answered with RESPONSE.
+//! Auto-reply rules (`--reply 'MATCH=>RESPONSE'`): a received message that matches is answered
+//! with RESPONSE. MATCH says what it is: `jq:FILTER` a jq filter, `text:TEXT` the whole text,
+//! whatever it starts with; without a prefix it is the whole text, except that a MATCH starting
+//! with `.` or `select(` is a jq filter (the spelling before the prefixes existed). MATCH ends at
+//! the first `=>`; `\=>` puts one in it (and `\\=>` ends it with a backslash).
 //! Two peers' rules can answer each other for ever, so each rule is rate-limited: past
 //! [`BURST`] replies at once and [`PER_SECOND`] sustained, replies are dropped and said so.
 //! Pure: the caller passes the time.
@@ -37,19 +40,28 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
-    /// Parses `MATCH=>RESPONSE`.
+    /// Parses `MATCH=>RESPONSE`, MATCH as `jq:FILTER`, `text:TEXT` or a bare MATCH.
     pub fn parse(arg: &str) -> Result<Rule, Error> {
-        let Some((pattern, response)) = arg.split_once("=>") else {
+        let (prefix, rest) = match (arg.strip_prefix(JQ), arg.strip_prefix(TEXT)) {
+            (Some(rest), _) => (Some(JQ), rest),
+            (None, Some(rest)) => (Some(TEXT), rest),
+            (None, None) => (None, arg),
+        };
+        let Some((pattern, response)) = split_rule(rest) else {
             return Err(Error::usage(format!(
-                "--reply '{arg}' needs the form 'MATCH=>RESPONSE'"
+                "--reply '{arg}' needs the form 'MATCH=>RESPONSE' (MATCH: the whole text, jq:FILTER or text:TEXT)"
             )));
         };
-        let matcher = if pattern.starts_with('.') || pattern.starts_with("select(") {
-            let filter = Filter::compile(pattern)
+        let jq = match prefix {
+            Some(p) => p == JQ,
+            None => pattern.starts_with('.') || pattern.starts_with("select("),
+        };
+        let matcher = if jq {
+            let filter = Filter::compile(&pattern)
                 .map_err(|e| Error::usage(format!("--reply '{arg}': {e}")))?;
             Matcher::Jq(Box::new(filter))
         } else {
-            Matcher::Literal(pattern.to_string())
+            Matcher::Literal(pattern)
         };
         Ok(Rule {
             matcher,
@@ -69,6 +81,31 @@ impl Rule {
                 })
             }),
         }
+    }
+}
+
+/// The prefix that makes MATCH a jq filter.
+const JQ: &str = "jq:";
+/// The prefix that makes MATCH the whole text, whatever it starts with.
+const TEXT: &str = "text:";
+
+/// MATCH and RESPONSE: MATCH ends at the first `=>` that an odd run of backslashes does not
+/// escape; the run before a `=>` is halved (`\=>` is `=>` in MATCH, `\\=>` a backslash and
+/// the end). Other backslashes are kept as they are.
+fn split_rule(rule: &str) -> Option<(String, &str)> {
+    let mut pattern = String::new();
+    let mut rest = rule;
+    loop {
+        let at = rest.find("=>")?;
+        let before = &rest[..at];
+        let run = before.len() - before.trim_end_matches('\\').len();
+        pattern.push_str(&before[..at - run]);
+        pattern.extend(std::iter::repeat_n('\\', run / 2));
+        if run % 2 == 0 {
+            return Some((pattern, &rest[at + 2..]));
+        }
+        pattern.push_str("=>");
+        rest = &rest[at + 2..];
     }
 }
 
@@ -214,5 +251,50 @@ mod tests {
         let e = Rule::parse(".a |=> x").expect_err("bad jq");
         assert!(e.message.contains("--reply"), "{}", e.message);
         assert!(Rule::parse("=>empty match is literal").is_ok());
+    }
+
+    #[test]
+    fn prefixes_say_what_match_is() {
+        let now = Instant::now();
+        let mut r = replies(&[
+            "text:.hello=>literal dot",
+            "text:select(x)=>literal select",
+            "jq:.type == \"ping\"=>jq",
+            "text:jq:x=>literal prefix",
+            "jq:.=>any json",
+        ]);
+        let send = |rule, response: &str| Answer::Send {
+            rule,
+            response: response.to_string(),
+        };
+        assert_eq!(r.answer(b".hello", now), send(1, "literal dot"));
+        assert_eq!(r.answer(b"select(x)", now), send(2, "literal select"));
+        assert_eq!(r.answer(br#"{"type":"ping"}"#, now), send(3, "jq"));
+        assert_eq!(r.answer(b"jq:x", now), send(4, "literal prefix"));
+        assert_eq!(r.answer(b"[1]", now), send(5, "any json"));
+        assert_eq!(r.answer(b"not json", now), Answer::Nothing);
+        assert!(
+            Rule::parse("jq:.a |=> x").is_err(),
+            "a jq: MATCH is compiled"
+        );
+    }
+
+    #[test]
+    fn any_text_can_be_matched_literally() {
+        let parsed = |arg: &str| {
+            let rule = Rule::parse(arg).expect("valid");
+            match rule.matcher {
+                Matcher::Literal(m) => (m, rule.response),
+                Matcher::Jq(_) => panic!("{arg} is literal"),
+            }
+        };
+        let pair = |m: &str, r: &str| (m.to_string(), r.to_string());
+        assert_eq!(parsed("a=>b=>c"), pair("a", "b=>c"));
+        assert_eq!(parsed(r"text:a\=>b=>c"), pair("a=>b", "c"));
+        assert_eq!(parsed(r"text:a\\=>b"), pair(r"a\", "b"));
+        assert_eq!(parsed(r"text:a\\\=>b=>c"), pair(r"a\=>b", "c"));
+        assert_eq!(parsed(r"C:\dir\x=>y"), pair(r"C:\dir\x", "y"));
+        assert_eq!(parsed("text:=>empty"), pair("", "empty"));
+        assert!(Rule::parse(r"text:a\=>b").is_err(), "no separator left");
     }
 }

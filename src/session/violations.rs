@@ -4,6 +4,7 @@
 
 use crate::wire::deflate::Violation as DeflateViolation;
 use crate::wire::frame::FrameHeader;
+use crate::wire::opcode::Opcode;
 use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::tungstenite::error::{CapacityError, ProtocolError};
 
@@ -37,7 +38,12 @@ pub(crate) fn classify(e: &WsError) -> Option<Violation> {
         WsError::Utf8(_) => Some(Violation::new(
             1007,
             "invalid UTF-8 in a text message or close reason (RFC 6455 §8.1)",
-            |h| matches!(h.opcode, 0 | 1 | 8),
+            |h| {
+                matches!(
+                    h.opcode,
+                    Opcode::Continuation | Opcode::Text | Opcode::Close
+                )
+            },
         )),
         WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => {
             Some(Violation::new(
@@ -45,7 +51,7 @@ pub(crate) fn classify(e: &WsError) -> Option<Violation> {
                 format!(
                     "message of {size} bytes exceeds --max-message-size {max_size} (RFC 6455 §7.4.1)"
                 ),
-                |h| matches!(h.opcode, 0..=2),
+                |h| h.opcode.is_data(),
             ))
         }
         WsError::Capacity(c) => Some(Violation::new(1009, c.to_string(), |_| true)),
@@ -53,7 +59,7 @@ pub(crate) fn classify(e: &WsError) -> Option<Violation> {
         // permessage-deflate fails a read with the rule it found broken (RFC 7692).
         WsError::Io(io) => DeflateViolation::from_io(io).map(|v| {
             let culprit: Culprit = match v.code {
-                1009 => |h| matches!(h.opcode, 0..=2),
+                1009 => |h| h.opcode.is_data(),
                 _ => |h| h.rsv1,
             };
             Violation::new(v.code, v.rule.clone(), culprit)
@@ -63,7 +69,7 @@ pub(crate) fn classify(e: &WsError) -> Option<Violation> {
 }
 
 fn reserved_opcode(h: &FrameHeader) -> bool {
-    matches!(h.opcode, 3..=7 | 11..=15)
+    h.opcode.is_reserved()
 }
 
 fn protocol_rule(p: &ProtocolError) -> Option<Violation> {
@@ -96,15 +102,15 @@ fn protocol_rule(p: &ProtocolError) -> Option<Violation> {
         )),
         ProtocolError::UnexpectedContinueFrame => v(
             "continuation frame without a message to continue (RFC 6455 §5.4)",
-            |h| h.opcode == 0,
+            |h| h.opcode == Opcode::Continuation,
         ),
         ProtocolError::ExpectedFragment(_) => v(
             "new data frame while a fragmented message was unfinished (RFC 6455 §5.4)",
-            |h| matches!(h.opcode, 1 | 2),
+            |h| matches!(h.opcode, Opcode::Text | Opcode::Binary),
         ),
         ProtocolError::InvalidCloseSequence => v(
             "close frame with a 1-byte payload (RFC 6455 §5.5.1)",
-            |h| h.opcode == 8,
+            |h| h.opcode == Opcode::Close,
         ),
         ProtocolError::ReceivedAfterClosing => v("data received after the Close frame", |_| true),
         _ => None,

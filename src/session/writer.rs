@@ -12,7 +12,6 @@ use crate::wire::tap::Upto;
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
@@ -33,9 +32,6 @@ pub(super) struct Writer<S> {
     pub(super) shared: Shared,
     /// When our Close went out, for the reader's deadline.
     closing: Arc<watch::Sender<Option<Instant>>>,
-    /// Set on Ctrl-C before anything else, so the exit status is 130 even when the close
-    /// handshake that follows cannot finish.
-    pub(super) interrupted: Arc<AtomicBool>,
     pub(super) close_sent: bool,
     ping_seq: u64,
     /// Sent but not yet published to the shared stats (published at each flush).
@@ -87,7 +83,6 @@ where
         cfg: SessionConfig,
         shared: Shared,
         closing: Arc<watch::Sender<Option<Instant>>>,
-        interrupted: Arc<AtomicBool>,
         init: Vec<Message>,
         first: Vec<Message>,
     ) -> Self {
@@ -97,7 +92,6 @@ where
             cfg,
             shared,
             closing,
-            interrupted,
             close_sent: false,
             ping_seq: 0,
             unpublished: (0, 0),

@@ -2,7 +2,7 @@
 //! and the hex formatting of what was on the wire. The scanner (`scanner.rs`) follows frame
 //! boundaries with it; nothing here does I/O.
 
-use std::borrow::Cow;
+use super::opcode::Opcode;
 use std::fmt::Write as _;
 
 /// How the payload length was encoded in the header.
@@ -33,7 +33,7 @@ pub struct FrameHeader {
     pub rsv1: bool,
     pub rsv2: bool,
     pub rsv3: bool,
-    pub opcode: u8,
+    pub opcode: Opcode,
     pub mask: Option<[u8; 4]>,
     pub payload_len: u64,
     pub len_encoding: LenEncoding,
@@ -81,7 +81,7 @@ impl FrameHeader {
             rsv1: b0 & 0x40 != 0,
             rsv2: b0 & 0x20 != 0,
             rsv3: b0 & 0x10 != 0,
-            opcode: b0 & 0x0f,
+            opcode: Opcode::of_first_byte(b0),
             mask,
             payload_len,
             len_encoding,
@@ -115,8 +115,8 @@ impl FrameHeader {
     /// together by hand rather than through `format!` (a tenth of the instructions).
     pub fn write_summary(&self, out: &mut String) {
         let bit = |b: bool| if b { '1' } else { '0' };
-        let name = opcode_name(self.opcode);
-        out.push_str(&name);
+        let name = self.opcode.name();
+        out.push_str(name);
         out.extend(std::iter::repeat_n(' ', 5usize.saturating_sub(name.len())));
         out.push_str(" fin=");
         out.push(bit(self.fin));
@@ -137,19 +137,19 @@ impl FrameHeader {
     /// A plain final TEXT or BINARY frame, unmasked, no RSV bits: what a server sends normally.
     pub fn is_ordinary_from_server(&self) -> bool {
         self.fin
-            && matches!(self.opcode, 1 | 2)
+            && matches!(self.opcode, Opcode::Text | Opcode::Binary)
             && self.mask.is_none()
             && !(self.rsv1 || self.rsv2 || self.rsv3)
     }
 
     pub fn is_control(&self) -> bool {
-        self.opcode & 0x08 != 0
+        self.opcode.is_control()
     }
 
     /// Whether the receiver has a whole message once this frame is in: a final data frame, or
     /// a control frame (never fragmented).
     pub fn ends_message(&self) -> bool {
-        self.is_control() || (self.fin && matches!(self.opcode, 0..=2))
+        self.is_control() || (self.fin && self.opcode.is_data())
     }
 }
 
@@ -180,19 +180,6 @@ fn push_decimal(out: &mut String, mut n: u64) {
         }
     }
     out.extend(digits[at..].iter().map(|&d| char::from(d)));
-}
-
-/// The opcode's name, or `OP<n>` for reserved ones.
-pub fn opcode_name(opcode: u8) -> Cow<'static, str> {
-    match opcode {
-        0x0 => "CONT".into(),
-        0x1 => "TEXT".into(),
-        0x2 => "BIN".into(),
-        0x8 => "CLOSE".into(),
-        0x9 => "PING".into(),
-        0xA => "PONG".into(),
-        n => format!("OP{n}").into(),
-    }
 }
 
 /// XORs `data` with the masking key, `offset` bytes into the payload.
@@ -335,7 +322,7 @@ mod tests {
     fn parses_small_unmasked_text() {
         let h = FrameHeader::parse(&[0x81, 0x05, b'h']).expect("complete");
         assert!(h.fin);
-        assert_eq!(h.opcode, 1);
+        assert_eq!(h.opcode, Opcode::Text);
         assert_eq!(h.payload_len, 5);
         assert_eq!(h.mask, None);
         assert_eq!(h.len_encoding, LenEncoding::Bits7);

@@ -8,6 +8,7 @@ pub mod deflate;
 pub mod frame;
 pub mod handshake;
 pub mod observe;
+pub mod opcode;
 pub mod rejection;
 pub mod request;
 pub mod response;

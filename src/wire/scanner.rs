@@ -3,6 +3,7 @@
 //! path that only follows plain data frames when nothing is being shown. Pure; the tap feeds it.
 
 use super::frame::{FrameHeader, MAX_HEADER_LEN, unmask};
+use super::opcode::Opcode;
 
 /// One frame seen on the wire: its header and the first bytes of its payload (unmasked).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,10 @@ pub struct PlainHeader {
 /// `data`; returns (header length, payload length).
 fn plain_header(data: &[u8]) -> Option<(usize, u64)> {
     let (&b0, &b1) = (data.first()?, data.get(1)?);
-    if b0 & 0xf0 != 0x80 || !matches!(b0 & 0x0f, 1 | 2) || b1 & 0x80 != 0 {
+    if b0 & 0xf0 != 0x80
+        || !matches!(Opcode::of_first_byte(b0), Opcode::Text | Opcode::Binary)
+        || b1 & 0x80 != 0
+    {
         return None;
     }
     match b1 & 0x7f {
@@ -176,7 +180,7 @@ impl FrameScanner {
     fn start_frame(&mut self, header: FrameHeader, keep: bool, emit: &mut impl FnMut(FrameRecord)) {
         // Close payloads are always kept (at most 125 bytes when valid): diagnostics need the
         // code exactly as sent.
-        let want = if header.opcode == 0x8 || (keep && header.is_control()) {
+        let want = if header.opcode == Opcode::Close || (keep && header.is_control()) {
             header.payload_len.min(125) as usize
         } else if keep {
             header.payload_len.min(self.capture as u64) as usize
@@ -220,7 +224,7 @@ mod tests {
         }
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[0].payload, b"hello");
-        assert_eq!(seen[1].header.opcode, 9);
+        assert_eq!(seen[1].header.opcode, Opcode::Ping);
     }
 
     #[test]

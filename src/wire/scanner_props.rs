@@ -113,7 +113,7 @@ proptest! {
             let h: &FrameHeader = &rec.header;
             prop_assert_eq!(h.fin, s.fin);
             prop_assert_eq!((h.rsv1, h.rsv2, h.rsv3), s.rsv);
-            prop_assert_eq!(h.opcode, s.opcode);
+            prop_assert_eq!(u8::from(h.opcode), s.opcode);
             prop_assert_eq!(h.mask, s.mask);
             prop_assert_eq!(h.payload_len, s.len as u64);
             prop_assert_eq!(h.len_encoding, expected_encoding(s.len));

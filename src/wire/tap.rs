@@ -10,6 +10,7 @@
 use crate::sync::lock;
 use crate::wire::frame::FrameHeader;
 use crate::wire::observe::poll_read_observed;
+use crate::wire::opcode::Opcode;
 use crate::wire::scanner::{FrameRecord, FrameScanner, PlainHeader};
 use std::collections::VecDeque;
 use std::io;
@@ -210,7 +211,7 @@ impl Inspector {
         scanner.feed(bytes, enabled, &mut |record| {
             if dir == Dir::In {
                 log.note_incoming(&record.header);
-                if record.header.opcode == 0x8 {
+                if record.header.opcode == Opcode::Close {
                     *lock(&log.last_close_in) = Some(record.payload.clone());
                 }
             }
@@ -367,7 +368,7 @@ mod tests {
         assert_eq!(frames.len(), 3);
         assert_eq!(frames[0].dir, Dir::In);
         assert_eq!(frames[0].record.payload, b"hi");
-        assert_eq!(frames[1].record.header.opcode, 0xA);
+        assert_eq!(frames[1].record.header.opcode, Opcode::Pong);
         assert_eq!(frames[2].dir, Dir::Out);
     }
 
@@ -385,7 +386,7 @@ mod tests {
         tap.read_exact(&mut got).await.expect("read");
         let frames = log.drain(Upto::Everything);
         assert_eq!(frames.len(), 1);
-        assert_eq!(frames[0].record.header.opcode, 2);
+        assert_eq!(frames[0].record.header.opcode, Opcode::Binary);
     }
 
     #[test]
@@ -407,8 +408,9 @@ mod tests {
         seen(Dir::Out, &[0x89, 0x80, 1, 2, 3, 4]); // PING sent meanwhile
         seen(Dir::In, &[0x80, 0x01, b'b']); // last fragment: the message is complete
         seen(Dir::In, &[0x88, 0x00]); // CLOSE
-        let ops =
-            |v: Vec<TappedFrame>| -> Vec<u8> { v.iter().map(|f| f.record.header.opcode).collect() };
+        let ops = |v: Vec<TappedFrame>| -> Vec<u8> {
+            v.iter().map(|f| f.record.header.opcode.bits()).collect()
+        };
         assert_eq!(ops(log.drain(Upto::Sent)), vec![1]);
         assert_eq!(ops(log.drain(Upto::Sent)), Vec::<u8>::new());
         assert_eq!(ops(log.drain(Upto::NextMessage)), vec![1, 9, 0]);
@@ -425,9 +427,11 @@ mod tests {
         log.note_incoming(&rsv);
         log.note_incoming(&plain);
         assert_eq!(log.offending(|h| h.rsv1), Some(rsv));
-        let got = log.offending(|h| h.opcode == 1 && !h.rsv1).expect("plain");
+        let got = log
+            .offending(|h| h.opcode == Opcode::Text && !h.rsv1)
+            .expect("plain");
         assert_eq!(got.payload_len, 256);
         assert_eq!(got.raw(), &[0x81, 0x7e, 0x01, 0x00]);
-        assert!(log.offending(|h| h.opcode == 8).is_none());
+        assert!(log.offending(|h| h.opcode == Opcode::Close).is_none());
     }
 }

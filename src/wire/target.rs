@@ -3,6 +3,7 @@
 //! Every way a URL can be wrong becomes a usage error that says what to type instead.
 
 use crate::error::Error;
+use std::borrow::Cow;
 use url::{Host, Url};
 
 /// A validated `ws://` or `wss://` endpoint.
@@ -18,6 +19,8 @@ pub struct Target {
     pub resource: String,
     /// `user:pass@` from the URL, percent-decoded.
     pub credentials: Option<(String, String)>,
+    /// The URL, with its password (`--show-credentials` shows it).
+    pub url: String,
     /// The URL as displayed (without the password).
     pub display: String,
 }
@@ -66,10 +69,7 @@ impl Target {
                 percent_decode(url.password().unwrap_or("")),
             ))
         };
-        let mut shown = url.clone();
-        if url.password().is_some() {
-            let _ = shown.set_password(Some("***"));
-        }
+        let display = shown_url(url.as_str(), false).into_owned();
         Ok(Target {
             secure,
             host,
@@ -77,13 +77,26 @@ impl Target {
             host_header,
             resource,
             credentials,
-            display: shown.to_string(),
+            url: url.to_string(),
+            display,
         })
     }
 
     /// A short label for prompts: host and non-default port.
     pub fn short(&self) -> &str {
         &self.host_header
+    }
+}
+
+/// A URL as shown on the screen, in JSON Lines and in recordings: its password replaced by
+/// `***` unless `show` (`--show-credentials`). Text that is not a URL is left as it is.
+pub fn shown_url(url: &str, show: bool) -> Cow<'_, str> {
+    match Url::parse(url) {
+        Ok(mut parsed) if !show && parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            Cow::Owned(parsed.to_string())
+        }
+        _ => Cow::Borrowed(url),
     }
 }
 
@@ -218,6 +231,10 @@ mod tests {
             Some(("al@ice".to_string(), "p:ss".to_string()))
         );
         assert!(!t.display.contains("p%3Ass"));
+        assert_eq!(t.display, "ws://al%40ice:***@h:8080/");
+        assert_eq!(shown_url(&t.url, true), "ws://al%40ice:p%3Ass@h:8080/");
+        assert_eq!(shown_url(&t.url, false), t.display);
+        assert_eq!(shown_url("proxy http://p:1", false), "proxy http://p:1");
     }
 
     #[test]

@@ -69,6 +69,39 @@ fn auto_replies_answer_literal_and_jq_matches() {
 }
 
 #[test]
+fn reply_prefixes_make_any_literal_expressible_and_jq_explicit() {
+    let srv = ws_server(|mut ws, log| async move {
+        for m in [".ping", r#"{"type":"ping"}"#, "a=>b", "select(.x)"] {
+            let _ = ws.send(Message::text(m)).await;
+        }
+        while let Some(Ok(m)) = ws.next().await {
+            if let Message::Text(t) = m {
+                push(&log, format!("text:{}", t.as_str()));
+            }
+        }
+    });
+    let r = run(
+        &[
+            "--reply",
+            "text:.ping=>a literal dot",
+            "--reply",
+            r#"jq:select(.type == "ping")=>a jq match"#,
+            "--reply",
+            r"text:a\=>b=>an arrow",
+            "--reply",
+            "text:select(.x)=>not jq",
+            &srv.url("/"),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for reply in ["a literal dot", "a jq match", "an arrow", "not jq"] {
+        srv.wait_for(reply, |l| l == format!("text:{reply}"));
+    }
+    assert_eq!(srv.texts().len(), 4, "one reply each: {:?}", srv.log());
+}
+
+#[test]
 fn a_rule_that_a_server_answers_back_is_bounded() {
     // The echo server sends every reply back, which matches the rule again: a loop.
     let srv = echo_server();

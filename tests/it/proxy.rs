@@ -334,3 +334,41 @@ fn environment_selects_the_proxy_and_no_proxy_bypasses_it() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("from $http_proxy"), "{}", r.stderr);
 }
+
+#[test]
+fn proxy_credentials_are_masked_in_json_lines_and_recordings_unless_asked() {
+    let echo = echo_server();
+    let proxy = http_proxy(Some("Basic dTpwQHNz"), false);
+    let via = proxy_url("http", &proxy, "u:p%40ss@");
+    let session = |show: bool| {
+        let path = temp_file(&format!("proxied-{show}.jsonl"), b"");
+        let mut args = vec![
+            "--jsonl",
+            "--record",
+            path.to_str().unwrap(),
+            "--proxy",
+            &via,
+        ];
+        if show {
+            args.push("--show-credentials");
+        }
+        let url = echo.url("/");
+        args.push(&url);
+        let r = run(&args, b"hi\n");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        [r.out(), std::fs::read_to_string(&path).expect("recording")]
+    };
+    for text in session(false) {
+        assert!(
+            text.contains(r"Proxy-Authorization: Basic ****\r\n"),
+            "{text}"
+        );
+        assert!(!text.contains("dTpwQHNz"), "{text}");
+    }
+    for text in session(true) {
+        assert!(
+            text.contains(r"Proxy-Authorization: Basic dTpwQHNz\r\n"),
+            "{text}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 use super::{BinarySource, Command, Outgoing};
 use crate::wire::deflate::{Compressor, DEFAULT_LEVEL, MAX_WINDOW_BITS};
+use crate::wire::opcode::Opcode;
 use base64::Engine as _;
 use std::path::PathBuf;
 
@@ -86,18 +87,18 @@ pub(super) fn parse_frame(args: &str) -> Result<Command, String> {
         ));
     }
     let opcode = match op.to_ascii_lowercase().as_str() {
-        "cont" | "continuation" => 0,
-        "text" => 1,
-        "bin" | "binary" => 2,
-        "close" => 8,
-        "ping" => 9,
-        "pong" => 10,
+        "cont" | "continuation" => Opcode::Continuation,
+        "text" => Opcode::Text,
+        "bin" | "binary" => Opcode::Binary,
+        "close" => Opcode::Close,
+        "ping" => Opcode::Ping,
+        "pong" => Opcode::Pong,
         n => {
             let v = match n.strip_prefix("0x") {
                 Some(h) => u8::from_str_radix(h, 16).ok(),
                 None => n.parse().ok(),
             };
-            v.filter(|v| *v < 16).ok_or_else(|| {
+            v.filter(|v| *v < 16).map(Opcode::from).ok_or_else(|| {
                 format!(
                     "OPCODE is a name (cont, text, binary, close, ping, pong) or 0-15, not '{op}'"
                 )

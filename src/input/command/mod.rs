@@ -8,6 +8,7 @@ mod display_args;
 
 pub use args::{parse_binary, parse_hex};
 
+use crate::wire::opcode::Opcode;
 use args::{control_payload, no_args, parse_close, parse_frag, parse_frame};
 use display_args::{on_off, parse_filter, parse_json, parse_last};
 use std::path::PathBuf;
@@ -45,7 +46,7 @@ pub enum Outgoing {
     Frame {
         fin: bool,
         rsv: [bool; 3],
-        opcode: u8,
+        opcode: Opcode,
         payload: BinarySource,
     },
     /// Write these bytes to the connection as they are, outside any frame.

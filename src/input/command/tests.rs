@@ -105,21 +105,24 @@ fn protocol_testing_commands() {
         Command::Send(Outgoing::Frame {
             fin: true,
             rsv: [true, false, false],
-            opcode: 1,
+            opcode: Opcode::Text,
             payload: BinarySource::Bytes(b"hi".to_vec())
         })
     );
     assert!(matches!(
         ok("/frame 0 000 0x3 0xc328"),
-        Command::Send(Outgoing::Frame { fin: false, opcode: 3, payload: BinarySource::Bytes(ref b), .. }) if b == &[0xc3, 0x28]
+        Command::Send(Outgoing::Frame { fin: false, opcode, payload: BinarySource::Bytes(ref b), .. }) if opcode == Opcode::from(3) && b == &[0xc3, 0x28]
     ));
     assert!(matches!(
         ok("/frame 1 000 ping *126"),
-        Command::Send(Outgoing::Frame { opcode: 9, payload: BinarySource::Bytes(ref b), .. }) if b.len() == 126
+        Command::Send(Outgoing::Frame { opcode: Opcode::Ping, payload: BinarySource::Bytes(ref b), .. }) if b.len() == 126
     ));
     assert!(matches!(
         ok("/frame 1 000 close"),
-        Command::Send(Outgoing::Frame { opcode: 8, .. })
+        Command::Send(Outgoing::Frame {
+            opcode: Opcode::Close,
+            ..
+        })
     ));
     assert!(parse("/frame 2 000 text").is_err());
     assert!(parse("/frame 1 12 text").is_err());

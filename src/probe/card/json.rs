@@ -1,67 +1,67 @@
-//! The report card as JSON Lines (`--jsonl`): a `probe` object per check, then a
-//! `probe_summary`, written as the other events are (`ts` and `type` first). Pure.
+//! The report card as JSON Lines (`--jsonl`): a `probe` line per check, then a
+//! `probe_summary`, in the one schema (`jsonl`) the other events are written in. Pure.
 
-use crate::probe::verdict::{CheckResult, Tally};
-use crate::render::json::{json_str, rfc3339};
-use std::fmt::Write as _;
+use crate::jsonl::{self, Body, Line, Timestamp};
+use crate::probe::verdict::{CheckResult, Tally, Verdict};
 use std::time::{Duration, SystemTime};
 
-fn ms(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64() * 1000.0)
-}
-
-/// `{"ts":..,"type":"probe","group":..,"check":..,"title":..,"section":..,"verdict":..,"observed":..,"ms":..}`
+/// One check's line.
 pub fn check(r: &CheckResult, at: SystemTime) -> String {
     let spec = r.spec();
-    let mut o = String::with_capacity(256);
-    let _ = write!(
-        o,
-        "{{\"ts\":\"{}\",\"type\":\"probe\",\"group\":\"{}\",\"check\":\"{}\",\"title\":",
-        rfc3339(at),
-        spec.group.name(),
-        spec.id
-    );
-    json_str(&mut o, spec.title);
-    let _ = write!(
-        o,
-        ",\"section\":\"{}\",\"verdict\":\"{}\",\"observed\":",
-        spec.section,
-        r.outcome.verdict.key()
-    );
-    json_str(&mut o, &r.outcome.observed);
-    let _ = write!(o, ",\"ms\":{}}}", ms(r.took));
-    o
+    line(
+        at,
+        Body::Probe(jsonl::Probe {
+            group: spec.group.name().to_string(),
+            check: spec.id.to_string(),
+            title: spec.title.to_string(),
+            section: spec.section.to_string(),
+            verdict: verdict(r.outcome.verdict),
+            observed: r.outcome.observed.clone(),
+            ms: r.took.into(),
+        }),
+    )
 }
 
 /// The tally and the exit status it leads to.
 pub fn summary(url: &str, t: &Tally, took: Duration, at: SystemTime) -> String {
-    let mut o = String::with_capacity(192);
-    let _ = write!(
-        o,
-        "{{\"ts\":\"{}\",\"type\":\"probe_summary\",\"url\":",
-        rfc3339(at)
-    );
-    json_str(&mut o, url);
-    let _ = write!(
-        o,
-        ",\"checks\":{},\"pass\":{},\"fail\":{},\"warn\":{},\"info\":{},\"skip\":{},\"exit_code\":{},\"ms\":{}}}",
-        t.total(),
-        t.pass,
-        t.fail,
-        t.warn,
-        t.info,
-        t.skip,
-        t.failure().map_or(0, |k| k.exit_code()),
-        ms(took)
-    );
-    o
+    line(
+        at,
+        Body::ProbeSummary(jsonl::ProbeSummary {
+            url: url.to_string(),
+            checks: t.total(),
+            pass: t.pass,
+            fail: t.fail,
+            warn: t.warn,
+            info: t.info,
+            skip: t.skip,
+            exit_code: t.failure().map_or(0, |k| k.exit_code()),
+            ms: took.into(),
+        }),
+    )
+}
+
+fn line(at: SystemTime, body: Body<'_>) -> String {
+    jsonl::to_string(&Line {
+        ts: Timestamp::new(at),
+        body,
+    })
+}
+
+fn verdict(v: Verdict) -> jsonl::Verdict {
+    match v {
+        Verdict::Pass => jsonl::Verdict::Pass,
+        Verdict::Fail => jsonl::Verdict::Fail,
+        Verdict::Warn => jsonl::Verdict::Warn,
+        Verdict::Info => jsonl::Verdict::Info,
+        Verdict::Skip => jsonl::Verdict::Skip,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::probe::catalogue::Check;
-    use crate::probe::verdict::{Outcome, Verdict};
+    use crate::probe::verdict::Outcome;
 
     #[test]
     fn one_object_per_check_and_a_summary() {

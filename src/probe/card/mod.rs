@@ -79,7 +79,9 @@ impl Card {
                 at: SystemTime::now(),
                 event: Event::Failure(e.clone()),
             };
-            self.print(&crate::render::json::json_for(&ev));
+            self.print(&crate::jsonl::to_string(&crate::render::json::line(
+                &ev, false,
+            )));
         }
     }
 }

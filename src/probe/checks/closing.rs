@@ -4,10 +4,11 @@
 
 use crate::probe::checks::reaction::{Reaction, close_words};
 use crate::probe::context::Ctx;
-use crate::probe::frames::{Frame, TEXT};
+use crate::probe::frames::Frame;
 use crate::probe::seen::Seen;
 use crate::probe::verdict::Outcome;
 use crate::units::{ms, secs};
+use crate::wire::opcode::Opcode;
 use std::time::{Duration, Instant};
 
 const CODE: u16 = 4000;
@@ -83,7 +84,7 @@ pub fn judge_pending(seen: &Seen, reaction: &Reaction) -> Outcome {
     let replied = seen
         .messages
         .iter()
-        .any(|m| m.opcode == TEXT && m.data == LAST_WORDS.as_bytes());
+        .any(|m| m.opcode == Opcode::Text && m.data == LAST_WORDS.as_bytes());
     match (replied, reaction) {
         (true, Reaction::Closed { code, reason, .. }) => Outcome::info(format!(
             "the reply came first, then {}",
@@ -152,7 +153,7 @@ mod tests {
             "{v:?}"
         );
         seen.messages.push(crate::probe::seen::Message {
-            opcode: TEXT,
+            opcode: Opcode::Text,
             compressed: false,
             len: LAST_WORDS.len() as u64,
             data: LAST_WORDS.as_bytes().to_vec(),

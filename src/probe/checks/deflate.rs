@@ -5,11 +5,12 @@
 
 use crate::probe::checks::reaction::Reaction;
 use crate::probe::context::Ctx;
-use crate::probe::frames::{Frame, PING, TEXT, first_byte};
+use crate::probe::frames::{Frame, first_byte};
 use crate::probe::seen::{MESSAGE_KEEP, Seen};
 use crate::probe::upgrade::{Answered, Shape, upgrade};
 use crate::probe::verdict::Outcome;
 use crate::wire::deflate::{Agreed, Compressor, DEFAULT_LEVEL, Inflater, Params, validate_answer};
+use crate::wire::opcode::Opcode;
 use crate::wire::response::ResponseHead;
 use std::time::Instant;
 
@@ -103,11 +104,11 @@ pub async fn message(ctx: &Ctx) -> Outcome {
     let (t0, deadline) = (Instant::now(), ctx.deadline());
     let frames = [
         Frame {
-            first: first_byte(true, 0b100, TEXT),
+            first: first_byte(true, 0b100, Opcode::Text),
             masked: true,
             payload,
         },
-        Frame::new(PING, SENTINEL),
+        Frame::new(Opcode::Ping, SENTINEL),
     ];
     let _ = conn.send(&frames, deadline).await;
     conn.watch(deadline, |s| {
@@ -214,7 +215,7 @@ mod tests {
         let mut seen = Seen::default();
         let server_side = compress(&agreed, text).expect("compress");
         seen.messages.push(crate::probe::seen::Message {
-            opcode: TEXT,
+            opcode: Opcode::Text,
             compressed: true,
             len: server_side.len() as u64,
             data: server_side,

@@ -4,10 +4,11 @@
 
 use crate::probe::checks::reaction::Reaction;
 use crate::probe::context::Ctx;
-use crate::probe::frames::{BINARY, CONT, Frame, TEXT};
+use crate::probe::frames::Frame;
 use crate::probe::seen::{Message, Seen};
 use crate::probe::verdict::Outcome;
 use crate::units::{ms, secs};
+use crate::wire::opcode::Opcode;
 use std::time::{Duration, Instant};
 
 /// The ping sent between the fragments.
@@ -41,7 +42,7 @@ pub async fn detect_echo(ctx: &Ctx) -> Echo {
     let deadline = ctx.deadline();
     let _ = conn.send(&[Frame::text(&text)], deadline).await;
     conn.watch(deadline, |s| !s.messages.is_empty()).await;
-    if is(conn.seen.messages.first(), TEXT, text.as_bytes()) {
+    if is(conn.seen.messages.first(), Opcode::Text, text.as_bytes()) {
         let deadline = ctx.deadline();
         let _ = conn.send(&[Frame::binary(binary.clone())], deadline).await;
         conn.watch(deadline, |s| s.messages.len() > 1).await;
@@ -52,16 +53,20 @@ pub async fn detect_echo(ctx: &Ctx) -> Echo {
     echo
 }
 
-fn is(m: Option<&Message>, opcode: u8, data: &[u8]) -> bool {
+fn is(m: Option<&Message>, opcode: Opcode, data: &[u8]) -> bool {
     m.is_some_and(|m| m.opcode == opcode && !m.compressed && m.data == data)
 }
 
 /// A reply, in a few words: `text "tick 1" (6 B)`.
 fn describe(m: &Message) -> String {
-    let kind = if m.opcode == TEXT { "text" } else { "binary" };
+    let kind = if m.opcode == Opcode::Text {
+        "text"
+    } else {
+        "binary"
+    };
     let head: String = String::from_utf8_lossy(&m.data).chars().take(40).collect();
     match m.opcode {
-        TEXT => format!("{kind} \"{head}\" ({} B)", m.len),
+        Opcode::Text => format!("{kind} \"{head}\" ({} B)", m.len),
         _ => format!("{kind} ({} B)", m.len),
     }
 }
@@ -74,8 +79,8 @@ pub fn judge_echo(
     t0: Instant,
 ) -> Echo {
     let first = seen.messages.first();
-    let text_ok = is(first, TEXT, text.as_bytes());
-    let binary_ok = text_ok && is(seen.messages.get(1), BINARY, binary);
+    let text_ok = is(first, Opcode::Text, text.as_bytes());
+    let binary_ok = text_ok && is(seen.messages.get(1), Opcode::Binary, binary);
     let observed = match (first, seen.messages.get(1)) {
         _ if binary_ok => format!(
             "echoes text and binary unchanged (the first in {})",
@@ -107,10 +112,10 @@ fn fragments() -> Vec<Frame> {
     let [a, b] = CUTS;
     let part = |r: std::ops::Range<usize>| bytes.get(r).unwrap_or_default().to_vec();
     vec![
-        Frame::raw(false, 0, TEXT, part(0..a)),
+        Frame::raw(false, 0, Opcode::Text, part(0..a)),
         Frame::ping(SENTINEL),
-        Frame::raw(false, 0, CONT, part(a..b)),
-        Frame::raw(true, 0, CONT, part(b..bytes.len())),
+        Frame::raw(false, 0, Opcode::Continuation, part(a..b)),
+        Frame::raw(true, 0, Opcode::Continuation, part(b..bytes.len())),
     ]
 }
 
@@ -142,7 +147,7 @@ pub fn judge_fragmented(seen: &Seen, reaction: &Reaction, echo: bool, t0: Instan
         None => "no pong to the ping between them".to_string(),
     };
     if let Some(m) = seen.messages.first().filter(|_| echo) {
-        return match is(Some(m), TEXT, FRAGMENTED.as_bytes()) {
+        return match is(Some(m), Opcode::Text, FRAGMENTED.as_bytes()) {
             true => Outcome::pass(format!("3 fragments echoed as one message, intact; {pong}")),
             false => Outcome::fail(format!("3 fragments came back as {}; {pong}", describe(m))),
         };
@@ -177,13 +182,13 @@ mod tests {
         }
         let joined: Vec<u8> = fragments()
             .iter()
-            .filter(|f| f.first & 0x0f != 0x9)
+            .filter(|f| f.opcode() != Opcode::Ping)
             .flat_map(|f| f.payload.clone())
             .collect();
         assert_eq!(joined, bytes);
     }
 
-    fn message(opcode: u8, data: &[u8]) -> Message {
+    fn message(opcode: Opcode, data: &[u8]) -> Message {
         Message {
             opcode,
             compressed: false,
@@ -200,8 +205,8 @@ mod tests {
             waited: Duration::from_secs(3),
         };
         let mut seen = Seen::default();
-        seen.messages.push(message(TEXT, b"hi"));
-        seen.messages.push(message(BINARY, b"\x00\x01"));
+        seen.messages.push(message(Opcode::Text, b"hi"));
+        seen.messages.push(message(Opcode::Binary, b"\x00\x01"));
         let e = judge_echo(&seen, &open, "hi", b"\x00\x01", t0);
         assert!(e.text, "{e:?}");
         assert!(
@@ -232,7 +237,8 @@ mod tests {
     fn fragments_fail_only_when_the_server_fails_them() {
         let t0 = Instant::now();
         let mut seen = Seen::default();
-        seen.messages.push(message(TEXT, FRAGMENTED.as_bytes()));
+        seen.messages
+            .push(message(Opcode::Text, FRAGMENTED.as_bytes()));
         let open = Reaction::Open {
             waited: Duration::from_secs(3),
         };

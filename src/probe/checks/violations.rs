@@ -5,8 +5,9 @@
 use crate::probe::catalogue::Check;
 use crate::probe::checks::reaction::Reaction;
 use crate::probe::context::Ctx;
-use crate::probe::frames::{CONT, Frame, PING, TEXT};
+use crate::probe::frames::Frame;
 use crate::probe::verdict::Outcome;
+use crate::wire::opcode::Opcode;
 use std::time::Instant;
 
 /// The ping sent behind a bad frame (a server that pongs it has taken the frame in its stride).
@@ -41,21 +42,30 @@ pub fn violation(check: Check) -> Option<(Violation, Vec<Frame>)> {
             rule(1002, true, false),
             vec![Frame::text("wscope").unmasked()],
         ),
-        Check::ReservedOpcode => (rule(1002, false, false), vec![Frame::new(0x3, text())]),
-        Check::ReservedControlOpcode => (rule(1002, false, false), vec![Frame::new(0xB, text())]),
+        Check::ReservedOpcode => (
+            rule(1002, false, false),
+            vec![Frame::new(Opcode::from(0x3), text())],
+        ),
+        Check::ReservedControlOpcode => (
+            rule(1002, false, false),
+            vec![Frame::new(Opcode::from(0xB), text())],
+        ),
         Check::RsvBits => (
             rule(1002, false, false),
-            vec![Frame::raw(true, 0b100, TEXT, text())],
+            vec![Frame::raw(true, 0b100, Opcode::Text, text())],
         ),
         Check::FragmentedControl => (
             rule(1002, false, false),
-            vec![Frame::raw(false, 0, PING, text())],
+            vec![Frame::raw(false, 0, Opcode::Ping, text())],
         ),
         Check::OversizedControl => (rule(1002, false, false), vec![Frame::ping(vec![b'x'; 126])]),
-        Check::OrphanContinuation => (rule(1002, false, false), vec![Frame::new(CONT, text())]),
+        Check::OrphanContinuation => (
+            rule(1002, false, false),
+            vec![Frame::new(Opcode::Continuation, text())],
+        ),
         Check::InvalidUtf8Text => (
             rule(1007, false, false),
-            vec![Frame::new(TEXT, *b"wscope \xc3\x28")],
+            vec![Frame::new(Opcode::Text, *b"wscope \xc3\x28")],
         ),
         Check::InvalidUtf8CloseReason => (
             rule(1007, false, true),

@@ -34,6 +34,12 @@ fn json(s: &str) -> Shown<'static> {
     Shown::Json(s.to_string())
 }
 
+/// The warnings a message gives, as the screen words them.
+fn notes(seen: &Seen<'_>) -> Vec<String> {
+    let words = crate::render::text::notice::warning_words;
+    seen.warnings().iter().map(words).collect()
+}
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(data).unwrap();
@@ -144,7 +150,7 @@ fn what_is_not_json_passes_a_filter_unless_strict() {
     let c = filtered(".a");
     let seen = c.see(DataKind::Text, b"hello");
     assert_eq!(seen.filtered, Some(Filtered::NotJson));
-    assert!(seen.notes().is_empty());
+    assert!(notes(&seen).is_empty());
     assert_eq!(
         c.show(seen, Place::Pipe),
         vec![Shown::AsReceived(DataKind::Text, b"hello")]
@@ -165,7 +171,7 @@ fn a_filter_error_is_a_note_and_earlier_results_stand() {
     let c = filtered(".[] | .a");
     let seen = c.see(DataKind::Text, br#"[{"a":1},"x"]"#);
     assert_eq!(
-        seen.notes(),
+        notes(&seen),
         vec!["--filter: cannot index \"x\" with \"a\"".to_string()]
     );
     assert_eq!(c.show(seen, Place::Pipe), vec![json("1")]);
@@ -237,11 +243,11 @@ fn decoding_inflates_binary_messages_before_they_are_shown_or_filtered() {
         vec![Shown::AsReceived(DataKind::Text, b"plain")]
     );
     let seen = c.see(DataKind::Binary, b"\x00\x01");
-    assert_eq!(seen.notes().len(), 1);
+    assert_eq!(notes(&seen).len(), 1);
     assert!(
-        seen.notes()[0].starts_with("--decode: gzip: "),
+        notes(&seen)[0].starts_with("--decode: gzip: "),
         "{:?}",
-        seen.notes()
+        notes(&seen)
     );
     assert_eq!(
         c.show(seen, Place::Pipe),
@@ -266,7 +272,7 @@ fn a_decompression_bomb_stops_at_the_size_limit() {
     let seen = c.see(DataKind::Binary, &bomb);
     assert_eq!(seen.decoded, None);
     assert_eq!(
-        seen.notes(),
+        notes(&seen),
         vec![format!(
             "--decode: gzip: the decoded message is larger than {} bytes; shown as received",
             1 << 20
@@ -276,6 +282,7 @@ fn a_decompression_bomb_stops_at_the_size_limit() {
 
 #[test]
 fn json_lines_carry_what_the_filter_and_the_decoder_made() {
+    use crate::jsonl;
     let at = std::time::SystemTime::UNIX_EPOCH;
     let c = DisplayConfig {
         decode: Some(Decode::Auto),
@@ -283,7 +290,12 @@ fn json_lines_carry_what_the_filter_and_the_decoder_made() {
     };
     let packed = gzip(DOC);
     let seen = c.see(DataKind::Binary, &packed);
-    let line = crate::render::json::received(at, DataKind::Binary, &packed, &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Binary,
+        &packed,
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["type"], "message");
     assert_eq!(v["decoded"]["format"], "gzip");
@@ -293,29 +305,47 @@ fn json_lines_carry_what_the_filter_and_the_decoder_made() {
     assert!(v.get("filter_error").is_none());
 
     let seen = c.see(DataKind::Text, b"hello");
-    let line = crate::render::json::received(at, DataKind::Text, b"hello", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"hello",
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["data"], "hello");
     assert_eq!(v["filtered"], serde_json::Value::Null);
 
     let seen = c.see(DataKind::Text, b"[1]");
-    let line = crate::render::json::received(at, DataKind::Text, b"[1]", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"[1]",
+        &seen,
+    ));
     let v: serde_json::Value = serde_json::from_str(&line).expect(&line);
     assert_eq!(v["filtered"], serde_json::json!([]));
     assert_eq!(v["filter_error"], "cannot index [1] with \"px\"");
 
     let plain = config();
     let seen = plain.see(DataKind::Text, b"hi");
-    let line = crate::render::json::received(at, DataKind::Text, b"hi", &seen);
+    let line = jsonl::to_string(&crate::render::json::received(
+        at,
+        DataKind::Text,
+        b"hi",
+        &seen,
+    ));
     assert_eq!(
         line,
-        crate::render::json::json_for(&crate::event::Stamped {
-            at,
-            event: crate::event::Event::Message {
-                dir: crate::wire::tap::Dir::In,
-                kind: DataKind::Text,
-                data: b"hi".to_vec(),
+        jsonl::to_string(&crate::render::json::line(
+            &crate::event::Stamped {
+                at,
+                event: crate::event::Event::Message {
+                    dir: crate::wire::tap::Dir::In,
+                    kind: DataKind::Text,
+                    data: b"hi".to_vec(),
+                },
             },
-        })
+            false
+        ))
     );
 }

@@ -8,6 +8,7 @@ use crate::render::Style;
 use crate::render::escape::{escape_bytes, escape_terminal, mask_credentials};
 use crate::units::ms;
 use crate::wire::frame::hexdump;
+use crate::wire::target::shown_url;
 use colored::Color;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -76,10 +77,8 @@ pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
                 Peer::Tcp(_) => format!("dns {}, tcp {}", ms(c.dns), ms(c.tcp)),
                 Peer::Unix(_) => format!("connect {}", ms(c.tcp)),
             };
-            info(
-                &format!("Connected to {} ({}); {took}", c.url, c.peer),
-                style,
-            )
+            let url = shown_url(&c.url, style.show_credentials);
+            info(&format!("Connected to {url} ({}); {took}", c.peer), style)
         }
         Event::TlsUp(t) => tls_up(t, style),
         Event::Tunnel(t) => tunnel(t, style),

@@ -3,6 +3,7 @@
 //! event and the style in, the text and its stream out.
 
 mod handshake;
+pub mod notice;
 
 use super::escape::{escape_bytes, escape_terminal};
 use super::received::Shown;
@@ -11,6 +12,7 @@ use crate::error::Error;
 use crate::event::{DataKind, Event, Stamped};
 use crate::units::ms;
 use crate::wire::frame::{close_code_meaning, close_payload, hex, hexdump};
+use crate::wire::opcode::Opcode;
 use crate::wire::tap::{Dir, TappedFrame};
 use colored::{Color, Colorize};
 use handshake::{connection, head_block, response};
@@ -40,14 +42,24 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
             (Channel::Stderr, control(&ev.event, style)?)
         }
         Event::Plain(text) => (Channel::Stderr, text.clone()),
-        Event::Info(text) => (
-            Channel::Stderr,
-            style.verbose.then(|| info(&escape_terminal(text), style))?,
-        ),
-        Event::Warning(text) => (
+        Event::Info(i) => {
+            let words = notice::info_words(i, style.show_credentials);
+            let text = if notice::is_answer(i) {
+                escape_terminal(&words).into_owned()
+            } else {
+                style
+                    .verbose
+                    .then(|| info(&escape_terminal(&words), style))?
+            };
+            (Channel::Stderr, text)
+        }
+        Event::Warning(w) => (
             Channel::Stderr,
             paint(
-                &format!("wscope: warning: {}", escape_terminal(text)),
+                &format!(
+                    "wscope: warning: {}",
+                    escape_terminal(&notice::warning_words(w))
+                ),
                 Color::Yellow,
                 c,
             ),
@@ -108,7 +120,7 @@ pub fn dim(s: &str, on: bool) -> String {
 
 /// The time of day with milliseconds, for `-t`.
 fn clock(t: SystemTime) -> String {
-    let s = super::json::rfc3339(t);
+    let s = crate::jsonl::Timestamp::new(t).to_string();
     format!("{} ", s.get(11..23).unwrap_or(""))
 }
 
@@ -235,7 +247,7 @@ fn frame(f: &TappedFrame, style: &Style) -> String {
     line.push_str(arrow(f.dir));
     line.push_str(" frame ");
     h.write_summary(&mut line);
-    if h.opcode == 0x8 {
+    if h.opcode == Opcode::Close {
         match close_payload(&f.record.payload) {
             Some((code, reason)) => {
                 let _ = write!(line, " code={}", close_text(Some(code), &reason));
@@ -306,7 +318,7 @@ mod tests {
     fn quiet_pipe_mode_shows_only_what_matters() {
         let quiet = Style::default();
         let hidden = [
-            Event::Info("x".into()),
+            Event::Info(crate::event::Info::FrameDump { on: true }),
             Event::Ping {
                 dir: Dir::In,
                 payload: vec![],
@@ -338,8 +350,9 @@ mod tests {
             timestamps: true,
             ..verbose()
         };
-        let (_, warn) = text_for(&at(Event::Warning("w".into())), &style).expect("shown");
-        assert_eq!(warn, "00:00:00.000 wscope: warning: w");
+        let w = crate::event::Warning::FilterFailed { error: "w".into() };
+        let (_, warn) = text_for(&at(Event::Warning(w)), &style).expect("shown");
+        assert_eq!(warn, "00:00:00.000 wscope: warning: --filter: w");
         let (_, req) = text_for(
             &at(Event::Request {
                 bytes: b"GET / HTTP/1.1\r\nAuthorization: Basic x\r\n\r\n".to_vec(),

@@ -2,17 +2,18 @@
 //! or not) and a byte queue consumed from the front. Masking is `wire::frame::apply_mask`.
 
 use crate::wire::frame::encode_header;
+use crate::wire::opcode::Opcode;
 
 /// Appends a frame header (RFC 6455 §5.2) for a payload of `len` bytes.
 pub fn push_header(
     out: &mut Vec<u8>,
     fin: bool,
     rsv1: bool,
-    opcode: u8,
+    opcode: Opcode,
     mask: Option<[u8; 4]>,
     len: u64,
 ) {
-    let first = u8::from(fin) << 7 | u8::from(rsv1) << 6 | (opcode & 0x0f);
+    let first = u8::from(fin) << 7 | u8::from(rsv1) << 6 | opcode.bits();
     encode_header(out, first, mask, len);
 }
 
@@ -66,7 +67,7 @@ pub fn frame_bytes(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
         &mut out,
         b0 & 0x80 != 0,
         b0 & 0x40 != 0,
-        b0 & 0x0f,
+        Opcode::of_first_byte(b0),
         mask,
         payload.len() as u64,
     );
@@ -88,12 +89,12 @@ mod tests {
         for len in [0u64, 125, 126, 65_535, 65_536, 1 << 40] {
             for mask in [None, Some([1, 2, 3, 4])] {
                 let mut out = Vec::new();
-                push_header(&mut out, len % 2 == 0, true, 2, mask, len);
+                push_header(&mut out, len % 2 == 0, true, Opcode::Binary, mask, len);
                 let h = FrameHeader::parse(&out).unwrap();
                 assert_eq!(h.header_len(), out.len());
                 assert_eq!(
                     (h.fin, h.rsv1, h.rsv2, h.opcode, h.mask, h.payload_len),
-                    (len % 2 == 0, true, false, 2, mask, len)
+                    (len % 2 == 0, true, false, Opcode::Binary, mask, len)
                 );
             }
         }

@@ -11,7 +11,8 @@ use super::framing::{ByteQueue, push_header};
 use super::stats::{DeflateStats, Direction, MessageRecord};
 use super::violation::Violation;
 use crate::wire::frame::apply_mask;
-use crate::wire::frame::{FrameHeader, MAX_HEADER_LEN, opcode_name};
+use crate::wire::frame::{FrameHeader, MAX_HEADER_LEN};
+use crate::wire::opcode::Opcode;
 use std::sync::Arc;
 
 /// Inflated bytes per re-framed frame.
@@ -50,7 +51,7 @@ enum Message {
         wire_bytes: u64,
     },
     Compressed {
-        opcode: u8,
+        opcode: Opcode,
         emitted_first: bool,
         wire_bytes: u64,
         inflated: u64,
@@ -201,7 +202,7 @@ impl Incoming {
 
     /// Classifies a frame, enforcing RFC 7692 §6.1, and follows the message it belongs to.
     fn begin_frame(&mut self, h: &FrameHeader) -> Result<Action, Violation> {
-        let name = opcode_name(h.opcode);
+        let name = h.opcode.name();
         if h.is_control() {
             if h.rsv1 {
                 return Err(Violation::protocol(format!(
@@ -211,7 +212,7 @@ impl Incoming {
             return Ok(Action::Pass);
         }
         match h.opcode {
-            0 => {
+            Opcode::Continuation => {
                 if h.rsv1 {
                     return Err(Violation::protocol(
                         "RSV1 set on a continuation frame; RFC 7692 §6.1 allows it only on the first frame of a data message",
@@ -236,7 +237,7 @@ impl Incoming {
                 }
                 Ok(Action::Pass)
             }
-            1 | 2 => {
+            Opcode::Text | Opcode::Binary => {
                 if matches!(self.message, Message::Compressed { .. }) {
                     return Err(Violation::protocol(format!(
                         "a {name} frame started a new message before the compressed one ended (RFC 6455 §5.4)"
@@ -340,7 +341,11 @@ impl Incoming {
         if !fin && self.chunk.is_empty() {
             return;
         }
-        let op = if *emitted_first { 0 } else { *opcode };
+        let op = if *emitted_first {
+            Opcode::Continuation
+        } else {
+            *opcode
+        };
         // A zero masking key leaves the payload as it is.
         let mask = (self.role == Role::Server).then_some([0; 4]);
         push_header(

@@ -10,6 +10,7 @@ use super::overrides::Overrides;
 use super::stats::{DeflateStats, Direction, MessageRecord};
 use crate::wire::frame::apply_mask;
 use crate::wire::frame::{FrameHeader, MAX_HEADER_LEN};
+use crate::wire::opcode::Opcode;
 use std::io;
 use std::sync::Arc;
 
@@ -45,7 +46,7 @@ enum Message {
         wire_bytes: u64,
     },
     Compressed {
-        opcode: u8,
+        opcode: Opcode,
         emitted_first: bool,
         message_bytes: u64,
         wire_bytes: u64,
@@ -219,7 +220,7 @@ impl Outgoing {
     /// Decides what becomes of a frame and follows the message it belongs to.
     fn begin_frame(&mut self, h: &FrameHeader) -> Action {
         match h.opcode {
-            0 => match &mut self.message {
+            Opcode::Continuation => match &mut self.message {
                 Message::Compressed { .. } => return Action::Compress,
                 Message::Verbatim {
                     compressed,
@@ -236,7 +237,7 @@ impl Outgoing {
                 }
                 Message::None => {}
             },
-            1 | 2 => return self.begin_message(h),
+            Opcode::Text | Opcode::Binary => return self.begin_message(h),
             _ => {}
         }
         Action::Pass
@@ -377,7 +378,7 @@ impl Outgoing {
         if let Some(key) = mask {
             apply_mask(&mut self.chunk, key, 0);
         }
-        let op = if first { *opcode } else { 0 };
+        let op = if first { *opcode } else { Opcode::Continuation };
         push_header(
             self.out.tail(),
             fin,

@@ -137,7 +137,7 @@ fn large_message_is_refragmented_in_chunks() {
     while at < out.len() {
         let h = FrameHeader::parse(&out[at..]).unwrap();
         assert!(h.payload_len as usize <= CHUNK);
-        assert_eq!(h.opcode, if frames == 0 { 2 } else { 0 });
+        assert_eq!(h.opcode.bits(), if frames == 0 { 2 } else { 0 });
         at += h.header_len();
         rebuilt.extend_from_slice(&out[at..at + h.payload_len as usize]);
         at += h.payload_len as usize;

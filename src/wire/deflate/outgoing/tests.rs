@@ -94,9 +94,9 @@ fn fragments_are_one_stream_with_a_ping_between_them() {
     .concat();
     let f = frames(&send(&mut o, &input));
     assert_eq!(f.len(), 3);
-    assert!(f[0].0.rsv1 && !f[0].0.fin && f[0].0.opcode == 1);
-    assert_eq!(f[1].0.opcode, 9);
-    assert!(!f[2].0.rsv1 && f[2].0.fin && f[2].0.opcode == 0);
+    assert!(f[0].0.rsv1 && !f[0].0.fin && f[0].0.opcode == Opcode::Text);
+    assert_eq!(f[1].0.opcode, Opcode::Ping);
+    assert!(!f[2].0.rsv1 && f[2].0.fin && f[2].0.opcode == Opcode::Continuation);
     assert_eq!(
         inflate(&[f[0].1.clone(), f[2].1.clone()].concat()),
         b"first half, second half"

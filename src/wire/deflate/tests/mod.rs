@@ -10,6 +10,7 @@ mod roundtrip;
 
 use super::{Incoming, Violation};
 use crate::wire::frame::FrameHeader;
+use crate::wire::opcode::Opcode;
 
 /// A frame built byte by byte (RFC 6455 §5.2), masked when `mask` is given.
 pub fn frame(fin: bool, rsv1: bool, opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
@@ -67,8 +68,8 @@ pub fn read_frames(bytes: &[u8], masked: bool, plain: bool) -> (Vec<Seen>, Vec<F
             assert!(!(h.rsv1 || h.rsv2 || h.rsv3), "{}", h.summary());
         }
         if h.is_control() {
-            seen.push(Seen::Control(h.opcode, payload));
-        } else if h.opcode == 0 {
+            seen.push(Seen::Control(h.opcode.bits(), payload));
+        } else if h.opcode == Opcode::Continuation {
             let (op, mut data) = current.take().expect("a message to continue");
             data.extend_from_slice(&payload);
             if h.fin {
@@ -79,9 +80,9 @@ pub fn read_frames(bytes: &[u8], masked: bool, plain: bool) -> (Vec<Seen>, Vec<F
         } else {
             assert!(current.is_none(), "new message inside another");
             if h.fin {
-                seen.push(Seen::Message(h.opcode, payload));
+                seen.push(Seen::Message(h.opcode.bits(), payload));
             } else {
-                current = Some((h.opcode, payload));
+                current = Some((h.opcode.bits(), payload));
             }
         }
         headers.push(h);

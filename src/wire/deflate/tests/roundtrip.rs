@@ -4,6 +4,7 @@
 
 use super::{Seen, feed_incoming, frame, read_frames};
 use crate::wire::deflate::{Agreed, DeflateStats, Direction, Incoming, Outgoing, Overrides, Role};
+use crate::wire::opcode::Opcode;
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -107,11 +108,11 @@ fn round_trip(
     let mut in_message = false;
     for h in &headers {
         match h.opcode {
-            1 | 2 => {
+            Opcode::Text | Opcode::Binary => {
                 assert!(h.rsv1, "RSV1 on the first frame");
                 in_message = !h.fin;
             }
-            0 => {
+            Opcode::Continuation => {
                 assert!(!h.rsv1, "no RSV1 on a continuation");
                 in_message = !h.fin;
             }

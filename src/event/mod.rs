@@ -1,13 +1,17 @@
 //! The `Event` seam: everything a session observes, as plain data, for the renderers.
 //!
-//! Connect, handshake and session produce events; `render.rs` turns them into human text or
+//! Connect, handshake and session produce events; `render` turns them into human text or
 //! JSON Lines. Keeping this one type between the two is what makes `--jsonl`, timestamps and the
-//! frame dump independent of the networking code.
+//! frame dump independent of the networking code. Events hold facts, never sentences: wscope's
+//! own remarks are [`notice`]s, worded in `render`.
+
+pub mod notice;
 
 use crate::error::Error;
 use crate::net::transport::Peer;
 use crate::wire::response::Negotiated;
 use crate::wire::tap::{Dir, TappedFrame};
+pub use notice::{Info, Warning};
 use std::time::{Duration, SystemTime};
 
 /// How long each step of establishing the session took.
@@ -31,6 +35,8 @@ pub enum DataKind {
 /// TCP is up.
 #[derive(Debug, Clone)]
 pub struct Connected {
+    /// The URL with its password (renderers mask it unless `--show-credentials`), or
+    /// `proxy URL`.
     pub url: String,
     pub peer: Peer,
     pub dns: Duration,
@@ -121,12 +127,13 @@ pub enum Event {
     },
     /// A frame seen by the tap.
     Frame(TappedFrame),
-    /// Text written for the user as it is (help, status).
+    /// Text for people that holds no fact a script needs, written as it is (the REPL's
+    /// `/help`, the messages `/last` shows again).
     Plain(String),
-    /// A neutral remark (e.g. "closing: end of input").
-    Info(String),
+    /// A neutral remark, or the answer to a REPL command (`/status`).
+    Info(Info),
     /// Something the user should know but that does not end the session.
-    Warning(String),
+    Warning(Warning),
     /// The error that ends the session (printed by the renderer in the REPL and JSONL modes).
     Failure(Error),
 }

@@ -1,0 +1,125 @@
+//! wscope's own remarks as JSON Lines: `info` and `warning` lines, each naming its `notice`
+//! with the facts as fields and the sentence a person reads as `message`; and the `error`
+//! that ends a run.
+
+use super::connection::Deflate;
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+
+/// An `info` or `warning` line. Text wscope writes for people only (`/help`, `/last`) has
+/// no notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(flatten)]
+    pub notice: Option<Notice>,
+    pub message: String,
+}
+
+/// What a remark is about, with its facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    /// The REPL's `/status`.
+    Status(Status),
+    /// The REPL's `/filter`: the filter in use (`null`: none).
+    Filter { expr: Option<String> },
+    /// `/filter EXPR` or `/filter off` took effect.
+    FilterSet { expr: Option<String> },
+    /// `/frames on|off`.
+    FrameDump { on: bool },
+    /// `/pretty on|off`.
+    Pretty { on: bool },
+    /// The first message arrived (with `-v` or `--timing`).
+    FirstMessage { after_ms: Millis },
+    /// A `--reply` rule answered a message.
+    AutoReply { rule: usize, response: String },
+    /// Messages that arrived after `-n` was reached, during the close handshake.
+    NotPrinted { dropped: u64, count: u64 },
+    /// `-L`: the upgrade was redirected there.
+    Redirect { url: String },
+    /// A message was typed while the connection was closing; it was not sent.
+    Closing,
+    /// `/uncompressed` without permessage-deflate agreed.
+    NotCompressed,
+    /// With `-n` satisfied, the peer did not answer our Close in time.
+    CloseUnanswered { limit_ms: Millis, received: u64 },
+    /// A `--reply` rule fires too often; its replies are dropped.
+    ReplyLimited {
+        rule: usize,
+        matches: String,
+        per_second: u32,
+    },
+    /// `--decode` failed on a message (shown as received).
+    DecodeFailed { error: String },
+    /// `--filter` failed on a message (or was cut).
+    FilterFailed { error: String },
+    /// The `--coproc` program did not exit in time after its input closed and was stopped.
+    CoprocStopped {
+        grace_ms: Millis,
+        exit_status: Option<i32>,
+        signal: Option<i32>,
+    },
+    /// `--insecure`: the certificate is not verified.
+    Insecure,
+    /// The server selected none of the subprotocols offered.
+    SubprotocolsDeclined { offered: Vec<String> },
+    /// The server accepted none of the extensions offered with `-H`.
+    ExtensionsDeclined { offered: Vec<String> },
+    /// `--deflate-window-bits` above what was agreed.
+    WindowBits { bits: u8, agreed: u8 },
+}
+
+/// `/status`: the connection's state and counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub state: State,
+    pub uptime_ms: Millis,
+    pub received: Traffic,
+    pub sent: Traffic,
+    /// The round trip of the last ping answered.
+    pub last_rtt_ms: Option<Millis>,
+    /// With permessage-deflate: the parameters and the bytes each way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deflate: Option<Compression>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Open,
+    Closing,
+}
+
+/// Data messages one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Traffic {
+    pub messages: u64,
+    pub bytes: u64,
+}
+
+/// permessage-deflate at work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compression {
+    #[serde(flatten)]
+    pub agreed: Deflate,
+    pub received: Compressed,
+    pub sent: Compressed,
+}
+
+/// Bytes on the wire against message bytes, one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compressed {
+    pub wire_bytes: u64,
+    pub message_bytes: u64,
+    pub compressed_messages: u64,
+    pub messages: u64,
+}
+
+/// The error that ends a run (or a REPL command's failure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Error {
+    pub exit_code: u8,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
