@@ -26,6 +26,8 @@
 //!                     violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar),
 //!                     pipe (stdin cut by --input), json_stream, schedule (timed input)
+//!            proto    application protocols (--proto): the codecs and input grammars of
+//!                     socketio, graphql, stomp and jsonrpc; pure, no I/O
 //!            event    the seam: everything observed, as data; notice: wscope's remarks as
 //!                     facts
 //!            render   text for people, worded in one place; each event as its JSON line,
@@ -69,6 +71,7 @@ pub mod net;
 pub mod open;
 pub mod output;
 pub mod probe;
+pub mod proto;
 pub mod render;
 pub mod replay;
 pub mod serve;

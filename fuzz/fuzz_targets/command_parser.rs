@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::input::command::{Command, parse};
+use wscope::input::command::{Command, Ending, Outgoing, parse};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(line) = std::str::from_utf8(data) else {
@@ -11,8 +11,8 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(Some(cmd)) = parse(line) {
         match cmd {
-            Command::Ping(p) | Command::Pong(p) => assert!(p.len() <= 125),
-            Command::Close(Some((code, reason))) => {
+            Command::Send(Outgoing::Ping(p) | Outgoing::Pong(p)) => assert!(p.len() <= 125),
+            Command::End(Ending::Close(Some((code, reason)))) => {
                 assert!(wscope::wire::frame::close_code_sendable(code));
                 assert!(reason.len() <= 123);
             }

@@ -1,0 +1,31 @@
+//! JSON-RPC 2.0 over WebSocket (Ethereum and Solana nodes, language servers, trading APIs).
+//!
+//! A call is an object `{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}`;
+//! the server answers `{"jsonrpc":"2.0","id":1,"result":"0x10"}` or, failing,
+//! `{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"Method not found"}}`, in any
+//! order relative to other calls: the id is what matches an answer to its call. A
+//! notification has no id and gets no answer; servers send them too (`eth_subscription`). A
+//! batch is an array of calls in one message, answered by an array of responses in any
+//! order (nothing for its notifications). An id is a string, a number or null; the server
+//! echoes it.
+//!
+//! Contract: [`request`] reads what the user types into calls, [`Typed::assign`] gives ids
+//! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify()`] says what
+//! any received text is (or why it is not JSON-RPC 2.0), and [`PendingCalls`] matches
+//! responses to calls by id value, bounded in size. The session reads the clock and passes
+//! the instants in.
+
+pub mod classify;
+pub mod id;
+pub mod pending;
+pub mod request;
+
+pub use classify::{Outcome, Received, Response, RpcError, classify};
+pub use id::{IdAllocator, IdKey};
+pub use pending::{Pending, PendingCalls, PendingError};
+pub use request::{Call, Outgoing, Request, Typed, parse_line, parse_notify};
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;
