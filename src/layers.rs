@@ -6,13 +6,8 @@
 //! main ─► app ─► config ─► client | probe | serve | replay ─► the shared stages
 //! ```
 //!
-//! A new layer is a line in [`RULES`]. Application protocols, for one, are pure codecs that
-//! the session, input and render use and that use no component:
-//!
-//! ```text
-//! ("only the session, input, render and config use proto", Rule::OnlyImportedBy {
-//!     modules: &["proto"], by: &["session", "input", "render", "config"] }),
-//! ```
+//! A new layer is a line in [`RULES`], as `proto` (the application protocols' pure codecs,
+//! used by the session, input and render) was.
 //!
 //! Paths relative to a module (`super::`, `self::`, a child's name) stay inside its folder:
 //! they are the module's own business and not followed here.
@@ -81,6 +76,13 @@ const RULES: &[(&str, Rule)] = &[
         Rule::NeverImports {
             from: &["wire"],
             to: &["net"],
+        },
+    ),
+    (
+        "proto (pure codecs) is used by the session, input, render and config only",
+        Rule::OnlyImportedBy {
+            modules: &["proto"],
+            by: &["session", "input", "render", "config"],
         },
     ),
 ];
