@@ -12,10 +12,11 @@ mod ending;
 mod output;
 mod stdin;
 
-pub use ending::{Ending, Finish, signal_name, verdict};
+pub use ending::{Finish, signal_name, verdict};
 pub use output::{ExitWatch, ProcessOutput, Step};
 pub use stdin::StdinSlot;
 
+use crate::event::notice::Ending;
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::process::CommandExt;

@@ -167,8 +167,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::target::Target;
     use crate::wire::request::{RequestOptions, build};
+    use crate::wire::target::Target;
 
     fn request() -> Request {
         let t = Target::parse("ws://localhost/").expect("url");

@@ -185,3 +185,21 @@ fn a_peer_that_never_answers_our_close_is_bounded_by_the_close_timeout() {
     assert!(r.took < PROMPTLY, "{:?}", r.took);
     srv.wait_for("our close", |l| l == "close:Some(1000)");
 }
+
+#[test]
+fn a_message_larger_than_64_mib_goes_out_whole() {
+    let srv = ws_server(|mut ws, log| async move {
+        while let Some(Ok(m)) = ws.next().await {
+            if let Message::Binary(b) = &m {
+                push(&log, format!("binary of {} bytes", b.len()));
+            }
+        }
+    });
+    let size = (64 << 20) + 1;
+    let r = run(
+        &["-b", "--input", "whole", "--no-deflate", &srv.url("/")],
+        &vec![b'm'; size],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    srv.wait_for("the message", |l| l == format!("binary of {size} bytes"));
+}

@@ -380,7 +380,7 @@ fn a_probe_that_cannot_start_ends_as_a_client_run_would() {
 fn a_whole_probe_of_wscope_serve_takes_well_under_10_seconds() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let listener = rt
-        .block_on(wscope::serve::bind("127.0.0.1:0"))
+        .block_on(wscope::serve::bind(([127, 0, 0, 1], 0).into()))
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     rt.spawn(wscope::serve::echo_server(listener));
