@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use std::time::{Duration, Instant};
 use wscope::net::proxy::{Proxy, ProxyKind, http_connect};
-use wscope::net::target::Target;
+use wscope::wire::target::Target;
 use wscope::wire::response::{MAX_HEAD, head_end, parse_head};
 use wscope_fuzz::{Script, block_on, control};
 

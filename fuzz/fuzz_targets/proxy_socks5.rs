@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use std::time::{Duration, Instant};
 use wscope::net::proxy::{Proxy, ProxyKind, socks5_connect};
-use wscope::net::target::Target;
+use wscope::wire::target::Target;
 use wscope_fuzz::{Script, block_on, control};
 
 /// How long the replies of a successful handshake are, read from the bytes the proxy sent.

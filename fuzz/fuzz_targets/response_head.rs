@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::net::target::Target;
+use wscope::wire::target::Target;
 use wscope::wire::rejection::rejected;
 use wscope::wire::request::{RequestOptions, build};
 use wscope::wire::response::{
