@@ -1,20 +1,29 @@
-//! Dispatch of a parsed command line: generate docs, serve, demo, probe, or run the client; building
-//! the runtime; printing the final error. `main` only maps the result to an exit status.
+//! Dispatch of a parsed command line: generate docs, serve, demo, probe, replay, or run the
+//! client, each with the settings `config` validated; building the runtime; printing the final
+//! error. Where two components meet (demo: a server and a client; replay: a recording and a
+//! client run), they meet here. `main` only maps the result to an exit status.
 
-use crate::cli::{Cli, ClientArgs, Sub};
-use crate::client;
-use crate::config::{self, Config, Mode};
-use crate::curl::CurlImport;
+use crate::cli::{Cli, Sub};
+use crate::client::{self, Config, Mode};
+use crate::config;
 use crate::error::{Error, Kind};
 use crate::generate;
 use crate::interrupt;
 use crate::probe;
+use crate::replay;
 use crate::serve;
 use crate::term::{Terminal, TerminalGuard};
+use clap::Parser;
 use std::io::Write;
+use std::net::SocketAddr;
+
+/// Parses the command line and runs what it asks for; returns the exit status.
+pub fn main() -> u8 {
+    run(Cli::parse())
+}
 
 /// Runs what the command line asks for; returns the exit status.
-pub fn run(cli: Cli) -> u8 {
+fn run(cli: Cli) -> u8 {
     colored::control::set_override(true);
     let term = Terminal::detect();
     let (_, color_err) = term.colors(cli.color());
@@ -80,15 +89,14 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
             .map_err(|e| Error::new(Kind::Other, format!("writing output: {e}")));
     }
     match &cli.command {
-        Some(Sub::Serve(args)) => block_on(serve::serve(args)),
+        Some(Sub::Serve(args)) => {
+            let cfg = config::serve(args)?;
+            block_on(serve::serve(cfg))
+        }
         Some(Sub::Demo(args)) => {
-            if args.handshake.from_curl.is_some() || args.handshake.unix_socket.is_some() {
-                return Err(Error::usage(
-                    "wscope demo connects to its own server: --from-curl and --unix-socket do not apply",
-                ));
-            }
+            let demo = config::demo(args)?;
             block_on(async {
-                let listener = serve::bind("127.0.0.1:0").await?;
+                let listener = serve::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
                 let addr = listener
                     .local_addr()
                     .map_err(|e| Error::new(Kind::Other, format!("no local address: {e}")))?;
@@ -96,52 +104,28 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
                     "* demo: echo server running on ws://{addr}/ (it echoes what you send)"
                 ));
                 tokio::spawn(serve::echo_server(listener));
-                let url = format!("ws://{addr}/");
-                let cfg = config::build(args, &url, None, &term)?;
+                let cfg = demo.client(&format!("ws://{addr}/"), &term)?;
                 run_client(cfg).await
             })
         }
-        Some(Sub::Curl { words }) => {
-            let import = config::curl_import(Some(words), &cli.client)?;
-            client(&cli.client, "", import, &term)
+        Some(Sub::Curl { words }) => client_run(config::curl(words, &cli.client, &term)?),
+        Some(Sub::Replay(args)) => {
+            let cfg = config::replay(args, &term)?;
+            block_on(replay::run(cfg, async |r| {
+                let cfg = config::replay_client(args, &r.url, r.schedule, &term)?;
+                client::run_observed(cfg, r.observer).await
+            }))
         }
-        Some(Sub::Replay(args)) => block_on(crate::replay::run(args, &term)),
         Some(Sub::Probe(args)) => {
             let cfg = config::probe(args, &term)?;
             block_on(interrupt::global().or_interrupted(probe::run(cfg)))
         }
-        None => {
-            let url = cli.url.clone().unwrap_or_default();
-            // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.
-            if let sub @ ("demo" | "serve" | "curl" | "probe" | "replay") = url.as_str() {
-                return Err(Error::usage(format!(
-                    "options go after the subcommand: wscope {sub} [OPTIONS]"
-                ))
-                .with_hint(match sub {
-                    "curl" => "to combine wscope's options with a copied command, use --from-curl 'curl ...'",
-                    _ => "each subcommand takes its own options (wscope help SUBCOMMAND)",
-                }));
-            }
-            if cli.url.is_some() && cli.client.handshake.from_curl.is_some() {
-                return Err(Error::usage(
-                    "give the URL or --from-curl 'curl ...', not both (the copied command has its URL)",
-                ));
-            }
-            let import = config::curl_import(None, &cli.client)?;
-            client(&cli.client, &url, import, &term)
-        }
+        None => client_run(config::client(cli.url.as_deref(), &cli.client, &term)?),
     }
 }
 
-/// A client run: the URL (or the copied curl command) validated with the options, what the
-/// copy gave said on stderr, then the session.
-fn client(
-    args: &ClientArgs,
-    url: &str,
-    import: Option<CurlImport>,
-    term: &Terminal,
-) -> Result<(), Error> {
-    let cfg = config::build(args, url, import.as_ref(), term)?;
+/// A client run: what a copied curl command gave said on stderr, then the session.
+fn client_run(cfg: Config) -> Result<(), Error> {
     for note in &cfg.import_notes {
         crate::render::stderr_line(&format!("* curl: {note}"));
     }

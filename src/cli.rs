@@ -4,7 +4,7 @@
 mod subcommands;
 
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
-pub use subcommands::{ProbeArgs, ReplayArgs, ServeArgs};
+pub use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
 use crate::display::decode::Decode;
 use crate::error::exit_status_text;

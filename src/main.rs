@@ -1,11 +1,8 @@
-//! Entry point: parse the command line, run, exit with the status from the one table in
-//! `error.rs`.
-
-use clap::Parser;
+//! Entry point: run what the command line asks for, exit with the status from the one table
+//! in `error.rs`.
 
 fn main() {
-    let cli = wscope::cli::Cli::parse();
-    let code = wscope::app::run(cli);
+    let code = wscope::app::main();
     // Exit without waiting for the runtime's blocking stdin reader, which cannot be cancelled.
     std::process::exit(i32::from(code));
 }

@@ -3,9 +3,8 @@
 //! of a curl command).
 
 use super::{ClientArgs, HandshakeArgs, TlsArgs, parse_secs, parse_size};
-use crate::probe::Group;
 use crate::term::ColorChoice;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -83,7 +82,7 @@ pub struct ProbeArgs {
 pub struct ProbeOptions {
     /// Run only the checks of these groups (repeatable or comma-separated)
     #[arg(long, value_name = "GROUP", value_enum, value_delimiter = ',')]
-    pub only: Vec<Group>,
+    pub only: Vec<ProbeGroup>,
     /// Leave out the checks of these groups (repeatable or comma-separated; the groups of
     /// --only)
     #[arg(
@@ -93,7 +92,7 @@ pub struct ProbeOptions {
         value_delimiter = ',',
         hide_possible_values = true
     )]
-    pub skip: Vec<Group>,
+    pub skip: Vec<ProbeGroup>,
     /// Wait at most SECS for each answer the server owes (a pong, its Close, a refusal)
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
@@ -110,6 +109,24 @@ pub struct ProbeOptions {
     /// When to use colours
     #[arg(long, value_name = "WHEN", value_enum, default_value = "auto", env = "WSCOPE_COLOR")]
     pub color: ColorChoice,
+}
+
+/// A group of probe checks, as `--only` and `--skip` name them (`config` maps it to the
+/// probe's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeGroup {
+    /// The upgrade: Accept, version, key, subprotocols, permessage-deflate
+    Handshake,
+    /// Data messages: echo detection, a fragmented message
+    Messages,
+    /// Ping and pong
+    Control,
+    /// The closing handshake
+    Close,
+    /// Frames the server must fail the connection on
+    Violations,
+    /// Largest message accepted, idle timeout
+    Limits,
 }
 
 // The options of `wscope serve`.

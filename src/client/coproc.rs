@@ -5,7 +5,7 @@
 //! its stdin is closed, it gets `--close-timeout` to exit (then it is stopped), and the exit
 //! status reflects both the connection and the program ([`coproc::verdict`]).
 
-use crate::config::{Config, InputSource};
+use super::{Config, InputSource};
 use crate::coproc::{self, Coprocess, ProcessOutput, StdinSlot};
 use crate::error::{Error, Kind};
 use crate::event::{Event, Stamped, Warning};

@@ -4,15 +4,15 @@
 //! `--coproc` program (started then too, see [`super::coproc`]); and the `--init` messages sent
 //! first on every connection.
 
-use crate::config::{Config, InitMessages, InputSource};
+use super::{Config, InitMessages, InputSource};
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
 use crate::input::pipe::LineReader;
 use crate::input::repl;
-use crate::net::target::Target;
 use crate::output::Output;
 use crate::session::Input;
 use crate::sync::lock;
+use crate::wire::target::Target;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;

@@ -1,38 +1,38 @@
 //! One client run, start to end: connect, upgrade, then the session in REPL or pipe mode, and
 //! again after an abnormal end with `--reconnect`.
 //!
-//! This is where the pieces meet: [`attempt`] opens the stream and upgrades it (its bytes shown
-//! verbatim), [`redirect`] follows redirects, the tap goes on the plaintext stream, and the
-//! session runs until the close. [`inputs`] makes the session's input once per run (with
+//! This is where the pieces meet: [`crate::open`] opens the stream and upgrades it (its bytes
+//! shown verbatim, redirects followed), the tap goes on the plaintext stream, and the session
+//! runs until the close. [`inputs`] makes the session's input once per run (with
 //! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
 //! whether and when to connect again.
 
-mod attempt;
 pub mod backoff;
 mod coproc;
 mod inputs;
 mod recorder;
-pub mod redirect;
+mod settings;
 
-use crate::config::{Config, FrameDump, Mode, Reconnect};
+pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
+
 use crate::error::{Error, Kind};
 use crate::event::{self, Event, Warning};
 use crate::net::connect::Stream;
+use crate::open::{self, Upgraded};
 use crate::output::thread::{OutputThread, Sink, Sinks};
 use crate::output::{Observer, Output};
 use crate::session::{self, Carry, Compression, Shared};
 use crate::stats::Stats;
-use crate::wire::deflate::{self, Agreed, Deflate, DeflateConfig, MaybeDeflate};
+use crate::wire::deflate::{Agreed, MaybeDeflate};
+use crate::wire::stack::{self, Stack};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
-use attempt::Upgraded;
-pub use attempt::{Opened, open_stream};
 use backoff::Backoff;
 use coproc::Bridge;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// Runs the client; the error, if any, decides the exit status.
 pub async fn run(cfg: Config) -> Result<(), Error> {
@@ -138,7 +138,8 @@ async fn connect_and_run(
     // waiting to connect again stops there; the session watches it itself.
     let ctrl_c = crate::interrupt::global();
     loop {
-        let establish = redirect::establish(&cfg.connect, &cfg.target, rec);
+        let mut emit = |e| rec.emit(e);
+        let establish = open::establish(&cfg.connect, &cfg.target, &mut emit);
         let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
@@ -218,30 +219,17 @@ async fn open_session(
     let capture = cfg.frames.capture();
     let mut tap = Tap::inspecting(stream, frames.clone(), raw.clone(), capture, outgoing);
     tap.already_received(&answer.rest);
-    let max = cfg.connect.max_message_size;
-    let ws_config = WebSocketConfig::default()
-        .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
-        .max_write_buffer_size(64 << 20)
-        .max_message_size(Some(max))
-        .max_frame_size(Some(max));
-    let (ws, compression) = match deflate {
-        None => {
-            let wire = MaybeDeflate::Plain(tap);
-            let ws = WebSocketStream::from_partially_read(
-                wire,
-                answer.rest,
-                Role::Client,
-                Some(ws_config),
-            );
-            (ws.await, None)
-        }
-        Some(agreed) => {
-            let (wire, compression) = compressed(cfg, tap, agreed, &answer.rest, rec);
-            let ws = WebSocketStream::from_raw_socket(wire, Role::Client, Some(ws_config));
-            (ws.await, Some(compression))
-        }
+    let stack = Stack {
+        role: Role::Client,
+        max_message: cfg.connect.max_message_size,
+        deflate: deflate.map(|agreed| compress_with(cfg, agreed, rec)),
     };
+    let (ws, handles) = stack::websocket(tap, answer.rest, stack).await;
+    let compression = deflate.zip(handles).map(|(in_force, h)| {
+        let compression = Compression::new(in_force, h.stats, h.overrides);
+        compression.follow_messages(cfg.frames.enabled());
+        Arc::new(compression)
+    });
     let shared = Shared {
         out: rec.out.clone(),
         stats: Arc::new(Stats::default()),
@@ -253,17 +241,9 @@ async fn open_session(
     (ws, shared)
 }
 
-/// permessage-deflate on top of the tap, with the parameters agreed (or, to test a server,
-/// with `--deflate-window-bits` whatever was agreed). The bytes read with the 101 go through
-/// the inflater.
-fn compressed(
-    cfg: &Config,
-    tap: Tap<Stream>,
-    mut agreed: Agreed,
-    rest: &[u8],
-    rec: &mut Recorder,
-) -> (Wire, Arc<Compression>) {
-    let in_force = agreed;
+/// The parameters to compress with: those agreed or, to test a server, a window of
+/// `--deflate-window-bits` whatever was agreed (said when it breaks the agreement).
+fn compress_with(cfg: &Config, mut agreed: Agreed, rec: &mut Recorder) -> Agreed {
     if let Some(bits) = cfg.connect.deflate_window_bits {
         if bits > agreed.client_max_window_bits {
             rec.emit(Event::Warning(Warning::WindowBits {
@@ -273,18 +253,7 @@ fn compressed(
         }
         agreed.client_max_window_bits = bits;
     }
-    let config = DeflateConfig {
-        max_message_size: cfg.connect.max_message_size as u64,
-        ..DeflateConfig::new(deflate::Role::Client, agreed)
-    };
-    let mut layer = Deflate::new(tap, config);
-    layer.already_received(rest);
-    let compression = Compression::new(in_force, layer.stats(), layer.overrides());
-    compression.follow_messages(cfg.frames.enabled());
-    (
-        MaybeDeflate::Deflate(Box::new(layer)),
-        Arc::new(compression),
-    )
+    agreed
 }
 
 /// The `--reconnect` decisions of one run: whether to try again, and the wait before.

@@ -2,17 +2,17 @@
 //! merged with a copied curl command (`wscope curl`, `--from-curl`) when there is one. The
 //! copy gives the request a browser made; wscope's own options given beside it win.
 
-use super::ConnectConfig;
 use crate::cli::{ClientArgs, HandshakeArgs, TlsArgs};
 use crate::curl::{self, CurlImport};
 use crate::error::Error;
 use crate::net::connect::TlsOptions;
 use crate::net::proxy::ProxyChoice;
+use crate::open::ConnectConfig;
 use crate::wire::deflate;
 use crate::wire::request::{RequestOptions, parse_header_arg};
 
 /// Reads the copied curl command, if any: the words of `wscope curl`, else `--from-curl`.
-pub fn curl_import(
+pub(super) fn curl_import(
     words: Option<&[String]>,
     args: &ClientArgs,
 ) -> Result<Option<CurlImport>, Error> {

@@ -1,8 +1,15 @@
 //! Unit tests of turning the command line into a validated config.
 
+use super::client::build;
 use super::*;
 use crate::cli::Cli;
+use crate::client::{Config, FrameDump, InputSource, Mode, Reconnect};
+use crate::error::Error;
+use crate::input::pipe::Framing;
+use crate::probe::{Group, ProbeConfig};
+use crate::term::Terminal;
 use clap::Parser;
+use std::time::Duration;
 
 const PIPED: Terminal = Terminal {
     stdin: false,

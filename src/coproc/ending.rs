@@ -1,20 +1,11 @@
 //! How a coprocess ended, what that means for the connection (the close code it gets) and for
 //! the exit status of a client run (which reflects both the connection and the program). Pure.
+//! The [`Ending`] itself is a fact events carry, so it is declared with them.
 
 use crate::error::{Error, Kind};
+use crate::event::notice::Ending;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
-
-/// How the program ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// It exited with this status.
-    Exited(i32),
-    /// A signal killed it.
-    Signaled(i32),
-    /// Its end could not be learned (it was not reaped even after SIGKILL).
-    Unknown,
-}
 
 impl From<ExitStatus> for Ending {
     fn from(status: ExitStatus) -> Self {

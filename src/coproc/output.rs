@@ -5,7 +5,7 @@
 //! exits. Lines written before the exit are all sent: after the exit, reading goes on until
 //! stdout closes or a short time passes (a leftover child may hold it open forever).
 
-use super::ending::Ending;
+use crate::event::notice::Ending;
 use crate::input::pipe::{Line, LineReader};
 use std::io;
 use std::time::{Duration, Instant};

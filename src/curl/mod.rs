@@ -20,6 +20,7 @@ mod browser_samples;
 
 pub use cookie::parse_cookie_arg;
 pub use note::{Action, Note};
+pub use words::split;
 
 use crate::error::Error;
 use crate::wire::request::parse_header_arg;
@@ -28,7 +29,7 @@ use crate::wire::request::parse_header_arg;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurlImport {
     /// The ws:// or wss:// URL (http:// and https:// converted), already accepted by
-    /// [`crate::net::target::Target::parse`].
+    /// [`crate::wire::target::Target::parse`].
     pub url: String,
     /// Headers to send, in the order given (Referer from `-e` last). Without Cookie and
     /// User-Agent, which are in [`Self::cookie`] and [`Self::user_agent`].

@@ -7,7 +7,7 @@
 
 use super::note::Note;
 use crate::error::Error;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 
 /// The URL wscope will connect to, with what changed on the way.
 #[derive(Debug)]

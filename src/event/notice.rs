@@ -2,9 +2,20 @@
 //! [`Warning`] (something the user should know that does not end the session). The
 //! sentences people read are worded in `render` only; JSON Lines carries these fields.
 
-use crate::coproc::Ending;
 use crate::wire::deflate::{Agreed, Totals};
 use std::time::Duration;
+
+/// How a `--coproc` program ended (what it means for its connection and the exit status is
+/// `coproc`'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It exited with this status.
+    Exited(i32),
+    /// A signal killed it.
+    Signaled(i32),
+    /// Its end could not be learned (it was not reaped even after SIGKILL).
+    Unknown,
+}
 
 /// A neutral remark, or the answer to a REPL command.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,10 +5,10 @@
 //! TLS is done here, below the tap, so the tap sees plaintext frames.
 
 use crate::error::{Error, Kind};
-use crate::net::target::Target;
 use crate::net::tls_hello::HelloSniffer;
 use crate::net::transport::{Peer, Transport};
 use crate::units::secs;
+use crate::wire::target::Target;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! [`server_hello`] is a pure parser; [`HelloSniffer`] wraps the TCP stream and feeds it the
 //! first bytes the server sends, then gets out of the way.
 
-use crate::net::observe::poll_read_observed;
+use crate::wire::observe::poll_read_observed;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};

@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// A group of checks, as `--only` and `--skip` name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
     /// The upgrade: Accept, version, key, subprotocols, permessage-deflate
     Handshake,

@@ -7,10 +7,10 @@ use super::checks::messages::{Echo, detect_echo};
 use super::conn::Conn;
 use super::upgrade::{Shape, upgrade};
 use super::verdict::Outcome;
-use crate::net::target::Target;
 use crate::net::transport::Peer;
 use crate::wire::request::Request;
 use crate::wire::response::ResponseHead;
+use crate::wire::target::Target;
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 

@@ -25,10 +25,10 @@ pub mod verdict;
 
 pub use catalogue::Group;
 
-use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::net::connect::INSECURE_WARNING;
-use crate::net::target::Target;
+use crate::open::ConnectConfig;
+use crate::wire::target::Target;
 use card::{Card, CardStyle};
 use std::time::Duration;
 

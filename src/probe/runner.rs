@@ -9,10 +9,10 @@ use super::checks;
 use super::context::{Baseline, Ctx};
 use super::upgrade::{Shape, upgrade};
 use super::verdict::{CheckResult, Tally};
-use crate::client::redirect;
 use crate::error::Error;
-use crate::net::target::Target;
+use crate::open::redirect::{self, Attempt};
 use crate::wire::rejection::rejected;
+use crate::wire::target::Target;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use std::time::Instant;
@@ -74,35 +74,28 @@ async fn timed(ctx: &Ctx, check: Check) -> CheckResult {
     }
 }
 
-/// The first upgrade, as the user's request asks: a 101 to probe, or the error a client run
-/// would end with.
+/// The first upgrade, as the user's request asks (following redirects with `-L`): a 101 to
+/// probe, or the error a client run would end with.
 async fn baseline(cfg: &ProbeConfig) -> Result<(Target, Baseline), Error> {
-    let mut target = cfg.target.clone();
-    let mut redirects = 0;
-    loop {
-        let a = upgrade(&cfg.connect, &target, &Shape::default())
+    let connect = &cfg.connect;
+    redirect::follow(connect, &cfg.target, &mut |_| {}, async |target, _| {
+        let a = upgrade(connect, target, &Shape::default())
             .await
             .map_err(|e| e.into_error())?;
-        if a.head.status == 101 {
-            let baseline = Baseline {
-                head: a.head.clone(),
-                request: a.request.clone(),
-                took: a.took,
-                peer: a.peer.clone(),
+        if a.head.status != 101 {
+            return match redirect::next(connect, target, &a.head) {
+                Some(next) => Ok(Attempt::Redirect(next?)),
+                None => Err(rejected(&a.head, &a.request)),
             };
-            a.into_conn().finish().await;
-            return Ok((target, baseline));
         }
-        let Some(max) = cfg.connect.follow_redirects else {
-            return Err(rejected(&a.head, &a.request));
+        let baseline = Baseline {
+            head: a.head.clone(),
+            request: a.request.clone(),
+            took: a.took,
+            peer: a.peer.clone(),
         };
-        let Some(location) = redirect::location(&a.head) else {
-            return Err(rejected(&a.head, &a.request));
-        };
-        if redirects >= max {
-            return Err(redirect::too_many(max));
-        }
-        redirects += 1;
-        target = redirect::target(&target, location)?;
-    }
+        a.into_conn().finish().await;
+        Ok(Attempt::Done(baseline))
+    })
+    .await
 }

@@ -1,18 +1,18 @@
-//! Opening a probe connection: the stream as the client opens it (DNS, TCP, proxy, TLS), then
-//! an upgrade request the check shapes (a header replaced or left out, the subprotocols, an
+//! Opening a probe connection: the stream as the client opens it ([`crate::open`]: DNS, TCP,
+//! proxy, TLS), then an upgrade request the check shapes (a header replaced or left out, the subprotocols, an
 //! extension offer), and the answer read verbatim whatever its status.
 
 use super::conn::Conn;
-use crate::client::{Opened, open_stream};
-use crate::config::ConnectConfig;
 use crate::error::Error;
 use crate::event::Event;
 use crate::net::connect::Stream;
-use crate::net::target::Target;
 use crate::net::transport::Peer;
+use crate::open::ConnectConfig;
+use crate::open::{self, Opened, open_stream};
 use crate::wire::handshake;
-use crate::wire::request::{self, Request};
+use crate::wire::request::Request;
 use crate::wire::response::ResponseHead;
+use crate::wire::target::Target;
 use std::time::Duration;
 
 /// How a check's upgrade request differs from the user's.
@@ -93,8 +93,7 @@ pub async fn upgrade(
     opts.subprotocols.extend(shape.protocols.iter().cloned());
     opts.extensions = shape.extensions.clone();
     opts.headers.extend(shape.headers.iter().cloned());
-    let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
-    let mut req = request::build(target, &opts, &key);
+    let mut req = open::request(target, &opts);
     if let Some(name) = shape.omit {
         req.bytes = without_header(&req.bytes, name);
     }

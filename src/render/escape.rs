@@ -1,7 +1,7 @@
 //! Keeping the terminal safe and credentials hidden: control characters a server sends are
 //! shown escaped (so it cannot drive the terminal), and Authorization, Proxy-Authorization and
 //! Cookie values are masked unless `--show-credentials`, on the screen, in JSON Lines and in
-//! recordings alike (URL passwords: `net::target::shown_url`). Pure.
+//! recordings alike (URL passwords: `wire::target::shown_url`). Pure.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -8,8 +8,8 @@ use super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
 use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
 use crate::jsonl::{self, Body, Json, Line, Millis, Note, Timestamp};
-use crate::net::target::shown_url;
 use crate::wire::tap::{Dir, TappedFrame};
+use crate::wire::target::shown_url;
 use std::borrow::Cow;
 use std::time::SystemTime;
 

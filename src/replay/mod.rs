@@ -1,38 +1,57 @@
 //! `wscope replay FILE [URL]`: a recording (`--record`) sent again. Its outgoing data messages
 //! go out at their recorded moments (`--speed`, `--no-timing`) on an ordinary client session,
 //! so everything the client shows and every option it takes works the same; with `--expect`
-//! the messages that arrive are compared with the recorded ones.
+//! the messages that arrive are compared with the recorded ones. The session is the caller's
+//! (`app` runs a client): replay decides what it sends and judges what came back.
 
 pub mod diff;
 pub mod recording;
 
-use crate::cli::ReplayArgs;
-use crate::client;
-use crate::config::{self, InputSource};
 use crate::error::{Error, Kind};
 use crate::event::DataKind;
 use crate::input::schedule::Schedule;
 use crate::output::Observer;
 use crate::sync::lock;
-use crate::term::Terminal;
 use recording::{Recorded, Recording};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Replays the recording; with `--expect`, fails with [`Kind::Differs`] when the replies differ.
-pub async fn run(args: &ReplayArgs, term: &Terminal) -> Result<(), Error> {
-    if !args.client.io.execute.is_empty() || args.client.io.reflect {
-        return Err(Error::usage(
-            "wscope replay sends the recording's messages: -e and --reflect do not apply",
-        ));
-    }
-    let rec = read(&args.file).await?;
-    let url = match (&args.url, &rec.url) {
+/// What `wscope replay` takes, validated (by `config`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayConfig {
+    /// The recording.
+    pub file: PathBuf,
+    /// Where to connect instead of the recorded URL.
+    pub url: Option<String>,
+    /// The recorded timing played this many times as fast; `None`: no waits (`--no-timing`).
+    pub timing: Option<f64>,
+    /// Compare the messages received with the recorded ones (`--expect`).
+    pub expect: bool,
+    /// Colour the diff (on stderr).
+    pub color: bool,
+}
+
+/// The session a replay asks for: where to connect, what to send when, and who is told of
+/// what arrives (with `--expect`, to be compared once it has ended).
+pub struct Replayed {
+    pub url: String,
+    pub schedule: Schedule,
+    pub observer: Option<Box<dyn Observer>>,
+}
+
+/// Replays the recording on the session `session` runs; with `--expect`, fails with
+/// [`Kind::Differs`] when the replies differ.
+pub async fn run(
+    cfg: ReplayConfig,
+    session: impl AsyncFnOnce(Replayed) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let rec = read(&cfg.file).await?;
+    let url = match (&cfg.url, &rec.url) {
         (Some(url), _) | (None, Some(url)) => url.clone(),
         (None, None) => {
             return Err(Error::usage(format!(
                 "{} does not say where it connected: give the URL after the file",
-                args.file.display()
+                cfg.file.display()
             )));
         }
     };
@@ -42,23 +61,24 @@ pub async fn run(args: &ReplayArgs, term: &Terminal) -> Result<(), Error> {
             rec.connections
         ));
     }
-    let timing = (!args.options.no_timing).then_some(args.options.speed);
-    let schedule = Schedule::new(rec.sent, timing);
-    let cfg = config::build_with(
-        &args.client,
-        &url,
-        None,
-        term,
-        InputSource::Replay(schedule),
-    )?;
-    if !args.options.expect {
-        return client::run(cfg).await;
+    let schedule = Schedule::new(rec.sent, cfg.timing);
+    if !cfg.expect {
+        return session(Replayed {
+            url,
+            schedule,
+            observer: None,
+        })
+        .await;
     }
-    let (_, color) = term.colors(args.client.output.color);
     let arrivals = Arrivals::new(rec.received.len() + MORE_KEPT);
-    let result = client::run_observed(cfg, Some(Box::new(arrivals.clone()))).await;
+    let result = session(Replayed {
+        url,
+        schedule,
+        observer: Some(Box::new(arrivals.clone())),
+    })
+    .await;
     let arrived = std::mem::take(&mut *lock(&arrivals.0));
-    let differs = diff::diff(&rec.received, &arrived.kept, arrived.unkept, color);
+    let differs = diff::diff(&rec.received, &arrived.kept, arrived.unkept, cfg.color);
     match &differs {
         Some(d) => crate::render::stderr_line(d.trim_end()),
         None => crate::render::stderr_line(&format!(

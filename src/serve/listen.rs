@@ -20,21 +20,10 @@ pub enum Listener {
 }
 
 /// Binds a TCP listener (port 0 picks a free port).
-pub async fn tcp(addr: &str) -> Result<TcpListener, Error> {
-    let sock = parse_addr(addr)?;
-    TcpListener::bind(sock)
+pub async fn tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
+    TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::new(Kind::Connect, format!("cannot listen on {sock}: {e}")))
-}
-
-fn parse_addr(addr: &str) -> Result<SocketAddr, Error> {
-    addr.parse()
-        .or_else(|_| format!("127.0.0.1:{addr}").parse())
-        .map_err(|_| {
-            Error::usage(format!(
-                "--listen '{addr}' is not an address like 127.0.0.1:9001"
-            ))
-        })
+        .map_err(|e| Error::new(Kind::Connect, format!("cannot listen on {addr}: {e}")))
 }
 
 /// What to say about listening on `addr`: nothing on loopback, a warning beyond it.
@@ -139,8 +128,6 @@ mod tests {
         let w = exposure_warning(&all, true).expect("warned");
         assert!(w.contains("run the --coproc program"), "{w}");
         assert!(exposure_warning(&all, false).is_some());
-        assert_eq!(parse_addr("9001").expect("port"), local);
-        assert!(parse_addr("nowhere").is_err());
     }
 
     #[tokio::test]

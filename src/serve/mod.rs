@@ -17,13 +17,17 @@ mod failing;
 pub mod handshake;
 mod listen;
 
-use crate::cli::ServeArgs;
 use crate::error::Error;
 use crate::net::transport::{Peer, Transport};
-use crate::wire::deflate::{Agreed, Deflate, DeflateConfig, MaybeDeflate, Role as DeflateRole};
-use admission::{Admission, OriginPolicy};
+use crate::wire::deflate::{Agreed, MaybeDeflate};
+use crate::wire::stack::{self, Stack};
+pub use admission::OriginPolicy;
+
+use admission::Admission;
 use handshake::{Refusal, Request};
 use listen::Listener;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -31,13 +35,43 @@ use tokio::net::TcpListener;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// The largest message the echo server accepts.
 const MAX_MESSAGE: usize = 256 << 20;
 /// How long connections with programs get to finish after Ctrl-C: their close handshake and
 /// their programs' grace, and a little more.
 const SHUTDOWN: Duration = Duration::from_secs(8);
+
+/// What `wscope serve` takes, validated (by `config`).
+#[derive(Debug)]
+pub struct ServeConfig {
+    pub listen: Listen,
+    pub serving: Serving,
+    /// `--max-clients`: at most this many connections at once.
+    pub max_clients: Option<u32>,
+    /// `--allow-origin`, with what `--coproc` implies.
+    pub origins: OriginPolicy,
+}
+
+/// Where to listen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listen {
+    Tcp(SocketAddr),
+    /// `--unix-socket`.
+    Unix(PathBuf),
+}
+
+/// What each connection gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Serving {
+    /// Its messages back (the default).
+    Echo,
+    /// Every message to every client (`--broadcast`).
+    Broadcast,
+    /// A program of its own (`--coproc CMD`).
+    Coproc(String),
+}
 
 /// The byte stream each connection's WebSocket runs on.
 type Wire = MaybeDeflate<Transport>;
@@ -73,27 +107,27 @@ struct Ticket {
 }
 
 /// `wscope serve`: binds, says where, and serves until Ctrl-C.
-pub async fn serve(args: &ServeArgs) -> Result<(), Error> {
-    let origins = OriginPolicy::new(&args.allow_origin, args.coproc.is_some())?;
-    let listener = match &args.unix_socket {
-        Some(path) => listen::unix(path).await?,
-        None => Listener::Tcp(listen::tcp(&args.listen).await?),
+pub async fn serve(cfg: ServeConfig) -> Result<(), Error> {
+    let runs_programs = matches!(cfg.serving, Serving::Coproc(_));
+    let listener = match &cfg.listen {
+        Listen::Unix(path) => listen::unix(path).await?,
+        Listen::Tcp(addr) => Listener::Tcp(listen::tcp(*addr).await?),
     };
     if let Listener::Tcp(l) = &listener {
         let exposed = l.local_addr().ok();
-        if let Some(w) = exposed.and_then(|a| listen::exposure_warning(&a, args.coproc.is_some())) {
+        if let Some(w) = exposed.and_then(|a| listen::exposure_warning(&a, runs_programs)) {
             crate::render::stderr_line(&format!("wscope: warning: {w}"));
         }
     }
     crate::render::stderr_line(&format!("listening on {}", listener.describe()));
-    let handler = match (&args.coproc, args.broadcast) {
-        (Some(command), _) => Handler::Coproc(command.clone()),
-        (None, true) => Handler::Broadcast(broadcast::Hub::default()),
-        (None, false) => Handler::Echo,
+    let handler = match cfg.serving {
+        Serving::Coproc(command) => Handler::Coproc(command),
+        Serving::Broadcast => Handler::Broadcast(broadcast::Hub::default()),
+        Serving::Echo => Handler::Echo,
     };
     let server = Arc::new(Server {
         handler,
-        admission: Admission::new(origins, args.max_clients),
+        admission: Admission::new(cfg.origins, cfg.max_clients),
         next_id: AtomicU64::new(1),
     });
     let result = until_interrupted(&listener, server).await;
@@ -102,7 +136,7 @@ pub async fn serve(args: &ServeArgs) -> Result<(), Error> {
 }
 
 /// Binds a TCP listener (port 0 picks a free port), for `wscope demo`.
-pub async fn bind(addr: &str) -> Result<TcpListener, Error> {
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, Error> {
     listen::tcp(addr).await
 }
 
@@ -188,14 +222,6 @@ impl Server {
     }
 }
 
-fn config(max_message: usize) -> WebSocketConfig {
-    WebSocketConfig::default()
-        .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
-        .max_message_size(Some(max_message))
-        .max_frame_size(Some(max_message))
-}
-
 /// Hands the upgraded connection to tungstenite, with permessage-deflate when it was agreed.
 async fn upgrade(
     socket: Transport,
@@ -203,23 +229,12 @@ async fn upgrade(
     rest: &[u8],
     max_message: usize,
 ) -> WebSocketStream<Wire> {
-    match deflate {
-        None => {
-            let wire = MaybeDeflate::Plain(socket);
-            let (config, rest) = (Some(config(max_message)), rest.to_vec());
-            WebSocketStream::from_partially_read(wire, rest, Role::Server, config).await
-        }
-        Some(agreed) => {
-            let settings = DeflateConfig {
-                max_message_size: max_message as u64,
-                ..DeflateConfig::new(DeflateRole::Server, agreed)
-            };
-            let mut layer = Deflate::new(socket, settings);
-            layer.already_received(rest);
-            let wire = MaybeDeflate::Deflate(Box::new(layer));
-            WebSocketStream::from_raw_socket(wire, Role::Server, Some(config(max_message))).await
-        }
-    }
+    let stack = Stack {
+        role: Role::Server,
+        max_message,
+        deflate,
+    };
+    stack::websocket(socket, rest.to_vec(), stack).await.0
 }
 
 /// A line on stderr; what a peer chose (its path, a close reason) cannot drive the terminal.

@@ -109,9 +109,9 @@ fn evidence(req: &Request) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::target::Target;
     use crate::wire::request::{RequestOptions, build};
     use crate::wire::response::parse_head;
+    use crate::wire::target::Target;
 
     fn req(opts: RequestOptions) -> Request {
         let t = Target::parse("ws://h/api/stream").expect("url");

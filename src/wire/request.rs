@@ -4,7 +4,7 @@
 //! wscope's defaults of the same name, so a debugging user can send anything they need to.
 
 use crate::error::Error;
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use base64::Engine as _;
 
 /// What the user asked to put in the request.

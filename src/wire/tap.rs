@@ -7,9 +7,9 @@
 //! With the dump off it only follows incoming frame boundaries (no copy, no allocation, a few
 //! dozen instructions per frame) so that protocol errors can name the offending frame.
 
-use crate::net::observe::poll_read_observed;
 use crate::sync::lock;
 use crate::wire::frame::FrameHeader;
+use crate::wire::observe::poll_read_observed;
 use crate::wire::opcode::Opcode;
 use crate::wire::scanner::{FrameRecord, FrameScanner, PlainHeader};
 use std::collections::VecDeque;

@@ -3,8 +3,8 @@
 
 use super::{Proxy, io_failed, refused};
 use crate::error::{Error, Kind};
-use crate::net::target::Target;
 use crate::wire::request::basic_auth;
+use crate::wire::target::Target;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 

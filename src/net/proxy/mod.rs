@@ -12,7 +12,7 @@ pub use http::{Exchange, http_connect};
 pub use socks::socks5_connect;
 
 use crate::error::{Error, Kind};
-use crate::net::target::{Target, percent_decode};
+use crate::wire::target::{Target, percent_decode};
 use std::net::IpAddr;
 
 /// How to talk to the proxy.

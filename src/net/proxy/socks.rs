@@ -4,7 +4,7 @@
 
 use super::{Proxy, ProxyKind, io_failed, refused};
 use crate::error::{Error, Kind};
-use crate::net::target::Target;
+use crate::wire::target::Target;
 use std::net::IpAddr;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};

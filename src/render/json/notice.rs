@@ -2,12 +2,11 @@
 //! of its `notice`, beside the sentence the screen shows. Pure.
 
 use super::deflate;
-use crate::coproc::Ending;
-use crate::event::notice::{CompressionStatus, Info, Status, Traffic, Warning};
+use crate::event::notice::{CompressionStatus, Ending, Info, Status, Traffic, Warning};
 use crate::jsonl::{self, Millis, Note, Notice};
-use crate::net::target::shown_url;
 use crate::render::text::notice::{info_words, warning_words};
 use crate::wire::deflate::Totals;
+use crate::wire::target::shown_url;
 
 /// An `info` line's body.
 pub(super) fn info(i: &Info, show_credentials: bool) -> Note {

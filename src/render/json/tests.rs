@@ -2,9 +2,8 @@
 //! written alike in both events that carry them; credentials are masked unless asked.
 
 use super::*;
-use crate::coproc::Ending;
 use crate::error::{Error, Kind};
-use crate::event::notice::{CompressionStatus, Status, Traffic};
+use crate::event::notice::{CompressionStatus, Ending, Status, Traffic};
 use crate::event::{Connected, Info, Reconnecting, Response, TimingSummary, Tunnel, Warning};
 use crate::net::transport::Peer;
 use crate::wire::deflate::Agreed;

@@ -3,12 +3,12 @@
 
 use super::{dim, info, paint};
 use crate::event::{Event, Response, Timings, TlsUp, Tunnel};
-use crate::net::target::shown_url;
 use crate::net::transport::Peer;
 use crate::render::Style;
 use crate::render::escape::{escape_bytes, escape_terminal, mask_credentials};
 use crate::units::ms;
 use crate::wire::frame::hexdump;
+use crate::wire::target::shown_url;
 use colored::Color;
 use std::fmt::Write as _;
 use std::time::Duration;

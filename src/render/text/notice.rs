@@ -4,9 +4,9 @@
 
 use crate::event::notice::{CompressionStatus, Info, Status, Warning};
 use crate::net::connect::INSECURE_WARNING;
-use crate::net::target::shown_url;
 use crate::units::{ms, secs};
 use crate::wire::deflate::Totals;
+use crate::wire::target::shown_url;
 
 /// Whether a remark answers a REPL command: shown as it is, always (not as a `*` remark
 /// that only `-v` shows).

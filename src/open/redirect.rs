@@ -1,23 +1,42 @@
 //! Following the server's redirects of the upgrade request (`-L`, at most `--max-redirs`):
-//! where a `Location` points, as a WebSocket target (http→ws, https→wss, relative resolved).
+//! which answers are followed, where a `Location` points as a WebSocket target (http→ws,
+//! https→wss, relative resolved), and the loop of attempts, the same for the client and the
+//! probe.
 
-use super::attempt::{Attempt, Upgraded, attempt};
-use super::recorder::Recorder;
-use crate::config::ConnectConfig;
+use super::ConnectConfig;
 use crate::error::{Error, Kind};
 use crate::event::{Event, Info};
-use crate::net::target::Target;
 use crate::wire::response::ResponseHead;
+use crate::wire::target::Target;
+
+/// What one attempt at the upgrade led to.
+pub enum Attempt<T> {
+    /// An answer that is not to be followed (for the client: a valid 101).
+    Done(T),
+    /// A redirect to follow.
+    Redirect(Target),
+}
+
+/// Where the answer `head` to a request for `from` sends the next attempt: `Some` with `-L`
+/// for a redirect (an error when its `Location` is no WebSocket target), `None` otherwise.
+pub fn next(
+    cfg: &ConnectConfig,
+    from: &Target,
+    head: &ResponseHead,
+) -> Option<Result<Target, Error>> {
+    cfg.follow_redirects?;
+    location(head).map(|loc| target(from, loc))
+}
 
 /// The `Location` of a redirecting answer (301, 302, 303, 307, 308).
-pub fn location(head: &ResponseHead) -> Option<&str> {
+fn location(head: &ResponseHead) -> Option<&str> {
     matches!(head.status, 301 | 302 | 303 | 307 | 308)
         .then(|| head.get("Location"))
         .flatten()
 }
 
 /// Where a redirect points, as a WebSocket target.
-pub fn target(from: &Target, location: &str) -> Result<Target, Error> {
+fn target(from: &Target, location: &str) -> Result<Target, Error> {
     let rejected = |what: String| Error::new(Kind::Rejected, what);
     let scheme = if from.secure { "https" } else { "http" };
     let base = url::Url::parse(&format!("{scheme}://{}{}", from.host_header, from.resource))
@@ -43,7 +62,7 @@ pub fn target(from: &Target, location: &str) -> Result<Target, Error> {
 }
 
 /// More redirects than `--max-redirs` allows.
-pub fn too_many(max: u32) -> Error {
+fn too_many(max: u32) -> Error {
     Error::new(
         Kind::Rejected,
         format!("more than {max} redirects; gave up"),
@@ -51,24 +70,26 @@ pub fn too_many(max: u32) -> Error {
     .with_hint("raise the limit with --max-redirs N")
 }
 
-/// Connects, following redirects, until the server accepts the upgrade.
-pub(super) async fn establish(
+/// Tries `start`, then each redirect an attempt returns (counted against `--max-redirs`, each
+/// said as it is followed), until an attempt is done.
+pub async fn follow<T>(
     cfg: &ConnectConfig,
     start: &Target,
-    rec: &mut Recorder,
-) -> Result<(Target, Box<Upgraded>), Error> {
+    emit: &mut dyn FnMut(Event),
+    mut attempt: impl AsyncFnMut(&Target, &mut dyn FnMut(Event)) -> Result<Attempt<T>, Error>,
+) -> Result<(Target, T), Error> {
     let mut target = start.clone();
     let mut redirects = 0;
     let max = cfg.follow_redirects.unwrap_or_default();
     loop {
-        match attempt(cfg, &target, rec).await? {
-            Attempt::Upgraded(up) => return Ok((target, up)),
+        match attempt(&target, emit).await? {
+            Attempt::Done(done) => return Ok((target, done)),
             Attempt::Redirect(next) => {
                 redirects += 1;
                 if redirects > max {
                     return Err(too_many(max));
                 }
-                rec.emit(Event::Info(Info::Redirect {
+                emit(Event::Info(Info::Redirect {
                     to: next.url.clone(),
                 }));
                 target = next;
