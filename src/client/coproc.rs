@@ -66,9 +66,9 @@ impl Bridge {
             )
         };
         let spawned = coproc::spawn(&self.command, &[]).map_err(failed)?;
-        let lines = LineReader::start(spawned.stdout, !self.binary, self.framing)
-            .map_err(failed)?
-            .limit_lines(self.max_line);
+        let lines =
+            LineReader::start_limited(spawned.stdout, !self.binary, self.framing, self.max_line)
+                .map_err(failed)?;
         self.stdin.attach(spawned.stdin);
         let output = ProcessOutput::new(lines, spawned.process.exit_watch(), self.grace);
         self.process = Some(spawned.process);

@@ -5,17 +5,13 @@
 //! stream (see `json_stream`), sent compact. Lines can be any length: they are never split. A
 //! final line without a separator is still a line.
 //!
-//! Text lines must be UTF-8. Checking each short line on its own costs more than the rest of
-//! its way to the socket, so the reader checks everything up to the last newline it holds in
-//! one pass and hands out lines already known to be valid; a line the pass could not vouch
-//! for is checked on its own, which also finds the line to blame.
+//! Reading and cutting happen on the input thread ([`crate::input::input_thread`], with
+//! [`crate::input::cutter`]); the event loop takes the messages from its batches here.
 
-use crate::input::input_thread::InputThread;
-use crate::input::json_stream::{Cut, JsonCutter, JsonSyntax};
-use bytes::{Bytes, BytesMut};
+use crate::input::cutter::Cutter;
+use crate::input::input_thread::{Batch, End, InputThread};
+use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
-
-const CHUNK: usize = 1 << 20;
 
 /// One input line, without its line end.
 pub struct Line {
@@ -25,6 +21,11 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line of `bytes`; `utf8` only when they are known to be UTF-8.
+    pub(crate) fn new(bytes: Bytes, utf8: bool) -> Self {
+        Line { bytes, utf8 }
+    }
+
     pub fn into_bytes(self) -> Bytes {
         self.bytes
     }
@@ -32,14 +33,19 @@ impl Line {
     /// The line as text; the bytes back when they are not UTF-8.
     pub fn into_text(self) -> Result<Utf8Bytes, Bytes> {
         if self.utf8 {
-            // SAFETY: `utf8` is only set by `LineReader::cut_at`, for bytes inside a range
-            // that `std::str::from_utf8` accepted and that ends at a separator (ASCII, so
-            // cutting there never splits a UTF-8 sequence), and by `LineReader::cut_json`, for
-            // the bytes of a `String`.
+            // SAFETY: `utf8` is only set by the cutter, for bytes inside a range that
+            // `std::str::from_utf8` accepted and that ends at a separator (ASCII, so cutting
+            // there never splits a UTF-8 sequence), and for the bytes of a `String`.
             Ok(unsafe { Utf8Bytes::from_bytes_unchecked(self.bytes) })
         } else {
             Utf8Bytes::try_from(self.bytes.clone()).map_err(|_| self.bytes)
         }
+    }
+
+    /// The bytes and whether they were known to be UTF-8.
+    #[cfg(test)]
+    pub(crate) fn parts(self) -> (Vec<u8>, bool) {
+        (self.bytes.to_vec(), self.utf8)
     }
 }
 
@@ -57,30 +63,18 @@ pub enum Framing {
     Json,
 }
 
-/// Lines from stdin (or, in tests, any file), read by an [`InputThread`].
+/// Lines from stdin (or a program's output, or in tests any file), read and cut by an
+/// [`InputThread`].
 pub struct LineReader {
     src: InputThread,
-    /// `None` while the thread is reading into it.
-    buf: Option<BytesMut>,
-    /// Bytes at the start of `buf` already known to hold no newline.
-    scanned: usize,
-    /// Whether lines are meant as text (then their UTF-8 is checked in bulk).
-    text: bool,
-    /// How the input is cut into messages.
-    framing: Framing,
-    /// Where the JSON values end (`--input json`).
-    json: JsonCutter,
-    /// A JSON syntax error, reported once the values before it are handed out.
-    bad_json: Option<JsonSyntax>,
-    /// Bytes at the start of `buf` known to be UTF-8; always 0 or just after a newline.
-    utf8_up_to: usize,
-    eof: bool,
-    /// A read error, reported once the complete lines before it are handed out.
-    failed: Option<std::io::Error>,
+    /// The messages of the batch being handed out.
+    lines: std::vec::IntoIter<Line>,
+    /// How the input ended, once the lines before it are handed out.
+    end: Option<End>,
+    /// The end was reported: nothing more comes.
+    over: bool,
     /// 1-based number of the next line handed out (for error messages).
     pub next_line_no: u64,
-    /// The longest line taken in (a program's output is bounded; stdin is not).
-    max_line: usize,
 }
 
 impl LineReader {
@@ -91,101 +85,38 @@ impl LineReader {
         text: bool,
         framing: Framing,
     ) -> std::io::Result<Self> {
-        Ok(LineReader {
-            src: InputThread::start(src, BytesMut::with_capacity(CHUNK))?,
-            buf: None,
-            scanned: 0,
-            text,
-            framing,
-            json: JsonCutter::default(),
-            bad_json: None,
-            utf8_up_to: 0,
-            eof: false,
-            failed: None,
-            next_line_no: 1,
-            max_line: usize::MAX,
-        })
+        Self::start_limited(src, text, framing, usize::MAX)
     }
 
-    /// Refuses messages longer than `max` bytes: reading fails when one grows past it.
-    pub fn limit_lines(mut self, max: usize) -> Self {
-        self.max_line = max;
-        self
+    /// As [`Self::start`], refusing messages longer than `max` bytes: reading fails when one
+    /// grows past it (a program's output is bounded; stdin is not).
+    pub fn start_limited<F: std::os::fd::AsRawFd + Send + 'static>(
+        src: F,
+        text: bool,
+        framing: Framing,
+        max: usize,
+    ) -> std::io::Result<Self> {
+        Ok(LineReader {
+            src: InputThread::start(src, Cutter::new(text, framing, max))?,
+            lines: Vec::new().into_iter(),
+            end: None,
+            over: false,
+            next_line_no: 1,
+        })
     }
 
     /// A complete message already read, without waiting for input.
     pub fn buffered_line(&mut self) -> Option<Line> {
-        if self.buf.is_none() {
-            let (buf, res) = self.src.try_reply()?;
-            self.take_back(buf, res);
-        }
-        match self.framing {
-            Framing::Lines => self.cut_at(b'\n'),
-            Framing::Nul => self.cut_at(0),
-            Framing::Whole => self.cut_whole(),
-            Framing::Json => self.cut_json(),
-        }
-    }
-
-    /// The next record ending in `separator` (or the last one, at the end of input).
-    fn cut_at(&mut self, separator: u8) -> Option<Line> {
-        let buf = self.buf.as_mut()?;
-        let (end, newline) = match memchr::memchr(separator, &buf[self.scanned..]) {
-            Some(pos) => (self.scanned + pos + 1, 1),
-            None if self.eof && !buf.is_empty() => (buf.len(), 0),
-            None => {
-                self.scanned = buf.len();
+        loop {
+            if let Some(line) = self.lines.next() {
+                self.next_line_no += 1;
+                return Some(line);
+            }
+            if self.over || self.end.is_some() {
                 return None;
             }
-        };
-        self.scanned = 0;
-        if self.text && newline == 1 && self.utf8_up_to < end {
-            self.utf8_up_to = checked_prefix(buf, separator);
-        }
-        let utf8 = self.utf8_up_to >= end;
-        self.utf8_up_to = self.utf8_up_to.saturating_sub(end);
-        let mut line = buf.split_to(end);
-        line.truncate(end - newline);
-        if separator == b'\n' && line.last() == Some(&b'\r') {
-            line.truncate(line.len() - 1);
-        }
-        self.next_line_no += 1;
-        Some(Line {
-            bytes: line.freeze(),
-            utf8,
-        })
-    }
-
-    /// All of the input, once it is all there.
-    fn cut_whole(&mut self) -> Option<Line> {
-        let buf = self.buf.as_mut().filter(|b| !b.is_empty())?;
-        if !self.eof {
-            return None;
-        }
-        self.next_line_no += 1;
-        Some(Line {
-            bytes: buf.split().freeze(),
-            utf8: false,
-        })
-    }
-
-    /// The next JSON value, compact.
-    fn cut_json(&mut self) -> Option<Line> {
-        let buf = self.buf.as_mut()?;
-        match self.json.cut(buf, self.eof) {
-            Cut::Value { text, used } => {
-                let _ = buf.split_to(used);
-                self.next_line_no += 1;
-                Some(Line {
-                    bytes: Bytes::from(text),
-                    utf8: true,
-                })
-            }
-            Cut::NeedMore | Cut::End => None,
-            Cut::Bad(e) => {
-                self.bad_json = Some(e);
-                None
-            }
+            let batch = self.src.try_next()?;
+            self.take(batch);
         }
     }
 
@@ -195,74 +126,48 @@ impl LineReader {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));
             }
-            if let Some(bad) = self.bad_json.take() {
-                // Nothing after a syntax error is sent.
-                self.give_up();
-                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, bad));
-            }
-            if let Some(e) = self.failed.take() {
-                // The partial line the error cut off is not sent.
-                self.give_up();
-                return Err(e);
-            }
-            if self.eof {
+            if self.over {
                 return Ok(None);
             }
-            if self.buf.as_ref().is_some_and(|b| b.len() > self.max_line) {
-                self.give_up();
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("a message longer than {} bytes", self.max_line),
-                ));
+            if let Some(end) = self.end.take() {
+                self.over = true;
+                return ended(end);
             }
-            if let Some(mut buf) = self.buf.take() {
-                if buf.capacity() - buf.len() < CHUNK / 2 {
-                    buf.reserve(CHUNK);
+            match self.src.next().await {
+                Some(batch) => self.take(batch),
+                None => {
+                    // The thread is gone without saying how the input ended.
+                    self.over = true;
+                    return Err(std::io::ErrorKind::BrokenPipe.into());
                 }
-                self.src.request(buf);
             }
-            let (buf, res) = self.src.reply().await;
-            self.take_back(buf, res);
         }
     }
 
-    /// Ends the input here, dropping what is left of a partial line.
-    fn give_up(&mut self) {
-        self.eof = true;
-        self.buf = Some(BytesMut::new());
-        self.scanned = 0;
-        self.utf8_up_to = 0;
-    }
-
-    /// Takes the buffer back from the thread; a read error ends the input once the lines
-    /// before it are out.
-    fn take_back(&mut self, buf: BytesMut, res: std::io::Result<usize>) {
-        self.buf = Some(buf);
-        match res {
-            Ok(0) => self.eof = true,
-            Ok(_) => {}
-            Err(e) => self.failed = Some(e),
-        }
+    fn take(&mut self, batch: Batch) {
+        self.lines = batch.lines.into_iter();
+        self.end = batch.end;
     }
 }
 
-/// How many bytes at the start of `buf` are UTF-8 and end just after a separator: everything
-/// up to the last separator when that is all valid, else up to the last separator before the
-/// first invalid byte. (A separator is ASCII, so cutting there never splits a character.)
-fn checked_prefix(buf: &[u8], separator: u8) -> usize {
-    let Some(last_nl) = memchr::memrchr(separator, buf) else {
-        return 0;
-    };
-    let valid = match std::str::from_utf8(&buf[..=last_nl]) {
-        Ok(_) => return last_nl + 1,
-        Err(e) => e.valid_up_to(),
-    };
-    memchr::memrchr(separator, &buf[..valid]).map_or(0, |nl| nl + 1)
+/// What the end of the input reads as: the end, or the error that ended it.
+fn ended(end: End) -> std::io::Result<Option<Line>> {
+    use std::io::{Error, ErrorKind};
+    match end {
+        End::Eof => Ok(None),
+        End::Failed(e) => Err(e),
+        End::BadJson(bad) => Err(Error::new(ErrorKind::InvalidData, bad)),
+        End::TooLong(max) => Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("a message longer than {max} bytes"),
+        )),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::cutter::CHUNK;
 
     async fn read_lines(input: &[u8], text: bool) -> Vec<Line> {
         read_framed(input, text, Framing::Lines).await
@@ -376,9 +281,7 @@ mod tests {
         std::fs::write(&path, [b"ok\n".as_slice(), &[b'x'; 5000]].concat()).expect("write");
         let file = std::fs::File::open(&path).expect("open");
         std::fs::remove_file(&path).expect("remove");
-        let mut r = LineReader::start(file, true, Framing::Lines)
-            .expect("start")
-            .limit_lines(4096);
+        let mut r = LineReader::start_limited(file, true, Framing::Lines, 4096).expect("start");
         let first = r.next_line().await.expect("first").expect("a line");
         assert_eq!(first.into_bytes().as_ref(), b"ok");
         let e = r.next_line().await.err().expect("too long");

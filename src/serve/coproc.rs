@@ -37,7 +37,7 @@ pub(super) async fn run(ws: WebSocketStream<Wire>, request: Request, command: &s
     let who = format!("#{id} {} {}", request.peer, request.resource);
     let env = cgi::environment(&request, &id.to_string());
     let spawned = coproc::spawn(command, &env).and_then(|s| {
-        let lines = LineReader::start(s.stdout, true, Framing::Lines)?.limit_lines(MAX_LINE);
+        let lines = LineReader::start_limited(s.stdout, true, Framing::Lines, MAX_LINE)?;
         Ok((s.process, s.stdin, lines))
     });
     let (process, stdin, lines) = match spawned {
