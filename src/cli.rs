@@ -1,8 +1,10 @@
 //! The command line: clap definitions, the one source for `--help`, completions and the man
 //! page. `config` validates what they parse into what each component takes.
 
+mod proto;
 mod subcommands;
 
+pub use proto::{ProtoArgs, ProtoName};
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
 pub use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
@@ -135,6 +137,9 @@ pub struct ClientArgs {
 
     #[command(flatten)]
     pub display: DisplayArgs,
+
+    #[command(flatten)]
+    pub proto: ProtoArgs,
 }
 
 #[derive(Debug, Args)]

@@ -207,7 +207,11 @@ async fn open_session(
         timings,
     }));
     let deflate = negotiated.deflate;
-    rec.emit(Event::Upgraded { negotiated });
+    let proto = cfg.session.proto.as_ref().map(|p| event::ProtoSession {
+        name: p.settings.kind().name(),
+        url: p.url.clone(),
+    });
+    rec.emit(Event::Upgraded { negotiated, proto });
     for w in declined {
         rec.emit(Event::Warning(w));
     }
