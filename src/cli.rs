@@ -30,6 +30,7 @@ Examples:
   wscope --filter 'select(.type == \"trade\") | .px' wss://h/feed
                                               only the prices of trades
   wscope curl 'wss://h/ws' -H 'Cookie: s=1'   the request a browser copied as cURL
+  wscope --proto socketio http://h:3000/chat  speak Socket.IO to the /chat namespace
   wscope --coproc ./bot.sh ws://h/            a program on this end: its lines out, messages in
   wscope serve --coproc ./handler.sh          a program per connection on the server end";
 

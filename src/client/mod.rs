@@ -146,7 +146,7 @@ async fn connect_and_run(
                 ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
                 continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(refused_protocol(cfg, e)),
         };
         let connected_at = Instant::now();
         let timings = up.timings;
@@ -179,6 +179,14 @@ async fn connect_and_run(
                 return other;
             }
         }
+    }
+}
+
+/// A refused upgrade under `--proto`: the URL the protocol derived is the likely culprit.
+fn refused_protocol(cfg: &Config, e: Error) -> Error {
+    match &cfg.session.proto {
+        Some(p) if e.kind == Kind::Rejected => e.with_hint(p.settings.rejection_hint()),
+        _ => e,
     }
 }
 

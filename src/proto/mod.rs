@@ -98,6 +98,16 @@ impl Settings {
         }
     }
 
+    /// What to say when the server refuses the upgrade (the URL the protocol derived may not
+    /// be the server's).
+    pub fn rejection_hint(&self) -> &'static str {
+        match self {
+            Settings::SocketIo(_) => {
+                "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
+            }
+        }
+    }
+
     /// A fresh state machine for one connection.
     pub fn start(&self, now: Instant) -> Box<dyn Protocol> {
         match self {

@@ -164,7 +164,7 @@ impl Layer {
                     Error::new(
                         Kind::Timeout,
                         format!(
-                            "{}: no {what} within {} (--handshake-timeout)",
+                            "{}: {what} did not come within {} (--handshake-timeout)",
                             self.kind.title(),
                             crate::units::secs(self.handshake_timeout)
                         ),

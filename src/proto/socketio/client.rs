@@ -122,7 +122,8 @@ impl Client {
         step
     }
 
-    fn engine_packet(&mut self, p: EnginePacket, now: Instant) -> Step {
+    /// An Engine.IO packet; `raw` the WebSocket message it came in, for a diagnostic.
+    fn engine_packet(&mut self, p: EnginePacket, raw: WsData<'_>, now: Instant) -> Step {
         match p {
             EnginePacket::Open(h) => self.opened(h, now),
             EnginePacket::Ping(data) => {
@@ -137,11 +138,11 @@ impl Client {
             EnginePacket::Close => self.over(messages::engine_closed()),
             EnginePacket::Message(Data::Text(t)) => {
                 let r = self.reassembler.text(&t);
-                self.socket_packet(r, &t, now)
+                self.socket_packet(r, raw, now)
             }
             EnginePacket::Message(Data::Binary(b)) => {
                 let r = self.reassembler.binary(b);
-                self.socket_packet(r, "(a binary attachment)", now)
+                self.socket_packet(r, raw, now)
             }
             EnginePacket::Upgrade | EnginePacket::Noop => Step::default(),
         }
@@ -150,7 +151,7 @@ impl Client {
     fn socket_packet(
         &mut self,
         r: Result<Option<Received>, super::SocketIoError>,
-        raw: &str,
+        raw: WsData<'_>,
         now: Instant,
     ) -> Step {
         match r {
@@ -158,7 +159,8 @@ impl Client {
             Ok(None) => Step::default(),
             Err(e) => {
                 let mut step = Step::default();
-                step.notes.push(messages::malformed(&e, raw));
+                step.notes
+                    .push(messages::malformed(&e, &messages::shown(raw)));
                 step
             }
         }
@@ -345,7 +347,7 @@ impl Protocol for Client {
             WsData::Binary(b) => engine::decode_binary(self.s.version.engine(), b),
         };
         match packet {
-            Ok(p) => self.engine_packet(p, now),
+            Ok(p) => self.engine_packet(p, data, now),
             Err(e) if self.phase == Phase::Opening => self.over(messages::not_socket_io(data, &e)),
             Err(e) => {
                 let mut step = Step::default();

@@ -165,7 +165,7 @@ pub fn ack_app(id: u64, event: Option<&str>, latency: Option<Duration>, json: &s
         facts.push(("event", Fact::Text(e.to_string())));
     }
     if let Some(l) = latency {
-        facts.push(("latency", Fact::Millis(l)));
+        facts.push(("latency_ms", Fact::Millis(l)));
     }
     app("ack", one_line(json), facts)
 }

@@ -58,6 +58,8 @@ mod props;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_client;
+#[cfg(test)]
 mod tests_input;
 #[cfg(test)]
 mod tests_reassembler;
