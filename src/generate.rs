@@ -3,8 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{EXIT_STATUS_TABLE, Error};
-use crate::input::command::COMMANDS;
-use crate::proto::ProtoKind;
+use crate::input::command::{COMMANDS, protocol_tables};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
@@ -212,13 +211,12 @@ fn repl_commands() -> String {
             escape(c.example)
         ));
     }
-    for p in ProtoKind::ALL {
+    for (name, input_help, commands) in protocol_tables() {
         repl.push_str(&format!(
-            ".PP\nWith \\fB\\-\\-proto {}\\fR, {}; and:\n",
-            p.name(),
-            escape(p.input_help())
+            ".PP\nWith \\fB\\-\\-proto {name}\\fR, {}; and:\n",
+            escape(input_help)
         ));
-        for c in p.commands() {
+        for c in commands {
             let usage = format!("{} {}", c.name, c.args);
             repl.push_str(&format!(
                 ".TP\n\\fB{}\\fR\n{}. Example: \\fB{}\\fR\n",

@@ -10,7 +10,7 @@ mod display_args;
 
 pub use args::{parse_binary, parse_hex};
 
-use crate::proto::ProtoKind;
+use crate::proto::{CommandSpec, ProtoKind};
 use crate::wire::opcode::Opcode;
 use args::{control_payload, no_args, parse_close, parse_frag, parse_frame};
 use display_args::{on_off, parse_filter, parse_json, parse_last};
@@ -367,6 +367,15 @@ pub fn parse(line: &str, proto: Option<ProtoKind>) -> Result<Option<Command>, St
             format!("unknown command '{name}' (see /help; '//{bare}' sends it as text)")
         })?;
     (spec.parse)(args).map(Some)
+}
+
+/// Each protocol's commands, for the man page: its `--proto` name, what a plain line is, and
+/// its commands.
+pub fn protocol_tables()
+-> impl Iterator<Item = (&'static str, &'static str, &'static [CommandSpec])> {
+    ProtoKind::ALL
+        .iter()
+        .map(|p| (p.name(), p.input_help(), p.commands()))
 }
 
 /// Command names starting with `prefix`, for tab completion (the protocol's first).
