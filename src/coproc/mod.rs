@@ -188,10 +188,19 @@ mod tests {
     use super::*;
     use crate::input::pipe::{Framing, LineReader};
 
+    /// A bound for what should take a moment: generous, the suite shares the machine.
+    const PROMPTLY: Duration = Duration::from_secs(10);
+
+    /// Starts `command`; its output is read for up to 10 s after it exits (a leftover holding
+    /// the pipe keeps it open no longer than that).
     fn start(command: &str) -> (Coprocess, ChildStdin, ProcessOutput) {
+        start_with(command, PROMPTLY)
+    }
+
+    fn start_with(command: &str, after_exit: Duration) -> (Coprocess, ChildStdin, ProcessOutput) {
         let s = spawn(command, &[("WSCOPE_TEST_VALUE".into(), "v 1".into())]).expect("spawn");
         let lines = LineReader::start(s.stdout, true, Framing::Lines).expect("reader");
-        let output = ProcessOutput::new(lines, s.process.exit_watch(), Duration::from_millis(500));
+        let output = ProcessOutput::new(lines, s.process.exit_watch(), after_exit);
         (s.process, s.stdin, output)
     }
 
@@ -209,7 +218,7 @@ mod tests {
         assert_eq!(text(&mut output).await.as_deref(), Some("two"));
         assert_eq!(text(&mut output).await, None);
         assert_eq!(output.ending(), Some(Ending::Exited(3)));
-        let finish = process.finish(Duration::from_secs(1)).await;
+        let finish = process.finish(PROMPTLY).await;
         assert_eq!(finish.ending, Ending::Exited(3));
         assert!(!finish.stopped_by_us);
     }
@@ -227,7 +236,8 @@ mod tests {
             Ending::Signaled(libc::SIGKILL),
             "sleep kept SIGTERM ignored"
         );
-        assert!(started.elapsed() < Duration::from_secs(5));
+        // `sleep 30` would still be running: stopping it is what ended the wait.
+        assert!(started.elapsed() < PROMPTLY);
     }
 
     #[tokio::test]
@@ -236,9 +246,9 @@ mod tests {
             start("trap '' TERM; sleep 30 >/dev/null & echo $!; exit 0");
         let pid = text(&mut output).await.expect("the leftover's pid");
         let started = std::time::Instant::now();
-        let finish = process.finish(Duration::from_secs(1)).await;
+        let finish = process.finish(PROMPTLY).await;
         assert_eq!(finish.ending, Ending::Exited(0));
-        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(started.elapsed() < PROMPTLY);
         // Killed (SIGKILL takes effect at once, its exit a moment later): gone, or a zombie
         // waiting for whoever adopted it.
         let running = || {
@@ -248,7 +258,7 @@ mod tests {
                 .map(|(_, rest)| rest.trim_start().to_owned());
             state.is_some_and(|s| !s.starts_with('Z'))
         };
-        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        let deadline = std::time::Instant::now() + PROMPTLY;
         while running() && std::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -257,11 +267,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_leftover_child_holding_stdout_does_not_hold_the_end() {
-        let (process, _stdin, mut output) = start("echo last; sleep 30 & exit 0");
+        // Half a second of reading after the exit: what holds the end is the leftover.
+        let (process, _stdin, mut output) =
+            start_with("echo last; sleep 30 & exit 0", Duration::from_millis(500));
         assert_eq!(text(&mut output).await.as_deref(), Some("last"));
         assert_eq!(text(&mut output).await, None, "over once drained");
         assert_eq!(output.ending(), Some(Ending::Exited(0)));
-        let finish = process.finish(Duration::from_secs(1)).await;
+        let finish = process.finish(PROMPTLY).await;
         assert!(!finish.stopped_by_us);
     }
 }

@@ -20,6 +20,7 @@ mod browser_samples;
 
 pub use cookie::parse_cookie_arg;
 pub use note::{Action, Note};
+pub use words::split;
 
 use crate::error::Error;
 use crate::wire::request::parse_header_arg;

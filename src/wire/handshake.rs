@@ -191,7 +191,7 @@ mod tests {
                 .expect("write");
             server
         });
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         let a = exchange(&mut client, &request(), deadline)
             .await
             .expect("answer");
@@ -206,7 +206,7 @@ mod tests {
     async fn garbage_is_rejected_quickly() {
         let (mut client, mut server) = tokio::io::duplex(1024);
         server.write_all(b"SSH-2.0-x\r\n").await.expect("write");
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         let e = exchange(&mut client, &request(), deadline)
             .await
             .expect_err("garbage");

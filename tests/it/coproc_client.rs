@@ -225,8 +225,7 @@ fn ctrl_c_closes_the_connection_and_the_coprocess_input() {
         .spawn()
         .expect("spawn");
     let pid = read_pid(&pid_file);
-    // SAFETY: kill(2) on our own child, not yet reaped.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    interrupt(child.id());
     let code = wait_bounded(&mut child, RUN_LIMIT);
     assert_eq!(code, 130);
     srv.wait_for("the close", |l| l == "close:Some(1000)");

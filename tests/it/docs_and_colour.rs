@@ -46,8 +46,9 @@ fn generation_is_deterministic() {
 
 #[test]
 fn man_page_renders_without_warnings_and_has_the_exit_status_table() {
-    if Command::new("man").arg("--version").output().is_err() {
-        eprintln!("SKIP: man is not installed (.ci/run installs man-db)");
+    let tools = crate::optional::runs("man").and_then(|()| crate::optional::runs("groff"));
+    let install = "apt-get install man-db groff-base (as .ci/run does)";
+    if crate::optional::require("man and groff", tools, install).is_none() {
         return;
     }
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/wscope.1");

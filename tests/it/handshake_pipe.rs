@@ -132,7 +132,7 @@ fn verbose_shows_request_and_response_verbatim() {
 
 #[test]
 fn rejected_handshake_shows_status_headers_and_body() {
-    let srv = raw_server(|mut tcp, _| async move {
+    let srv = raw_server(|mut tcp, log| async move {
         read_head(&mut tcp).await;
         let body = "{\"error\":\"token expired\"}";
         let resp = format!(
@@ -140,7 +140,7 @@ fn rejected_handshake_shows_status_headers_and_body() {
             body.len()
         );
         tcp.write_all(resp.as_bytes()).await.expect("write");
-        tokio::time::sleep(Duration::from_secs(5)).await;
+        hold_until_hangup(&mut tcp, &log).await;
     });
     let r = run(&[&srv.url("/")], b"");
     assert_eq!(r.code, 5, "{}", r.stderr);
@@ -166,25 +166,26 @@ fn rejected_handshake_shows_status_headers_and_body() {
         "{}",
         r.stderr
     );
-    assert!(
-        r.took < Duration::from_secs(4),
-        "body read per Content-Length, not until close"
-    );
+    // Body read per Content-Length, not until the close the server holds back for a minute.
+    srv.wait_for("wscope hanging up first", |l| l == "client hung up");
+    assert!(r.took < PROMPTLY, "{:?}", r.took);
 }
 
 #[test]
 fn rejected_handshake_with_chunked_body() {
-    let srv = raw_server(|mut tcp, _| async move {
+    let srv = raw_server(|mut tcp, log| async move {
         read_head(&mut tcp).await;
         tcp.write_all(b"HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n7\r\norigin \r\n9\r\nforbidden\r\n0\r\n\r\n")
             .await
             .expect("write");
-        tokio::time::sleep(Duration::from_secs(5)).await;
+        hold_until_hangup(&mut tcp, &log).await;
     });
     let r = run(&[&srv.url("/")], b"");
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("origin forbidden"), "{}", r.stderr);
-    assert!(r.took < Duration::from_secs(4));
+    // The last chunk ends the body, not the close the server holds back.
+    srv.wait_for("wscope hanging up first", |l| l == "client hung up");
+    assert!(r.took < PROMPTLY, "{:?}", r.took);
 }
 
 #[test]

@@ -86,15 +86,16 @@ fn command_line_mistakes_are_usage_errors_with_a_clear_message() {
             "{args:?}: expected {msg:?} in {}",
             r.stderr
         );
-        assert!(r.took < Duration::from_secs(5), "{args:?}");
+        assert!(r.took < PROMPTLY, "{args:?}: {:?}", r.took);
         assert!(!r.stderr.contains("panicked"), "{args:?}");
     }
 }
 
 #[test]
 fn ipv6_literal_urls_connect_to_the_v6_loopback() {
-    let Ok(l) = std::net::TcpListener::bind("[::1]:0") else {
-        eprintln!("SKIP: no IPv6 loopback here");
+    let bound = std::net::TcpListener::bind("[::1]:0").map_err(|e| format!("binding ::1: {e}"));
+    let install = "enable IPv6 on the loopback (sysctl net.ipv6.conf.lo.disable_ipv6=0)";
+    let Some(l) = crate::optional::require("an IPv6 loopback", bound, install) else {
         return;
     };
     let port = l.local_addr().expect("addr").port();
@@ -142,7 +143,8 @@ fn an_address_that_never_answers_is_bounded_by_the_connect_timeout() {
         &["--connect-timeout", "1", &format!("ws://127.0.0.1:{port}/")],
         b"",
     );
-    assert!(r.took < Duration::from_secs(5), "bounded: {:?}", r.took);
+    // Unanswered, a connect waits out the kernel's SYN retries: minutes, not seconds.
+    assert!(r.took < PROMPTLY, "bounded: {:?}", r.took);
     // Either the SYN was dropped (timeout) or the kernel answered late with a full queue.
     assert!(matches!(r.code, 9 | 5), "{}: {}", r.code, r.stderr);
     if r.code == 9 {
@@ -231,7 +233,8 @@ fn server_that_never_answers_hits_the_handshake_timeout() {
         "{}",
         r.stderr
     );
-    assert!(r.took < Duration::from_secs(5));
+    // The server holds the connection for 20 s.
+    assert!(r.took < PROMPTLY, "{:?}", r.took);
 }
 
 #[test]
@@ -476,7 +479,7 @@ fn dns_failure_and_idna_hosts_without_network_traffic() {
         "{}",
         r.stderr
     );
-    assert!(r.took < Duration::from_secs(5));
+    assert!(r.took < PROMPTLY, "{:?}", r.took);
 
     // An internationalised name is IDNA-encoded before it is resolved.
     let r = run(&[&format!("ws://bücher.{label}.test/")], b"");

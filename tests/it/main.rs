@@ -1,5 +1,6 @@
 //! The integration suite, one binary: the real `wscope` binary run against real servers on
-//! loopback. `support` holds the servers and the bounded runner every module shares.
+//! loopback. `support` holds the servers and the bounded runner every module shares;
+//! `optional` the one policy for what a machine may lack (skipped locally, a failure in CI).
 
 mod automation;
 mod backpressure;
@@ -14,6 +15,7 @@ mod handshake_pipe;
 mod hardening;
 mod interrupt;
 mod json_lines;
+mod optional;
 mod peer_process;
 mod peers;
 mod pipe_mode;

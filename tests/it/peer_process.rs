@@ -24,9 +24,16 @@ pub struct Dirs {
     pub installed: PathBuf,
 }
 
+/// The installed `part`, for a test that checked [`installed`] first.
+pub fn dirs(part: &'static str) -> &'static Dirs {
+    installed(part).unwrap_or_else(|| panic!("setup.sh {part}: check installed({part:?}) first"))
+}
+
 /// Runs setup.sh once per test process for `part` ("" for its default parts, the Python venv
 /// and the Node packages; "eth" for the Ethereum node); every later call returns its outcome.
-pub fn dirs(part: &'static str) -> &'static Dirs {
+/// `None` when it failed: the calling test is skipped, or fails in CI (see
+/// [`crate::optional`]).
+pub fn installed(part: &'static str) -> Option<&'static Dirs> {
     type Outcome = &'static Result<Dirs, String>;
     static SETUPS: OnceLock<Mutex<HashMap<&'static str, Outcome>>> = OnceLock::new();
     let setups = SETUPS.get_or_init(Default::default);
@@ -37,10 +44,19 @@ pub fn dirs(part: &'static str) -> &'static Dirs {
         .entry(part)
         .or_insert_with(|| Box::leak(Box::new(set_up(part))));
     drop(done);
-    match outcome {
-        Ok(d) => d,
-        Err(e) => panic!("{e}"),
-    }
+    let need = if part.is_empty() {
+        "the third-party servers".to_string()
+    } else {
+        format!("the third-party servers' part {part:?}")
+    };
+    crate::optional::require(
+        &need,
+        outcome.as_ref().map_err(String::clone),
+        &format!(
+            "bash tests/peers/setup.sh target/peers {part} (python3 with venv, npm and the \
+             package registries)"
+        ),
+    )
 }
 
 fn set_up(part: &str) -> Result<Dirs, String> {
@@ -83,11 +99,17 @@ fn set_up(part: &str) -> Result<Dirs, String> {
         String::from_utf8_lossy(&out.join().unwrap_or_default()),
         String::from_utf8_lossy(&err.join().unwrap_or_default())
     );
+    // What setup.sh says went wrong comes first: the line a skipped run shows.
+    let cause = output
+        .lines()
+        .rfind(|l| l.starts_with("ERROR:") || l.starts_with("npm error"))
+        .or_else(|| output.lines().rfind(|l| l.starts_with("setup.sh:")))
+        .unwrap_or("no message");
     match status {
         Some(st) if st.success() => Ok(Dirs { sources, installed }),
         Some(st) => Err(format!(
-            "{} {part} failed ({st}); it needs python3 with venv, npm and the package registries.\n\
-             Its output:\n{output}",
+            "{} {part} failed ({st}): {cause}\nIt needs python3 with venv, npm and the package \
+             registries. Its output:\n{output}",
             script.display()
         )),
         None => Err(format!(

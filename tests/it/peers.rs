@@ -1,10 +1,11 @@
 //! Third-party WebSocket servers as child processes: the servers users actually run (Python
 //! `websockets`, uvicorn on its websockets and wsproto protocols, aiohttp, Node `ws`), from the
 //! scripts in tests/peers/. Their dependencies are installed on first use by tests/peers/setup.sh
-//! (once per test process, bounded). Each server prints its port, then one JSON event per line for
-//! what it saw; a `Peer` collects them, and kills the server when dropped.
+//! (once per test process, bounded); where that fails, the tests that need them are skipped
+//! (failed in CI) by the policy in [`crate::optional`]. Each server prints its port, then one
+//! JSON event per line for what it saw; a `Peer` collects them, and kills the server when dropped.
 
-use crate::peer_process::{Dirs, Reporter, dirs};
+use crate::peer_process::{Dirs, Reporter, dirs, installed};
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Command;
@@ -64,9 +65,10 @@ impl Impl {
     }
 }
 
-/// The Python of the installed venv (with `websockets`), for third-party clients.
-pub fn python() -> PathBuf {
-    dirs("").installed.join("venv/bin/python")
+/// The Python of the installed venv (with `websockets`), for third-party clients; `None` when
+/// the servers could not be installed (the test returns: skipped, or failed in CI).
+pub fn python() -> Option<PathBuf> {
+    Some(installed("")?.installed.join("venv/bin/python"))
 }
 
 /// A running WebSocket server of one implementation (named so in failure messages); killed
@@ -95,6 +97,9 @@ impl Deref for Peer {
 /// Runs `check` for every implementation at once, each on its own thread, and fails naming
 /// every implementation whose check failed (each panic message is printed as it happens).
 pub fn on_every_impl(check: impl Fn(Impl) + Sync) {
+    if installed("").is_none() {
+        return;
+    }
     let failed: Vec<&str> = std::thread::scope(|s| {
         let check = &check;
         let handles: Vec<_> = Impl::ALL

@@ -5,7 +5,7 @@
 //! JSON-RPC (`rpc-websockets`, the Ganache Ethereum node). Started on 127.0.0.1 with free ports;
 //! their packages are installed on first use (setup.sh; Ganache's only by the tests that run it).
 
-use crate::peer_process::{Reporter, dirs};
+use crate::peer_process::{Reporter, dirs, installed};
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::Command;
@@ -119,8 +119,17 @@ pub struct ProtoPeer {
 }
 
 impl ProtoPeer {
-    /// Starts `proto` with `args` (e.g. `["--token", "t"]`) on free ports of 127.0.0.1.
-    pub fn start(proto: Proto, args: &[&str]) -> ProtoPeer {
+    /// Starts `proto` with `args` (e.g. `["--token", "t"]`) on free ports of 127.0.0.1; `None`
+    /// when what it needs is not installed (the test returns: skipped, or failed in CI).
+    pub fn start(proto: Proto, args: &[&str]) -> Option<ProtoPeer> {
+        installed(if proto == Proto::Ganache { "eth" } else { "" })?;
+        if proto == Proto::RabbitMq {
+            crate::optional::require(
+                "RabbitMQ",
+                broker_installed(),
+                "apt-get install rabbitmq-server (as .ci/run does)",
+            )?;
+        }
         let broker_dir = (proto == Proto::RabbitMq).then(new_broker_dir);
         let limit = if broker_dir.is_some() {
             BROKER_START_LIMIT
@@ -134,7 +143,7 @@ impl ProtoPeer {
         };
         let command = proto.command(args, peer.broker_dir.as_ref());
         peer.server = Some(Reporter::spawn(proto.name(), command, limit));
-        peer
+        Some(peer)
     }
 
     /// The URL of its endpoint (see [`Proto::path`]).
@@ -165,6 +174,17 @@ impl Drop for ProtoPeer {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// Whether RabbitMQ's server and epmd are there, as tests/peers/rabbitmq.py looks for them.
+fn broker_installed() -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    let runs = std::fs::metadata(server).is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+    if !runs {
+        return Err(format!("no {server}"));
+    }
+    crate::optional::on_path("epmd")
 }
 
 /// A fresh directory for one RabbitMQ node (configuration, data, logs) under the installed

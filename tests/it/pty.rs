@@ -14,39 +14,49 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A server that logs what it receives and reacts to a few trigger messages.
 pub fn repl_server() -> Server {
-    ws_server(|mut ws, log| async move {
-        while let Some(Ok(m)) = ws.next().await {
-            match m {
-                Message::Text(t) => {
-                    push(&log, format!("text:{}", t.as_str()));
-                    match t.as_str() {
-                        "push-later" => {
-                            tokio::time::sleep(Duration::from_millis(400)).await;
-                            let _ = ws.send(Message::text("pushed while you type")).await;
-                        }
-                        "close-4002" => {
-                            let _ = ws
-                                .send(Message::Close(Some(CloseFrame {
-                                    code: CloseCode::from(4002),
-                                    reason: "bye from server".into(),
-                                })))
-                                .await;
-                        }
-                        _ => {
-                            let _ = ws.send(Message::Text(t)).await;
+    let gate = Gate::default();
+    gate.open();
+    repl_server_with(gate)
+}
+
+/// [`repl_server`] whose answer to `push-later` waits for the test to open `later`.
+pub fn repl_server_with(later: Gate) -> Server {
+    ws_server(move |mut ws, log| {
+        let later = later.clone();
+        async move {
+            while let Some(Ok(m)) = ws.next().await {
+                match m {
+                    Message::Text(t) => {
+                        push(&log, format!("text:{}", t.as_str()));
+                        match t.as_str() {
+                            "push-later" => {
+                                later.passed().await;
+                                let _ = ws.send(Message::text("pushed while you type")).await;
+                            }
+                            "close-4002" => {
+                                let _ = ws
+                                    .send(Message::Close(Some(CloseFrame {
+                                        code: CloseCode::from(4002),
+                                        reason: "bye from server".into(),
+                                    })))
+                                    .await;
+                            }
+                            _ => {
+                                let _ = ws.send(Message::Text(t)).await;
+                            }
                         }
                     }
+                    Message::Binary(b) => push(&log, format!("binary:{}", hex(&b))),
+                    Message::Ping(p) => push(&log, format!("ping:{}", String::from_utf8_lossy(&p))),
+                    Message::Close(c) => push(
+                        &log,
+                        match c {
+                            Some(c) => format!("close:{}:{}", u16::from(c.code), c.reason.as_str()),
+                            None => "close:none".into(),
+                        },
+                    ),
+                    _ => {}
                 }
-                Message::Binary(b) => push(&log, format!("binary:{}", hex(&b))),
-                Message::Ping(p) => push(&log, format!("ping:{}", String::from_utf8_lossy(&p))),
-                Message::Close(c) => push(
-                    &log,
-                    match c {
-                        Some(c) => format!("close:{}:{}", u16::from(c.code), c.reason.as_str()),
-                        None => "close:none".into(),
-                    },
-                ),
-                _ => {}
             }
         }
     })

@@ -226,21 +226,21 @@ fn replay_against_third_party_servers_matches_the_recording() {
     });
 }
 
-/// A recording made by hand: three messages 0, 0.6 and 1.2 s after the open.
-fn timed_recording(url: &str) -> PathBuf {
-    let line = |ts: &str, rest: &str| format!("{{\"ts\":\"2026-11-30T10:00:{ts}Z\",{rest}}}\n");
-    let mut text = line(
-        "00.000000",
-        &format!("\"type\":\"connected\",\"url\":\"{url}\""),
-    );
-    text += &line("00.100000", "\"type\":\"open\"");
-    for (ts, m) in [("00.100000", "a"), ("00.700000", "b"), ("01.300000", "c")] {
+/// A recording made by hand: three messages 0, `gap` and twice `gap` seconds after the open.
+fn timed_recording(url: &str, name: &str, gap: f64) -> PathBuf {
+    let line = |secs: f64, rest: &str| {
+        let (m, s) = ((secs / 60.0).floor(), secs % 60.0);
+        format!("{{\"ts\":\"2026-11-30T10:{m:02}:{s:09.6}Z\",{rest}}}\n")
+    };
+    let mut text = line(0.0, &format!("\"type\":\"connected\",\"url\":\"{url}\""));
+    text += &line(0.1, "\"type\":\"open\"");
+    for (i, m) in ["a", "b", "c"].iter().enumerate() {
         text += &line(
-            ts,
+            0.1 + gap * i as f64,
             &format!("\"type\":\"message\",\"dir\":\"out\",\"opcode\":\"text\",\"data\":\"{m}\""),
         );
     }
-    temp_file("timed.jsonl", text.as_bytes())
+    temp_file(name, text.as_bytes())
 }
 
 /// A server that logs each message with the milliseconds since the first one.
@@ -267,14 +267,50 @@ fn arrival_ms(srv: &Server, msg: &str) -> u128 {
         .expect("ms")
 }
 
+/// When wscope sent each of a, b and c, in seconds after it logged the open (from --jsonl).
+/// Measured by the sender: a late receiver cannot shrink these, and the schedule starts after
+/// the open, so each is at least the recorded offset.
+fn sent_after_open(jsonl: &str) -> [f64; 3] {
+    let events: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let secs = |e: &Value| {
+        let ts = e["ts"].as_str().expect("ts");
+        let clock = ts.split_once('T').expect("time").1.trim_end_matches('Z');
+        clock
+            .split(':')
+            .map(|p| p.parse::<f64>().expect("number"))
+            .fold(0.0, |acc, p| acc * 60.0 + p)
+    };
+    let open = events
+        .iter()
+        .find(|e| e["type"] == "open")
+        .map(secs)
+        .expect("open");
+    ["a", "b", "c"].map(|m| {
+        let sent = events
+            .iter()
+            .find(|e| e["type"] == "message" && e["dir"] == "out" && e["data"] == m)
+            .map(secs)
+            .unwrap_or_else(|| panic!("{m} not sent: {jsonl}"));
+        // Across midnight the clock starts again.
+        (sent - open).rem_euclid(86_400.0)
+    })
+}
+
 #[test]
 fn replay_keeps_the_recorded_timing_scaled_by_speed_or_none() {
     let srv = clock_server();
-    let path = timed_recording(&srv.url("/"));
-    let r = run(&["replay", path.to_str().unwrap(), "--idle", "0"], b"");
+    let path = timed_recording(&srv.url("/"), "timed.jsonl", 0.6);
+    let r = run(
+        &["replay", path.to_str().unwrap(), "--idle", "0", "--jsonl"],
+        b"",
+    );
     assert_eq!(r.code, 0, "the recorded URL is used: {}", r.stderr);
-    let (b, c) = (arrival_ms(&srv, "b"), arrival_ms(&srv, "c"));
-    assert!(b >= 550 && c >= b + 550, "gaps of 0.6 s kept: b@{b} c@{c}");
+    arrival_ms(&srv, "c");
+    let [_, b, c] = sent_after_open(&r.out());
+    assert!(b >= 0.6 && c >= 1.2, "offsets of 0.6 s kept: b@{b} c@{c}");
 
     let fast = clock_server();
     let r = run(
@@ -286,14 +322,16 @@ fn replay_keeps_the_recorded_timing_scaled_by_speed_or_none() {
             "4",
             "--idle",
             "0",
+            "--jsonl",
         ],
         b"",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let (b, c) = (arrival_ms(&fast, "b"), arrival_ms(&fast, "c"));
+    arrival_ms(&fast, "c");
+    let [_, b, c] = sent_after_open(&r.out());
     assert!(
-        b >= 130 && c >= b + 130,
-        "gaps of 0.15 s at 4x: b@{b} c@{c}"
+        b >= 0.15 && c >= 0.3,
+        "offsets of 0.15 s at 4x: b@{b} c@{c}"
     );
 
     let r = run(
@@ -312,10 +350,14 @@ fn replay_keeps_the_recorded_timing_scaled_by_speed_or_none() {
 #[test]
 fn replay_without_timing_sends_at_once_and_bad_recordings_are_input_errors() {
     let srv = clock_server();
-    let path = timed_recording(&srv.url("/"));
+    // Kept, the recorded timing would take 40 s.
+    let path = timed_recording(&srv.url("/"), "slow.jsonl", 20.0);
     let r = run(&["replay", path.to_str().unwrap(), "--no-timing"], b"");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(arrival_ms(&srv, "c") < 500, "no waits between messages");
+    assert!(
+        arrival_ms(&srv, "c") < PROMPTLY.as_millis(),
+        "no waits between messages"
+    );
 
     let bad = temp_file(
         "bad.jsonl",

@@ -44,11 +44,15 @@ fn slash_commands_send_the_right_frames() {
 
 #[test]
 fn a_message_arriving_mid_typing_keeps_the_half_typed_line() {
-    let srv = repl_server();
+    let later = Gate::default();
+    let srv = repl_server_with(later.clone());
     let mut s = open_repl(&srv.url("/"), "halfline");
     s.send_line("push-later").expect("send");
     srv.wait_for("trigger", |l| l == "text:push-later");
     s.send("half-typ").expect("send");
+    // The push comes once the half-typed line is on the screen.
+    expect(&mut s, "half-typ");
+    later.open();
     expect(&mut s, "< pushed while you type");
     s.send("ed line\r").expect("send");
     srv.wait_for("intact line", |l| l == "text:half-typed line");

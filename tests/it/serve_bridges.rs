@@ -200,7 +200,10 @@ async def main():
     print('closed', ws.close_code)
 asyncio.run(main())
 "#;
-    let mut cmd = Command::new(python());
+    let Some(python) = python() else {
+        return;
+    };
+    let mut cmd = Command::new(python);
     cmd.args(["-c", script, &srv.url("/py?x=1")]);
     let (code, out, err) = output_of(cmd);
     assert_eq!(code, 0, "{err}");

@@ -84,10 +84,9 @@ impl ServeProcess {
         }
     }
 
-    /// Ctrl-C, then its exit status (bounded; killed if it does not exit).
+    /// Ctrl-C (once it is caught), then its exit status (bounded; killed if it does not exit).
     pub fn interrupt(&mut self) -> Option<i32> {
-        // SAFETY: kill(2) on the child this value owns (not yet reaped: `child` is not waited).
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        crate::support::interrupt(self.child.id());
         let end = Instant::now() + LIMIT;
         loop {
             if let Ok(Some(st)) = self.child.try_wait() {

@@ -22,6 +22,13 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_wscope");
 /// Upper bound for any single wscope run in tests.
 pub const RUN_LIMIT: Duration = Duration::from_secs(30);
 
+/// The bound for "promptly", where a test's point is that something does not wait (for a
+/// timeout, a peer, a window). It is generous because the suite shares two cores with builds:
+/// what the test tells apart is made much longer than this (a peer that holds on for 20 s or
+/// more, a `-w 20`), and each such test also checks an observable fact saying which way the run
+/// ended (an exit status, a message, the order of events at the server).
+pub const PROMPTLY: Duration = Duration::from_secs(10);
+
 /// A server running on its own runtime thread; stops when dropped.
 pub struct Server {
     pub addr: SocketAddr,
@@ -65,6 +72,89 @@ impl Server {
 }
 
 pub type Log = Arc<Mutex<Vec<String>>>;
+
+/// A signal from a test to its server: the server waits at [`Gate::passed`] until the test has
+/// seen what it was waiting for and calls [`Gate::open`] (instead of the server sleeping and
+/// hoping the test got there first).
+#[derive(Clone)]
+pub struct Gate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Gate {
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Waits (bounded: a test that never opens the gate fails elsewhere) until it is open.
+    pub async fn passed(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = tokio::time::timeout(RUN_LIMIT, rx.wait_for(|open| *open)).await;
+    }
+}
+
+/// Waits (bounded) until process `pid` catches SIGINT: its Ctrl-C handler is installed, so a
+/// SIGINT sent now is handled rather than killing it (as it would a moment earlier).
+pub fn wait_catching_sigint(pid: u32) {
+    let caught = || {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
+    };
+    let end = Instant::now() + PROMPTLY;
+    while !caught() {
+        assert!(Instant::now() < end, "process {pid} never caught SIGINT");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// How many bytes wait in a pipe (either end of it): FIONREAD.
+fn pipe_holds(pipe: &impl std::os::fd::AsRawFd) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int into `n`, which we own; the descriptor is open.
+    let ok = unsafe { libc::ioctl(pipe.as_raw_fd(), libc::FIONREAD, &mut n) } == 0;
+    assert!(ok, "FIONREAD: {}", std::io::Error::last_os_error());
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// Waits (bounded) until the reader of `pipe` (a child's stdin) has taken everything written.
+pub fn wait_drained(pipe: &impl std::os::fd::AsRawFd) {
+    let end = Instant::now() + PROMPTLY;
+    while pipe_holds(pipe) > 0 {
+        assert!(Instant::now() < end, "the pipe was never read empty");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Waits (bounded) until `pipe` (a child's stdout nobody reads) is full: its writer is stuck.
+pub fn wait_full(pipe: &impl std::os::fd::AsRawFd) {
+    // SAFETY: F_GETPIPE_SZ only reads the pipe's capacity.
+    let size = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_GETPIPE_SZ) };
+    let size = usize::try_from(size).expect("F_GETPIPE_SZ");
+    let end = Instant::now() + PROMPTLY;
+    while pipe_holds(pipe) < size {
+        assert!(
+            Instant::now() < end,
+            "the pipe never filled: {} of {size} bytes",
+            pipe_holds(pipe)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Sends SIGINT (Ctrl-C) to `pid` once it catches it.
+pub fn interrupt(pid: u32) {
+    wait_catching_sigint(pid);
+    // SAFETY: kill(2) on a child of this test process; no memory is involved.
+    unsafe { libc::kill(pid as i32, libc::SIGINT) };
+}
 
 pub fn push(log: &Log, s: impl Into<String>) {
     log.lock().expect("log").push(s.into());
@@ -179,6 +269,19 @@ pub async fn read_head(tcp: &mut TcpStream) -> String {
         buf.push(b[0]);
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Holds a raw connection open for a minute, or until the client hangs up: then logs
+/// `client hung up`, which tells a test that the client ended first.
+pub async fn hold_until_hangup(tcp: &mut TcpStream, log: &Log) {
+    let mut sink = [0u8; 1024];
+    let drained = async { while tcp.read(&mut sink).await.is_ok_and(|n| n > 0) {} };
+    if tokio::time::timeout(Duration::from_secs(60), drained)
+        .await
+        .is_ok()
+    {
+        push(log, "client hung up");
+    }
 }
 
 pub fn request_key(head: &str) -> String {

@@ -100,7 +100,10 @@ async def main():
         print(await ws.recv())
 asyncio.run(main())
 "#;
-    let mut cmd = Command::new(python());
+    let Some(python) = python() else {
+        return;
+    };
+    let mut cmd = Command::new(python);
     cmd.args(["-c", script, &shown]);
     let (code, out, err) = output_of(cmd);
     assert_eq!(code, 0, "{err}");
