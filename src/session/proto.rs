@@ -122,8 +122,13 @@ impl Layer {
         self.wake.notified().await
     }
 
-    pub fn open(&self) -> Step {
-        self.machine().open(Instant::now())
+    pub fn open(&self, subprotocol: Option<&str>) -> Step {
+        self.machine().open(subprotocol, Instant::now())
+    }
+
+    /// The error the session ends with when the connection itself ended well.
+    pub fn failed(&self) -> Option<Error> {
+        self.machine().failed()
     }
 
     pub fn ready(&self) -> bool {
