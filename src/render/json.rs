@@ -75,10 +75,7 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             data,
             app: apps,
         } => Body::Message(app::message(direction(*dir), *kind, data, apps, &[])),
-        Event::Proto(n) => match app::note(n) {
-            (true, note) => Body::Warning(note),
-            (false, note) => Body::Info(note),
-        },
+        Event::Proto(n) => app::note(n),
         Event::Ping { dir, payload } => {
             Body::Ping(jsonl::Control::new(direction(*dir), payload, None))
         }

@@ -5,7 +5,7 @@
 use super::super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
 use crate::event::{AppMessage, DataKind, Fact, NoteLevel, ProtoNote};
-use crate::jsonl::{self, Json, Note, Notice};
+use crate::jsonl::{self, Body, Json, Note, Notice};
 use serde_json::{Map, Value};
 
 /// The facts as JSON members (durations in milliseconds, to the microsecond).
@@ -80,8 +80,8 @@ pub fn message<'a>(
     m
 }
 
-/// A protocol's remark: whether it is a warning, and its line.
-pub fn note(n: &ProtoNote) -> (bool, Note) {
+/// A protocol's remark: a `warning` line, or an `info` line.
+pub fn note(n: &ProtoNote) -> Body<'static> {
     let note = Note {
         notice: Some(Notice::Proto {
             protocol: n.protocol.to_string(),
@@ -90,5 +90,8 @@ pub fn note(n: &ProtoNote) -> (bool, Note) {
         }),
         message: n.text.clone(),
     };
-    (n.level == NoteLevel::Warning, note)
+    match n.level {
+        NoteLevel::Warning => Body::Warning(note),
+        _ => Body::Info(note),
+    }
 }
