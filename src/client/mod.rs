@@ -7,13 +7,13 @@
 //! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
 //! whether and when to connect again.
 
-pub mod backoff;
+pub(crate) mod backoff;
 mod coproc;
 mod inputs;
 mod recorder;
 mod settings;
 
-pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
+pub(crate) use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 
 use crate::error::{Error, Kind};
 use crate::event::{self, Event, Warning};
@@ -35,13 +35,16 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// Runs the client; the error, if any, decides the exit status.
-pub async fn run(cfg: Config) -> Result<(), Error> {
+pub(crate) async fn run(cfg: Config) -> Result<(), Error> {
     run_observed(cfg, None).await
 }
 
 /// Runs the client, also telling `observer` of every connection opened and message received
 /// (`wscope replay --expect` compares them with the recording).
-pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> Result<(), Error> {
+pub(crate) async fn run_observed(
+    cfg: Config,
+    observer: Option<Box<dyn Observer>>,
+) -> Result<(), Error> {
     let mut bridge = Bridge::for_config(&cfg);
     // With --coproc, what would go to stdout goes to the program's stdin.
     let stdout: Sink = match &bridge {

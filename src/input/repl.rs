@@ -66,7 +66,7 @@ impl<P: ExternalPrinter + Send> LinePrinter for RustylinePrinter<P> {
 }
 
 /// Starts the REPL thread; returns the printer the session must print through.
-pub fn start(
+pub(crate) fn start(
     prompt: String,
     history: Option<PathBuf>,
     commands: mpsc::Sender<Command>,

@@ -19,13 +19,15 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use connection::{
+pub(crate) use connection::{
     Connected, Deflate, Open, Proxy, Reconnect, Request, Response, Timing, Timings, Tls,
 };
-pub use message::{Close, Control, Decoded, Dir, Encoding, Frame, Json, Message, Opcode, payload};
-pub use notes::{Compressed, Compression, Error, Note, Notice, State, Status, Traffic};
-pub use probe::{Probe, ProbeSummary, Verdict};
-pub use time::{Millis, Timestamp};
+pub(crate) use message::{
+    Close, Control, Decoded, Dir, Encoding, Frame, Json, Message, Opcode, payload,
+};
+pub(crate) use notes::{Compressed, Compression, Error, Note, Notice, State, Status, Traffic};
+pub(crate) use probe::{Probe, ProbeSummary, Verdict};
+pub(crate) use time::{Millis, Timestamp};
 
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -33,18 +35,18 @@ use std::fmt;
 
 /// The schema version every line carries as `v`. It changes when a field changes meaning or
 /// goes away; new types and new fields do not change it (readers skip what they do not know).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// One line: when, and what.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     pub ts: Timestamp,
     pub body: Body<'a>,
 }
 
 /// What a line says; its `type` is [`Body::kind`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Body<'a> {
+pub(crate) enum Body<'a> {
     Connected(Connected<'a>),
     Proxy(Proxy),
     Tls(Tls),
@@ -67,7 +69,7 @@ pub enum Body<'a> {
 
 impl Body<'_> {
     /// The line's `type`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Body::Connected(_) => "connected",
             Body::Proxy(_) => "proxy",
@@ -139,7 +141,7 @@ impl Serialize for Line<'_> {
 }
 
 /// Appends the line and a newline to `out`.
-pub fn write(line: &Line<'_>, out: &mut Vec<u8>) {
+pub(crate) fn write(line: &Line<'_>, out: &mut Vec<u8>) {
     let start = out.len();
     // Nothing in these types fails to serialize; should it ever, no half line is left.
     match serde_json::to_writer(&mut *out, line) {
@@ -149,7 +151,7 @@ pub fn write(line: &Line<'_>, out: &mut Vec<u8>) {
 }
 
 /// The line as a string, without the newline.
-pub fn to_string(line: &Line<'_>) -> String {
+pub(crate) fn to_string(line: &Line<'_>) -> String {
     let mut out = Vec::with_capacity(128);
     write(line, &mut out);
     out.pop();
@@ -158,7 +160,7 @@ pub fn to_string(line: &Line<'_>) -> String {
 
 /// Why a line could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     NotJson(String),
     /// JSON, but not an object with a `type`.
     NoType,
@@ -207,7 +209,7 @@ struct Head<'a> {
 }
 
 /// Reads one line.
-pub fn read(line: &str) -> Result<Line<'_>, ReadError> {
+pub(crate) fn read(line: &str) -> Result<Line<'_>, ReadError> {
     let head: Head<'_> = serde_json::from_str(line).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => ReadError::NoType,
         _ => ReadError::NotJson(e.to_string()),

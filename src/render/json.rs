@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::time::SystemTime;
 
 /// The line of an event; `show_credentials` leaves heads and URLs as they were.
-pub fn line(ev: &Stamped, show_credentials: bool) -> Line<'_> {
+pub(crate) fn line(ev: &Stamped, show_credentials: bool) -> Line<'_> {
     Line {
         ts: Timestamp::new(ev.at),
         body: body(&ev.event, show_credentials),
@@ -94,7 +94,7 @@ fn body(event: &Event, show: bool) -> Body<'_> {
 }
 
 /// A received message's line, with what `--decode` and `--filter` made of it.
-pub fn received<'a>(
+pub(crate) fn received<'a>(
     at: SystemTime,
     kind: DataKind,
     data: &'a [u8],

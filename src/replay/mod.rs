@@ -4,8 +4,8 @@
 //! the messages that arrive are compared with the recorded ones. The session is the caller's
 //! (`app` runs a client): replay decides what it sends and judges what came back.
 
-pub mod diff;
-pub mod recording;
+pub(crate) mod diff;
+pub(crate) mod recording;
 
 use crate::error::{Error, Kind};
 use crate::event::DataKind;
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 /// What `wscope replay` takes, validated (by `config`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplayConfig {
+pub(crate) struct ReplayConfig {
     /// The recording.
     pub file: PathBuf,
     /// Where to connect instead of the recorded URL.
@@ -33,7 +33,7 @@ pub struct ReplayConfig {
 
 /// The session a replay asks for: where to connect, what to send when, and who is told of
 /// what arrives (with `--expect`, to be compared once it has ended).
-pub struct Replayed {
+pub(crate) struct Replayed {
     pub url: String,
     pub schedule: Schedule,
     pub observer: Option<Box<dyn Observer>>,
@@ -41,7 +41,7 @@ pub struct Replayed {
 
 /// Replays the recording on the session `session` runs; with `--expect`, fails with
 /// [`Kind::Differs`] when the replies differ.
-pub async fn run(
+pub(crate) async fn run(
     cfg: ReplayConfig,
     session: impl AsyncFnOnce(Replayed) -> Result<(), Error>,
 ) -> Result<(), Error> {

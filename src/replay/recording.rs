@@ -17,7 +17,7 @@ const HEAD: usize = 1024;
 /// A data message as recorded or received, to compare: its kind, its size, a digest of its
 /// bytes and its first bytes (to show). Bounded, however large the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub kind: DataKind,
     pub len: usize,
     digest: u64,
@@ -26,7 +26,7 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    pub fn new(kind: DataKind, data: &[u8]) -> Recorded {
+    pub(crate) fn new(kind: DataKind, data: &[u8]) -> Recorded {
         let mut hasher = DefaultHasher::new();
         data.hash(&mut hasher);
         Recorded {
@@ -38,14 +38,14 @@ impl Recorded {
     }
 
     /// Whether the whole message is in `head`.
-    pub fn whole(&self) -> bool {
+    pub(crate) fn whole(&self) -> bool {
         self.head.len() == self.len
     }
 }
 
 /// What a replay needs from a recording.
 #[derive(Debug, Default)]
-pub struct Recording {
+pub(crate) struct Recording {
     /// The URL of the first connection.
     pub url: Option<String>,
     /// Messages sent, with their offsets from the moment the connection opened.
@@ -58,7 +58,7 @@ pub struct Recording {
 
 /// A line that is not a recorded event.
 #[derive(Debug, PartialEq, Eq)]
-pub struct BadLine {
+pub(crate) struct BadLine {
     pub line: usize,
     pub why: String,
 }
@@ -71,7 +71,7 @@ impl fmt::Display for BadLine {
 
 /// Reads a recording. Events the replay does not use (frames, pings, notes, and types this
 /// version does not know) are skipped; lines that are not events are errors.
-pub fn parse(text: &str) -> Result<Recording, BadLine> {
+pub(crate) fn parse(text: &str) -> Result<Recording, BadLine> {
     let mut rec = Recording::default();
     let mut opened: Option<Timestamp> = None;
     for (i, line) in text.lines().enumerate() {

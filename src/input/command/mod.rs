@@ -6,7 +6,7 @@
 mod args;
 mod display_args;
 
-pub use args::{parse_binary, parse_hex};
+pub(crate) use args::{parse_binary, parse_hex};
 
 use crate::wire::opcode::Opcode;
 use args::{control_payload, no_args, parse_close, parse_frag, parse_frame};
@@ -100,9 +100,9 @@ pub struct Spec {
     /// The name, with its slash.
     pub name: &'static str,
     /// Other names it answers to.
-    pub aliases: &'static [&'static str],
+    pub(crate) aliases: &'static [&'static str],
     /// Its arguments, as shown in the README's table (empty when it takes none).
-    pub args: &'static str,
+    pub(crate) args: &'static str,
     /// One line saying what it does, for `/help`, the man page and the README.
     pub help: &'static str,
     pub example: &'static str,
@@ -321,7 +321,7 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
 }
 
 /// Command names starting with `prefix`, for tab completion.
-pub fn complete(prefix: &str) -> Vec<&'static str> {
+pub(crate) fn complete(prefix: &str) -> Vec<&'static str> {
     COMMANDS
         .iter()
         .map(|c| c.name)

@@ -31,20 +31,22 @@
 //! [`Reassembler`] turns the data of `message` packets into [`Received`] messages, holding a
 //! binary packet until its attachments have come (at most [`Limits::max_attachments`], at
 //! most [`Limits::max_attachment_bytes`] together). [`input`] parses lines and the `/emit`
-//! and `/ack` commands; [`outgoing`] builds the WebSocket messages to send. Nothing here
+//! and `/ack` commands; `outgoing` builds the WebSocket messages to send. Nothing here
 //! reads files, keeps time or answers pings: the session does, with what these return.
 
 pub mod binary;
 pub mod engine;
 pub mod input;
-pub mod outgoing;
+pub(crate) mod outgoing;
 pub mod packet;
 pub mod reassembler;
 
-pub use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
-pub use input::{AckReply, Arg, Emit};
-pub use packet::{Limits, PacketError, SocketIoVersion};
-pub use reassembler::{Reassembler, Received, SocketIoError};
+pub(crate) use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
+pub(crate) use input::{AckReply, Arg, Emit};
+pub(crate) use packet::PacketError;
+pub use packet::{Limits, SocketIoVersion};
+pub(crate) use reassembler::SocketIoError;
+pub use reassembler::{Reassembler, Received};
 
 #[cfg(test)]
 mod props;
