@@ -7,11 +7,11 @@
 
 pub(crate) mod notice;
 
-use crate::error::Error;
+use crate::error::{Error, Kind};
 use crate::net::transport::Peer;
 use crate::wire::response::Negotiated;
 use crate::wire::tap::{Dir, TappedFrame};
-pub(crate) use notice::{Info, Warning};
+pub(crate) use notice::{Info, Traffic, Warning};
 use std::time::{Duration, SystemTime};
 
 /// How long each step of establishing the session took.
@@ -136,6 +136,30 @@ pub(crate) enum Event {
     Warning(Warning),
     /// The error that ends the session (printed by the renderer in the REPL and JSONL modes).
     Failure(Error),
+    /// How the run ended: its last event, after the `Failure` of a run that failed.
+    End(End),
+}
+
+/// How a client run ended: the exit status's kind and the facts behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct End {
+    /// What made the run fail; `None`: it ended well (exit status 0).
+    pub failure: Option<Kind>,
+    /// The last connection's first Close frame, either way: who began the close handshake
+    /// (`None`: no Close frame went either way, or no connection opened).
+    pub first_close: Option<FirstClose>,
+    /// Data messages each way, over every connection of the run.
+    pub received: Traffic,
+    pub sent: Traffic,
+}
+
+/// The Close frame that began a close handshake.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FirstClose {
+    /// `In`: the peer sent it; `Out`: wscope did.
+    pub dir: Dir,
+    pub code: Option<u16>,
+    pub reason: String,
 }
 
 /// An event with the moment it happened.

@@ -86,7 +86,7 @@ pub(crate) struct Status {
 }
 
 /// Data messages one way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Traffic {
     pub messages: u64,
     pub bytes: u64,

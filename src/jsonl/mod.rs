@@ -25,7 +25,9 @@ pub(crate) use connection::{
 pub(crate) use message::{
     Close, Control, Decoded, Dir, Encoding, Frame, Json, Message, Opcode, payload,
 };
-pub(crate) use notes::{Compressed, Compression, Error, Note, Notice, State, Status, Traffic};
+pub(crate) use notes::{
+    Closed, Compressed, Compression, End, Error, Note, Notice, Side, State, Status, Traffic,
+};
 pub(crate) use probe::{Probe, ProbeSummary, Verdict};
 pub(crate) use time::{Millis, Timestamp};
 
@@ -63,6 +65,7 @@ pub(crate) enum Body<'a> {
     Info(Note),
     Warning(Note),
     Error(Error),
+    End(End),
     Probe(Probe),
     ProbeSummary(ProbeSummary),
 }
@@ -87,6 +90,7 @@ impl Body<'_> {
             Body::Info(_) => "info",
             Body::Warning(_) => "warning",
             Body::Error(_) => "error",
+            Body::End(_) => "end",
             Body::Probe(_) => "probe",
             Body::ProbeSummary(_) => "probe_summary",
         }
@@ -134,6 +138,7 @@ impl Serialize for Line<'_> {
             Body::Timing(b) => envelope!(b),
             Body::Info(b) | Body::Warning(b) => envelope!(b),
             Body::Error(b) => envelope!(b),
+            Body::End(b) => envelope!(b),
             Body::Probe(b) => envelope!(b),
             Body::ProbeSummary(b) => envelope!(b),
         }
@@ -253,6 +258,7 @@ fn body<'a>(kind: &str, line: &'a str) -> Result<Body<'a>, Option<serde_json::Er
         "info" => Body::Info(of(line)?),
         "warning" => Body::Warning(of(line)?),
         "error" => Body::Error(of(line)?),
+        "end" => Body::End(of(line)?),
         "probe" => Body::Probe(of(line)?),
         "probe_summary" => Body::ProbeSummary(of(line)?),
         _ => return Err(None),

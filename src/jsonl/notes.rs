@@ -1,6 +1,6 @@
 //! wscope's own remarks as JSON Lines: `info` and `warning` lines, each naming its `notice`
-//! with the facts as fields and the sentence a person reads as `message`; and the `error`
-//! that ends a run.
+//! with the facts as fields and the sentence a person reads as `message`; the `error` that
+//! ends a run that fails, and the `end` that ends every client run.
 
 use super::connection::Deflate;
 use super::time::Millis;
@@ -122,4 +122,35 @@ pub(crate) struct Error {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// The last line of a client run (after the `error` of one that failed): its exit status with
+/// the meaning the exit status table gives it, and what led there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct End {
+    pub exit_code: u8,
+    pub meaning: String,
+    /// The last connection's close handshake, by the side that began it; `null` when no
+    /// Close frame went either way (the connection was lost, or never opened).
+    pub close: Option<Closed>,
+    /// Data messages each way, over every connection of the run.
+    pub received: Traffic,
+    pub sent: Traffic,
+}
+
+/// The Close frame that began a close handshake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Closed {
+    pub by: Side,
+    pub code: Option<u16>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Which end of the connection did something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Side {
+    Peer,
+    Wscope,
 }

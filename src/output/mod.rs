@@ -11,7 +11,8 @@ pub(crate) mod recall;
 mod shown;
 pub(crate) mod thread;
 
-use crate::event::{DataKind, Event, Stamped};
+use crate::error::Error;
+use crate::event::{DataKind, Event, FirstClose, Stamped};
 use crate::jsonl::{self, Line};
 use crate::render::received::{DisplayConfig, JqFilter};
 use crate::render::{BinaryOutput, Channel, Style, json, text::text_for};
@@ -26,12 +27,15 @@ pub(crate) trait LinePrinter: Send {
 }
 
 /// Watches the data messages received as they come (`wscope replay --expect` compares them
-/// with a recording), typed, beside whatever is shown.
+/// with a recording), typed, beside whatever is shown, and judges them at the end.
 pub(crate) trait Observer: Send {
     /// A connection opened (its upgrade succeeded).
     fn opened(&mut self);
     /// A data message arrived.
     fn received(&mut self, kind: DataKind, data: &[u8]);
+    /// The session is over and what it showed is out: what the observer makes of what it
+    /// saw, part of the run's outcome.
+    fn verdict(self: Box<Self>) -> Result<(), Error>;
 }
 
 /// Where rendered output ends up. Owned by the session; shared behind a mutex.
@@ -57,6 +61,8 @@ pub(crate) struct Output {
     /// `--record`: every event as a JSON line, handed over with the rest.
     record: Option<Vec<u8>>,
     observer: Option<Box<dyn Observer>>,
+    /// The last connection's first Close frame, either way (the run's `end` event says it).
+    first_close: Option<FirstClose>,
     thread: OutputThread,
 }
 
@@ -82,6 +88,7 @@ impl Output {
             printer: None,
             record: None,
             observer: None,
+            first_close: None,
             thread,
         };
         output.decide_plain();
@@ -126,6 +133,16 @@ impl Output {
     pub(crate) fn observed_by(mut self, observer: Box<dyn Observer>) -> Self {
         self.observer = Some(observer);
         self
+    }
+
+    /// The observer, when there is one, to hear its verdict.
+    pub(crate) fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.observer.take()
+    }
+
+    /// The last connection's first Close frame, either way: who began the close handshake.
+    pub(crate) fn first_close(&self) -> Option<FirstClose> {
+        self.first_close.clone()
     }
 
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
@@ -249,8 +266,21 @@ impl Output {
 
     /// Renders an event to where it belongs.
     pub(crate) fn event(&mut self, ev: Stamped) {
-        if let (Some(o), Event::Upgraded { .. }) = (self.observer.as_mut(), &ev.event) {
-            o.opened();
+        match &ev.event {
+            Event::Upgraded { .. } => {
+                self.first_close = None;
+                if let Some(o) = self.observer.as_mut() {
+                    o.opened();
+                }
+            }
+            Event::Close { dir, code, reason } if self.first_close.is_none() => {
+                self.first_close = Some(FirstClose {
+                    dir: *dir,
+                    code: *code,
+                    reason: reason.clone(),
+                });
+            }
+            _ => {}
         }
         if self.style.jsonl {
             self.put_json(&json::line(&ev, self.style.show_credentials));

@@ -155,6 +155,14 @@ mod tests {
     }
 
     #[test]
+    fn the_end_of_a_run_is_read_and_changes_nothing() {
+        let end = r#"{"v":1,"ts":"2026-11-30T18:11:34.4Z","type":"end","exit_code":0,"meaning":"clean close","close":{"by":"wscope","code":1000,"reason":""},"received":{"messages":1,"bytes":5},"sent":{"messages":2,"bytes":8}}"#;
+        let with_end = parse(&format!("{SESSION}{end}\n")).expect("valid");
+        let without = parse(SESSION).expect("valid");
+        assert_eq!(format!("{with_end:?}"), format!("{without:?}"));
+    }
+
+    #[test]
     fn only_the_first_connection_is_replayed() {
         let second = "{\"ts\":\"2026-11-30T18:12:00Z\",\"type\":\"open\"}\n\
             {\"ts\":\"2026-11-30T18:12:01Z\",\"type\":\"message\",\"dir\":\"out\",\"opcode\":\"text\",\"data\":\"later\"}\n";

@@ -65,6 +65,8 @@ pub(crate) fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)>
             ),
         ),
         Event::Failure(e) => (Channel::Stderr, failure(e, c)),
+        // For scripts: on the screen, the error (or its absence) and the exit status say it.
+        Event::End(_) => return None,
         other => (Channel::Stderr, connection(other, style)?),
     };
     let mut s = String::new();
