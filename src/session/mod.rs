@@ -21,6 +21,8 @@ mod reader;
 mod replay;
 pub(crate) mod replies;
 mod shared;
+#[cfg(test)]
+mod tests;
 pub(crate) mod violations;
 mod writer;
 
