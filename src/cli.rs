@@ -1,8 +1,10 @@
 //! The command line: clap definitions, the one source for `--help`, completions and the man
 //! page. `config` validates what they parse into what each component takes.
 
+mod proto;
 mod subcommands;
 
+pub(crate) use proto::{ProtoArgs, ProtoName};
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
 pub(crate) use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
@@ -28,6 +30,7 @@ Examples:
   wscope --filter 'select(.type == \"trade\") | .px' wss://h/feed
                                               only the prices of trades
   wscope curl 'wss://h/ws' -H 'Cookie: s=1'   the request a browser copied as cURL
+  wscope --proto socketio http://h:3000/chat  speak Socket.IO to the /chat namespace
   wscope --coproc ./bot.sh ws://h/            a program on this end: its lines out, messages in
   wscope serve --coproc ./handler.sh          a program per connection on the server end";
 
@@ -135,6 +138,9 @@ pub(crate) struct ClientArgs {
 
     #[command(flatten)]
     pub display: DisplayArgs,
+
+    #[command(flatten)]
+    pub proto: ProtoArgs,
 }
 
 #[derive(Debug, Args)]

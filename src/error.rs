@@ -86,6 +86,15 @@ exit_statuses! {
     /// The `--coproc` program could not start, exited with a non-zero status or was killed by
     /// a signal (and the connection had not failed before).
     Coproc = 15, "the --coproc program failed (could not start, exited non-zero, killed by a signal) and the connection did not fail first";
+    /// `--proto`: the server refused the application protocol's session, ended it, or does not
+    /// speak the protocol (Socket.IO CONNECT_ERROR or DISCONNECT, a STOMP ERROR, a GraphQL
+    /// connection_error); the server's own message is the error's.
+    ProtoRefused = 16, "--proto: the server refused or ended the application protocol's session, or does not speak it (its message is shown)";
+    /// `--proto`: an operation or call the user made failed (a GraphQL error, a JSON-RPC error
+    /// response) while the connection itself ended well.
+    // Documented now; the GraphQL and JSON-RPC layers (the next protocol issues) produce it.
+    #[allow(dead_code)]
+    ProtoFailed = 17, "--proto: an operation or call failed (a GraphQL error, a JSON-RPC error response); the connection ended well";
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted = 130, "interrupted (Ctrl-C)";
 }

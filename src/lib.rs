@@ -59,7 +59,8 @@
 //!
 //! - the binary: [`app::main`];
 //! - the drift and docs tests: [`error::EXIT_STATUS_TABLE`], [`generate::all`],
-//!   [`input::command::COMMANDS`] and [`input::command::help_text`];
+//!   [`input::command::COMMANDS`], [`input::command::help_text`] and each
+//!   [`proto::ProtoKind`]'s commands;
 //! - other tests: [`serve::bind`] and [`serve::echo_server`] (a server in the test's
 //!   process), [`wire::deflate::Compressor`] (compressed frames written by hand);
 //! - the fuzz targets, every parser of what a peer or a user sends: [`wire`] (frame headers
@@ -95,8 +96,9 @@ pub mod net;
 mod open;
 mod output;
 mod probe;
-// The codecs are wired into the session by issue 24 (--proto); until then only the fuzz
-// targets and their own tests use most of them.
+// Socket.IO is wired into the session (issue 24); the GraphQL, STOMP and JSON-RPC codecs, and
+// the parts of the layer only they need, wait for the next protocol issues: until then only
+// the fuzz targets and their own tests use them.
 #[allow(dead_code, unused_imports)]
 pub mod proto;
 mod render;

@@ -71,12 +71,23 @@ impl Stats {
     /// Adds a burst of received data messages, which arrived now.
     pub(crate) fn add_received(&self, msgs: u64, bytes: u64) {
         if msgs > 0 {
-            self.msgs_in.fetch_add(msgs, Ordering::Relaxed);
-            self.bytes_in.fetch_add(bytes, Ordering::Relaxed);
-            let since = self.started.elapsed().as_nanos();
-            let stamp = u64::try_from(since).unwrap_or(u64::MAX - 1) + 1;
-            self.last_in.store(stamp, Ordering::Relaxed);
+            self.count_received(msgs, bytes);
+            self.mark_received();
         }
+    }
+
+    /// Counts received data messages without saying that something arrived (`--proto`: the
+    /// protocol's keepalive does not restart the idle window; see [`Self::mark_received`]).
+    pub(crate) fn count_received(&self, msgs: u64, bytes: u64) {
+        self.msgs_in.fetch_add(msgs, Ordering::Relaxed);
+        self.bytes_in.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Something arrived now (for the idle window).
+    pub(crate) fn mark_received(&self) {
+        let since = self.started.elapsed().as_nanos();
+        let stamp = u64::try_from(since).unwrap_or(u64::MAX - 1) + 1;
+        self.last_in.store(stamp, Ordering::Relaxed);
     }
 
     /// When the last data message arrived (for the idle window).

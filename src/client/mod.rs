@@ -186,7 +186,7 @@ async fn connect_and_run(
                 ctrl_c.or_interrupted(again.wait(rec, &e)).await?;
                 continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(refused_protocol(cfg, e)),
         };
         let connected_at = Instant::now();
         let timings = up.timings;
@@ -223,6 +223,14 @@ async fn connect_and_run(
     }
 }
 
+/// A refused upgrade under `--proto`: the URL the protocol derived is the likely culprit.
+fn refused_protocol(cfg: &Config, e: Error) -> Error {
+    match &cfg.session.proto {
+        Some(p) if e.kind == Kind::Rejected => e.with_hint(p.settings.rejection_hint()),
+        _ => e,
+    }
+}
+
 /// The byte stream tungstenite runs on: the tap on the plaintext side of TLS, then
 /// permessage-deflate when it was agreed.
 type Wire = MaybeDeflate<Tap<Stream>>;
@@ -248,7 +256,11 @@ async fn open_session(
         timings,
     }));
     let deflate = negotiated.deflate;
-    rec.emit(Event::Upgraded { negotiated });
+    let proto = cfg.session.proto.as_ref().map(|p| event::ProtoSession {
+        name: p.settings.kind().name(),
+        url: p.url.clone(),
+    });
+    rec.emit(Event::Upgraded { negotiated, proto });
     for w in declined {
         rec.emit(Event::Warning(w));
     }

@@ -5,7 +5,8 @@
 //! once), the frame dump ([`FrameDump`]) and reconnecting ([`Reconnect`]).
 
 use super::connect::connect_config;
-use crate::cli::ClientArgs;
+use super::proto::proto_config;
+use crate::cli::{ClientArgs, ProtoName};
 use crate::client::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 use crate::curl::CurlImport;
 use crate::error::Error;
@@ -27,18 +28,23 @@ pub(super) fn build(
     import: Option<&CurlImport>,
     term: &Terminal,
 ) -> Result<Config, Error> {
-    build_with(args, url, import, term, input_source(args, term)?)
+    build_with(args, url, import, term, input_source(args, term)?, None)
 }
 
-/// A client config whose input is given (`wscope replay` sends a recording).
+/// A client config whose input is given (`wscope replay` sends a recording, in the protocol
+/// it was recorded with, `recorded`, unless `--proto` says otherwise).
 pub(super) fn build_with(
     args: &ClientArgs,
     url: &str,
     import: Option<&CurlImport>,
     term: &Terminal,
     input: InputSource,
+    recorded: Option<ProtoName>,
 ) -> Result<Config, Error> {
-    let target = Target::parse(import.map_or(url, |i| i.url.as_str()))?;
+    let url = import.map_or(url, |i| i.url.as_str());
+    let proto = proto_config(args, url, recorded)?;
+    let target = Target::parse(proto.as_ref().map_or(url, |(_, ws)| ws.as_str()))?;
+    let proto = proto.map(|(p, _)| p);
     let (io, out) = (&args.io, &args.output);
     let mode = match input {
         InputSource::Repl => Mode::Repl,
@@ -70,15 +76,23 @@ pub(super) fn build_with(
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
         report_first_message: out.verbose || out.timing,
-        emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
+        emit_outgoing: out.jsonl
+            || mode == Mode::Repl
+            || out.record.is_some()
+            || (out.verbose && proto.is_some()),
+        proto,
     };
     let coproc = matches!(input, InputSource::Coproc { .. });
+    let proto_on = session.proto.is_some();
     Ok(Config {
         target,
         connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size, import)?,
         input,
         session,
-        style: style(args, term, mode, frames, coproc),
+        style: Style {
+            proto_raw: out.verbose && proto_on,
+            ..style(args, term, mode, frames, coproc)
+        },
         display: display_config(args)?,
         frames,
         reconnect,
@@ -223,6 +237,7 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, copr
         handshake_dump: out.dump_handshake,
         show_credentials: args.handshake.show_credentials,
         show_keepalive: out.verbose,
+        proto_raw: false,
         binary_output: out.binary_output,
         separator: separator(args),
         interleave: mode == Mode::Pipe && stdout_is_terminal && term.stderr,

@@ -4,6 +4,8 @@
 //! runs     wscope URL | --from-curl, wscope curl, wscope demo ─► client::Config
 //!            client   the client options (input, session, output, display, frames, reconnect)
 //!            connect  how to reach and upgrade (open::ConnectConfig), a copied curl command merged in
+//!            proto    --proto: the application protocol (session::ProtoConfig) and the URL it
+//!                     really connects to
 //! probe    wscope probe  ─► probe::ProbeConfig
 //! serve    wscope serve  ─► serve::ServeConfig
 //! replay   wscope replay ─► replay::ReplayConfig, then the client run that sends the recording
@@ -15,6 +17,7 @@
 mod client;
 mod connect;
 mod probe;
+mod proto;
 mod replay;
 mod runs;
 mod serve;

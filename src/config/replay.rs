@@ -33,7 +33,10 @@ pub(crate) fn replay_client(
     args: &ReplayArgs,
     url: &str,
     schedule: Schedule,
+    proto: Option<&str>,
     term: &Terminal,
 ) -> Result<Config, Error> {
-    build_with(&args.client, url, None, term, InputSource::Replay(schedule))
+    let recorded = proto.map(super::proto::recorded).transpose()?;
+    let input = InputSource::Replay(schedule);
+    build_with(&args.client, url, None, term, input, recorded)
 }

@@ -5,12 +5,14 @@
 //! frame dump independent of the networking code. Events hold facts, never sentences: wscope's
 //! own remarks are [`notice`]s, worded in `render`.
 
+pub(crate) mod app;
 pub(crate) mod notice;
 
 use crate::error::{Error, Kind};
 use crate::net::transport::Peer;
 use crate::wire::response::Negotiated;
 use crate::wire::tap::{Dir, TappedFrame};
+pub(crate) use app::{AppMessage, Fact, NoteLevel, ProtoNote, ProtoSession};
 pub(crate) use notice::{Info, Traffic, Warning};
 use std::time::{Duration, SystemTime};
 
@@ -104,6 +106,8 @@ pub(crate) enum Event {
     /// A valid 101 arrived.
     Upgraded {
         negotiated: Negotiated,
+        /// With `--proto`: the application protocol spoken on it.
+        proto: Option<ProtoSession>,
     },
     /// A data message in either direction.
     Message {
@@ -111,6 +115,17 @@ pub(crate) enum Event {
         kind: DataKind,
         data: Vec<u8>,
     },
+    /// A data message under an application protocol (`--proto`), either way, with the
+    /// application messages it carried (none for the protocol's own exchanges, such as its
+    /// keepalive).
+    ProtoMessage {
+        dir: Dir,
+        kind: DataKind,
+        data: Vec<u8>,
+        app: Vec<AppMessage>,
+    },
+    /// An application protocol's remark.
+    Proto(ProtoNote),
     Ping {
         dir: Dir,
         payload: Vec<u8>,

@@ -70,6 +70,12 @@ pub(crate) enum Warning {
     ExtensionsDeclined { offered: Vec<String> },
     /// `--deflate-window-bits` above the window agreed: RFC 7692 broken on purpose.
     WindowBits { bits: u8, agreed: u8 },
+    /// Without `--proto`, the server evidently speaks an application protocol wscope speaks:
+    /// `protocol` is its `--proto` name, `evidence` what gave it away.
+    ProtoGuess {
+        protocol: &'static str,
+        evidence: String,
+    },
 }
 
 /// The connection's state and counters, for `/status`.

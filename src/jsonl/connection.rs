@@ -85,6 +85,9 @@ pub(crate) struct Open {
     pub extensions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deflate: Option<Deflate>,
+    /// With `--proto`: the application protocol spoken on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proto: Option<super::app::Proto>,
 }
 
 /// The permessage-deflate parameters in force.

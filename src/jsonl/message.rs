@@ -1,8 +1,10 @@
 //! Messages and frames as JSON Lines: `message` (a data message each way, with what
-//! `--decode` and `--filter` made of a received one), `ping`, `pong`, `close` and `frame`.
+//! `--decode` and `--filter` made of a received one, and with `--proto` the application
+//! messages it carried), `ping`, `pong`, `close` and `frame`.
 //! Payloads are JSON strings: the text when it is UTF-8, else base64 with
 //! `"encoding":"base64"`.
 
+use super::app::App;
 use super::time::Millis;
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -76,6 +78,10 @@ pub(crate) struct Message<'a> {
     pub filtered: Option<Option<Vec<Json>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_error: Option<String>,
+    /// With `--proto`: the application messages it carried (absent for the protocol's own
+    /// exchanges and without `--proto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<Vec<App>>,
 }
 
 impl<'a> Message<'a> {
@@ -92,6 +98,7 @@ impl<'a> Message<'a> {
             decode_error: None,
             filtered: None,
             filter_error: None,
+            app: None,
         }
     }
 
@@ -102,7 +109,9 @@ impl<'a> Message<'a> {
 }
 
 /// A field that is there, even as `null` (`Some(None)`), as against one that is absent.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
 

@@ -10,6 +10,7 @@
 //! connecting took) may be missing; those that carry meaning (a URL, a message's direction,
 //! opcode and data) may not. Pure.
 
+mod app;
 mod connection;
 mod message;
 mod notes;
@@ -19,6 +20,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use app::{App, Proto};
 pub(crate) use connection::{
     Connected, Deflate, Open, Proxy, Reconnect, Request, Response, Timing, Timings, Tls,
 };

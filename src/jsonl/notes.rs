@@ -67,6 +67,16 @@ pub(crate) enum Notice {
     ExtensionsDeclined { offered: Vec<String> },
     /// `--deflate-window-bits` above what was agreed.
     WindowBits { bits: u8, agreed: u8 },
+    /// Without `--proto`, the server evidently speaks an application protocol wscope speaks.
+    ProtoGuess { protocol: String },
+    /// An application protocol's remark (`--proto`): which protocol, what about (`connected`,
+    /// `ack_asked`...), and its facts.
+    Proto {
+        protocol: String,
+        about: String,
+        #[serde(default)]
+        facts: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
 /// `/status`: the connection's state and counters.

@@ -113,6 +113,16 @@ fn notices() -> Vec<Notice> {
             bits: 15,
             agreed: 9,
         },
+        Notice::ProtoGuess {
+            protocol: "socketio".into(),
+        },
+        Notice::Proto {
+            protocol: "socketio".into(),
+            about: "connected".into(),
+            facts: [("namespace".to_string(), serde_json::Value::from("/"))]
+                .into_iter()
+                .collect(),
+        },
     ]
 }
 
@@ -139,9 +149,45 @@ fn notice_index(n: &Notice) -> usize {
         Notice::SubprotocolsDeclined { .. } => 17,
         Notice::ExtensionsDeclined { .. } => 18,
         Notice::WindowBits { .. } => 19,
+        Notice::ProtoGuess { .. } => 20,
+        Notice::Proto { .. } => 21,
     }
 }
-const NOTICES: usize = 20;
+const NOTICES: usize = 22;
+
+/// A message under `--proto` with the application messages it carried, in each shape.
+fn app_message() -> Message<'static> {
+    let facts = |pairs: &[(&str, serde_json::Value)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    let mut m = Message::new(Dir::In, Opcode::Text, br#"421["ask",{"_binary":"AQI="}]"#);
+    m.app = Some(vec![
+        App {
+            protocol: "socketio".into(),
+            kind: "event".into(),
+            data: Some(Json::new(r#"["ask",{"_binary":"AQI="}]"#)),
+            text: None,
+            input: None,
+            filtered: Some(Some(vec![Json::new("\"ask\"")])),
+            filter_error: None,
+            facts: facts(&[("event", "ask".into()), ("ack_id", 1.into())]),
+        },
+        App {
+            protocol: "stomp".into(),
+            kind: "message".into(),
+            data: None,
+            text: Some("a body\n".into()),
+            input: Some("/send /queue/a a body".into()),
+            filtered: Some(None),
+            filter_error: Some("no".into()),
+            facts: facts(&[("latency_ms", 1.5.into())]),
+        },
+    ]);
+    m
+}
 
 /// Which type a body is; a new type does not compile until it is listed here.
 fn body_index(b: &Body<'_>) -> usize {
@@ -232,12 +278,18 @@ fn samples() -> Vec<Body<'static>> {
             subprotocol: Some("chat".into()),
             extensions: vec!["permessage-deflate".into()],
             deflate: Some(deflate()),
+            proto: None,
         }),
         Body::Open(Open {
             subprotocol: None,
             extensions: Vec::new(),
             deflate: None,
+            proto: Some(Proto {
+                name: "socketio".into(),
+                url: "ws://u:***@h/admin?x=1".into(),
+            }),
         }),
+        Body::Message(app_message()),
         Body::Message(Message::new(
             Dir::Out,
             Opcode::Text,

@@ -108,14 +108,18 @@ async fn judge(
         let (body, truncated) = handshake::read_body(&mut stream, &answer, body_deadline).await;
         emit(Event::Response(event::Response {
             head: answer.raw_head.clone(),
-            body: Some(body),
+            body: Some(body.clone()),
             body_truncated: truncated,
             timings,
         }));
         if let Some(next) = redirect::next(cfg, target, &answer.head) {
             return Ok(Attempt::Redirect(next?));
         }
-        return Err(crate::wire::rejection::rejected(&answer.head, &req));
+        return Err(crate::wire::rejection::rejected_with_body(
+            &answer.head,
+            &req,
+            &body,
+        ));
     }
     match response::check_upgrade(
         &answer.head,

@@ -7,6 +7,7 @@
 //! through the display stage ([`shown`]: decode, filter, layout) only where that can change
 //! it: in the REPL, on a terminal, with JSON Lines or a display option; one flag decides.
 
+mod app;
 pub(crate) mod recall;
 mod shown;
 pub(crate) mod thread;
@@ -287,7 +288,12 @@ impl Output {
             return;
         }
         self.record(&ev);
-        let Some((target, text)) = text_for(&ev, &self.style) else {
+        self.screen(&ev);
+    }
+
+    /// Shows an event on the screen (or stdout) only, as the style says.
+    fn screen(&mut self, ev: &Stamped) {
+        let Some((target, text)) = text_for(ev, &self.style) else {
             return;
         };
         if let Some(p) = self.printer.as_mut() {

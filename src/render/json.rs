@@ -58,14 +58,28 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             body_truncated: r.body.as_ref().map(|_| r.body_truncated),
             timings: timings(&r.timings),
         }),
-        Event::Upgraded { negotiated } => Body::Open(jsonl::Open {
+        Event::Upgraded { negotiated, proto } => Body::Open(jsonl::Open {
             subprotocol: negotiated.protocol.clone(),
             extensions: negotiated.extensions.clone(),
             deflate: negotiated.deflate.as_ref().map(deflate),
+            proto: proto.as_ref().map(|p| jsonl::Proto {
+                name: p.name.to_string(),
+                url: shown_url(&p.url, show).into_owned(),
+            }),
         }),
         Event::Message { dir, kind, data } => {
             Body::Message(jsonl::Message::new(direction(*dir), opcode(*kind), data))
         }
+        Event::ProtoMessage {
+            dir,
+            kind,
+            data,
+            app: apps,
+        } => Body::Message(app::message(direction(*dir), *kind, data, apps, &[])),
+        Event::Proto(n) => match app::note(n) {
+            (true, note) => Body::Warning(note),
+            (false, note) => Body::Info(note),
+        },
         Event::Ping { dir, payload } => {
             Body::Ping(jsonl::Control::new(direction(*dir), payload, None))
         }
@@ -224,6 +238,7 @@ fn frame(f: &TappedFrame) -> jsonl::Frame {
     }
 }
 
+pub(crate) mod app;
 mod notice;
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,9 @@ pub(crate) struct Style {
     pub show_credentials: bool,
     /// Show the pongs answering `--ping-interval` keepalive pings (only with `-v`).
     pub show_keepalive: bool,
+    /// With `--proto`: show every WebSocket message the protocol exchanged, and its
+    /// housekeeping remarks (`-v`).
+    pub proto_raw: bool,
     /// How received binary messages go to stdout in pipe mode.
     pub binary_output: BinaryOutput,
     /// What follows every received message on stdout (newline, or NUL with `-0`).
@@ -56,6 +59,7 @@ impl Default for Style {
             handshake_dump: false,
             show_credentials: false,
             show_keepalive: false,
+            proto_raw: false,
             binary_output: BinaryOutput::Raw,
             separator: b'\n',
             interleave: false,

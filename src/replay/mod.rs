@@ -36,6 +36,8 @@ pub(crate) struct Replayed {
     pub url: String,
     pub schedule: Schedule,
     pub observer: Option<Box<dyn Observer>>,
+    /// The application protocol the recording spoke (`--proto`), by name.
+    pub proto: Option<String>,
 }
 
 /// Replays the recording on the session `session` runs; with `--expect`, the session's
@@ -46,7 +48,10 @@ pub(crate) async fn run(
     session: impl AsyncFnOnce(Replayed) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let rec = read(&cfg.file).await?;
-    let url = match (&cfg.url, &rec.url) {
+    // A protocol's recording goes to the URL the user gave, as the protocol takes it.
+    let recorded_url = rec.proto.as_ref().map(|p| &p.url).or(rec.url.as_ref());
+    let proto = rec.proto.as_ref().map(|p| p.name.clone());
+    let url = match (&cfg.url, recorded_url) {
         (Some(url), _) | (None, Some(url)) => url.clone(),
         (None, None) => {
             return Err(Error::usage(format!(
@@ -69,6 +74,7 @@ pub(crate) async fn run(
         url,
         schedule,
         observer,
+        proto,
     })
     .await
 }

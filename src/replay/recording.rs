@@ -54,6 +54,9 @@ pub(crate) struct Recording {
     pub received: Vec<Recorded>,
     /// How many connections the recording holds (`--reconnect`); only the first is used.
     pub connections: usize,
+    /// The application protocol the first connection spoke (`--proto`): its name and the URL
+    /// the user gave. Then `sent` and `received` are its application messages.
+    pub proto: Option<jsonl::Proto>,
 }
 
 /// A line that is not a recorded event.
@@ -86,11 +89,16 @@ pub(crate) fn parse(text: &str) -> Result<Recording, BadLine> {
         };
         match line.body {
             Body::Connected(c) if rec.url.is_none() => rec.url = Some(c.url.into_owned()),
-            Body::Open(_) => {
+            Body::Open(o) => {
                 rec.connections += 1;
                 if rec.connections == 1 {
                     opened = Some(line.ts);
+                    rec.proto = o.proto;
                 }
+            }
+            Body::Message(m) if rec.connections == 1 && rec.proto.is_some() => {
+                let since = opened.and_then(|o| line.ts.time().duration_since(o.time()).ok());
+                app_messages(&mut rec, &m, since.unwrap_or(Duration::ZERO));
             }
             Body::Message(m) if rec.connections == 1 => {
                 let data = m.bytes().map_err(bad)?;
@@ -119,6 +127,24 @@ pub(crate) fn parse(text: &str) -> Result<Recording, BadLine> {
         }
     }
     Ok(rec)
+}
+
+/// A message of a connection that spoke an application protocol: what the user sent is
+/// replayed as the input that sent it (a new session makes its own handshake and keepalive),
+/// what arrived is compared as the application messages printed.
+fn app_messages(rec: &mut Recording, m: &jsonl::Message<'_>, since: Duration) {
+    for app in m.app.iter().flatten() {
+        match (m.dir, &app.input) {
+            (jsonl::Dir::Out, Some(input)) => rec.sent.push(Timed {
+                at: since,
+                message: Message::text(input.as_str()),
+            }),
+            (jsonl::Dir::In, _) => rec
+                .received
+                .push(Recorded::new(DataKind::Text, app.printed().as_bytes())),
+            (jsonl::Dir::Out, None) => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,12 @@ impl EndPolicy {
         }
     }
 
+    /// When to close while answers the user asked for are still due (`--proto`): only
+    /// `--wait` ends that wait, not the idle window.
+    pub(crate) fn close_at_waiting(&self, input_end: Instant) -> Option<Instant> {
+        self.wait.map(|w| input_end + w)
+    }
+
     /// Whether `received` messages are all that was asked for.
     pub(crate) fn count_reached(&self, received: u64) -> bool {
         self.count.is_some_and(|n| received >= n)

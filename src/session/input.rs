@@ -90,6 +90,24 @@ impl Input {
         }
     }
 
+    /// Where the last message came from, for a diagnostic (`stdin line 3`).
+    pub(super) fn position(&self) -> String {
+        match self {
+            Input::Pipe { lines, .. } => format!("{STDIN} {}", lines.next_line_no - 1),
+            Input::Coproc { output, .. } => format!("{PROGRAM} {}", output.next_line_no() - 1),
+            Input::Messages(_) => "an -e message".into(),
+            Input::Repl(_) => "the line".into(),
+            Input::Timed(_) => "a replayed message".into(),
+            Input::Nothing => "the input".into(),
+        }
+    }
+
+    /// Whether its messages may be a protocol's REPL commands (`--proto`): a recording's
+    /// are, as the REPL took them; stdin lines never are.
+    pub(super) fn commands_allowed(&self) -> bool {
+        matches!(self, Input::Timed(_))
+    }
+
     /// The close code and reason once the input has ended: 1000, or what a program's end
     /// calls for (1011 when a signal killed it).
     pub(super) fn farewell(&self) -> (u16, String) {

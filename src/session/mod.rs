@@ -17,6 +17,7 @@ mod commands;
 pub(crate) mod end_policy;
 mod input;
 mod outcome;
+mod proto;
 mod reader;
 mod replay;
 pub(crate) mod replies;
@@ -27,6 +28,7 @@ pub(crate) mod violations;
 mod writer;
 
 pub(crate) use input::Input;
+pub(crate) use proto::ProtoConfig;
 pub(crate) use shared::{Compression, Shared};
 
 use crate::error::Error;
@@ -68,6 +70,8 @@ pub(crate) struct SessionConfig {
     pub emit_outgoing: bool,
     /// Auto-reply rules (`--reply`).
     pub replies: Arc<Vec<replies::Rule>>,
+    /// The application protocol spoken over the WebSocket (`--proto`).
+    pub proto: Option<ProtoConfig>,
 }
 
 /// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`);
@@ -126,10 +130,27 @@ where
 
     let ctrl_c = interrupt::global();
     let on_signal = tokio::spawn(watch_ctrl_c(ctrl_c, closing_tx.clone(), ctl_tx.clone()));
-    let writer = Writer::new(sink, cfg.clone(), shared.clone(), closing_tx, init, resend);
+    let layer = cfg.proto.as_ref().map(proto::Layer::new);
+    let writer = Writer::new(
+        sink,
+        cfg.clone(),
+        shared.clone(),
+        closing_tx,
+        init,
+        resend,
+        layer.clone(),
+    );
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
-    let (read_end, tally) = reader::run(stream, &cfg, &shared, ctl_tx, closing_rx, ctrl_c).await;
+    let sides = reader::Sides {
+        cfg: &cfg,
+        shared: &shared,
+        ctl: ctl_tx,
+        closing: closing_rx,
+        ctrl_c,
+        proto: layer,
+    };
+    let (read_end, tally, proto_end) = reader::run(stream, sides).await;
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
@@ -153,10 +174,12 @@ where
             count: cfg.end.count.unwrap_or_default(),
         }));
     }
-    (
-        outcome::outcome(read_end, write_end, &cfg.end, &tally),
-        carry,
-    )
+    let ends = outcome::Ends {
+        read: read_end,
+        write: write_end,
+        proto: proto_end,
+    };
+    (outcome::outcome(ends, &cfg.end, &tally), carry)
 }
 
 /// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close

@@ -41,17 +41,31 @@ pub(super) struct Tally {
     pub peer_started_close: bool,
 }
 
-/// The session's result from how each side ended and how many messages arrived.
-pub(super) fn outcome(
-    read_end: ReadEnd,
-    write_end: WriteEnd,
-    end: &EndPolicy,
-    tally: &Tally,
-) -> Result<(), Error> {
+/// How each side ended, and the application protocol's end (`--proto`: the server refused
+/// or ended its session) when it came first.
+#[derive(Debug)]
+pub(super) struct Ends {
+    pub read: ReadEnd,
+    pub write: WriteEnd,
+    pub proto: Option<Error>,
+}
+
+/// The session's result from how each side ended and how many messages arrived. Ctrl-C and
+/// a failure of our own come first, then the protocol's end (the server's own message), then
+/// how the connection closed.
+pub(super) fn outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), Error> {
+    let Ends {
+        read: read_end,
+        write: write_end,
+        proto,
+    } = ends;
     match write_end {
         WriteEnd::Interrupted => return Err(crate::interrupt::interrupted()),
         WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
         _ => {}
+    }
+    if let Some(e) = proto {
+        return Err(e);
     }
     match read_end {
         ReadEnd::OutputClosed | ReadEnd::Finished => Ok(()),
@@ -118,7 +132,12 @@ mod tests {
             dropped: 0,
             peer_started_close: peer,
         };
-        outcome(read, write, end, &tally)
+        let ends = Ends {
+            read,
+            write,
+            proto: None,
+        };
+        outcome(ends, end, &tally)
     }
 
     fn closed(code: Option<u16>, reason: &str) -> ReadEnd {
@@ -208,5 +227,30 @@ mod tests {
         assert!(ends(clean(), WriteEnd::Done, &three, 3, false).is_ok());
         // A closed stdout is the user's choice, not a shortfall.
         assert!(ends(ReadEnd::OutputClosed, WriteEnd::Done, &three, 1, false).is_ok());
+    }
+
+    #[test]
+    fn the_protocols_end_comes_before_how_the_connection_closed() {
+        let any = EndPolicy::default();
+        let tally = Tally::default();
+        let refused = || Some(Error::new(Kind::ProtoRefused, "not authorized"));
+        for read in [
+            closed(Some(1000), ""),
+            closed(Some(4000), "x"),
+            ReadEnd::Abnormal("gone".into()),
+        ] {
+            let ends = Ends {
+                read,
+                write: WriteEnd::Done,
+                proto: refused(),
+            };
+            assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::ProtoRefused));
+        }
+        let ends = Ends {
+            read: closed(Some(1000), ""),
+            write: WriteEnd::Interrupted,
+            proto: refused(),
+        };
+        assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::Interrupted));
     }
 }

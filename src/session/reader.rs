@@ -4,6 +4,7 @@
 //! close when `-n` is reached or nobody reads our output any more.
 
 use super::outcome::{ReadEnd, Tally};
+use super::proto::Layer;
 use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
 use super::violations;
@@ -12,10 +13,12 @@ use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Info, Warning};
 use crate::interrupt::Interrupt;
 use crate::output::Output;
+use crate::proto::WsData;
 use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
 use futures_util::{FutureExt, StreamExt};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
@@ -38,18 +41,36 @@ enum Step {
     End(ReadEnd),
 }
 
-/// Reads until the connection ends; returns how, and what was counted.
+/// What the reader works with, besides the stream.
+pub(super) struct Sides<'a> {
+    pub cfg: &'a SessionConfig,
+    pub shared: &'a Shared,
+    /// Requests to the writer.
+    pub ctl: mpsc::Sender<Ctl>,
+    /// When our Close went out (set by the writer).
+    pub closing: watch::Receiver<Option<Instant>>,
+    pub ctrl_c: &'a Interrupt,
+    /// With `--proto`: the application protocol every data message goes through.
+    pub proto: Option<Arc<Layer>>,
+}
+
+/// Reads until the connection ends; returns how, what was counted, and the protocol's end
+/// (`--proto`) when it ended the run.
 pub(super) async fn run<S>(
     stream: SplitStream<WebSocketStream<S>>,
-    cfg: &SessionConfig,
-    shared: &Shared,
-    ctl: mpsc::Sender<Ctl>,
-    closing: watch::Receiver<Option<Instant>>,
-    ctrl_c: &Interrupt,
-) -> (ReadEnd, Tally)
+    sides: Sides<'_>,
+) -> (ReadEnd, Tally, Option<Error>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let Sides {
+        cfg,
+        shared,
+        ctl,
+        closing,
+        ctrl_c,
+        proto,
+    } = sides;
     let mut r = Reader {
         stream,
         cfg,
@@ -59,9 +80,10 @@ where
         ctrl_c,
         st: ReadState::default(),
         replies: Replies::new(cfg.replies.clone(), Instant::now()),
+        proto,
     };
     let end = r.read_until_end().await;
-    (end, r.st.tally)
+    (end, r.st.tally, r.st.proto_end)
 }
 
 struct Reader<'a, S> {
@@ -76,6 +98,8 @@ struct Reader<'a, S> {
     st: ReadState,
     /// Auto-reply rules and their rate limits.
     replies: Replies,
+    /// With `--proto`: the application protocol.
+    proto: Option<Arc<Layer>>,
 }
 
 /// State the reader keeps across messages.
@@ -95,6 +119,13 @@ struct ReadState {
     tally: Tally,
     /// Received but not yet published to the shared stats (published once per burst).
     unpublished: (u64, u64),
+    /// WebSocket data messages received (with `--proto`, more than the messages counted).
+    messages: u64,
+    /// With `--proto`: an application message arrived in this burst (the idle window counts
+    /// those, not the protocol's keepalive).
+    app_arrived: bool,
+    /// With `--proto`: the protocol ended the run (the server refused or ended its session).
+    proto_end: Option<Error>,
 }
 
 impl ReadState {
@@ -105,9 +136,15 @@ impl ReadState {
     /// Counts a received data message; true for the first one.
     fn received(&mut self, bytes: usize) -> bool {
         self.tally.received += 1;
+        self.counted(bytes)
+    }
+
+    /// Counts a WebSocket message for the stats; true for the first one.
+    fn counted(&mut self, bytes: usize) -> bool {
         self.unpublished.0 += 1;
         self.unpublished.1 += bytes as u64;
-        self.tally.received == 1
+        self.messages += 1;
+        self.messages == 1
     }
 
     fn ask_close(&mut self, ctl: &mpsc::Sender<Ctl>) {
@@ -201,7 +238,14 @@ where
             step = self.handle_item(item, &mut out);
         }
         let (msgs, bytes) = std::mem::take(&mut self.st.unpublished);
-        shared.stats.add_received(msgs, bytes);
+        if self.proto.is_none() {
+            shared.stats.add_received(msgs, bytes);
+        } else {
+            shared.stats.count_received(msgs, bytes);
+            if std::mem::take(&mut self.st.app_arrived) {
+                shared.stats.mark_received();
+            }
+        }
         self.st.behind = out.backlogged();
         (step, out.stdout_gone())
     }
@@ -340,6 +384,9 @@ where
     /// A received text or binary message: printed (and echoed with `--reflect`), unless `-n`
     /// messages have already arrived.
     fn data_message(&mut self, m: Message, out: &mut Output) -> Step {
+        if let Some(layer) = self.proto.clone() {
+            return self.proto_message(&layer, &m, out);
+        }
         if self.st.count_reached(self.cfg) {
             self.st.tally.dropped += 1;
             return Step::Continue;
@@ -349,9 +396,8 @@ where
             Message::Binary(b) => (DataKind::Binary, b),
             _ => return Step::Continue,
         };
-        if self.st.received(data.len()) && self.cfg.report_first_message {
-            let after = self.shared.stats.first_message();
-            out.event(stamp(Event::Info(Info::FirstMessage { after })));
+        if self.st.received(data.len()) {
+            self.first_message(data, out);
         }
         let _ = out.received(kind, data);
         if self.cfg.reflect {
@@ -380,6 +426,50 @@ where
                 Step::Continue
             }
         }
+    }
+
+    /// The first data message: said with `-v` or `--timing`; an application protocol
+    /// recognised in it (without `--proto`) gets a hint.
+    fn first_message(&self, data: &[u8], out: &mut Output) {
+        if self.cfg.report_first_message {
+            let after = self.shared.stats.first_message();
+            out.event(stamp(Event::Info(Info::FirstMessage { after })));
+        }
+        if self.proto.is_none() {
+            if let Some(g) = crate::proto::guess::first_message(data) {
+                out.event(stamp(Event::Warning(Warning::ProtoGuess {
+                    protocol: g.protocol,
+                    evidence: g.evidence.to_string(),
+                })));
+            }
+        }
+    }
+
+    /// A data message under `--proto`: through the protocol, which answers what it must (its
+    /// keepalive) and delivers the application messages, printed as far as `-n` wants them.
+    fn proto_message(&mut self, layer: &Layer, m: &Message, out: &mut Output) -> Step {
+        let (kind, data, ws) = match m {
+            Message::Text(t) => (DataKind::Text, t.as_ref(), WsData::Text(t.as_str())),
+            Message::Binary(b) => (DataKind::Binary, b, WsData::Binary(b)),
+            _ => return Step::Continue,
+        };
+        let got = layer.received(ws);
+        if self.st.counted(data.len()) {
+            self.first_message(data, out);
+        }
+        let wanted = match self.cfg.end.count {
+            Some(n) => (n.saturating_sub(self.st.tally.received) as usize).min(got.deliver.len()),
+            None => got.deliver.len(),
+        };
+        self.st.tally.received += wanted as u64;
+        self.st.tally.dropped += (got.deliver.len() - wanted) as u64;
+        self.st.app_arrived |= wanted > 0;
+        let _ = out.proto_received(kind, data, got.notes, &got.deliver[..wanted]);
+        if let Some(e) = got.end {
+            self.st.proto_end.get_or_insert(e);
+            self.st.ask_close(&self.ctl);
+        }
+        Step::Continue
     }
 
     /// The peer's Close: an answer to ours, or the start of its own close handshake; a code

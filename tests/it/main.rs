@@ -34,6 +34,7 @@ mod repl_input;
 mod scripting_peers;
 mod serve_bridges;
 mod serve_process;
+mod socketio;
 mod support;
 mod third_party;
 mod tls;

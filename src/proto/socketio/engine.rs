@@ -9,6 +9,7 @@
 //! client answers `3`; in v3 the *client* pings every pingInterval and the server answers.
 
 use super::super::json_text::{self, JsonSyntax, Kind, RawValue};
+pub(crate) use super::super::layer::WsMessage;
 use std::fmt;
 use std::time::Duration;
 
@@ -34,13 +35,6 @@ impl EngineVersion {
     pub(crate) fn server_pings(self) -> bool {
         self == EngineVersion::V4
     }
-}
-
-/// One WebSocket message to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum WsMessage {
-    Text(String),
-    Binary(Vec<u8>),
 }
 
 /// The data of an Engine.IO `message` packet.

@@ -5,7 +5,8 @@ use super::*;
 use crate::error::{Error, Kind};
 use crate::event::notice::{CompressionStatus, Ending, Status, Traffic};
 use crate::event::{
-    Connected, FirstClose, Info, Reconnecting, Response, TimingSummary, Tunnel, Warning,
+    AppMessage, Connected, Fact, FirstClose, Info, NoteLevel, ProtoNote, ProtoSession,
+    Reconnecting, Response, TimingSummary, Tunnel, Warning,
 };
 use crate::net::transport::Peer;
 use crate::wire::deflate::Agreed;
@@ -110,6 +111,7 @@ fn events() -> Vec<Event> {
                 extensions: vec!["permessage-deflate".into()],
                 deflate: Some(Agreed::default()),
             },
+            proto: None,
         },
         Event::Message {
             dir: Dir::Out,
@@ -156,6 +158,52 @@ fn events() -> Vec<Event> {
         }),
         Event::Warning(Warning::Closing),
         Event::Failure(Error::new(Kind::Connect, "refused").with_hint("is it running?")),
+        Event::ProtoMessage {
+            dir: Dir::Out,
+            kind: DataKind::Text,
+            data: br#"420["chat","hi"]"#.to_vec(),
+            app: vec![AppMessage {
+                protocol: "socketio",
+                kind: "emit",
+                text: r#"["chat","hi"]"#.into(),
+                json: true,
+                facts: vec![
+                    ("event", Fact::Text("chat".into())),
+                    ("ack_id", Fact::Number(0)),
+                    ("latency_ms", Fact::Millis(Duration::from_micros(1500))),
+                    ("more", Fact::Bool(true)),
+                    ("payload", Fact::Json(r#"{"a":1}"#.into())),
+                ],
+                input: Some(r#"/emit --ack "chat" "hi""#.into()),
+            }],
+        },
+        Event::ProtoMessage {
+            dir: Dir::In,
+            kind: DataKind::Text,
+            data: b"2".to_vec(),
+            app: Vec::new(),
+        },
+        Event::Proto(ProtoNote {
+            protocol: "socketio",
+            kind: "connected",
+            level: NoteLevel::Info,
+            text: "connected".into(),
+            facts: vec![("sid", Fact::Text("x".into()))],
+        }),
+        Event::Proto(ProtoNote {
+            protocol: "socketio",
+            kind: "malformed",
+            level: NoteLevel::Warning,
+            text: "bad".into(),
+            facts: Vec::new(),
+        }),
+        Event::Upgraded {
+            negotiated: Negotiated::default(),
+            proto: Some(ProtoSession {
+                name: "socketio",
+                url: "ws://alice:s3cret@h/admin".into(),
+            }),
+        },
         Event::End(End {
             failure: None,
             first_close: Some(FirstClose {
@@ -198,10 +246,12 @@ fn index(e: &Event) -> usize {
         Event::Info(_) => 14,
         Event::Warning(_) => 15,
         Event::Failure(_) => 16,
-        Event::End(_) => 17,
+        Event::ProtoMessage { .. } => 17,
+        Event::Proto(_) => 18,
+        Event::End(_) => 19,
     }
 }
-const KINDS: usize = 18;
+const KINDS: usize = 20;
 
 #[test]
 fn every_event_reads_back_as_the_line_it_was_written_as() {

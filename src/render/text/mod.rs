@@ -4,6 +4,7 @@
 
 mod handshake;
 pub(crate) mod notice;
+mod proto;
 
 use super::escape::{escape_bytes, escape_terminal};
 use super::received::Shown;
@@ -38,6 +39,15 @@ pub(crate) fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)>
             return Some((Channel::Stderr, response(r, style)));
         }
         Event::Frame(f) => (Channel::Stderr, frame(f, style)),
+        Event::ProtoMessage {
+            dir, kind, data, ..
+        } => (
+            Channel::Stderr,
+            style
+                .proto_raw
+                .then(|| proto::raw(*dir, *kind, data, style))?,
+        ),
+        Event::Proto(n) => (Channel::Stderr, proto::note(n, style)?),
         Event::Ping { .. } | Event::Pong { .. } | Event::Close { .. } => {
             (Channel::Stderr, control(&ev.event, style)?)
         }

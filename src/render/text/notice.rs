@@ -77,6 +77,9 @@ pub(crate) fn warning_words(w: &Warning) -> String {
         Warning::WindowBits { bits, agreed } => format!(
             "--deflate-window-bits {bits}: compressing with a {bits}-bit window although {agreed} was agreed (breaks RFC 7692 on purpose)"
         ),
+        Warning::ProtoGuess { protocol, evidence } => format!(
+            "this server speaks {protocol}: {evidence}; wscope speaks it with --proto {protocol} (and the URL the official client takes)"
+        ),
     }
 }
 

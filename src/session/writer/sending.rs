@@ -5,7 +5,7 @@
 
 use super::Writer;
 use crate::error::{Error, Kind};
-use crate::event::{DataKind, Event};
+use crate::event::{AppMessage, DataKind, Event};
 use crate::session::replay::payload_of;
 use crate::wire::tap::{Dir, Upto};
 use futures_util::SinkExt;
@@ -19,6 +19,14 @@ use tokio_tungstenite::tungstenite::protocol::frame::{
 };
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 
+/// What a data message carries, for its event and for `--reconnect`.
+pub(in crate::session) enum Carries {
+    /// It is the message the user sent.
+    Raw,
+    /// With `--proto`: the application message it carries (none for the protocol's own).
+    Proto(Option<AppMessage>),
+}
+
 impl<S> Writer<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -26,21 +34,47 @@ where
     /// Feeds one message (without flushing); data is counted, kept for `--reconnect`, shown
     /// as an event where asked, and cut into `--fragment` pieces.
     pub(in crate::session) async fn send(&mut self, m: Message) -> Result<(), Error> {
+        self.send_as(m, Carries::Raw).await
+    }
+
+    /// [`Self::send`] for a message that is what `carries` says.
+    pub(in crate::session) async fn send_as(
+        &mut self,
+        m: Message,
+        carries: Carries,
+    ) -> Result<(), Error> {
         let data = matches!(m, Message::Text(_) | Message::Binary(_));
         if !data {
             return self.sink.feed(m).await.map_err(send_error);
         }
         let len = payload_of(&m).len();
-        self.replay.remember(&m);
+        match &carries {
+            Carries::Raw => self.replay.remember(&m),
+            // Sent again as the protocol's input, once a new session is ready.
+            Carries::Proto(app) => {
+                if let Some(input) = app.as_ref().and_then(|a| a.input.as_deref()) {
+                    self.replay.remember(&Message::text(input));
+                }
+            }
+        }
         if self.cfg.emit_outgoing {
             let kind = match m {
                 Message::Text(_) => DataKind::Text,
                 _ => DataKind::Binary,
             };
-            self.shared.record(Event::Message {
-                dir: Dir::Out,
-                kind,
-                data: payload_of(&m).to_vec(),
+            let data = payload_of(&m).to_vec();
+            self.shared.record(match carries {
+                Carries::Raw => Event::Message {
+                    dir: Dir::Out,
+                    kind,
+                    data,
+                },
+                Carries::Proto(app) => Event::ProtoMessage {
+                    dir: Dir::Out,
+                    kind,
+                    data,
+                    app: app.into_iter().collect(),
+                },
             });
         }
         if self.cfg.fragment > 1 {
@@ -110,11 +144,12 @@ where
         Ok(())
     }
 
-    /// Starts the close handshake (once).
+    /// Starts the close handshake (once), after the protocol's farewell (`--proto`).
     pub(in crate::session) async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
         if self.close_sent {
             return Ok(());
         }
+        self.proto_farewell().await;
         self.close_sent = true;
         self.shared.emit(Event::Close {
             dir: Dir::Out,
@@ -170,6 +205,11 @@ pub(in crate::session) fn send_error(e: WsError) -> Error {
             Error::new(Kind::Abnormal, "the connection is closed")
         }
         WsError::Io(io) => Error::new(Kind::Abnormal, format!("sending failed: {io}")),
+        // The peer's Close came first: what it said decides how the session ended.
+        WsError::Protocol(ProtocolError::SendAfterClosing) => Error::new(
+            Kind::Abnormal,
+            "the peer closed the connection before everything was sent",
+        ),
         other => Error::new(Kind::Other, format!("sending failed: {other}")),
     }
 }
