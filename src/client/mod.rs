@@ -256,6 +256,7 @@ async fn open_session(
         timings,
     }));
     let deflate = negotiated.deflate;
+    let subprotocol = negotiated.protocol.clone();
     let proto = cfg.session.proto.as_ref().map(|p| event::ProtoSession {
         name: p.settings.kind().name(),
         url: p.url.clone(),
@@ -290,6 +291,7 @@ async fn open_session(
         raw,
         compression,
         handshake: Arc::new(std::mem::take(&mut rec.events)),
+        subprotocol,
     };
     (ws, shared)
 }

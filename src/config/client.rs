@@ -11,11 +11,12 @@ use crate::client::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnec
 use crate::curl::CurlImport;
 use crate::error::Error;
 use crate::input::pipe::Framing;
+use crate::open::ConnectConfig;
 use crate::render::Style;
 use crate::render::received::{DisplayConfig, JqFilter};
 use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
-use crate::session::{Heartbeat, Keepalive, SessionConfig};
+use crate::session::{Heartbeat, Keepalive, ProtoConfig, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::target::Target;
 use std::sync::Arc;
@@ -86,7 +87,10 @@ pub(super) fn build_with(
     let proto_on = session.proto.is_some();
     Ok(Config {
         target,
-        connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size, import)?,
+        connect: with_proto_offer(
+            connect_config(&args.handshake, &args.tls, args.io.max_message_size, import)?,
+            session.proto.as_ref(),
+        ),
         input,
         session,
         style: Style {
@@ -111,6 +115,15 @@ pub(super) fn build_with(
             .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// The protocol's subprotocols offered, when the user offered none (`-s`).
+fn with_proto_offer(mut connect: ConnectConfig, proto: Option<&ProtoConfig>) -> ConnectConfig {
+    if let Some(p) = proto.filter(|_| connect.request.subprotocols.is_empty()) {
+        let offer = p.settings.subprotocols().iter().map(ToString::to_string);
+        connect.request.subprotocols = offer.collect();
+    }
+    connect
 }
 
 /// What the frame inspector shows (`-x`, `--hexdump`).

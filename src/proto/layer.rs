@@ -3,10 +3,11 @@
 //! input); a protocol only reacts, with the time passed in, so each one is tested without I/O.
 //!
 //! ```text
-//! WebSocket open ──► open()                       user input ──► input(line) / command(/x …)
+//! WebSocket open ──► open(subprotocol)           user input ──► input(line) / command(/x …)
 //! message in ──► received() ─► Step { send, deliver, notes, end }
 //! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
-//! input is held until ready(); after input ends, pending() says whether to wait
+//! input is held until ready(); after input ends, pending() says whether to wait;
+//! at the end, failed() says whether an operation failed while the connection ended well
 //! ```
 //!
 //! A [`Step`] is what one reaction produced: WebSocket messages to send (in order, each with
@@ -136,8 +137,9 @@ pub struct CommandSpec {
 
 /// An application protocol's state machine, one per connection.
 pub(crate) trait Protocol: Send {
-    /// The WebSocket is open: what to send first (a `connection_init`, a STOMP CONNECT).
-    fn open(&mut self, now: Instant) -> Step;
+    /// The WebSocket is open, with the subprotocol the server selected: what to send first (a
+    /// `connection_init`, a STOMP CONNECT).
+    fn open(&mut self, subprotocol: Option<&str>, now: Instant) -> Step;
 
     /// A data message arrived.
     fn received(&mut self, data: WsData<'_>, now: Instant) -> Step;
@@ -173,4 +175,12 @@ pub(crate) trait Protocol: Send {
     /// We are about to close: what to say first (a DISCONNECT); nothing once the protocol's
     /// session is over.
     fn farewell(&mut self, now: Instant) -> Step;
+
+    /// Asked once the session is over: the error it ends with when the connection itself
+    /// ended well (an operation or a call that failed: [`Kind::ProtoFailed`]).
+    ///
+    /// [`Kind::ProtoFailed`]: crate::error::Kind::ProtoFailed
+    fn failed(&self) -> Option<Error> {
+        None
+    }
 }

@@ -99,6 +99,13 @@ impl Settings {
         }
     }
 
+    /// The subprotocols to offer when the user offers none (`-s`), in order of preference.
+    pub(crate) fn subprotocols(&self) -> &'static [&'static str] {
+        match self {
+            Settings::SocketIo(_) => &[],
+        }
+    }
+
     /// What to say when the server refuses the upgrade (the URL the protocol derived may not
     /// be the server's).
     pub(crate) fn rejection_hint(&self) -> &'static str {

@@ -76,6 +76,7 @@ async fn bridge(
         raw: Arc::new(RawQueue::default()),
         compression: None,
         handshake: Arc::new(Vec::new()),
+        subprotocol: None,
     };
     let cfg = SessionConfig {
         close_timeout: GRACE,

@@ -148,7 +148,7 @@ where
         ctl: ctl_tx,
         closing: closing_rx,
         ctrl_c,
-        proto: layer,
+        proto: layer.clone(),
     };
     let (read_end, tally, proto_end) = reader::run(stream, sides).await;
     on_signal.abort();
@@ -178,6 +178,7 @@ where
         read: read_end,
         write: write_end,
         proto: proto_end,
+        failed: layer.and_then(|l| l.failed()),
     };
     (outcome::outcome(ends, &cfg.end, &tally), carry)
 }

@@ -48,16 +48,24 @@ pub(super) struct Ends {
     pub read: ReadEnd,
     pub write: WriteEnd,
     pub proto: Option<Error>,
+    /// `--proto`: an operation or call that failed, the status when all else went well.
+    pub failed: Option<Error>,
 }
 
 /// The session's result from how each side ended and how many messages arrived. Ctrl-C and
 /// a failure of our own come first, then the protocol's end (the server's own message), then
-/// how the connection closed.
+/// how the connection closed; an operation that failed when all that went well.
 pub(super) fn outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), Error> {
+    let failed = ends.failed.clone();
+    connection_outcome(ends, end, tally).and_then(|()| failed.map_or(Ok(()), Err))
+}
+
+fn connection_outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), Error> {
     let Ends {
         read: read_end,
         write: write_end,
         proto,
+        ..
     } = ends;
     match write_end {
         WriteEnd::Interrupted => return Err(crate::interrupt::interrupted()),
@@ -136,6 +144,7 @@ mod tests {
             read,
             write,
             proto: None,
+            failed: None,
         };
         outcome(ends, end, &tally)
     }
@@ -243,6 +252,7 @@ mod tests {
                 read,
                 write: WriteEnd::Done,
                 proto: refused(),
+                failed: None,
             };
             assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::ProtoRefused));
         }
@@ -250,7 +260,22 @@ mod tests {
             read: closed(Some(1000), ""),
             write: WriteEnd::Interrupted,
             proto: refused(),
+            failed: None,
         };
         assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::Interrupted));
+        // A failed operation is the status of a connection that ended well, and only then.
+        let failed = || Some(Error::new(Kind::ProtoFailed, "an operation failed"));
+        for (read, want) in [
+            (closed(Some(1000), ""), Kind::ProtoFailed),
+            (closed(Some(4000), "x"), Kind::PeerClose),
+        ] {
+            let ends = Ends {
+                read,
+                write: WriteEnd::Done,
+                proto: None,
+                failed: failed(),
+            };
+            assert_eq!(kind(outcome(ends, &any, &tally)), Some(want));
+        }
     }
 }

@@ -122,8 +122,13 @@ impl Layer {
         self.wake.notified().await
     }
 
-    pub(super) fn open(&self) -> Step {
-        self.machine().open(Instant::now())
+    pub(super) fn open(&self, subprotocol: Option<&str>) -> Step {
+        self.machine().open(subprotocol, Instant::now())
+    }
+
+    /// The error the session ends with when the connection itself ended well.
+    pub(super) fn failed(&self) -> Option<Error> {
+        self.machine().failed()
     }
 
     pub(super) fn ready(&self) -> bool {

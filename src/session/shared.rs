@@ -24,6 +24,8 @@ pub(crate) struct Shared {
     pub compression: Option<Arc<Compression>>,
     /// The handshake events, for `/handshake`.
     pub handshake: Arc<Vec<Stamped>>,
+    /// The subprotocol the server selected (an application protocol may depend on it).
+    pub subprotocol: Option<String>,
 }
 
 /// What the session sees of permessage-deflate: the layer's counters and per-message records,

@@ -24,6 +24,7 @@ fn shared() -> Shared {
         raw: Arc::new(RawQueue::default()),
         compression: None,
         handshake: Arc::new(Vec::new()),
+        subprotocol: None,
     }
 }
 

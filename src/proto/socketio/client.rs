@@ -336,7 +336,7 @@ fn file_args(args: &[Arg]) -> Vec<PathBuf> {
 }
 
 impl Protocol for Client {
-    fn open(&mut self, now: Instant) -> Step {
+    fn open(&mut self, _subprotocol: Option<&str>, now: Instant) -> Step {
         self.heard = now;
         Step::default()
     }

@@ -57,7 +57,7 @@ fn connected(namespace: &str) -> (Client, Instant) {
 #[test]
 fn nothing_is_emitted_before_the_servers_connect_answer() {
     let (mut c, t0) = client(SocketIoVersion::V5, "/admin", Some(r#"{"token":"t"}"#));
-    assert!(c.open(t0).send.is_empty());
+    assert!(c.open(None, t0).send.is_empty());
     assert_eq!(
         c.ready(),
         Readiness::Waiting("the server's Engine.IO open packet")

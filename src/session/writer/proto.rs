@@ -32,7 +32,10 @@ where
     /// The protocol's first messages, once the WebSocket is open.
     pub(super) async fn proto_open(&mut self) -> Flow {
         match self.proto.clone() {
-            Some(layer) => self.apply(layer.open()).await,
+            Some(layer) => {
+                let step = layer.open(self.shared.subprotocol.as_deref());
+                self.apply(step).await
+            }
             None => Flow::Go,
         }
     }
