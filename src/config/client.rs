@@ -249,7 +249,6 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, copr
         color_out: color_out && !coproc,
         color_err,
         escape_out: stdout_is_terminal,
-        escape_err: term.stderr,
         timestamps: out.timestamps,
         jsonl: out.jsonl,
         verbose: out.verbose || mode == Mode::Repl,

@@ -16,7 +16,7 @@ use crate::wire::target::Target;
 use std::time::{Duration, Instant};
 
 /// An upgraded connection, ready for the session.
-pub struct Upgraded {
+pub(crate) struct Upgraded {
     pub stream: Stream,
     pub answer: Answer,
     pub negotiated: Negotiated,
@@ -59,7 +59,7 @@ struct Exchanged {
 }
 
 /// The upgrade request for `target` as `opts` say, with a fresh `Sec-WebSocket-Key`.
-pub fn request(target: &Target, opts: &RequestOptions) -> Request {
+pub(crate) fn request(target: &Target, opts: &RequestOptions) -> Request {
     let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
     request::build(target, opts, &key)
 }

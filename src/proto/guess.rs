@@ -4,13 +4,13 @@
 
 /// A protocol recognised: its `--proto` name and what gave it away.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Guess {
+pub(crate) struct Guess {
     pub protocol: &'static str,
     pub evidence: &'static str,
 }
 
 /// The protocol the server's first data message belongs to, if it evidently is one.
-pub fn first_message(data: &[u8]) -> Option<Guess> {
+pub(crate) fn first_message(data: &[u8]) -> Option<Guess> {
     if data.starts_with(b"0{\"sid\":") {
         return Some(Guess {
             protocol: super::socketio::messages::NAME,
