@@ -112,7 +112,8 @@ fn dispatch(cli: Cli, term: Terminal) -> Result<(), Error> {
         Some(Sub::Replay(args)) => {
             let cfg = config::replay(args, &term)?;
             block_on(replay::run(cfg, async |r| {
-                let cfg = config::replay_client(args, &r.url, r.schedule, &term)?;
+                let proto = r.proto.as_deref();
+                let cfg = config::replay_client(args, &r.url, r.schedule, proto, &term)?;
                 client::run_observed(cfg, r.observer).await
             }))
         }

@@ -3,12 +3,12 @@
 
 use crate::cli::Cli;
 use crate::error::{EXIT_STATUS_TABLE, Error};
-use crate::input::command::COMMANDS;
+use crate::input::command::{COMMANDS, protocol_tables};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 /// The completion kinds and their file names under `completions/`.
-pub const COMPLETIONS: &[(&str, &str)] = &[
+pub(crate) const COMPLETIONS: &[(&str, &str)] = &[
     ("bash", "wscope.bash"),
     ("zsh", "_wscope"),
     ("fish", "wscope.fish"),
@@ -27,7 +27,7 @@ pub fn all() -> Result<Vec<(String, Vec<u8>)>, Error> {
 }
 
 /// Writes every generated file under `root` (the `--generate all` command).
-pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
+pub(crate) fn write_all(root: &std::path::Path) -> Result<(), Error> {
     for (path, bytes) in all()? {
         let p = root.join(&path);
         if let Some(dir) = p.parent() {
@@ -43,7 +43,7 @@ pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
 }
 
 /// Renders one artefact: a shell name or `man`.
-pub fn render(kind: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn render(kind: &str) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     if kind == "man" {
         man_page(&mut out).map_err(|e| Error::new(crate::error::Kind::Other, e.to_string()))?;
@@ -196,7 +196,8 @@ const EXAMPLES: &str = "\
 .TP\n\\fBwscope \\-\\-coproc ./bot.sh wss://chat.example.org/\\fR\nA program on this end: its lines are sent, what arrives is its input.
 .TP\n\\fBwscope serve \\-l 127.0.0.1:8080 \\-\\-coproc ./handler.sh\\fR\nA program per connection, websocketd style.
 .TP\n\\fBwscope \\-\\-unix\\-socket /run/app.sock ws://localhost/events\\fR\nConnect through a Unix socket.
-.TP\n\\fBwscope curl 'wss://app.example.org/ws' \\-H 'Cookie: s=1' \\-\\-compressed\\fR\nThe request a browser copied as cURL.";
+.TP\n\\fBwscope curl 'wss://app.example.org/ws' \\-H 'Cookie: s=1' \\-\\-compressed\\fR\nThe request a browser copied as cURL.
+.TP\n\\fBwscope \\-\\-proto socketio \\-\\-connect\\-payload '{\"token\":\"T\"}' https://chat.example.org/admin\\fR\nSpeak Socket.IO to the /admin namespace, with an auth payload.";
 
 /// The REPL's commands, from their one table.
 fn repl_commands() -> String {
@@ -209,6 +210,21 @@ fn repl_commands() -> String {
             escape(c.help),
             escape(c.example)
         ));
+    }
+    for (name, input_help, commands) in protocol_tables() {
+        repl.push_str(&format!(
+            ".PP\nWith \\fB\\-\\-proto {name}\\fR, {}; and:\n",
+            escape(input_help)
+        ));
+        for c in commands {
+            let usage = format!("{} {}", c.name, c.args);
+            repl.push_str(&format!(
+                ".TP\n\\fB{}\\fR\n{}. Example: \\fB{}\\fR\n",
+                escape(usage.trim_end()),
+                escape(c.help),
+                escape(c.example)
+            ));
+        }
     }
     repl.push_str(
         ".PP\nA line starting with \\fB//\\fR sends the text starting with \\fB/\\fR. \

@@ -64,7 +64,9 @@ pub(super) fn repl(
 ) -> Result<Input, Error> {
     let (tx, rx) = mpsc::channel::<Command>(16);
     lock(out).settle();
-    let printer = repl::start(format!("{}> ", target.short()), cfg.history.clone(), tx)?;
+    let proto = cfg.session.proto.as_ref().map(|p| p.settings.kind());
+    let prompt = format!("{}> ", target.short());
+    let printer = repl::start(prompt, cfg.history.clone(), tx, proto)?;
     lock(out).set_printer(printer);
     Ok(Input::Repl(rx))
 }

@@ -5,16 +5,18 @@
 //! once), the frame dump ([`FrameDump`]) and reconnecting ([`Reconnect`]).
 
 use super::connect::connect_config;
-use crate::cli::ClientArgs;
+use super::proto::proto_config;
+use crate::cli::{ClientArgs, ProtoName};
 use crate::client::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 use crate::curl::CurlImport;
 use crate::error::Error;
 use crate::input::pipe::Framing;
+use crate::open::ConnectConfig;
 use crate::render::Style;
 use crate::render::received::{DisplayConfig, JqFilter};
 use crate::session::end_policy::EndPolicy;
 use crate::session::replies::Rule;
-use crate::session::{Heartbeat, Keepalive, SessionConfig};
+use crate::session::{Heartbeat, Keepalive, ProtoConfig, SessionConfig};
 use crate::term::{self, Terminal};
 use crate::wire::target::Target;
 use std::sync::Arc;
@@ -27,18 +29,20 @@ pub(super) fn build(
     import: Option<&CurlImport>,
     term: &Terminal,
 ) -> Result<Config, Error> {
-    build_with(args, url, import, term, input_source(args, term)?)
+    build_with(args, url, import, term, input_source(args, term)?, None)
 }
 
-/// A client config whose input is given (`wscope replay` sends a recording).
+/// A client config whose input is given (`wscope replay` sends a recording, in the protocol
+/// it was recorded with, `recorded`, unless `--proto` says otherwise).
 pub(super) fn build_with(
     args: &ClientArgs,
     url: &str,
     import: Option<&CurlImport>,
     term: &Terminal,
     input: InputSource,
+    recorded: Option<ProtoName>,
 ) -> Result<Config, Error> {
-    let target = Target::parse(import.map_or(url, |i| i.url.as_str()))?;
+    let (target, proto) = target_and_proto(args, import.map_or(url, |i| i.url.as_str()), recorded)?;
     let (io, out) = (&args.io, &args.output);
     let mode = match input {
         InputSource::Repl => Mode::Repl,
@@ -70,15 +74,26 @@ pub(super) fn build_with(
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
         report_first_message: out.verbose || out.timing,
-        emit_outgoing: out.jsonl || mode == Mode::Repl || out.record.is_some(),
+        emit_outgoing: out.jsonl
+            || mode == Mode::Repl
+            || out.record.is_some()
+            || (out.verbose && proto.is_some()),
+        proto,
     };
     let coproc = matches!(input, InputSource::Coproc { .. });
+    let proto_on = session.proto.is_some();
     Ok(Config {
         target,
-        connect: connect_config(&args.handshake, &args.tls, args.io.max_message_size, import)?,
+        connect: with_proto_offer(
+            connect_config(&args.handshake, &args.tls, args.io.max_message_size, import)?,
+            session.proto.as_ref(),
+        ),
         input,
         session,
-        style: style(args, term, mode, frames, coproc),
+        style: Style {
+            proto_raw: out.verbose && proto_on,
+            ..style(args, term, mode, frames, coproc)
+        },
         display: display_config(args)?,
         frames,
         reconnect,
@@ -97,6 +112,27 @@ pub(super) fn build_with(
             .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// Where to connect, and the application protocol (`--proto`, or the one `recorded`) that
+/// may have derived it from `url`.
+fn target_and_proto(
+    args: &ClientArgs,
+    url: &str,
+    recorded: Option<ProtoName>,
+) -> Result<(Target, Option<ProtoConfig>), Error> {
+    let proto = proto_config(args, url, recorded)?;
+    let target = Target::parse(proto.as_ref().map_or(url, |(_, ws)| ws.as_str()))?;
+    Ok((target, proto.map(|(p, _)| p)))
+}
+
+/// The protocol's subprotocols offered, when the user offered none (`-s`).
+fn with_proto_offer(mut connect: ConnectConfig, proto: Option<&ProtoConfig>) -> ConnectConfig {
+    if let Some(p) = proto.filter(|_| connect.request.subprotocols.is_empty()) {
+        let offer = p.settings.subprotocols().iter().map(ToString::to_string);
+        connect.request.subprotocols = offer.collect();
+    }
+    connect
 }
 
 /// What the frame inspector shows (`-x`, `--hexdump`).
@@ -213,7 +249,6 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, copr
         color_out: color_out && !coproc,
         color_err,
         escape_out: stdout_is_terminal,
-        escape_err: term.stderr,
         timestamps: out.timestamps,
         jsonl: out.jsonl,
         verbose: out.verbose || mode == Mode::Repl,
@@ -224,6 +259,7 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, copr
         handshake_dump: out.dump_handshake,
         show_credentials: args.handshake.show_credentials,
         show_keepalive: out.verbose,
+        proto_raw: false,
         binary_output: out.binary_output,
         separator: separator(args),
         interleave: mode == Mode::Pipe && stdout_is_terminal && term.stderr,

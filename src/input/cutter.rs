@@ -12,10 +12,10 @@ use crate::input::pipe::{Framing, Line};
 use bytes::{Bytes, BytesMut};
 
 /// How much is read at a time.
-pub const CHUNK: usize = 1 << 20;
+pub(crate) const CHUNK: usize = 1 << 20;
 
 /// The input read so far, not yet handed out as messages.
-pub struct Cutter {
+pub(crate) struct Cutter {
     buf: BytesMut,
     /// Bytes at the start of `buf` already known to hold no separator.
     scanned: usize,
@@ -31,7 +31,7 @@ pub struct Cutter {
 }
 
 impl Cutter {
-    pub fn new(text: bool, framing: Framing, max_line: usize) -> Self {
+    pub(crate) fn new(text: bool, framing: Framing, max_line: usize) -> Self {
         Cutter {
             buf: BytesMut::with_capacity(CHUNK),
             scanned: 0,
@@ -44,7 +44,7 @@ impl Cutter {
     }
 
     /// The buffer to read more into, with room for at least half a chunk.
-    pub fn room(&mut self) -> &mut BytesMut {
+    pub(crate) fn room(&mut self) -> &mut BytesMut {
         if self.buf.capacity() - self.buf.len() < CHUNK / 2 {
             self.buf.reserve(CHUNK);
         }
@@ -52,18 +52,18 @@ impl Cutter {
     }
 
     /// Whether the message being read has grown past the limit.
-    pub fn too_long(&self) -> bool {
+    pub(crate) fn too_long(&self) -> bool {
         self.buf.len() > self.max_line
     }
 
     /// The longest message taken in.
-    pub fn max_line(&self) -> usize {
+    pub(crate) fn max_line(&self) -> usize {
         self.max_line
     }
 
     /// The next complete message; `eof`: nothing more will come, so what is left is the last
     /// message.
-    pub fn cut(&mut self, eof: bool) -> Result<Option<Line>, JsonSyntax> {
+    pub(crate) fn cut(&mut self, eof: bool) -> Result<Option<Line>, JsonSyntax> {
         Ok(match self.framing {
             Framing::Lines => self.cut_at(b'\n', eof),
             Framing::Nul => self.cut_at(0, eof),

@@ -21,13 +21,13 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 
 /// The messages of one read, and the end of the input if it came with them.
-pub struct Batch {
-    pub lines: Vec<Line>,
-    pub end: Option<End>,
+pub(crate) struct Batch {
+    pub(crate) lines: Vec<Line>,
+    pub(crate) end: Option<End>,
 }
 
 /// How the input ended, once the messages before it are handed out.
-pub enum End {
+pub(crate) enum End {
     /// The end of the input (its last message, unterminated, was handed out).
     Eof,
     /// Reading failed; the partial message it cut off is dropped.
@@ -39,7 +39,7 @@ pub enum End {
 }
 
 /// The reading thread, seen from the event loop.
-pub struct InputThread {
+pub(crate) struct InputThread {
     batches: mpsc::UnboundedReceiver<Batch>,
     /// One per batch taken: the thread may read the next chunk.
     taken: std_mpsc::Sender<()>,
@@ -47,7 +47,7 @@ pub struct InputThread {
 
 impl InputThread {
     /// Starts reading `src` at once, cutting it with `cutter`.
-    pub fn start<F: AsRawFd + Send + 'static>(src: F, cutter: Cutter) -> io::Result<Self> {
+    pub(crate) fn start<F: AsRawFd + Send + 'static>(src: F, cutter: Cutter) -> io::Result<Self> {
         let (taken, credits) = std_mpsc::channel::<()>();
         let (done, batches) = mpsc::unbounded_channel::<Batch>();
         std::thread::Builder::new()
@@ -58,13 +58,13 @@ impl InputThread {
 
     /// The next batch. Cancel-safe: a batch not taken stays for the next call. `None` when the
     /// thread is gone without saying how the input ended.
-    pub async fn next(&mut self) -> Option<Batch> {
+    pub(crate) async fn next(&mut self) -> Option<Batch> {
         let batch = self.batches.recv().await;
         self.took(batch)
     }
 
     /// The next batch if it is already here.
-    pub fn try_next(&mut self) -> Option<Batch> {
+    pub(crate) fn try_next(&mut self) -> Option<Batch> {
         let batch = self.batches.try_recv().ok();
         self.took(batch)
     }

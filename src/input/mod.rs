@@ -2,10 +2,10 @@
 //! command grammar), or stdin in pipe mode (read and cut into messages on its own thread).
 
 pub mod command;
-pub mod cutter;
-pub mod input_thread;
+pub(crate) mod cutter;
+pub(crate) mod input_thread;
 pub mod json_stream;
-pub mod multiline;
-pub mod pipe;
-pub mod repl;
-pub mod schedule;
+pub(crate) mod multiline;
+pub(crate) mod pipe;
+pub(crate) mod repl;
+pub(crate) mod schedule;

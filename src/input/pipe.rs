@@ -14,7 +14,7 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// One input line, without its line end.
-pub struct Line {
+pub(crate) struct Line {
     bytes: Bytes,
     /// The bytes were checked to be UTF-8 together with their neighbours.
     utf8: bool,
@@ -26,12 +26,12 @@ impl Line {
         Line { bytes, utf8 }
     }
 
-    pub fn into_bytes(self) -> Bytes {
+    pub(crate) fn into_bytes(self) -> Bytes {
         self.bytes
     }
 
     /// The line as text; the bytes back when they are not UTF-8.
-    pub fn into_text(self) -> Result<Utf8Bytes, Bytes> {
+    pub(crate) fn into_text(self) -> Result<Utf8Bytes, Bytes> {
         if self.utf8 {
             // SAFETY: `utf8` is only set by the cutter, for bytes inside a range that
             // `std::str::from_utf8` accepted and that ends at a separator (ASCII, so cutting
@@ -51,7 +51,7 @@ impl Line {
 
 /// How stdin is cut into messages (`--input`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Framing {
+pub(crate) enum Framing {
     /// One message per line (LF or CRLF)
     #[default]
     Lines,
@@ -65,7 +65,7 @@ pub enum Framing {
 
 /// Lines from stdin (or a program's output, or in tests any file), read and cut by an
 /// [`InputThread`].
-pub struct LineReader {
+pub(crate) struct LineReader {
     src: InputThread,
     /// The messages of the batch being handed out.
     lines: std::vec::IntoIter<Line>,
@@ -74,13 +74,13 @@ pub struct LineReader {
     /// The end was reported: nothing more comes.
     over: bool,
     /// 1-based number of the next line handed out (for error messages).
-    pub next_line_no: u64,
+    pub(crate) next_line_no: u64,
 }
 
 impl LineReader {
     /// Starts reading `src` now, before anyone asks for a message. `text`: the messages will
     /// be sent as text, so their UTF-8 is checked in bulk.
-    pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(
+    pub(crate) fn start<F: std::os::fd::AsRawFd + Send + 'static>(
         src: F,
         text: bool,
         framing: Framing,
@@ -90,7 +90,7 @@ impl LineReader {
 
     /// As [`Self::start`], refusing messages longer than `max` bytes: reading fails when one
     /// grows past it (a program's output is bounded; stdin is not).
-    pub fn start_limited<F: std::os::fd::AsRawFd + Send + 'static>(
+    pub(crate) fn start_limited<F: std::os::fd::AsRawFd + Send + 'static>(
         src: F,
         text: bool,
         framing: Framing,
@@ -106,7 +106,7 @@ impl LineReader {
     }
 
     /// A complete message already read, without waiting for input.
-    pub fn buffered_line(&mut self) -> Option<Line> {
+    pub(crate) fn buffered_line(&mut self) -> Option<Line> {
         loop {
             if let Some(line) = self.lines.next() {
                 self.next_line_no += 1;
@@ -121,7 +121,7 @@ impl LineReader {
     }
 
     /// The next message, reading more input as needed; `None` at end of input. Cancel-safe.
-    pub async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+    pub(crate) async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
         loop {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));

@@ -10,6 +10,7 @@ use crate::error::{Error, Kind};
 use crate::input::command::{self, Command, Ending};
 use crate::input::multiline::{Gathered, Gatherer};
 use crate::output::LinePrinter;
+use crate::proto::ProtoKind;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -20,8 +21,10 @@ use rustyline::{Config, Context, Editor, ExternalPrinter, Helper};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
-/// Completes command names at the start of the line.
-struct CommandHelper;
+/// Completes command names at the start of the line (with `--proto`, the protocol's too).
+struct CommandHelper {
+    proto: Option<ProtoKind>,
+}
 
 impl Completer for CommandHelper {
     type Candidate = Pair;
@@ -36,7 +39,7 @@ impl Completer for CommandHelper {
         if !head.starts_with('/') || head.contains(' ') {
             return Ok((0, Vec::new()));
         }
-        let found = command::complete(head)
+        let found = command::complete(head, self.proto)
             .into_iter()
             .map(|name| Pair {
                 display: name.to_string(),
@@ -65,11 +68,13 @@ impl<P: ExternalPrinter + Send> LinePrinter for RustylinePrinter<P> {
     }
 }
 
-/// Starts the REPL thread; returns the printer the session must print through.
-pub fn start(
+/// Starts the REPL thread; returns the printer the session must print through. With
+/// `--proto` (`proto`), lines are parsed and completed as the protocol takes them.
+pub(crate) fn start(
     prompt: String,
     history: Option<PathBuf>,
     commands: mpsc::Sender<Command>,
+    proto: Option<ProtoKind>,
 ) -> Result<Box<dyn LinePrinter>, Error> {
     let (printer_tx, printer_rx) =
         std::sync::mpsc::channel::<Result<Box<dyn LinePrinter>, Error>>();
@@ -94,7 +99,7 @@ pub fn start(
                     return;
                 }
             };
-            rl.set_helper(Some(CommandHelper));
+            rl.set_helper(Some(CommandHelper { proto }));
             match rl.create_external_printer() {
                 Ok(p) => {
                     let _ = printer_tx.send(Ok(Box::new(RustylinePrinter(p))));
@@ -113,7 +118,7 @@ pub fn start(
                 }
                 let _ = rl.load_history(path);
             }
-            read_loop(&mut rl, &prompt, history.as_ref(), &commands);
+            read_loop(&mut rl, &prompt, history.as_ref(), &commands, proto);
         })
         .map_err(|e| Error::new(Kind::Other, format!("cannot start the REPL thread: {e}")))?;
     printer_rx
@@ -129,6 +134,7 @@ fn read_loop(
     prompt: &str,
     history: Option<&PathBuf>,
     commands: &mpsc::Sender<Command>,
+    proto: Option<ProtoKind>,
 ) {
     let mut interrupted_once = false;
     let mut gather = Gatherer::default();
@@ -151,7 +157,7 @@ fn read_loop(
                 };
                 remember(rl, history, gather.typed());
                 let Some(entry) = entry else { continue };
-                match command::parse(&entry) {
+                match command::parse(&entry, proto) {
                     Ok(Some(c)) => {
                         if commands.blocking_send(c).is_err() {
                             return;

@@ -18,6 +18,10 @@ fn timings() -> Timings {
     }
 }
 
+fn traffic(messages: u64, bytes: u64) -> Traffic {
+    Traffic { messages, bytes }
+}
+
 fn note(notice: Option<Notice>) -> Note {
     Note {
         notice,
@@ -36,10 +40,7 @@ fn deflate() -> Deflate {
 
 /// One of every notice.
 fn notices() -> Vec<Notice> {
-    let traffic = Traffic {
-        messages: 3,
-        bytes: 42,
-    };
+    let traffic = traffic(3, 42);
     let compressed = Compressed {
         wire_bytes: 10,
         message_bytes: 40,
@@ -112,6 +113,16 @@ fn notices() -> Vec<Notice> {
             bits: 15,
             agreed: 9,
         },
+        Notice::ProtoGuess {
+            protocol: "socketio".into(),
+        },
+        Notice::Proto {
+            protocol: "socketio".into(),
+            about: "connected".into(),
+            facts: [("namespace".to_string(), serde_json::Value::from("/"))]
+                .into_iter()
+                .collect(),
+        },
     ]
 }
 
@@ -138,9 +149,45 @@ fn notice_index(n: &Notice) -> usize {
         Notice::SubprotocolsDeclined { .. } => 17,
         Notice::ExtensionsDeclined { .. } => 18,
         Notice::WindowBits { .. } => 19,
+        Notice::ProtoGuess { .. } => 20,
+        Notice::Proto { .. } => 21,
     }
 }
-const NOTICES: usize = 20;
+const NOTICES: usize = 22;
+
+/// A message under `--proto` with the application messages it carried, in each shape.
+fn app_message() -> Message<'static> {
+    let facts = |pairs: &[(&str, serde_json::Value)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    let mut m = Message::new(Dir::In, Opcode::Text, br#"421["ask",{"_binary":"AQI="}]"#);
+    m.app = Some(vec![
+        App {
+            protocol: "socketio".into(),
+            kind: "event".into(),
+            data: Some(Json::new(r#"["ask",{"_binary":"AQI="}]"#)),
+            text: None,
+            input: None,
+            filtered: Some(Some(vec![Json::new("\"ask\"")])),
+            filter_error: None,
+            facts: facts(&[("event", "ask".into()), ("ack_id", 1.into())]),
+        },
+        App {
+            protocol: "stomp".into(),
+            kind: "message".into(),
+            data: None,
+            text: Some("a body\n".into()),
+            input: Some("/send /queue/a a body".into()),
+            filtered: Some(None),
+            filter_error: Some("no".into()),
+            facts: facts(&[("latency_ms", 1.5.into())]),
+        },
+    ]);
+    m
+}
 
 /// Which type a body is; a new type does not compile until it is listed here.
 fn body_index(b: &Body<'_>) -> usize {
@@ -161,11 +208,12 @@ fn body_index(b: &Body<'_>) -> usize {
         Body::Info(_) => 13,
         Body::Warning(_) => 14,
         Body::Error(_) => 15,
-        Body::Probe(_) => 16,
-        Body::ProbeSummary(_) => 17,
+        Body::End(_) => 16,
+        Body::Probe(_) => 17,
+        Body::ProbeSummary(_) => 18,
     }
 }
-const BODIES: usize = 18;
+const BODIES: usize = 19;
 
 /// A line of every type, and of every shape a type takes.
 fn samples() -> Vec<Body<'static>> {
@@ -230,12 +278,18 @@ fn samples() -> Vec<Body<'static>> {
             subprotocol: Some("chat".into()),
             extensions: vec!["permessage-deflate".into()],
             deflate: Some(deflate()),
+            proto: None,
         }),
         Body::Open(Open {
             subprotocol: None,
             extensions: Vec::new(),
             deflate: None,
+            proto: Some(Proto {
+                name: "socketio".into(),
+                url: "ws://u:***@h/admin?x=1".into(),
+            }),
         }),
+        Body::Message(app_message()),
         Body::Message(Message::new(
             Dir::Out,
             Opcode::Text,
@@ -295,6 +349,35 @@ fn samples() -> Vec<Body<'static>> {
             exit_code: 130,
             message: "interrupted".into(),
             hint: Some("try again".into()),
+        }),
+        Body::End(End {
+            exit_code: 0,
+            meaning: "clean close".into(),
+            close: Some(Closed {
+                by: Side::Wscope,
+                code: Some(1000),
+                reason: "done".into(),
+            }),
+            received: traffic(2, 10),
+            sent: traffic(1, 5),
+        }),
+        Body::End(End {
+            exit_code: 7,
+            meaning: "abnormal closure".into(),
+            close: None,
+            received: traffic(0, 0),
+            sent: traffic(0, 0),
+        }),
+        Body::End(End {
+            exit_code: 8,
+            meaning: "peer closed".into(),
+            close: Some(Closed {
+                by: Side::Peer,
+                code: None,
+                reason: String::new(),
+            }),
+            received: traffic(1, 1),
+            sent: traffic(0, 0),
         }),
         Body::Probe(Probe {
             group: "control".into(),

@@ -16,7 +16,7 @@ use crate::wire::target::Target;
 use std::time::{Duration, Instant};
 
 /// An upgraded connection, ready for the session.
-pub struct Upgraded {
+pub(crate) struct Upgraded {
     pub stream: Stream,
     pub answer: Answer,
     pub negotiated: Negotiated,
@@ -59,7 +59,7 @@ struct Exchanged {
 }
 
 /// The upgrade request for `target` as `opts` say, with a fresh `Sec-WebSocket-Key`.
-pub fn request(target: &Target, opts: &RequestOptions) -> Request {
+pub(crate) fn request(target: &Target, opts: &RequestOptions) -> Request {
     let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
     request::build(target, opts, &key)
 }
@@ -108,14 +108,18 @@ async fn judge(
         let (body, truncated) = handshake::read_body(&mut stream, &answer, body_deadline).await;
         emit(Event::Response(event::Response {
             head: answer.raw_head.clone(),
-            body: Some(body),
+            body: Some(body.clone()),
             body_truncated: truncated,
             timings,
         }));
         if let Some(next) = redirect::next(cfg, target, &answer.head) {
             return Ok(Attempt::Redirect(next?));
         }
-        return Err(crate::wire::rejection::rejected(&answer.head, &req));
+        return Err(crate::wire::rejection::rejected_with_body(
+            &answer.head,
+            &req,
+            &body,
+        ));
     }
     match response::check_upgrade(
         &answer.head,

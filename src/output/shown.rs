@@ -6,7 +6,7 @@
 
 use super::Output;
 use crate::event::{DataKind, Event, Stamped};
-use crate::render::received::{DisplayConfig, Place, Shown};
+use crate::render::received::{DisplayConfig, Place, Seen, Shown};
 use crate::render::{BinaryOutput, json, text};
 use crate::wire::frame::hexdump;
 use bytes::Bytes;
@@ -27,17 +27,30 @@ impl Output {
     /// A received message through the display stage.
     pub(super) fn show_received(&mut self, kind: DataKind, data: &Bytes) {
         let at = SystemTime::now();
-        if let Some(recall) = &mut self.recall {
-            recall.keep(at, kind, data);
-        }
-        let seen = self.display.see(kind, data);
         if self.style.jsonl {
             // The event carries the diagnostics itself.
+            let seen = self.display.see(kind, data);
             self.put_json(&json::received(at, kind, data, &seen));
             return;
         }
+        let seen = self.display.see(kind, data);
         if self.record.is_some() {
             self.record_line(&json::received(at, kind, data, &seen));
+        }
+        self.display_received(at, kind, data, seen);
+    }
+
+    /// A received message (or application message) as `seen` by the display stage, shown on
+    /// the screen or stdout and kept for `/last`; its diagnostics after it.
+    pub(super) fn display_received(
+        &mut self,
+        at: SystemTime,
+        kind: DataKind,
+        data: &Bytes,
+        seen: Seen<'_>,
+    ) {
+        if let Some(recall) = &mut self.recall {
+            recall.keep(at, kind, data);
         }
         let warnings = seen.warnings();
         let shown = self.display.show(seen, self.place());
@@ -82,7 +95,7 @@ impl Output {
 
     /// `/last N`: the last `n` received messages again, decoded, unfiltered, indented and
     /// highlighted, each under a line that says which it was.
-    pub fn show_last(&mut self, n: usize) {
+    pub(crate) fn show_last(&mut self, n: usize) {
         let view = DisplayConfig {
             pretty: true,
             filter: None,

@@ -13,7 +13,13 @@
 //! payloads, STOMP bodies), the original text is kept, not a re-serialised copy: key order,
 //! number spelling and escapes stay as the peer wrote them.
 //!
-//! - [`socketio`]: Engine.IO v3/v4 packets, Socket.IO v4/v5 packets and binary attachments.
+//! `layer` is the contract between a protocol and the session that drives it (the
+//! `Protocol` trait and the `Step` each reaction returns); [`ProtoKind`] names the
+//! protocols `--proto` takes and `Settings` holds one's options as `config` validated them;
+//! `guess` recognises a protocol that is spoken to wscope without `--proto`.
+//!
+//! - [`socketio`]: Engine.IO v3/v4 packets, Socket.IO v4/v5 packets and binary attachments;
+//!   the client's state machine.
 //! - [`graphql`]: GraphQL over WebSocket, `graphql-transport-ws` and the legacy `graphql-ws`.
 //! - [`stomp`]: STOMP 1.0–1.2 frames, heart-beats and the REPL's STOMP commands.
 //! - [`jsonrpc`]: JSON-RPC 2.0 calls, batches, received messages and the pending calls.
@@ -22,9 +28,98 @@
 
 pub mod args;
 pub mod graphql;
+pub(crate) mod guess;
 pub mod json_text;
 pub mod jsonrpc;
+pub(crate) mod layer;
 pub mod socketio;
 pub mod stomp;
 #[cfg(test)]
 mod strategies;
+
+pub use layer::CommandSpec;
+pub(crate) use layer::{Files, Outgoing, Pending, Protocol, Readiness, Step, WsData};
+
+use std::time::Instant;
+
+/// The application protocols `--proto` speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtoKind {
+    SocketIo,
+}
+
+impl ProtoKind {
+    /// Every protocol, in the order the docs list them.
+    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo];
+
+    /// The name `--proto` takes, JSON Lines and recordings carry.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ProtoKind::SocketIo => socketio::messages::NAME,
+        }
+    }
+
+    /// The protocol by the name `--proto` takes.
+    pub(crate) fn from_name(name: &str) -> Option<ProtoKind> {
+        ProtoKind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// The protocol's name for people.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            ProtoKind::SocketIo => "Socket.IO",
+        }
+    }
+
+    /// Its REPL commands.
+    pub fn commands(self) -> &'static [CommandSpec] {
+        match self {
+            ProtoKind::SocketIo => socketio::commands::COMMANDS,
+        }
+    }
+
+    /// What a plain line (or a stdin line) is, for `/help`.
+    pub(crate) fn input_help(self) -> &'static str {
+        match self {
+            ProtoKind::SocketIo => socketio::commands::INPUT_HELP,
+        }
+    }
+}
+
+/// A protocol and its options, as `config` validated them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Settings {
+    SocketIo(socketio::Settings),
+}
+
+impl Settings {
+    pub(crate) fn kind(&self) -> ProtoKind {
+        match self {
+            Settings::SocketIo(_) => ProtoKind::SocketIo,
+        }
+    }
+
+    /// The subprotocols to offer when the user offers none (`-s`), in order of preference.
+    pub(crate) fn subprotocols(&self) -> &'static [&'static str] {
+        match self {
+            Settings::SocketIo(_) => &[],
+        }
+    }
+
+    /// What to say when the server refuses the upgrade (the URL the protocol derived may not
+    /// be the server's).
+    pub(crate) fn rejection_hint(&self) -> &'static str {
+        match self {
+            Settings::SocketIo(_) => {
+                "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
+            }
+        }
+    }
+
+    /// A fresh state machine for one connection.
+    pub(crate) fn start(&self, now: Instant) -> Box<dyn Protocol> {
+        match self {
+            Settings::SocketIo(s) => Box::new(socketio::Client::new(s.clone(), now)),
+        }
+    }
+}

@@ -39,6 +39,14 @@ where
                 self.local(local);
                 Ok(false)
             }
+            Command::Proto(_) if self.close_sent => {
+                self.shared.emit(Event::Warning(Warning::Closing));
+                Ok(false)
+            }
+            Command::Proto(p) => {
+                self.proto_command(p).await?;
+                Ok(false)
+            }
         }
     }
 
@@ -176,7 +184,10 @@ where
             }
             Local::Filter(change) => self.change_filter(change),
             Local::Last(n) => self.shared.out().show_last(n),
-            Local::Help => self.shared.emit(Event::Plain(command::help_text())),
+            Local::Help => {
+                let proto = self.proto.as_ref().map(|l| l.kind());
+                self.shared.emit(Event::Plain(command::help_text(proto)));
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Where the messages to send come from.
-pub enum Input {
+pub(crate) enum Input {
     /// stdin lines, as text (or binary with `-b`).
     Pipe { lines: LineReader, binary: bool },
     /// A program's output lines (`--coproc`), as text (or binary with `-b`), until it is over.
@@ -50,7 +50,7 @@ impl Input {
                 Ok(Step::Line(line)) => {
                     line_message(line, *binary, PROGRAM, output.next_line_no() - 1).map(Next::Send)
                 }
-                Ok(Step::Ended(_)) => Ok(Next::End),
+                Ok(Step::Ended) => Ok(Next::End),
                 Err(e) => Err(read_error(&e, "the --coproc program's output")),
             },
             Input::Messages(q) => Ok(match q.pop_front() {
@@ -88,6 +88,24 @@ impl Input {
             }
             _ => None,
         }
+    }
+
+    /// Where the last message came from, for a diagnostic (`stdin line 3`).
+    pub(super) fn position(&self) -> String {
+        match self {
+            Input::Pipe { lines, .. } => format!("{STDIN} {}", lines.next_line_no - 1),
+            Input::Coproc { output, .. } => format!("{PROGRAM} {}", output.next_line_no() - 1),
+            Input::Messages(_) => "an -e message".into(),
+            Input::Repl(_) => "the line".into(),
+            Input::Timed(_) => "a replayed message".into(),
+            Input::Nothing => "the input".into(),
+        }
+    }
+
+    /// Whether its messages may be a protocol's REPL commands (`--proto`): a recording's
+    /// are, as the REPL took them; stdin lines never are.
+    pub(super) fn commands_allowed(&self) -> bool {
+        matches!(self, Input::Timed(_))
     }
 
     /// The close code and reason once the input has ended: 1000, or what a program's end

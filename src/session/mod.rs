@@ -14,19 +14,22 @@
 //! when the socket has nothing more ready.
 
 mod commands;
-pub mod end_policy;
+pub(crate) mod end_policy;
 mod input;
 mod outcome;
+mod proto;
 mod reader;
 mod replay;
-pub mod replies;
+pub(crate) mod replies;
 mod shared;
+#[cfg(test)]
+mod tests;
 pub(crate) mod violations;
 mod writer;
 
-pub use input::Input;
-pub use replay::REPLAY_WINDOW;
-pub use shared::{Compression, Shared};
+pub(crate) use input::Input;
+pub(crate) use proto::ProtoConfig;
+pub(crate) use shared::{Compression, Shared};
 
 use crate::error::Error;
 use crate::event::{Event, Info};
@@ -49,7 +52,7 @@ const INTERRUPT_GRACE: Duration = Duration::from_millis(250);
 
 /// Session settings, decided once from the command line.
 #[derive(Debug, Clone, Default)]
-pub struct SessionConfig {
+pub(crate) struct SessionConfig {
     pub close_timeout: Duration,
     /// When to close after input ends (idle window, `--wait`, `-n`).
     pub end: EndPolicy,
@@ -67,12 +70,14 @@ pub struct SessionConfig {
     pub emit_outgoing: bool,
     /// Auto-reply rules (`--reply`).
     pub replies: Arc<Vec<replies::Rule>>,
+    /// The application protocol spoken over the WebSocket (`--proto`).
+    pub proto: Option<ProtoConfig>,
 }
 
 /// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`);
 /// an application-level heartbeat message (`--heartbeat`), for APIs that ignore pings.
 #[derive(Debug, Clone, Default)]
-pub struct Keepalive {
+pub(crate) struct Keepalive {
     pub interval: Option<Duration>,
     pub timeout: Option<Duration>,
     pub heartbeat: Option<Heartbeat>,
@@ -80,7 +85,7 @@ pub struct Keepalive {
 
 /// `--heartbeat SECS --heartbeat-message MSG`.
 #[derive(Debug, Clone)]
-pub struct Heartbeat {
+pub(crate) struct Heartbeat {
     pub every: Duration,
     pub message: String,
 }
@@ -98,7 +103,7 @@ enum Ctl {
 }
 
 /// What a session leaves for the next connection (`--reconnect`).
-pub struct Carry {
+pub(crate) struct Carry {
     pub input: Input,
     /// Messages to send first on the next connection (after the `--init` messages).
     pub resend: Vec<Message>,
@@ -106,7 +111,7 @@ pub struct Carry {
 
 /// Runs a session over an open WebSocket until it ends. `init`, then `resend`, are sent before
 /// any input. Returns the outcome and, when the writer finished in time, what is left to send.
-pub async fn run<S>(
+pub(crate) async fn run<S>(
     ws: WebSocketStream<S>,
     input: Input,
     init: Vec<Message>,
@@ -125,10 +130,27 @@ where
 
     let ctrl_c = interrupt::global();
     let on_signal = tokio::spawn(watch_ctrl_c(ctrl_c, closing_tx.clone(), ctl_tx.clone()));
-    let writer = Writer::new(sink, cfg.clone(), shared.clone(), closing_tx, init, resend);
+    let layer = cfg.proto.as_ref().map(proto::Layer::new);
+    let writer = Writer::new(
+        sink,
+        cfg.clone(),
+        shared.clone(),
+        closing_tx,
+        init,
+        resend,
+        layer.clone(),
+    );
     let writer_task = tokio::spawn(writer.run(input, ctl_rx, done_rx));
 
-    let (read_end, tally) = reader::run(stream, &cfg, &shared, ctl_tx, closing_rx, ctrl_c).await;
+    let sides = reader::Sides {
+        cfg: &cfg,
+        shared: &shared,
+        ctl: ctl_tx,
+        closing: closing_rx,
+        ctrl_c,
+        proto: layer.clone(),
+    };
+    let (read_end, tally, proto_end) = reader::run(stream, sides).await;
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
@@ -152,10 +174,13 @@ where
             count: cfg.end.count.unwrap_or_default(),
         }));
     }
-    (
-        outcome::outcome(read_end, write_end, &cfg.end, &tally),
-        carry,
-    )
+    let ends = outcome::Ends {
+        read: read_end,
+        write: write_end,
+        proto: proto_end,
+        failed: layer.and_then(|l| l.failed()),
+    };
+    (outcome::outcome(ends, &cfg.end, &tally), carry)
 }
 
 /// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close

@@ -41,17 +41,39 @@ pub(super) struct Tally {
     pub peer_started_close: bool,
 }
 
-/// The session's result from how each side ended and how many messages arrived.
-pub(super) fn outcome(
-    read_end: ReadEnd,
-    write_end: WriteEnd,
-    end: &EndPolicy,
-    tally: &Tally,
-) -> Result<(), Error> {
+/// How each side ended, and the application protocol's end (`--proto`: the server refused
+/// or ended its session) when it came first.
+#[derive(Debug)]
+pub(super) struct Ends {
+    pub read: ReadEnd,
+    pub write: WriteEnd,
+    pub proto: Option<Error>,
+    /// `--proto`: an operation or call that failed, the status when all else went well.
+    pub failed: Option<Error>,
+}
+
+/// The session's result from how each side ended and how many messages arrived. Ctrl-C and
+/// a failure of our own come first, then the protocol's end (the server's own message), then
+/// how the connection closed; an operation that failed when all that went well.
+pub(super) fn outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), Error> {
+    let failed = ends.failed.clone();
+    connection_outcome(ends, end, tally).and_then(|()| failed.map_or(Ok(()), Err))
+}
+
+fn connection_outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), Error> {
+    let Ends {
+        read: read_end,
+        write: write_end,
+        proto,
+        ..
+    } = ends;
     match write_end {
         WriteEnd::Interrupted => return Err(crate::interrupt::interrupted()),
         WriteEnd::Failed(e) if e.kind != Kind::Abnormal => return Err(e),
         _ => {}
+    }
+    if let Some(e) = proto {
+        return Err(e);
     }
     match read_end {
         ReadEnd::OutputClosed | ReadEnd::Finished => Ok(()),
@@ -74,7 +96,12 @@ pub(super) fn outcome(
             Kind::Abnormal,
             format!("connection closed without a Close frame ({why})"),
         )),
-        ReadEnd::Failed(e) => Err(e),
+        // The reader waited out the close deadline the writer started when it failed: the
+        // writer's failure is what happened.
+        ReadEnd::Failed(e) => match write_end {
+            WriteEnd::Failed(w) if e.kind == Kind::Timeout => Err(w),
+            _ => Err(e),
+        },
     }
 }
 
@@ -113,7 +140,13 @@ mod tests {
             dropped: 0,
             peer_started_close: peer,
         };
-        outcome(read, write, end, &tally)
+        let ends = Ends {
+            read,
+            write,
+            proto: None,
+            failed: None,
+        };
+        outcome(ends, end, &tally)
     }
 
     fn closed(code: Option<u16>, reason: &str) -> ReadEnd {
@@ -181,6 +214,11 @@ mod tests {
             Some(Kind::Timeout)
         );
         assert!(ends(ReadEnd::Finished, WriteEnd::Done, &any, 3, false).is_ok());
+        // A writer that could not send started the close deadline the reader then ran out of.
+        let timeout = ReadEnd::Failed(Error::new(Kind::Timeout, "no answer"));
+        let lost = WriteEnd::Failed(Error::new(Kind::Abnormal, "sending failed: broken pipe"));
+        let e = ends(timeout, lost, &any, 0, false).expect_err("the send failed");
+        assert_eq!(e.message, "sending failed: broken pipe");
     }
 
     #[test]
@@ -198,5 +236,46 @@ mod tests {
         assert!(ends(clean(), WriteEnd::Done, &three, 3, false).is_ok());
         // A closed stdout is the user's choice, not a shortfall.
         assert!(ends(ReadEnd::OutputClosed, WriteEnd::Done, &three, 1, false).is_ok());
+    }
+
+    #[test]
+    fn the_protocols_end_comes_before_how_the_connection_closed() {
+        let any = EndPolicy::default();
+        let tally = Tally::default();
+        let refused = || Some(Error::new(Kind::ProtoRefused, "not authorized"));
+        for read in [
+            closed(Some(1000), ""),
+            closed(Some(4000), "x"),
+            ReadEnd::Abnormal("gone".into()),
+        ] {
+            let ends = Ends {
+                read,
+                write: WriteEnd::Done,
+                proto: refused(),
+                failed: None,
+            };
+            assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::ProtoRefused));
+        }
+        let ends = Ends {
+            read: closed(Some(1000), ""),
+            write: WriteEnd::Interrupted,
+            proto: refused(),
+            failed: None,
+        };
+        assert_eq!(kind(outcome(ends, &any, &tally)), Some(Kind::Interrupted));
+        // A failed operation is the status of a connection that ended well, and only then.
+        let failed = || Some(Error::new(Kind::ProtoFailed, "an operation failed"));
+        for (read, want) in [
+            (closed(Some(1000), ""), Kind::ProtoFailed),
+            (closed(Some(4000), "x"), Kind::PeerClose),
+        ] {
+            let ends = Ends {
+                read,
+                write: WriteEnd::Done,
+                proto: None,
+                failed: failed(),
+            };
+            assert_eq!(kind(outcome(ends, &any, &tally)), Some(want));
+        }
     }
 }

@@ -1,26 +1,29 @@
 //! The reading side: received messages to the output (byte-exact, in bursts under one lock),
 //! pings, pongs and their round trips, the peer's Close, and the peer's protocol violations
 //! (closed with the code RFC 6455 asks for, the offending frame named). It asks the writer to
-//! close when `-n` is reached or nobody reads our output any more.
+//! close when `-n` is reached or nobody reads our output any more. [`closing`]: the peer's
+//! Close and read errors. With `--proto`, every data message goes through the protocol.
+
+mod closing;
 
 use super::outcome::{ReadEnd, Tally};
+use super::proto::Layer;
 use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
-use super::violations;
 use super::{Ctl, INTERRUPT_GRACE, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Info, Warning};
 use crate::interrupt::Interrupt;
 use crate::output::Output;
-use crate::wire::frame::{close_code_sendable, hex};
+use crate::proto::WsData;
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
 use futures_util::{FutureExt, StreamExt};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// How long a peer has to answer our Close once nobody reads our output any more.
@@ -38,18 +41,36 @@ enum Step {
     End(ReadEnd),
 }
 
-/// Reads until the connection ends; returns how, and what was counted.
+/// What the reader works with, besides the stream.
+pub(super) struct Sides<'a> {
+    pub cfg: &'a SessionConfig,
+    pub shared: &'a Shared,
+    /// Requests to the writer.
+    pub ctl: mpsc::Sender<Ctl>,
+    /// When our Close went out (set by the writer).
+    pub closing: watch::Receiver<Option<Instant>>,
+    pub ctrl_c: &'a Interrupt,
+    /// With `--proto`: the application protocol every data message goes through.
+    pub proto: Option<Arc<Layer>>,
+}
+
+/// Reads until the connection ends; returns how, what was counted, and the protocol's end
+/// (`--proto`) when it ended the run.
 pub(super) async fn run<S>(
     stream: SplitStream<WebSocketStream<S>>,
-    cfg: &SessionConfig,
-    shared: &Shared,
-    ctl: mpsc::Sender<Ctl>,
-    closing: watch::Receiver<Option<Instant>>,
-    ctrl_c: &Interrupt,
-) -> (ReadEnd, Tally)
+    sides: Sides<'_>,
+) -> (ReadEnd, Tally, Option<Error>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let Sides {
+        cfg,
+        shared,
+        ctl,
+        closing,
+        ctrl_c,
+        proto,
+    } = sides;
     let mut r = Reader {
         stream,
         cfg,
@@ -59,9 +80,10 @@ where
         ctrl_c,
         st: ReadState::default(),
         replies: Replies::new(cfg.replies.clone(), Instant::now()),
+        proto,
     };
     let end = r.read_until_end().await;
-    (end, r.st.tally)
+    (end, r.st.tally, r.st.proto_end)
 }
 
 struct Reader<'a, S> {
@@ -76,6 +98,8 @@ struct Reader<'a, S> {
     st: ReadState,
     /// Auto-reply rules and their rate limits.
     replies: Replies,
+    /// With `--proto`: the application protocol.
+    proto: Option<Arc<Layer>>,
 }
 
 /// State the reader keeps across messages.
@@ -95,6 +119,13 @@ struct ReadState {
     tally: Tally,
     /// Received but not yet published to the shared stats (published once per burst).
     unpublished: (u64, u64),
+    /// WebSocket data messages received (with `--proto`, more than the messages counted).
+    messages: u64,
+    /// With `--proto`: an application message arrived in this burst (the idle window counts
+    /// those, not the protocol's keepalive).
+    app_arrived: bool,
+    /// With `--proto`: the protocol ended the run (the server refused or ended its session).
+    proto_end: Option<Error>,
 }
 
 impl ReadState {
@@ -105,9 +136,15 @@ impl ReadState {
     /// Counts a received data message; true for the first one.
     fn received(&mut self, bytes: usize) -> bool {
         self.tally.received += 1;
+        self.counted(bytes)
+    }
+
+    /// Counts a WebSocket message for the stats; true for the first one.
+    fn counted(&mut self, bytes: usize) -> bool {
         self.unpublished.0 += 1;
         self.unpublished.1 += bytes as u64;
-        self.tally.received == 1
+        self.messages += 1;
+        self.messages == 1
     }
 
     fn ask_close(&mut self, ctl: &mpsc::Sender<Ctl>) {
@@ -206,7 +243,14 @@ where
             }
         };
         let (msgs, bytes) = std::mem::take(&mut self.st.unpublished);
-        shared.stats.add_received(msgs, bytes);
+        if self.proto.is_none() {
+            shared.stats.add_received(msgs, bytes);
+        } else {
+            shared.stats.count_received(msgs, bytes);
+            if std::mem::take(&mut self.st.app_arrived) {
+                shared.stats.mark_received();
+            }
+        }
         self.st.behind = out.backlogged();
         (step, out.stdout_gone())
     }
@@ -358,6 +402,9 @@ where
     /// messages have already arrived.
     #[inline]
     fn data_message(&mut self, m: Message, out: &mut Output) -> Step {
+        if let Some(layer) = self.proto.clone() {
+            return self.proto_message(&layer, &m, out);
+        }
         if self.st.count_reached(self.cfg) {
             self.st.tally.dropped += 1;
             return Step::Continue;
@@ -367,9 +414,8 @@ where
             Message::Binary(b) => (DataKind::Binary, b),
             _ => return Step::Continue,
         };
-        if self.st.received(data.len()) && self.cfg.report_first_message {
-            let after = self.shared.stats.first_message();
-            out.event(stamp(Event::Info(Info::FirstMessage { after })));
+        if self.st.received(data.len()) {
+            self.first_message(data, out);
         }
         let _ = out.received(kind, data);
         if self.cfg.reflect {
@@ -400,84 +446,47 @@ where
         }
     }
 
-    /// The peer's Close: an answer to ours, or the start of its own close handshake; a code
-    /// that may not be sent fails the connection.
-    fn close_frame(&mut self, code: Option<u16>, reason: String, out: &mut Output) -> Step {
-        out.event(stamp(Event::Close {
-            dir: Dir::In,
-            code,
-            reason: reason.clone(),
-        }));
-        // tungstenite replaces a code that may not be sent with 1002 before we see it (and
-        // answers with 1002): the tap has the code as it was on the wire.
-        let wire_code = self.shared.frames.last_close_code().or(code);
-        if let Some(bad) = wire_code.filter(|c| !close_code_sendable(*c)) {
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code: Some(1002),
-                reason: String::new(),
-            }));
-            let _ = out.flush();
-            let err = Error::new(
-                Kind::Protocol,
-                format!(
-                    "protocol error by the peer: it closed with code {bad}, which may not be sent on the wire (RFC 6455 §7.4.1); answered with 1002"
-                ),
-            );
-            // The writer gets tungstenite's queued 1002 reply out.
-            return Step::Fail(1002, ReadEnd::Failed(err));
+    /// The first data message: said with `-v` or `--timing`; an application protocol
+    /// recognised in it (without `--proto`) gets a hint.
+    fn first_message(&self, data: &[u8], out: &mut Output) {
+        if self.cfg.report_first_message {
+            let after = self.shared.stats.first_message();
+            out.event(stamp(Event::Info(Info::FirstMessage { after })));
         }
-        let st = &mut self.st;
-        if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
-            // The peer started the close; tungstenite echoes its code.
-            st.tally.peer_started_close = true;
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code,
-                reason: reason.clone(),
-            }));
+        if self.proto.is_none() {
+            if let Some(g) = crate::proto::guess::first_message(data) {
+                out.event(stamp(Event::Warning(Warning::ProtoGuess {
+                    protocol: g.protocol,
+                    evidence: g.evidence.to_string(),
+                })));
+            }
         }
-        st.peer_close = Some((code, reason));
-        // Keep reading (bounded) until the transport ends.
-        st.deadline
-            .get_or_insert(Instant::now() + self.cfg.close_timeout);
-        Step::Continue
     }
 
-    /// A read error: the peer broke a rule (fail the connection with its code), or the
-    /// connection ended.
-    fn read_error(&mut self, e: WsError, out: &mut Output) -> Step {
-        let _ = out.flush();
-        if let Some((code, reason)) = self.st.peer_close.take() {
-            return Step::End(ReadEnd::PeerClosed(code, reason));
+    /// A data message under `--proto`: through the protocol, which answers what it must (its
+    /// keepalive) and delivers the application messages, printed as far as `-n` wants them.
+    fn proto_message(&mut self, layer: &Layer, m: &Message, out: &mut Output) -> Step {
+        let (kind, data, ws) = match m {
+            Message::Text(t) => (DataKind::Text, t.as_ref(), WsData::Text(t.as_str())),
+            Message::Binary(b) => (DataKind::Binary, b, WsData::Binary(b)),
+            _ => return Step::Continue,
+        };
+        let got = layer.received(ws);
+        if self.st.counted(data.len()) {
+            self.first_message(data, out);
         }
-        if let Some(v) = violations::classify(&e) {
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code: Some(v.code),
-                reason: String::new(),
-            }));
-            let frame = self
-                .shared
-                .frames
-                .offending(v.culprit)
-                .map(|h| format!("; offending frame: {} [{}]", h.summary(), hex(h.raw())))
-                .unwrap_or_default();
-            let err = Error::new(
-                Kind::Protocol,
-                format!(
-                    "protocol error by the peer: {}; closed with {}{frame}",
-                    v.rule, v.code
-                ),
-            );
-            return Step::Fail(v.code, ReadEnd::Failed(err));
+        let wanted = match self.cfg.end.count {
+            Some(n) => (n.saturating_sub(self.st.tally.received) as usize).min(got.deliver.len()),
+            None => got.deliver.len(),
+        };
+        self.st.tally.received += wanted as u64;
+        self.st.tally.dropped += (got.deliver.len() - wanted) as u64;
+        self.st.app_arrived |= wanted > 0;
+        let _ = out.proto_received(kind, data, got.notes, &got.deliver[..wanted]);
+        if let Some(e) = got.end {
+            self.st.proto_end.get_or_insert(e);
+            self.st.ask_close(&self.ctl);
         }
-        Step::End(match e {
-            WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
-                ReadEnd::Abnormal("the peer closed the TCP connection".into())
-            }
-            WsError::Io(io) => ReadEnd::Abnormal(io.to_string()),
-            other => ReadEnd::Abnormal(other.to_string()),
-        })
+        Step::Continue
     }
 }

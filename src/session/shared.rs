@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 /// What the session shares with the renderer and the REPL.
 #[derive(Clone)]
-pub struct Shared {
+pub(crate) struct Shared {
     pub out: Arc<Mutex<Output>>,
     pub stats: Arc<Stats>,
     pub frames: Arc<FrameLog>,
@@ -24,11 +24,13 @@ pub struct Shared {
     pub compression: Option<Arc<Compression>>,
     /// The handshake events, for `/handshake`.
     pub handshake: Arc<Vec<Stamped>>,
+    /// The subprotocol the server selected (an application protocol may depend on it).
+    pub subprotocol: Option<String>,
 }
 
 /// What the session sees of permessage-deflate: the layer's counters and per-message records,
 /// and the handle for breaking the rules on purpose.
-pub struct Compression {
+pub(crate) struct Compression {
     pub agreed: Agreed,
     pub stats: Arc<DeflateStats>,
     pub overrides: Arc<Overrides>,
@@ -37,7 +39,7 @@ pub struct Compression {
 }
 
 impl Compression {
-    pub fn new(agreed: Agreed, stats: Arc<DeflateStats>, overrides: Arc<Overrides>) -> Self {
+    pub(crate) fn new(agreed: Agreed, stats: Arc<DeflateStats>, overrides: Arc<Overrides>) -> Self {
         Compression {
             agreed,
             stats,
@@ -48,7 +50,7 @@ impl Compression {
 
     /// Keeps the per-message records while frames are shown (`-x`), to say what each
     /// compressed message inflated to.
-    pub fn follow_messages(&self, on: bool) {
+    pub(crate) fn follow_messages(&self, on: bool) {
         self.stats.set_log(on);
     }
 

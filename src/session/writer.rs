@@ -4,13 +4,16 @@
 
 use super::input::{Input, Next};
 use super::outcome::WriteEnd;
+use super::proto::Layer;
 use super::replay::ReplayWindow;
 use super::{Ctl, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
 use crate::event::Event;
+use crate::proto::Pending;
 use crate::wire::tap::Upto;
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -23,7 +26,9 @@ use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
 
 use crate::render::KEEPALIVE_PREFIX;
 
+mod proto;
 mod sending;
+use proto::woken;
 pub(super) use sending::send_error;
 
 pub(super) struct Writer<S> {
@@ -42,6 +47,14 @@ pub(super) struct Writer<S> {
     first: Vec<Message>,
     /// With `--reconnect`: data sent on this connection, for the next one.
     replay: ReplayWindow,
+    /// With `--proto`: the application protocol.
+    pub(super) proto: Option<Arc<Layer>>,
+    /// With `--proto`: input that waits for the protocol to be ready (the `--init` messages
+    /// and what the last connection lost, in the protocol's input form).
+    held: VecDeque<String>,
+    /// With `--proto`: the first input line the protocol refused (the run goes on without it,
+    /// and ends with its status).
+    bad_input: Option<Error>,
 }
 
 /// The writer's input state and timers across turns of its loop.
@@ -85,6 +98,7 @@ where
         closing: Arc<watch::Sender<Option<Instant>>>,
         init: Vec<Message>,
         first: Vec<Message>,
+        proto: Option<Arc<Layer>>,
     ) -> Self {
         Writer {
             replay: ReplayWindow::new(cfg.replay),
@@ -97,6 +111,9 @@ where
             unpublished: (0, 0),
             init,
             first,
+            proto,
+            held: VecDeque::new(),
+            bad_input: None,
         }
     }
 
@@ -108,11 +125,32 @@ where
         ctl: mpsc::Receiver<Ctl>,
         done: watch::Receiver<bool>,
     ) -> (WriteEnd, Input, Vec<Message>) {
-        let end = self.run_with(&mut input, ctl, done).await;
+        let end = match (
+            self.run_with(&mut input, ctl, done).await,
+            self.bad_input.take(),
+        ) {
+            (WriteEnd::Done, Some(bad)) => WriteEnd::Failed(bad),
+            (end, _) => end,
+        };
         (end, input, self.replay.into_messages())
     }
 
+    /// Runs the conversation; when it fails here (a send, the input), the session is ended
+    /// from this side too ([`Writer::give_up`]): the reader would otherwise wait for the peer.
     async fn run_with(
+        &mut self,
+        input: &mut Input,
+        ctl: mpsc::Receiver<Ctl>,
+        done: watch::Receiver<bool>,
+    ) -> WriteEnd {
+        let end = self.converse(input, ctl, done).await;
+        if matches!(end, WriteEnd::Failed(_)) {
+            self.give_up().await;
+        }
+        end
+    }
+
+    async fn converse(
         &mut self,
         input: &mut Input,
         mut ctl: mpsc::Receiver<Ctl>,
@@ -120,6 +158,9 @@ where
     ) -> WriteEnd {
         if let Err(e) = self.send_first().await {
             return WriteEnd::Failed(e);
+        }
+        if let Flow::Stop(end) = self.proto_open().await {
+            return end;
         }
         let input_done = matches!(*input, Input::Nothing);
         let mut clock = Clock {
@@ -134,17 +175,25 @@ where
             if let Err(e) = self.close_if_over(&mut clock, input).await {
                 return WriteEnd::Failed(e);
             }
+            if let Flow::Stop(end) = self.feed_held().await {
+                return end;
+            }
+            let layer = self.proto.clone();
+            let proto_deadline = layer.as_ref().and_then(|p| p.deadline());
+            let input_open = !clock.input_done && layer.as_ref().is_none_or(|p| p.ready());
             let flow = tokio::select! {
                 biased;
                 msg = ctl.recv() => self.on_ctl(msg, &mut ctl, &mut clock).await,
                 _ = done.changed() => Flow::Stop(WriteEnd::Done),
+                _ = woken(layer.as_deref()) => self.proto_outbox().await,
+                _ = sleep_until_opt(proto_deadline), if proto_deadline.is_some() => self.proto_deadline().await,
                 _ = sleep_until_opt(clock.ping_deadline) => self.on_ping_deadline(&mut clock).await,
                 _ = tick_opt(&mut clock.ping_tick) => self.on_ping_tick(&mut clock).await,
                 _ = tick_opt(&mut clock.heartbeat_tick) => self.on_heartbeat().await,
                 // The loop's top asks the end policy again: a message may have restarted the
                 // idle window meanwhile.
                 _ = sleep_until_opt(clock.close_at), if clock.close_at.is_some() && !self.close_sent => Flow::Go,
-                next = input.next(), if !clock.input_done => self.on_input(next, input, &mut clock).await,
+                next = input.next(), if input_open => self.on_input(next, input, &mut clock).await,
             };
             if let Flow::Stop(end) = flow {
                 return end;
@@ -152,8 +201,19 @@ where
         }
     }
 
-    /// `--init` messages first (never replayed), then what the last connection lost.
+    /// `--init` messages first (never replayed), then what the last connection lost. With
+    /// `--proto` both are in the protocol's input form, held until it is ready.
     async fn send_first(&mut self) -> Result<(), Error> {
+        if self.proto.is_some() {
+            let first = std::mem::take(&mut self.init)
+                .into_iter()
+                .chain(std::mem::take(&mut self.first));
+            self.held.extend(first.filter_map(|m| match m {
+                Message::Text(t) => Some(t.to_string()),
+                _ => None,
+            }));
+            return Ok(());
+        }
         for m in std::mem::take(&mut self.init) {
             self.sink.feed(m).await.map_err(send_error)?;
         }
@@ -169,10 +229,12 @@ where
         let Some(ended) = clock.input_end.filter(|_| !self.close_sent) else {
             return Ok(());
         };
-        clock.close_at = self
-            .cfg
-            .end
-            .close_at(ended, self.shared.stats.last_received());
+        let last = self.shared.stats.last_received();
+        clock.close_at = match self.proto.as_ref().map(|p| p.pending()) {
+            Some(Pending::Done) => Some(Instant::now()),
+            Some(Pending::Answers) => self.cfg.end.close_at_waiting(ended),
+            Some(Pending::Nothing) | None => self.cfg.end.close_at(ended, last),
+        };
         if clock.close_at.is_some_and(|t| t <= Instant::now()) {
             let (code, reason) = input.farewell();
             self.close(code, &reason).await?;
@@ -335,6 +397,7 @@ where
                 clock.input_end = Some(Instant::now());
                 self.flush().await.into()
             }
+            Ok(Next::Send(m)) if self.proto.is_some() => self.proto_lines(m, input).await,
             Ok(Next::Send(m)) => {
                 if let Err(e) = self.send(m).await {
                     return Flow::Stop(WriteEnd::Failed(e));

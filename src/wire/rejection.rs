@@ -26,6 +26,22 @@ pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
     }
 }
 
+/// [`rejected`], with what the answer's body shows: a Socket.IO server's Engine.IO refusing a
+/// client that does not speak it says so in a way that names the option that does.
+pub(crate) fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
+    let e = rejected(head, req);
+    let body = String::from_utf8_lossy(body);
+    let engine_io = ["Transport unknown", "Unsupported protocol version"]
+        .iter()
+        .find(|m| body.contains(*m));
+    match engine_io {
+        Some(said) if req.resource.contains("/socket.io/") => e.with_hint(format!(
+            "this is a Socket.IO server (its Engine.IO answered \"{said}\"): wscope speaks it with --proto socketio and the URL the official client takes, e.g. --proto socketio ws://HOST:PORT/"
+        )),
+        _ => e,
+    }
+}
+
 fn hint(head: &ResponseHead, req: &Request) -> Option<String> {
     if let Some(loc) = head.get("Location") {
         return Some(format!(
@@ -180,6 +196,18 @@ mod tests {
         };
         let h = rejected(&challenge, &req(opts)).hint.expect("hint");
         assert!(h.contains("refused the credentials"), "{h}");
+    }
+
+    #[test]
+    fn an_engine_io_refusal_names_the_protocol() {
+        let t = Target::parse("ws://h/socket.io/").expect("url");
+        let r = build(&t, &RequestOptions::default(), "k");
+        let head = head("HTTP/1.1 400 Bad Request\r\n\r\n");
+        let body = br#"{"code":0,"message":"Transport unknown"}"#;
+        let hint = rejected_with_body(&head, &r, body).hint.expect("hint");
+        assert!(hint.contains("--proto socketio"), "{hint}");
+        let plain = rejected_with_body(&head, &req(RequestOptions::default()), body);
+        assert!(!plain.hint.unwrap_or_default().contains("socketio"));
     }
 
     #[test]

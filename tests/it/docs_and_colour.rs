@@ -153,9 +153,17 @@ fn no_escape_codes_when_piped_or_no_color_and_always_when_asked() {
 fn readme_repl_table_matches_the_help() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README");
-    let help = wscope::input::command::help_text();
-    for c in wscope::input::command::COMMANDS {
-        let (name, what, example) = (c.name, c.help, c.example);
+    let help = wscope::input::command::help_text(None);
+    let own = wscope::input::command::COMMANDS
+        .iter()
+        .map(|c| (c.name, c.help, c.example, help.clone()));
+    let protocols = wscope::proto::ProtoKind::ALL.iter().flat_map(|&p| {
+        let help = wscope::input::command::help_text(Some(p));
+        p.commands()
+            .iter()
+            .map(move |c| (c.name, c.help, c.example, help.clone()))
+    });
+    for (name, what, example, help) in own.chain(protocols) {
         assert!(
             help.contains(name) && help.contains(what) && help.contains(example),
             "/help lacks {name}"

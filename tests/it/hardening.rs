@@ -365,6 +365,35 @@ fn data_after_the_peer_close_is_ignored() {
 }
 
 #[test]
+fn a_close_right_after_the_upgrade_wins_over_a_message_still_being_sent() {
+    // The 101 and the server's Close 1002 in one write (as the legacy GraphQL server does when
+    // it dislikes the subprotocol): the Close is in the bytes read with the answer, so it is
+    // taken before the first -e message goes out; that send fails, and the peer's Close must
+    // still decide the outcome, with what came before it printed.
+    let srv = raw_server(|mut tcp, _| async move {
+        let head = read_head(&mut tcp).await;
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(
+            request_key(&head).as_bytes(),
+        );
+        let mut bytes = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        )
+        .into_bytes();
+        bytes.extend(frame(0x81, b"said first"));
+        bytes.extend(frame(0x88, &[0x03, 0xea]));
+        tcp.write_all(&bytes).await.expect("write");
+        let _ = read_until_close(&mut tcp).await;
+    });
+    for _ in 0..3 {
+        let r = run(&["-e", "one", "-e", "two", &srv.url("/")], b"");
+        assert_eq!(r.code, 8, "{}", r.stderr);
+        assert!(r.stderr.contains("peer closed with 1002"), "{}", r.stderr);
+        assert!(!r.stderr.contains("Sending after closing"), "{}", r.stderr);
+        assert_eq!(r.out(), "said first\n");
+    }
+}
+
+#[test]
 fn a_closed_stderr_changes_nothing() {
     let srv = echo_server();
     let mut cmd = command(&["-v", "-x", &srv.url("/")]);

@@ -65,8 +65,7 @@ pub(super) fn parse_json(args: &str) -> Result<Command, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
-    use super::super::tests::ok;
+    use super::super::tests::{ok, parse};
     use super::*;
 
     #[test]

@@ -1,13 +1,16 @@
 //! The REPL's command grammar: a pure parser from one input line to a [`Command`].
 //!
 //! Plain lines are text messages; `/name args` are commands; `//...` sends text that starts
-//! with `/`. RFC 6455 limits are checked here, before anything is sent.
+//! with `/`. RFC 6455 limits are checked here, before anything is sent. With `--proto`, plain
+//! lines are the application protocol's, and its commands (each protocol lists its own, see
+//! [`ProtoKind::commands`]) come before these.
 
 mod args;
 mod display_args;
 
-pub use args::{parse_binary, parse_hex};
+pub(crate) use args::{parse_binary, parse_hex};
 
+use crate::proto::{CommandSpec, ProtoKind};
 use crate::wire::opcode::Opcode;
 use args::{control_payload, no_args, parse_close, parse_frag, parse_frame};
 use display_args::{on_off, parse_filter, parse_json, parse_last};
@@ -23,6 +26,18 @@ pub enum Command {
     End(Ending),
     /// Shows or changes something here; nothing goes out.
     Local(Local),
+    /// For the application protocol (`--proto`): a plain line or one of its commands.
+    Proto(ProtoInput),
+}
+
+/// What the application protocol is given (`--proto`): the words are its own, checked as
+/// they were typed, taken apart by the protocol when they run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtoInput {
+    /// A plain line: the protocol's natural input.
+    Line(String),
+    /// One of the protocol's commands (`/emit`, `/ack`...) and its arguments.
+    Command { name: &'static str, args: String },
 }
 
 /// Something to put on the wire.
@@ -100,9 +115,9 @@ pub struct Spec {
     /// The name, with its slash.
     pub name: &'static str,
     /// Other names it answers to.
-    pub aliases: &'static [&'static str],
+    pub(crate) aliases: &'static [&'static str],
     /// Its arguments, as shown in the README's table (empty when it takes none).
-    pub args: &'static str,
+    pub(crate) args: &'static str,
     /// One line saying what it does, for `/help`, the man page and the README.
     pub help: &'static str,
     pub example: &'static str,
@@ -273,10 +288,30 @@ pub const COMMANDS: &[Spec] = &[
     },
 ];
 
-/// Renders the `/help` text.
-pub fn help_text() -> String {
-    let mut s =
-        String::from("Commands (a plain line is sent as a text message; '//x' sends '/x'):\n");
+/// Renders the `/help` text; with `--proto`, the protocol's commands come first.
+pub fn help_text(proto: Option<ProtoKind>) -> String {
+    let mut s = match proto {
+        Some(p) => format!(
+            "{} commands ({}; '//x' sends '/x' that way):\n",
+            p.title(),
+            p.input_help()
+        ),
+        None => {
+            String::from("Commands (a plain line is sent as a text message; '//x' sends '/x'):\n")
+        }
+    };
+    let mut entry = |name: &str, help: &str, example: &str| {
+        s.push_str(&format!(
+            "  {:<11} {}\n  {:<11}   e.g. {}\n",
+            name, help, "", example
+        ));
+    };
+    for c in proto.map(ProtoKind::commands).unwrap_or_default() {
+        entry(c.name, c.help, c.example);
+    }
+    if proto.is_some() {
+        s.push_str("WebSocket commands (below the protocol):\n");
+    }
     for c in COMMANDS {
         s.push_str(&format!(
             "  {:<11} {}\n  {:<11}   e.g. {}\n",
@@ -298,18 +333,32 @@ fn parse_text(args: &str) -> Result<Command, String> {
     }
 }
 
-/// Parses one REPL line. `Ok(None)` for an empty line.
-pub fn parse(line: &str) -> Result<Option<Command>, String> {
+/// Parses one REPL line; with `--proto` (`proto`), plain lines and the protocol's commands
+/// are the protocol's. `Ok(None)` for an empty line.
+pub fn parse(line: &str, proto: Option<ProtoKind>) -> Result<Option<Command>, String> {
     if line.is_empty() {
         return Ok(None);
     }
+    let plain = |text: String| match proto {
+        Some(_) => Command::Proto(ProtoInput::Line(text)),
+        None => Command::Send(Outgoing::Text(text)),
+    };
     if let Some(rest) = line.strip_prefix("//") {
-        return Ok(Some(Command::Send(Outgoing::Text(format!("/{rest}")))));
+        return Ok(Some(plain(format!("/{rest}"))));
     }
     if !line.starts_with('/') {
-        return Ok(Some(Command::Send(Outgoing::Text(line.to_string()))));
+        return Ok(Some(plain(line.to_string())));
     }
     let (name, args) = line.split_once(' ').unwrap_or((line, ""));
+    if let Some(c) = proto.and_then(|p| p.commands().iter().find(|c| c.name == name)) {
+        return match (c.check)(args) {
+            Ok(()) => Ok(Some(Command::Proto(ProtoInput::Command {
+                name: c.name,
+                args: args.to_string(),
+            }))),
+            Err(e) => Err(format!("{name}: {e}; nothing sent")),
+        };
+    }
     let spec = COMMANDS
         .iter()
         .find(|c| c.name == name || c.aliases.contains(&name))
@@ -320,11 +369,21 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
     (spec.parse)(args).map(Some)
 }
 
-/// Command names starting with `prefix`, for tab completion.
-pub fn complete(prefix: &str) -> Vec<&'static str> {
-    COMMANDS
+/// Each protocol's commands, for the man page: its `--proto` name, what a plain line is, and
+/// its commands.
+pub(crate) fn protocol_tables()
+-> impl Iterator<Item = (&'static str, &'static str, &'static [CommandSpec])> {
+    ProtoKind::ALL
         .iter()
+        .map(|p| (p.name(), p.input_help(), p.commands()))
+}
+
+/// Command names starting with `prefix`, for tab completion (the protocol's first).
+pub(crate) fn complete(prefix: &str, proto: Option<ProtoKind>) -> Vec<&'static str> {
+    let own = proto.map(ProtoKind::commands).unwrap_or_default();
+    own.iter()
         .map(|c| c.name)
+        .chain(COMMANDS.iter().map(|c| c.name))
         .filter(|n| n.starts_with(prefix))
         .collect()
 }

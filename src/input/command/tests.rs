@@ -2,8 +2,48 @@
 
 use super::*;
 
+/// A line as the REPL parses it without `--proto`.
+pub(super) fn parse(line: &str) -> Result<Option<Command>, String> {
+    super::parse(line, None)
+}
+
 pub(super) fn ok(s: &str) -> Command {
     parse(s).expect(s).expect("a command")
+}
+
+#[test]
+fn with_a_protocol_plain_lines_and_its_commands_are_its_own() {
+    let sio = Some(ProtoKind::SocketIo);
+    let line = |t: &str| Command::Proto(ProtoInput::Line(t.into()));
+    assert_eq!(super::parse("hi", sio), Ok(Some(line("hi"))));
+    assert_eq!(super::parse("//x", sio), Ok(Some(line("/x"))));
+    assert_eq!(
+        super::parse("/emit chat 1", sio),
+        Ok(Some(Command::Proto(ProtoInput::Command {
+            name: "/emit",
+            args: "chat 1".into()
+        })))
+    );
+    let e = super::parse("/emit chat nope", sio).unwrap_err();
+    assert!(
+        e.starts_with("/emit: column 6: argument 1 is not a JSON value"),
+        "{e}"
+    );
+    assert!(e.ends_with("nothing sent"), "{e}");
+    assert!(
+        super::parse("/emit chat", None).is_err(),
+        "not a command without --proto"
+    );
+    assert_eq!(
+        super::parse("/text raw", sio),
+        Ok(Some(Command::Send(Outgoing::Text("raw".into()))))
+    );
+    assert_eq!(complete("/e", sio), ["/emit"]);
+    assert_eq!(complete("/a", sio), ["/ack"]);
+    assert!(complete("/e", None).is_empty());
+    let help = help_text(sio);
+    assert!(help.starts_with("Socket.IO commands"), "{help}");
+    assert!(help.contains("/emit") && help.contains("/quit"), "{help}");
 }
 
 #[test]
@@ -78,7 +118,10 @@ fn other_commands_and_errors() {
     assert_eq!(ok("/quit"), Command::End(Ending::Quit));
     assert!(parse("/status now").is_err());
     assert!(parse("/nope").unwrap_err().contains("//nope"));
-    assert_eq!(complete("/p"), vec!["/plain", "/ping", "/pong", "/pretty"]);
+    assert_eq!(
+        complete("/p", None),
+        vec!["/plain", "/ping", "/pong", "/pretty"]
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use super::message::Dialect;
 
 /// A named close code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CloseCode {
+pub(crate) struct CloseCode {
     pub code: u16,
     /// The name in the reference implementation (`Unauthorized`).
     pub name: &'static str,
@@ -34,7 +34,7 @@ const fn named(
 }
 
 /// The codes of `graphql-transport-ws` (sent by servers, and by clients about servers).
-pub const TRANSPORT_CODES: [CloseCode; 12] = [
+pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
     named(
         4400,
         "BadRequest",
@@ -120,7 +120,7 @@ const LEGACY_CODES: [CloseCode; 2] = [
 ];
 
 /// What a close code means in a dialect, when it has a meaning of its own there.
-pub fn describe(dialect: Dialect, code: u16) -> Option<CloseCode> {
+pub(crate) fn describe(dialect: Dialect, code: u16) -> Option<CloseCode> {
     let legacy = match dialect {
         Dialect::Legacy => &LEGACY_CODES[..],
         Dialect::TransportWs => &[],

@@ -84,6 +84,9 @@ pub(super) fn warning(w: &Warning) -> Note {
             bits: *bits,
             agreed: *agreed,
         },
+        Warning::ProtoGuess { protocol, .. } => Notice::ProtoGuess {
+            protocol: protocol.to_string(),
+        },
     };
     Note {
         notice: Some(notice),

@@ -82,7 +82,7 @@ pub(super) fn connection(event: &Event, style: &Style) -> Option<String> {
         }
         Event::TlsUp(t) => tls_up(t, style),
         Event::Tunnel(t) => tunnel(t, style),
-        Event::Upgraded { negotiated } => {
+        Event::Upgraded { negotiated, .. } => {
             let proto = negotiated
                 .protocol
                 .as_deref()

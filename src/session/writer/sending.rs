@@ -1,10 +1,11 @@
 //! Putting messages on the wire for the writer: a data message (counted, kept for
 //! `--reconnect`, shown where asked, cut into `--fragment` pieces), fragments by hand, the
-//! flush, and our Close; and how a failed send reads as an error.
+//! flush, and our Close (also when the writer cannot go on); and how a failed send reads as an
+//! error.
 
 use super::Writer;
 use crate::error::{Error, Kind};
-use crate::event::{DataKind, Event};
+use crate::event::{AppMessage, DataKind, Event};
 use crate::session::replay::payload_of;
 use crate::wire::tap::{Dir, Upto};
 use futures_util::SinkExt;
@@ -18,6 +19,14 @@ use tokio_tungstenite::tungstenite::protocol::frame::{
 };
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 
+/// What a data message carries, for its event and for `--reconnect`.
+pub(in crate::session) enum Carries {
+    /// It is the message the user sent.
+    Raw,
+    /// With `--proto`: the application message it carries (none for the protocol's own).
+    Proto(Option<AppMessage>),
+}
+
 impl<S> Writer<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -25,20 +34,32 @@ where
     /// Feeds one message (without flushing); data is counted, kept for `--reconnect`, shown
     /// as an event where asked, and cut into `--fragment` pieces.
     pub(in crate::session) async fn send(&mut self, m: Message) -> Result<(), Error> {
+        self.send_as(m, Carries::Raw).await
+    }
+
+    /// [`Self::send`] for a message that is what `carries` says.
+    pub(in crate::session) async fn send_as(
+        &mut self,
+        m: Message,
+        carries: Carries,
+    ) -> Result<(), Error> {
         if !matches!(m, Message::Text(_) | Message::Binary(_)) {
             return self.sink.feed(m).await.map_err(send_error);
         }
-        self.note_data(&m);
+        let len = payload_of(&m).len();
+        self.note_data(&m, carries);
         if self.cfg.fragment > 1 {
             let op = match m {
                 Message::Text(_) => OpData::Text,
                 _ => OpData::Binary,
             };
             self.feed_fragments(payload_of(&m), OpCode::Data(op), self.cfg.fragment, false)
-                .await
+                .await?;
         } else {
-            self.sink.feed(m).await.map_err(send_error)
+            self.sink.feed(m).await.map_err(send_error)?;
         }
+        self.count_sent(len);
+        Ok(())
     }
 
     /// Feeds a data message read from the input, as [`Self::send`] does. The pipe's loop
@@ -49,27 +70,51 @@ where
         if self.cfg.fragment > 1 {
             return self.send(m).await;
         }
-        self.note_data(&m);
-        self.sink.feed(m).await.map_err(send_error)
+        let len = payload_of(&m).len();
+        self.note_data(&m, Carries::Raw);
+        self.sink.feed(m).await.map_err(send_error)?;
+        self.count_sent(len);
+        Ok(())
     }
 
-    /// What is done with every data message we send besides sending it: counted, kept for
+    /// What is done with every data message we send before sending it: kept for
     /// `--reconnect`, shown as an event where asked.
-    fn note_data(&mut self, m: &Message) {
-        self.replay.remember(m);
+    fn note_data(&mut self, m: &Message, carries: Carries) {
+        match &carries {
+            Carries::Raw => self.replay.remember(m),
+            // Sent again as the protocol's input, once a new session is ready.
+            Carries::Proto(app) => {
+                if let Some(input) = app.as_ref().and_then(|a| a.input.as_deref()) {
+                    self.replay.remember(&Message::text(input));
+                }
+            }
+        }
         if self.cfg.emit_outgoing {
             let kind = match m {
                 Message::Text(_) => DataKind::Text,
                 _ => DataKind::Binary,
             };
-            self.shared.record(Event::Message {
-                dir: Dir::Out,
-                kind,
-                data: payload_of(m).to_vec(),
+            let data = payload_of(m).to_vec();
+            self.shared.record(match carries {
+                Carries::Raw => Event::Message {
+                    dir: Dir::Out,
+                    kind,
+                    data,
+                },
+                Carries::Proto(app) => Event::ProtoMessage {
+                    dir: Dir::Out,
+                    kind,
+                    data,
+                    app: app.into_iter().collect(),
+                },
             });
         }
+    }
+
+    /// A data message of `len` bytes went out (published to the stats at the next flush).
+    fn count_sent(&mut self, len: usize) {
         self.unpublished.0 += 1;
-        self.unpublished.1 += payload_of(m).len() as u64;
+        self.unpublished.1 += len as u64;
     }
 
     /// Feeds `data` as one message in `parts` frames (first with `opcode`, then CONT),
@@ -124,11 +169,12 @@ where
         Ok(())
     }
 
-    /// Starts the close handshake (once).
+    /// Starts the close handshake (once), after the protocol's farewell (`--proto`).
     pub(in crate::session) async fn close(&mut self, code: u16, reason: &str) -> Result<(), Error> {
         if self.close_sent {
             return Ok(());
         }
+        self.proto_farewell().await;
         self.close_sent = true;
         self.shared.emit(Event::Close {
             dir: Dir::Out,
@@ -149,6 +195,33 @@ where
         self.shared.drain_frames(Upto::Sent);
         Ok(())
     }
+
+    /// The writer cannot go on (a send failed, or the input did): the close deadline starts
+    /// now, so the reader stops waiting for the peer within `--close-timeout` whatever the peer
+    /// does; and our Close (1011) goes out if none did and the connection still takes one,
+    /// within that time too.
+    pub(in crate::session) async fn give_up(&mut self) {
+        self.closing
+            .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+        if self.close_sent {
+            return;
+        }
+        self.close_sent = true;
+        const INTERNAL_ERROR: u16 = 1011;
+        let frame = CloseFrame {
+            code: CloseCode::from(INTERNAL_ERROR),
+            reason: Utf8Bytes::default(),
+        };
+        let sent = self.sink.send(Message::Close(Some(frame)));
+        if let Ok(Ok(())) = tokio::time::timeout(self.cfg.close_timeout, sent).await {
+            self.shared.emit(Event::Close {
+                dir: Dir::Out,
+                code: Some(INTERNAL_ERROR),
+                reason: String::new(),
+            });
+            self.shared.drain_frames(Upto::Sent);
+        }
+    }
 }
 
 pub(in crate::session) fn send_error(e: WsError) -> Error {
@@ -157,6 +230,11 @@ pub(in crate::session) fn send_error(e: WsError) -> Error {
             Error::new(Kind::Abnormal, "the connection is closed")
         }
         WsError::Io(io) => Error::new(Kind::Abnormal, format!("sending failed: {io}")),
+        // The peer's Close came first: what it said decides how the session ended.
+        WsError::Protocol(ProtocolError::SendAfterClosing) => Error::new(
+            Kind::Abnormal,
+            "the peer closed the connection before everything was sent",
+        ),
         other => Error::new(Kind::Other, format!("sending failed: {other}")),
     }
 }

@@ -1,0 +1,119 @@
+//! `--proto` and its options validated into what the session speaks ([`ProtoConfig`]), with
+//! the URL the WebSocket really goes to (Socket.IO: the Engine.IO endpoint the official
+//! client derives from the URL the user gave). Options of one protocol given without it, and
+//! client options that have no meaning under a protocol, are usage errors.
+
+use crate::cli::{ClientArgs, ProtoName};
+use crate::error::Error;
+use crate::proto::socketio::{self, EngineVersion, Limits, SocketIoVersion};
+use crate::proto::{ProtoKind, Settings};
+use crate::session::ProtoConfig;
+
+/// The protocol (`--proto`, else the one a recording was made with), and the URL to connect
+/// to; `None` without one.
+pub(super) fn proto_config(
+    args: &ClientArgs,
+    url: &str,
+    recorded: Option<ProtoName>,
+) -> Result<Option<(ProtoConfig, String)>, Error> {
+    let p = &args.proto;
+    let Some(name) = p.proto.or(recorded) else {
+        return socket_io_options_alone(args).map(|()| None);
+    };
+    refuse_raw_options(args, name)?;
+    let (settings, ws_url) = match name {
+        ProtoName::Socketio => socket_io(args, url)?,
+    };
+    let cfg = ProtoConfig {
+        settings,
+        url: url.to_string(),
+        handshake_timeout: args.handshake.handshake_timeout,
+    };
+    Ok(Some((cfg, ws_url)))
+}
+
+/// The `--proto` name of a recording, as the protocol it names (`wscope replay`).
+pub(super) fn recorded(name: &str) -> Result<ProtoName, Error> {
+    match ProtoKind::from_name(name) {
+        Some(ProtoKind::SocketIo) => Ok(ProtoName::Socketio),
+        None => Err(Error::usage(format!(
+            "the recording was made with --proto {name}, which this wscope does not speak"
+        ))),
+    }
+}
+
+fn socket_io(args: &ClientArgs, url: &str) -> Result<(Settings, String), Error> {
+    let p = &args.proto;
+    let (version, engine) = match p.eio {
+        Some(3) => (SocketIoVersion::V4, EngineVersion::V3),
+        _ => (SocketIoVersion::V5, EngineVersion::V4),
+    };
+    let endpoint =
+        socketio::url::endpoint(url, engine, p.socketio_path.as_deref()).map_err(Error::usage)?;
+    if let Some(payload) = &p.connect_payload {
+        if version == SocketIoVersion::V4 {
+            return Err(Error::usage(
+                "Socket.IO 2 (--eio 3) has no connect payload: credentials go in the URL's query (?token=...)",
+            ));
+        }
+        socketio::outgoing::connect(&endpoint.namespace, Some(payload))
+            .map_err(|e| Error::usage(format!("--connect-payload: {e}")))?;
+    }
+    let settings = socketio::Settings {
+        version,
+        namespace: endpoint.namespace,
+        auth: p.connect_payload.clone(),
+        query: endpoint.query,
+        limits: Limits {
+            max_attachment_bytes: args.io.max_message_size,
+            ..Limits::default()
+        },
+    };
+    Ok((Settings::SocketIo(settings), endpoint.url))
+}
+
+/// `--eio` and `--socketio-path` belong to `--proto socketio`.
+fn socket_io_options_alone(args: &ClientArgs) -> Result<(), Error> {
+    let p = &args.proto;
+    let given = [
+        ("--eio", p.eio.is_some()),
+        ("--socketio-path", p.socketio_path.is_some()),
+    ];
+    match given.iter().find(|(_, on)| *on) {
+        Some((option, _)) => Err(Error::usage(format!(
+            "{option} is a Socket.IO option: it goes with --proto socketio"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Options about raw WebSocket messages that a protocol's input and keepalive replace.
+fn refuse_raw_options(args: &ClientArgs, name: ProtoName) -> Result<(), Error> {
+    let io = &args.io;
+    let refused = [
+        (
+            "-b/--binary",
+            io.binary,
+            "input is the protocol's messages, in its text form",
+        ),
+        (
+            "--reflect",
+            io.reflect,
+            "the protocol decides what is answered",
+        ),
+        (
+            "--reply",
+            !io.reply.is_empty(),
+            "the protocol answers its own keepalive",
+        ),
+    ];
+    if let Some((option, _, why)) = refused.iter().find(|(_, on, _)| *on) {
+        let proto = match name {
+            ProtoName::Socketio => "socketio",
+        };
+        return Err(Error::usage(format!(
+            "{option} does not go with --proto {proto}: {why}"
+        )));
+    }
+    Ok(())
+}
