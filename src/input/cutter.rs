@@ -9,7 +9,7 @@
 
 use crate::input::json_stream::{Cut, JsonCutter, JsonSyntax};
 use crate::input::pipe::{Framing, Line};
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 /// How much is read at a time.
 pub(crate) const CHUNK: usize = 1 << 20;
@@ -28,6 +28,10 @@ pub(crate) struct Cutter {
     utf8_up_to: usize,
     /// The longest message taken in (a program's output is bounded; stdin is not).
     max_line: usize,
+    /// Messages were cut from `buf`, and may still point into it.
+    handed_out: bool,
+    /// The longest message cut so far.
+    longest: usize,
 }
 
 impl Cutter {
@@ -40,15 +44,36 @@ impl Cutter {
             json: JsonCutter::default(),
             utf8_up_to: 0,
             max_line,
+            handed_out: false,
+            longest: 0,
         }
     }
 
-    /// The buffer to read more into, with room for at least half a chunk.
+    /// The buffer to read more into, with room for half a chunk and for a message as long as
+    /// the longest so far. While messages cut from it may still be in use, it is not grown
+    /// (that would copy its unfinished message at every read of a long one): a new buffer, big
+    /// enough for such a message, takes over what is unfinished, as a rule a few bytes.
     pub(crate) fn room(&mut self) -> &mut BytesMut {
-        if self.buf.capacity() - self.buf.len() < CHUNK / 2 {
-            self.buf.reserve(CHUNK);
+        let want = (CHUNK / 2).max(self.longest);
+        if self.buf.capacity() - self.buf.len() >= want {
+            return &mut self.buf;
+        }
+        if !self.handed_out {
+            self.buf.reserve(CHUNK.max(self.longest));
+        } else if !self.buf.try_reclaim(want) {
+            let mut fresh = BytesMut::with_capacity(self.buf.len() + CHUNK.max(2 * self.longest));
+            fresh.extend_from_slice(&self.buf);
+            self.buf = fresh;
+            self.handed_out = false;
         }
         &mut self.buf
+    }
+
+    /// `bytes` were cut from the buffer as one message.
+    fn cut_off(&mut self, bytes: BytesMut, utf8: bool) -> Line {
+        self.handed_out = true;
+        self.longest = self.longest.max(bytes.len());
+        Line::new(bytes.freeze(), utf8)
     }
 
     /// Whether the message being read has grown past the limit.
@@ -94,7 +119,7 @@ impl Cutter {
         if separator == b'\n' && line.last() == Some(&b'\r') {
             line.truncate(line.len() - 1);
         }
-        Some(Line::new(line.freeze(), utf8))
+        Some(self.cut_off(line, utf8))
     }
 
     /// All of the input, once it is all there.
@@ -102,14 +127,16 @@ impl Cutter {
         if !eof || self.buf.is_empty() {
             return None;
         }
-        Some(Line::new(self.buf.split().freeze(), false))
+        let all = self.buf.split();
+        Some(self.cut_off(all, false))
     }
 
     /// The next JSON value, compact.
     fn cut_json(&mut self, eof: bool) -> Result<Option<Line>, JsonSyntax> {
         match self.json.cut(&self.buf, eof) {
             Cut::Value { text, used } => {
-                let _ = self.buf.split_to(used);
+                // The value goes as its compact text: nothing points into the buffer.
+                self.buf.advance(used);
                 // The text of a `String`: UTF-8.
                 Ok(Some(Line::new(Bytes::from(text), true)))
             }
