@@ -24,10 +24,10 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .filter_map(|r| r.id.as_deref().map(|id| (id, r.method.as_str())))
             .collect();
-        let _ = pending.insert(&ids, Instant::now());
+        let _ = pending.insert(&ids, Instant::now(), false);
     }
     let answers = match classify(text) {
-        Received::Batch(items) => items,
+        Received::Batch(items) => items.into_iter().map(|i| i.received).collect(),
         one => vec![one],
     };
     for answer in answers {

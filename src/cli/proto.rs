@@ -9,6 +9,9 @@ pub enum ProtoName {
     /// Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3
     /// with --eio 3); the URL is the one the official client takes
     Socketio,
+    /// JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes,
+    /// rpc-websockets, language servers)
+    Jsonrpc,
 }
 
 #[derive(Debug, Args)]
@@ -31,4 +34,11 @@ pub struct ProtoArgs {
     /// /socket.io]
     #[arg(long, value_name = "PATH")]
     pub socketio_path: Option<String>,
+    /// JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]
+    #[arg(long, value_name = "N")]
+    pub id_start: Option<u64>,
+    /// JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as
+    /// long as the session lasts [default: 30]
+    #[arg(long, value_name = "SECS", value_parser = crate::cli::parse_secs)]
+    pub call_timeout: Option<std::time::Duration>,
 }

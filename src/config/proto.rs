@@ -5,9 +5,14 @@
 
 use crate::cli::{ClientArgs, ProtoName};
 use crate::error::Error;
+use crate::proto::jsonrpc;
 use crate::proto::socketio::{self, EngineVersion, Limits, SocketIoVersion};
 use crate::proto::{ProtoKind, Settings};
 use crate::session::ProtoConfig;
+use std::time::Duration;
+
+/// How long a JSON-RPC call waits for its answer unless `--call-timeout` says otherwise.
+const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The protocol (`--proto`, else the one a recording was made with), and the URL to connect
 /// to; `None` without one.
@@ -18,11 +23,19 @@ pub(super) fn proto_config(
 ) -> Result<Option<(ProtoConfig, String)>, Error> {
     let p = &args.proto;
     let Some(name) = p.proto.or(recorded) else {
-        return socket_io_options_alone(args).map(|()| None);
+        socket_io_options_alone(args)?;
+        return json_rpc_options_alone(args).map(|()| None);
     };
     refuse_raw_options(args, name)?;
+    if name != ProtoName::Socketio {
+        socket_io_options_alone(args)?;
+    }
+    if name != ProtoName::Jsonrpc {
+        json_rpc_options_alone(args)?;
+    }
     let (settings, ws_url) = match name {
         ProtoName::Socketio => socket_io(args, url)?,
+        ProtoName::Jsonrpc => (json_rpc(args)?, url.to_string()),
     };
     let cfg = ProtoConfig {
         settings,
@@ -36,6 +49,7 @@ pub(super) fn proto_config(
 pub(super) fn recorded(name: &str) -> Result<ProtoName, Error> {
     match ProtoKind::from_name(name) {
         Some(ProtoKind::SocketIo) => Ok(ProtoName::Socketio),
+        Some(ProtoKind::JsonRpc) => Ok(ProtoName::Jsonrpc),
         None => Err(Error::usage(format!(
             "the recording was made with --proto {name}, which this wscope does not speak"
         ))),
@@ -70,6 +84,43 @@ fn socket_io(args: &ClientArgs, url: &str) -> Result<(Settings, String), Error> 
         },
     };
     Ok((Settings::SocketIo(settings), endpoint.url))
+}
+
+/// `--proto jsonrpc`: ids and the call timeout; `--heartbeat-message` must be a call.
+fn json_rpc(args: &ClientArgs) -> Result<Settings, Error> {
+    let p = &args.proto;
+    if p.connect_payload.is_some() {
+        return Err(Error::usage(
+            "JSON-RPC has no connect message: --connect-payload does not go with --proto jsonrpc",
+        ));
+    }
+    if let Some(m) = &args.io.heartbeat_message {
+        jsonrpc::parse_line(m).map_err(|e| {
+            Error::usage(format!(
+                "--heartbeat-message: {e} (under --proto jsonrpc it is a call: METHOD [PARAMS] or a request object)"
+            ))
+        })?;
+    }
+    let call_timeout = p.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT);
+    Ok(Settings::JsonRpc(jsonrpc::Settings {
+        id_start: p.id_start.unwrap_or(1),
+        call_timeout: (!call_timeout.is_zero()).then_some(call_timeout),
+    }))
+}
+
+/// `--id-start` and `--call-timeout` belong to `--proto jsonrpc`.
+fn json_rpc_options_alone(args: &ClientArgs) -> Result<(), Error> {
+    let p = &args.proto;
+    let given = [
+        ("--id-start", p.id_start.is_some()),
+        ("--call-timeout", p.call_timeout.is_some()),
+    ];
+    match given.iter().find(|(_, on)| *on) {
+        Some((option, _)) => Err(Error::usage(format!(
+            "{option} is a JSON-RPC option: it goes with --proto jsonrpc"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `--eio` and `--socketio-path` belong to `--proto socketio`.
@@ -110,6 +161,7 @@ fn refuse_raw_options(args: &ClientArgs, name: ProtoName) -> Result<(), Error> {
     if let Some((option, _, why)) = refused.iter().find(|(_, on, _)| *on) {
         let proto = match name {
             ProtoName::Socketio => "socketio",
+            ProtoName::Jsonrpc => "jsonrpc",
         };
         return Err(Error::usage(format!(
             "{option} does not go with --proto {proto}: {why}"

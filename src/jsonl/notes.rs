@@ -125,10 +125,14 @@ pub struct Compressed {
     pub messages: u64,
 }
 
-/// The error that ends a run (or a REPL command's failure).
+/// The error that ends a run (or a REPL command's failure, or under `--proto` a call or
+/// operation that failed: then `notice` says which, with its facts, and `exit_code` is the
+/// status the run ends with unless something worse happens).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
     pub exit_code: u8,
+    #[serde(flatten)]
+    pub notice: Option<Notice>,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,

@@ -345,6 +345,7 @@ fn samples() -> Vec<Body<'static>> {
         Body::Info(note(None)),
         Body::Error(Error {
             exit_code: 130,
+            notice: None,
             message: "interrupted".into(),
             hint: Some("try again".into()),
         }),

@@ -125,6 +125,24 @@ pub fn string_value(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<String>(raw.get()).ok()
 }
 
+/// A JSON text on one line without white space between its tokens (strings and numbers as
+/// written), as a protocol prints a value it received; text that is not JSON keeps its
+/// characters, its line breaks made spaces.
+pub fn compact(json: &str) -> String {
+    if !json
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return json.to_string();
+    }
+    let layout = crate::display::json::Layout {
+        pretty: false,
+        color: false,
+    };
+    crate::display::json::layout(json.as_bytes(), layout)
+        .unwrap_or_else(|| json.replace(['\n', '\r'], " "))
+}
+
 /// `text` as a JSON string literal.
 pub fn quote(text: &str) -> String {
     serde_json::Value::from(text).to_string()

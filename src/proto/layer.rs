@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! WebSocket open ──► open(subprotocol)           user input ──► input(line) / command(/x …)
+//!                                                 --heartbeat ──► heartbeat(message)
 //! message in ──► received() ─► Step { send, deliver, notes, end }
 //! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
 //! input is held until ready(); after input ends, pending() says whether to wait;
@@ -92,6 +93,10 @@ pub enum Readiness {
     /// The protocol's handshake is not done: input waits (bounded by `--handshake-timeout`)
     /// for what is said here (e.g. "the server's CONNECT answer").
     Waiting(&'static str),
+    /// The protocol takes no more input for now (as many calls as it keeps are waiting for
+    /// their answers): input waits, with no bound of its own, until answers free room. The
+    /// protocol's own deadlines (a call timeout) are what bound it.
+    Busy,
 }
 
 /// Once the input has ended, what the session may do.
@@ -151,6 +156,13 @@ pub trait Protocol: Send {
     /// The files `command` reads (its `@FILE` arguments); the session reads them first.
     fn files(&self, _command: &str, _args: &str) -> Vec<PathBuf> {
         Vec::new()
+    }
+
+    /// `--heartbeat`'s message is due (the protocol is ready): what to send for it. By default
+    /// the message is input like any other; a protocol whose messages are answered keeps the
+    /// answers to it quiet.
+    fn heartbeat(&mut self, message: &str, now: Instant) -> Result<Step, InputError> {
+        self.input(message, now)
     }
 
     /// One of the protocol's REPL commands (already checked when typed).

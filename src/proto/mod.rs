@@ -45,16 +45,18 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProtoKind {
     SocketIo,
+    JsonRpc,
 }
 
 impl ProtoKind {
     /// Every protocol, in the order the docs list them.
-    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo];
+    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo, ProtoKind::JsonRpc];
 
     /// The name `--proto` takes, JSON Lines and recordings carry.
     pub fn name(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::messages::NAME,
+            ProtoKind::JsonRpc => jsonrpc::messages::NAME,
         }
     }
 
@@ -67,6 +69,7 @@ impl ProtoKind {
     pub fn title(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => "Socket.IO",
+            ProtoKind::JsonRpc => "JSON-RPC",
         }
     }
 
@@ -74,6 +77,7 @@ impl ProtoKind {
     pub fn commands(self) -> &'static [CommandSpec] {
         match self {
             ProtoKind::SocketIo => socketio::commands::COMMANDS,
+            ProtoKind::JsonRpc => jsonrpc::commands::COMMANDS,
         }
     }
 
@@ -81,6 +85,7 @@ impl ProtoKind {
     pub fn input_help(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::commands::INPUT_HELP,
+            ProtoKind::JsonRpc => jsonrpc::commands::INPUT_HELP,
         }
     }
 }
@@ -89,19 +94,21 @@ impl ProtoKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settings {
     SocketIo(socketio::Settings),
+    JsonRpc(jsonrpc::Settings),
 }
 
 impl Settings {
     pub fn kind(&self) -> ProtoKind {
         match self {
             Settings::SocketIo(_) => ProtoKind::SocketIo,
+            Settings::JsonRpc(_) => ProtoKind::JsonRpc,
         }
     }
 
     /// The subprotocols to offer when the user offers none (`-s`), in order of preference.
     pub fn subprotocols(&self) -> &'static [&'static str] {
         match self {
-            Settings::SocketIo(_) => &[],
+            Settings::SocketIo(_) | Settings::JsonRpc(_) => &[],
         }
     }
 
@@ -112,6 +119,9 @@ impl Settings {
             Settings::SocketIo(_) => {
                 "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
             }
+            Settings::JsonRpc(_) => {
+                "--proto jsonrpc connects to the URL as given: is it the server's WebSocket endpoint? (an Ethereum node often serves WebSocket on a port of its own, e.g. geth's 8546)"
+            }
         }
     }
 
@@ -119,6 +129,7 @@ impl Settings {
     pub fn start(&self, now: Instant) -> Box<dyn Protocol> {
         match self {
             Settings::SocketIo(s) => Box::new(socketio::Client::new(s.clone(), now)),
+            Settings::JsonRpc(s) => Box::new(jsonrpc::Client::new(s.clone())),
         }
     }
 }

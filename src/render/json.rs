@@ -75,10 +75,7 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             data,
             app: apps,
         } => Body::Message(app::message(direction(*dir), *kind, data, apps, &[])),
-        Event::Proto(n) => match app::note(n) {
-            (true, note) => Body::Warning(note),
-            (false, note) => Body::Info(note),
-        },
+        Event::Proto(n) => app::note(n),
         Event::Ping { dir, payload } => {
             Body::Ping(jsonl::Control::new(direction(*dir), payload, None))
         }
@@ -101,6 +98,7 @@ fn body(event: &Event, show: bool) -> Body<'_> {
         Event::Warning(w) => Body::Warning(notice::warning(w)),
         Event::Failure(e) => Body::Error(jsonl::Error {
             exit_code: e.kind.exit_code(),
+            notice: None,
             message: e.message.clone(),
             hint: e.hint.clone(),
         }),

@@ -4,8 +4,9 @@
 //! protocol wants sent waits in an outbox until the writer, woken, sends it.
 //!
 //! The layer adds what every protocol needs the same way: input is held until the protocol is
-//! ready, within `--handshake-timeout`; and the writer is woken whenever a received message
-//! changed what it waits on (something to send, readiness, what is pending, the next deadline).
+//! ready, within `--handshake-timeout` (and while it is busy, until answers free room); and
+//! the writer is woken whenever a received message changed what it waits on (something to
+//! send, readiness, what is pending, the next deadline).
 
 use crate::error::{Error, Kind};
 use crate::event::{AppMessage, ProtoNote};
@@ -143,6 +144,10 @@ impl Layer {
         self.machine().input(line, Instant::now())
     }
 
+    pub fn heartbeat(&self, message: &str) -> Result<Step, InputError> {
+        self.machine().heartbeat(message, Instant::now())
+    }
+
     pub fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
         self.machine().files(command, args)
     }
@@ -155,7 +160,7 @@ impl Layer {
     /// handshake's time.
     pub fn deadline(&self) -> Option<Instant> {
         let m = self.machine();
-        let handshake = (m.ready() != Readiness::Ready).then_some(self.ready_by);
+        let handshake = matches!(m.ready(), Readiness::Waiting(_)).then_some(self.ready_by);
         [m.deadline(), handshake].into_iter().flatten().min()
     }
 

@@ -345,7 +345,8 @@ where
     }
 
     /// Time for the application-level keepalive message (`--heartbeat`); quiet, as keepalive
-    /// pings are (JSON Lines and recordings have it as a sent message).
+    /// pings are (JSON Lines and recordings have it as a sent message). Under `--proto` the
+    /// protocol sends it.
     async fn on_heartbeat(&mut self) -> Flow {
         let Some(h) = self
             .cfg
@@ -356,6 +357,10 @@ where
         else {
             return Flow::Go;
         };
+        if self.proto.is_some() {
+            let message = h.message.clone();
+            return self.proto_heartbeat(&message).await;
+        }
         let m = Message::text(h.message.clone());
         match self.send(m).await {
             Ok(()) => self.flush().await.into(),

@@ -13,10 +13,17 @@ pub const MAX_BATCH: usize = 10_000;
 pub enum Received {
     Response(Response),
     /// An array of messages (never itself holding an array).
-    Batch(Vec<Received>),
+    Batch(Vec<Item>),
     /// A call or, without an id, a notification (`eth_subscription`) from the server.
     Request(ServerRequest),
     Invalid(Invalid),
+}
+
+/// One message of a batch: its text as the server wrote it, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub text: String,
+    pub received: Received,
 }
 
 /// The answer to the call with this id (as written; `null` when the server could not read
@@ -148,7 +155,15 @@ pub fn classify(text: &str) -> Received {
     match items.len() {
         0 => invalid(Reason::EmptyBatch),
         n if n > MAX_BATCH => invalid(Reason::BatchTooLarge),
-        _ => Received::Batch(items.into_iter().map(one).collect()),
+        _ => Received::Batch(
+            items
+                .into_iter()
+                .map(|raw| Item {
+                    text: raw.get().to_string(),
+                    received: one(raw),
+                })
+                .collect(),
+        ),
     }
 }
 

@@ -13,14 +13,19 @@
 //! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify()`] says what
 //! any received text is (or why it is not JSON-RPC 2.0), and [`PendingCalls`] matches
 //! responses to calls by id value, bounded in size. The session reads the clock and passes
-//! the instants in.
+//! the instants in. [`client`] is the state machine the session drives, [`messages`] words
+//! what it prints and says, [`commands`] lists the REPL's `/pending` and `/notify`.
 
 pub mod classify;
+pub mod client;
+pub mod commands;
 pub mod id;
+pub mod messages;
 pub mod pending;
 pub mod request;
 
-pub use classify::{Outcome, Received, Response, RpcError, classify};
+pub use classify::{Item, Outcome, Received, Response, RpcError, ServerRequest, classify};
+pub use client::{Client, Settings};
 pub use id::{IdAllocator, IdKey};
 pub use pending::{Pending, PendingCalls, PendingError};
 pub use request::{Call, Outgoing, Request, Typed, parse_line, parse_notify};
@@ -29,3 +34,5 @@ pub use request::{Call, Outgoing, Request, Typed, parse_line, parse_notify};
 mod props;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_client;

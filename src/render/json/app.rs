@@ -4,8 +4,9 @@
 
 use super::super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
+use crate::error::Kind;
 use crate::event::{AppMessage, DataKind, Fact, NoteLevel, ProtoNote};
-use crate::jsonl::{self, Json, Note, Notice};
+use crate::jsonl::{self, Body, Json, Note, Notice};
 use serde_json::{Map, Value};
 
 /// The facts as JSON members (durations in milliseconds, to the microsecond).
@@ -80,15 +81,24 @@ pub fn message<'a>(
     m
 }
 
-/// A protocol's remark: whether it is a warning, and its line.
-pub fn note(n: &ProtoNote) -> (bool, Note) {
-    let note = Note {
-        notice: Some(Notice::Proto {
-            protocol: n.protocol.to_string(),
-            about: n.kind.to_string(),
-            facts: facts(&n.facts),
+/// A protocol's remark as its line: `info`, `warning`, or for something that failed `error`.
+pub fn note(n: &ProtoNote) -> Body<'static> {
+    let notice = Some(Notice::Proto {
+        protocol: n.protocol.to_string(),
+        about: n.kind.to_string(),
+        facts: facts(&n.facts),
+    });
+    let message = n.text.clone();
+    match n.level {
+        NoteLevel::Warning => Body::Warning(Note { notice, message }),
+        NoteLevel::Failed => Body::Error(jsonl::Error {
+            exit_code: Kind::ProtoFailed.exit_code(),
+            notice,
+            message,
+            hint: None,
         }),
-        message: n.text.clone(),
-    };
-    (n.level == NoteLevel::Warning, note)
+        NoteLevel::Info | NoteLevel::Detail | NoteLevel::Answer => {
+            Body::Info(Note { notice, message })
+        }
+    }
 }

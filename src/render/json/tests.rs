@@ -197,6 +197,13 @@ fn events() -> Vec<Event> {
             text: "bad".into(),
             facts: Vec::new(),
         }),
+        Event::Proto(ProtoNote {
+            protocol: "jsonrpc",
+            kind: "error_response",
+            level: NoteLevel::Failed,
+            text: "sum: -32602 Invalid params".into(),
+            facts: vec![("code", Fact::Json("-32602".into()))],
+        }),
         Event::Upgraded {
             negotiated: Negotiated::default(),
             proto: Some(ProtoSession {

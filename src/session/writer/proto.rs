@@ -76,9 +76,9 @@ where
         Flow::Go
     }
 
-    /// Input lines in the protocol's form: this one and whatever else is already buffered,
-    /// then one flush. A line the protocol refuses is said at once and not sent; the run goes
-    /// on, and ends with its status.
+    /// Input lines in the protocol's form: this one and whatever else is already buffered
+    /// (while the protocol is ready for more), then one flush. A line the protocol refuses is
+    /// said at once and not sent; the run goes on, and ends with its status.
     pub(super) async fn proto_lines(&mut self, first: Message, input: &mut Input) -> Flow {
         let mut next = Some(Ok(first));
         while let Some(m) = next.take() {
@@ -107,9 +107,28 @@ where
             if let Flow::Stop(end) = flow {
                 return Flow::Stop(end);
             }
-            next = input.ready_message();
+            // A protocol that has become busy takes the rest later.
+            if self.proto.as_ref().is_some_and(|l| l.ready()) {
+                next = input.ready_message();
+            }
         }
         self.flush().await.into()
+    }
+
+    /// `--heartbeat` under a protocol: its message goes through the protocol, once it is
+    /// ready (a beat before the handshake is done, or while it is busy, is skipped).
+    pub(super) async fn proto_heartbeat(&mut self, message: &str) -> Flow {
+        let Some(layer) = self.proto.clone().filter(|l| l.ready()) else {
+            return Flow::Go;
+        };
+        match layer.heartbeat(message) {
+            Ok(step) => self.apply(step).await,
+            Err(e) => {
+                let e = refused("--heartbeat-message", &e);
+                self.shared.emit(Event::Failure(e));
+                Flow::Go
+            }
+        }
     }
 
     /// A line of recorded input (`wscope replay`): a plain line or one of the protocol's
