@@ -15,6 +15,7 @@ mod handshake_pipe;
 mod hardening;
 mod interrupt;
 mod json_lines;
+mod jsonrpc;
 mod optional;
 mod peer_process;
 mod peers;

@@ -43,6 +43,8 @@ struct Failures {
     /// Calls the user made (batches count each call).
     calls: u64,
     failed: u64,
+    /// Error answers with id null: for a request the server could not read or match.
+    unmatched: u64,
     /// What the first failure was.
     first: Option<String>,
 }
@@ -100,7 +102,7 @@ impl Client {
         }]))
     }
 
-    /// Counts a failed call, keeping what the first one was.
+    /// Counts a failed call, keeping what the first failure was.
     fn fail(&mut self, what: &str) {
         self.failures.failed += 1;
         self.failures.first.get_or_insert_with(|| what.to_string());
@@ -157,7 +159,8 @@ impl Client {
     ) {
         if let (PendingError::NotAnId(_), Outcome::Error(err)) = (&e, &r.outcome) {
             let note = messages::error_without_id(err);
-            self.fail(&note.text);
+            self.failures.unmatched += 1;
+            self.failures.first.get_or_insert_with(|| note.text.clone());
             step.notes.push(note);
             return;
         }
@@ -310,17 +313,13 @@ impl Protocol for Client {
             .map(|c| format!("{} (id {})", c.method, c.id))
             .collect();
         let f = &self.failures;
-        let mut said = Vec::new();
-        if let Some(first) = &f.first {
-            let calls = if f.calls == 1 { "call" } else { "calls" };
-            said.push(format!(
-                "{} of {} JSON-RPC {calls} failed (the first: {first})",
-                f.failed, f.calls
-            ));
-        }
-        if !unanswered.is_empty() {
-            said.push(messages::unanswered(&unanswered));
-        }
-        (!said.is_empty()).then(|| Error::new(Kind::ProtoFailed, said.join("; ")))
+        let said = messages::summary(
+            f.failed,
+            f.calls,
+            f.unmatched,
+            &unanswered,
+            f.first.as_deref(),
+        )?;
+        Some(Error::new(Kind::ProtoFailed, said))
     }
 }

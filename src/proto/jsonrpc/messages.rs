@@ -128,7 +128,10 @@ pub fn error_without_id(e: &RpcError) -> ProtoNote {
     note(
         "error_response",
         NoteLevel::Failed,
-        error_text("a call whose id the server could not read (id null)", e),
+        error_text(
+            "a request the server could not read or match (its answer has id null)",
+            e,
+        ),
         facts,
     )
 }
@@ -315,23 +318,45 @@ pub fn pending_list<'a>(calls: impl Iterator<Item = &'a Pending>, now: Instant) 
     )
 }
 
-/// The end of a run with calls still waiting: which (the first ten).
-pub fn unanswered(calls: &[String]) -> String {
+/// The end of a run that had failures: how many calls failed, error answers with id null,
+/// the calls still waiting (the first ten), and what the first failure was. None when all
+/// went well.
+pub fn summary(
+    failed: u64,
+    calls: u64,
+    unmatched: u64,
+    unanswered: &[String],
+    first: Option<&str>,
+) -> Option<String> {
     const LISTED: usize = 10;
-    let more = match calls.len().saturating_sub(LISTED) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    let got = if calls.len() == 1 {
-        "call got"
-    } else {
-        "calls got"
-    };
-    format!(
-        "{} {got} no answer: {}{more}",
-        calls.len(),
-        calls[..calls.len().min(LISTED)].join(", ")
-    )
+    let plural = |n: u64, one: &str, many: &str| if n == 1 { one } else { many }.to_string();
+    let mut said = Vec::new();
+    if failed > 0 {
+        let what = plural(calls, "call", "calls");
+        said.push(format!("{failed} of {calls} JSON-RPC {what} failed"));
+    }
+    if unmatched > 0 {
+        let what = plural(unmatched, "error answer", "error answers");
+        said.push(format!(
+            "{unmatched} {what} had id null (a request the server could not read)"
+        ));
+    }
+    if let Some(first) = first {
+        said.push(format!("the first: {first}"));
+    }
+    if !unanswered.is_empty() {
+        let n = unanswered.len();
+        let more = match n.saturating_sub(LISTED) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        said.push(format!(
+            "{n} {} no answer: {}{more}",
+            plural(n as u64, "call got", "calls got"),
+            unanswered[..n.min(LISTED)].join(", ")
+        ));
+    }
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 /// Why a call cannot go out.

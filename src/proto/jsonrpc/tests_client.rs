@@ -129,7 +129,7 @@ fn an_error_response_is_said_on_stderr_and_fails_the_run() {
     assert_eq!(e.kind, Kind::ProtoFailed);
     assert_eq!(
         e.message,
-        r#"2 of 3 JSON-RPC calls failed (the first: fail: -32001 failed on purpose; data: {"params":[7]})"#
+        r#"2 of 3 JSON-RPC calls failed; the first: fail: -32001 failed on purpose; data: {"params":[7]}"#
     );
 }
 
@@ -234,6 +234,11 @@ fn bad_answers_are_said_with_the_message_and_nothing_is_lost() {
         note.text
     );
     assert_eq!(c.pending(), Pending::Nothing);
+    let e = c.failed().unwrap().message;
+    assert!(
+        e.starts_with("1 of 1 JSON-RPC call failed; 1 error answer had id null (a request the server could not read); the first: a request the server could not read or match"),
+        "{e}"
+    );
 }
 
 #[test]
