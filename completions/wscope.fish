@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= id-start= call-timeout= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -74,10 +74,13 @@ complete -c wscope -n "__fish_wscope_needs_command" -l decode -d 'Inflate binary
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_needs_command" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
+complete -c wscope -n "__fish_wscope_needs_command" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
 complete -c wscope -n "__fish_wscope_needs_command" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
@@ -164,10 +167,13 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflat
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
@@ -240,10 +246,13 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l decode -d 'Infl
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'

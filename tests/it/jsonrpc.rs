@@ -307,7 +307,7 @@ fn answers_no_call_waits_for_are_said_with_the_message_and_nothing_is_lost() {
     );
     for says in [
         r#"wscope: warning: an answer for id 999, which no call is waiting for: {"jsonrpc":"2.0","result":"stray","id":999}"#,
-        r#"(neither an id (a response) nor a method (a request from the server)): {"jsonrpc":"2.0","result":"lost?"}"#,
+        r#"(an answer without an id: it matches no call (a server must not answer a notification)): {"jsonrpc":"2.0","result":"lost?"}"#,
         "(not JSON (column 2: expected ident)): not json",
     ] {
         assert!(r.stderr.contains(says), "{says}: {}", r.stderr);

@@ -91,6 +91,9 @@ pub enum Reason {
     NoVersion,
     BadVersion(String),
     NoIdNoMethod,
+    /// A result or an error without an id (an answer to a notification, which a server
+    /// must not answer).
+    AnswerWithoutId,
     ResultAndError,
     NoResultNoError,
     BadId(Kind),
@@ -116,6 +119,9 @@ impl fmt::Display for Reason {
             Reason::NoIdNoMethod => {
                 f.write_str("neither an id (a response) nor a method (a request from the server)")
             }
+            Reason::AnswerWithoutId => f.write_str(
+                "an answer without an id: it matches no call (a server must not answer a notification)",
+            ),
             Reason::ResultAndError => f.write_str("both \"result\" and \"error\""),
             Reason::NoResultNoError => {
                 f.write_str("a response with neither \"result\" nor \"error\"")
@@ -205,7 +211,12 @@ fn one(raw: &RawValue) -> Received {
         if let Some(method) = get("method") {
             return request(method, get("params"), id_text.clone());
         }
-        let id = id_text.clone().ok_or(Reason::NoIdNoMethod)?;
+        let answers = get("result").is_some() || get("error").is_some();
+        let id = id_text.clone().ok_or(if answers {
+            Reason::AnswerWithoutId
+        } else {
+            Reason::NoIdNoMethod
+        })?;
         let outcome = match (get("result"), get("error")) {
             (Some(_), Some(_)) => return Err(Reason::ResultAndError),
             (None, None) => return Err(Reason::NoResultNoError),

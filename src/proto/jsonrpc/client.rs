@@ -45,8 +45,8 @@ struct Failures {
     failed: u64,
     /// Error answers with id null: for a request the server could not read or match.
     unmatched: u64,
-    /// What the first failure was.
-    first: Option<String>,
+    /// Which calls failed (the first [`messages::LISTED`]).
+    which: Vec<String>,
 }
 
 /// One connection's JSON-RPC session.
@@ -102,10 +102,13 @@ impl Client {
         }]))
     }
 
-    /// Counts a failed call, keeping what the first failure was.
-    fn fail(&mut self, what: &str) {
-        self.failures.failed += 1;
-        self.failures.first.get_or_insert_with(|| what.to_string());
+    /// Counts a failed call, keeping which it was.
+    fn fail(&mut self, call: &pending::Pending) {
+        let f = &mut self.failures;
+        f.failed += 1;
+        if f.which.len() < messages::LISTED {
+            f.which.push(messages::which(call));
+        }
     }
 
     /// One received message (or one message of a batch), as the server wrote it.
@@ -140,9 +143,8 @@ impl Client {
                 step.notes.push(messages::heartbeat_failed(&call, &e))
             }
             Outcome::Error(e) => {
-                let note = messages::error_response(&call, &e, rtt);
-                self.fail(&note.text);
-                step.notes.push(note);
+                self.fail(&call);
+                step.notes.push(messages::error_response(&call, &e, rtt));
             }
         }
     }
@@ -158,10 +160,8 @@ impl Client {
         step: &mut Step,
     ) {
         if let (PendingError::NotAnId(_), Outcome::Error(err)) = (&e, &r.outcome) {
-            let note = messages::error_without_id(err);
             self.failures.unmatched += 1;
-            self.failures.first.get_or_insert_with(|| note.text.clone());
-            step.notes.push(note);
+            step.notes.push(messages::error_without_id(err));
             return;
         }
         let key = IdKey::of(&r.id);
@@ -179,11 +179,11 @@ impl Client {
             return;
         }
         let call = i.id.as_deref().and_then(|id| self.pending.take(id).ok());
-        let note = messages::invalid(&i.reason, call.as_ref(), text);
-        if call.is_some_and(|c| !c.quiet) {
-            self.fail(&note.text);
+        step.notes
+            .push(messages::invalid(&i.reason, call.as_ref(), text));
+        if let Some(call) = call.filter(|c| !c.quiet) {
+            self.fail(&call);
         }
-        step.notes.push(note);
     }
 
     fn remember_given_up(&mut self, call: pending::Pending) {
@@ -275,11 +275,10 @@ impl Protocol for Client {
             return step;
         };
         for call in self.pending.expire(now, timeout) {
-            let note = messages::timed_out(&call, timeout);
+            step.notes.push(messages::timed_out(&call, timeout));
             if !call.quiet {
-                self.fail(&note.text);
+                self.fail(&call);
             }
-            step.notes.push(note);
             self.remember_given_up(call);
         }
         step
@@ -306,19 +305,19 @@ impl Protocol for Client {
     }
 
     fn failed(&self) -> Option<Error> {
+        let waiting = self.pending.asked();
         let unanswered: Vec<String> = self
             .pending
             .oldest_first()
             .filter(|c| !c.quiet)
-            .map(|c| format!("{} (id {})", c.method, c.id))
+            .take(messages::LISTED)
+            .map(messages::which)
             .collect();
         let f = &self.failures;
         let said = messages::summary(
-            f.failed,
-            f.calls,
+            (f.failed, f.calls, &f.which),
             f.unmatched,
-            &unanswered,
-            f.first.as_deref(),
+            (waiting, &unanswered),
         )?;
         Some(Error::new(Kind::ProtoFailed, said))
     }

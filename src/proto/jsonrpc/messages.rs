@@ -53,8 +53,11 @@ fn call_facts(call: &Pending) -> Vec<(&'static str, Fact)> {
     ]
 }
 
+/// How many calls a summary names.
+pub const LISTED: usize = 10;
+
 /// `sum (id 3)`.
-fn which(call: &Pending) -> String {
+pub fn which(call: &Pending) -> String {
     format!("{} (id {})", call.method, call.id)
 }
 
@@ -318,42 +321,42 @@ pub fn pending_list<'a>(calls: impl Iterator<Item = &'a Pending>, now: Instant) 
     )
 }
 
-/// The end of a run that had failures: how many calls failed, error answers with id null,
-/// the calls still waiting (the first ten), and what the first failure was. None when all
-/// went well.
+/// `N things: a, b and M more`.
+fn listed(n: usize, named: &[String]) -> String {
+    let more = match n.saturating_sub(named.len()) {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    format!("{}{more}", named.join(", "))
+}
+
+/// The end of a run that had failures: the calls that failed (how many of how many, and
+/// which), error answers with id null, the calls still waiting. None when all went well.
 pub fn summary(
-    failed: u64,
-    calls: u64,
+    (failed, calls, which): (u64, u64, &[String]),
     unmatched: u64,
-    unanswered: &[String],
-    first: Option<&str>,
+    (waiting, unanswered): (usize, &[String]),
 ) -> Option<String> {
-    const LISTED: usize = 10;
-    let plural = |n: u64, one: &str, many: &str| if n == 1 { one } else { many }.to_string();
+    let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     let mut said = Vec::new();
     if failed > 0 {
-        let what = plural(calls, "call", "calls");
-        said.push(format!("{failed} of {calls} JSON-RPC {what} failed"));
-    }
-    if unmatched > 0 {
-        let what = plural(unmatched, "error answer", "error answers");
         said.push(format!(
-            "{unmatched} {what} had id null (a request the server could not read)"
+            "{failed} of {calls} JSON-RPC {} failed: {}",
+            plural(calls, "call", "calls"),
+            listed(failed as usize, which)
         ));
     }
-    if let Some(first) = first {
-        said.push(format!("the first: {first}"));
-    }
-    if !unanswered.is_empty() {
-        let n = unanswered.len();
-        let more = match n.saturating_sub(LISTED) {
-            0 => String::new(),
-            more => format!(" and {more} more"),
-        };
+    if unmatched > 0 {
         said.push(format!(
-            "{n} {} no answer: {}{more}",
-            plural(n as u64, "call got", "calls got"),
-            unanswered[..n.min(LISTED)].join(", ")
+            "{unmatched} {} had id null (a request the server could not read)",
+            plural(unmatched, "error answer", "error answers")
+        ));
+    }
+    if waiting > 0 {
+        said.push(format!(
+            "{waiting} {} no answer: {}",
+            plural(waiting as u64, "call got", "calls got"),
+            listed(waiting, unanswered)
         ));
     }
     (!said.is_empty()).then(|| said.join("; "))

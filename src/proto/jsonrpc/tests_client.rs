@@ -129,7 +129,7 @@ fn an_error_response_is_said_on_stderr_and_fails_the_run() {
     assert_eq!(e.kind, Kind::ProtoFailed);
     assert_eq!(
         e.message,
-        r#"2 of 3 JSON-RPC calls failed; the first: fail: -32001 failed on purpose; data: {"params":[7]}"#
+        "2 of 3 JSON-RPC calls failed: fail (id 1), nope (id 3)"
     );
 }
 
@@ -202,7 +202,7 @@ fn bad_answers_are_said_with_the_message_and_nothing_is_lost() {
     assert_eq!(
         note.text,
         format!(
-            "a message from the server that is not JSON-RPC 2.0 (neither an id (a response) nor a method (a request from the server)): {neither}"
+            "a message from the server that is not JSON-RPC 2.0 (an answer without an id: it matches no call (a server must not answer a notification)): {neither}"
         )
     );
     let note = receive(&mut c, "not json\nat all", t0).notes.remove(0);
@@ -236,7 +236,7 @@ fn bad_answers_are_said_with_the_message_and_nothing_is_lost() {
     assert_eq!(c.pending(), Pending::Nothing);
     let e = c.failed().unwrap().message;
     assert!(
-        e.starts_with("1 of 1 JSON-RPC call failed; 1 error answer had id null (a request the server could not read); the first: a request the server could not read or match"),
+        e == "1 of 1 JSON-RPC call failed: sum (id 1); 1 error answer had id null (a request the server could not read)",
         "{e}"
     );
 }
