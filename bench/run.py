@@ -18,6 +18,8 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   filter-deflate   the same with permessage-deflate negotiated, as against a server that
            compresses: inflating costs both sides alike (and the pipeline inflates on one core
            while jq parses on the other)
+  jsonrpc  20,000 calls through `--proto jsonrpc` against the rpc-websockets Node client, on the
+           rpc-websockets server (bench/protocols.py says how; needs the test suite's target/peers)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -39,6 +41,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import protocols
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -338,7 +342,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate,jsonrpc")
+    ap.add_argument("--calls", type=int, default=20_000, help="calls of the jsonrpc workload")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -365,6 +370,11 @@ def main():
                     wall, rss, ok = flood(argv, url)
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
+                continue
+            if w in protocols.WORKLOADS:
+                if protocols.available(log):
+                    rows.extend(protocols.jsonrpc_rows(wscope, WORK, args.runs, args.calls,
+                                                       run_once, rounds, log))
                 continue
             if w in FILTER_WORKLOADS:
                 path, nbytes, nmsgs, expected = make_json_input()
@@ -435,9 +445,11 @@ def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
     # The filter workloads compare the built-in filter with the same wscope piped into jq.
     base.update({r[1]: r for r in rows if r[0] == "wscope | jq -c"})
+    # The protocol workloads compare wscope with the protocol's official client.
+    base.update({r[1]: r for r in rows if r[0] == protocols.BASELINES.get(r[1])})
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq; jsonrpc: vs the Node client) |",
            "|---|---|---|---|---|---|---|---|---|"]
     wscope_rows = {r[1]: r for r in rows if r[0] == "wscope" and r[1] in JSON_WORKLOADS}
     plain_rows = {r[1]: r for r in rows if r[0] == "wscope --no-deflate"}

@@ -1,11 +1,15 @@
 //! Fuzz JSON-RPC: any text, as a received message and as a line the user typed, must give a
-//! value or an error, never a panic; what a line becomes must be valid JSON, and the pending
-//! table must accept and give back the ids it assigns.
+//! value or an error, never a panic; what a line becomes must be valid JSON, the pending
+//! table must accept and give back the ids it assigns, and the client's state machine must
+//! print every message it delivers on one line and keep its pending calls bounded.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::time::Instant;
-use wscope::proto::jsonrpc::{IdAllocator, PendingCalls, Received, classify, parse_line};
+use std::time::{Duration, Instant};
+use wscope::proto::jsonrpc::{
+    Client, IdAllocator, PendingCalls, Received, Settings, classify, parse_line,
+};
+use wscope::proto::layer::{Protocol, WsData};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -36,4 +40,19 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     assert!(pending.len() <= 16);
+
+    // The same text typed, then received, by a client with a call timeout.
+    let t0 = Instant::now();
+    let mut client = Client::new(Settings {
+        id_start: 1,
+        call_timeout: Some(Duration::from_secs(1)),
+    });
+    let _ = client.input("m", t0);
+    let _ = client.input(text, t0);
+    let step = client.received(WsData::Text(text), t0);
+    for app in &step.deliver {
+        assert!(!app.text.contains(['\n', '\r']), "{:?}", app.text);
+    }
+    let _ = client.on_deadline(t0 + Duration::from_secs(2));
+    let _ = client.failed();
 });
