@@ -9,6 +9,20 @@ pub enum ProtoName {
     /// Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3
     /// with --eio 3); the URL is the one the official client takes
     Socketio,
+    /// STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring's brokers); the URL is the broker's
+    /// STOMP-over-WebSocket endpoint
+    Stomp,
+}
+
+/// How a STOMP subscription's messages are acknowledged (`--ack`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StompAck {
+    /// The broker counts a message acknowledged once sent
+    Auto,
+    /// ACK (cumulative: a message and every earlier one of its subscription)
+    Client,
+    /// ACK each message
+    ClientIndividual,
 }
 
 #[derive(Debug, Args)]
@@ -31,4 +45,23 @@ pub struct ProtoArgs {
     /// /socket.io]
     #[arg(long, value_name = "PATH")]
     pub socketio_path: Option<String>,
+    /// STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses
+    /// one it does not know) [default: /]
+    #[arg(long, value_name = "HOST")]
+    pub stomp_host: Option<String>,
+    /// STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line,
+    /// its body
+    #[arg(long, value_name = "DEST")]
+    pub subscribe: Vec<String>,
+    /// STOMP: SEND each stdin line (or plain REPL line) to DEST
+    #[arg(long, value_name = "DEST")]
+    pub destination: Option<String>,
+    /// STOMP: the ack mode of the subscriptions; with client modes wscope ACKs each message it
+    /// printed and NACKs those past -n (in the REPL: /ack and /nack) [default: auto]
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub ack: Option<StompAck>,
+    /// STOMP: send a frame larger than BYTES as several WebSocket messages of at most BYTES
+    /// each (suffixes K, M), as Spring's brokers take large frames
+    #[arg(long, value_name = "BYTES", value_parser = crate::cli::parse_size)]
+    pub stomp_split: Option<usize>,
 }

@@ -21,6 +21,7 @@ mod proto;
 mod replay;
 mod runs;
 mod serve;
+mod stomp;
 
 pub use probe::probe;
 pub use replay::{replay, replay_client};

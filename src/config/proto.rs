@@ -3,6 +3,7 @@
 //! client derives from the URL the user gave). Options of one protocol given without it, and
 //! client options that have no meaning under a protocol, are usage errors.
 
+use super::stomp::stomp;
 use crate::cli::{ClientArgs, ProtoName};
 use crate::error::Error;
 use crate::proto::socketio::{self, EngineVersion, Limits, SocketIoVersion};
@@ -10,19 +11,24 @@ use crate::proto::{ProtoKind, Settings};
 use crate::session::ProtoConfig;
 
 /// The protocol (`--proto`, else the one a recording was made with), and the URL to connect
-/// to; `None` without one.
+/// to; `None` without one. `repl`: the session is the REPL (where the user acknowledges
+/// STOMP messages).
 pub(super) fn proto_config(
     args: &ClientArgs,
     url: &str,
     recorded: Option<ProtoName>,
+    repl: bool,
 ) -> Result<Option<(ProtoConfig, String)>, Error> {
     let p = &args.proto;
-    let Some(name) = p.proto.or(recorded) else {
-        return socket_io_options_alone(args).map(|()| None);
+    let name = p.proto.or(recorded);
+    options_alone(args, name)?;
+    let Some(name) = name else {
+        return Ok(None);
     };
     refuse_raw_options(args, name)?;
     let (settings, ws_url) = match name {
         ProtoName::Socketio => socket_io(args, url)?,
+        ProtoName::Stomp => (stomp(args, url, repl)?, url.to_string()),
     };
     let cfg = ProtoConfig {
         settings,
@@ -36,6 +42,7 @@ pub(super) fn proto_config(
 pub(super) fn recorded(name: &str) -> Result<ProtoName, Error> {
     match ProtoKind::from_name(name) {
         Some(ProtoKind::SocketIo) => Ok(ProtoName::Socketio),
+        Some(ProtoKind::Stomp) => Ok(ProtoName::Stomp),
         None => Err(Error::usage(format!(
             "the recording was made with --proto {name}, which this wscope does not speak"
         ))),
@@ -72,17 +79,32 @@ fn socket_io(args: &ClientArgs, url: &str) -> Result<(Settings, String), Error> 
     Ok((Settings::SocketIo(settings), endpoint.url))
 }
 
-/// `--eio` and `--socketio-path` belong to `--proto socketio`.
-fn socket_io_options_alone(args: &ClientArgs) -> Result<(), Error> {
+/// Each protocol's own options go with it only (`--eio` with `--proto socketio`...).
+fn options_alone(args: &ClientArgs, name: Option<ProtoName>) -> Result<(), Error> {
     let p = &args.proto;
     let given = [
-        ("--eio", p.eio.is_some()),
-        ("--socketio-path", p.socketio_path.is_some()),
+        ("--eio", p.eio.is_some(), ProtoName::Socketio),
+        (
+            "--socketio-path",
+            p.socketio_path.is_some(),
+            ProtoName::Socketio,
+        ),
+        ("--stomp-host", p.stomp_host.is_some(), ProtoName::Stomp),
+        ("--subscribe", !p.subscribe.is_empty(), ProtoName::Stomp),
+        ("--destination", p.destination.is_some(), ProtoName::Stomp),
+        ("--ack", p.ack.is_some(), ProtoName::Stomp),
+        ("--stomp-split", p.stomp_split.is_some(), ProtoName::Stomp),
     ];
-    match given.iter().find(|(_, on)| *on) {
-        Some((option, _)) => Err(Error::usage(format!(
-            "{option} is a Socket.IO option: it goes with --proto socketio"
-        ))),
+    match given.iter().find(|(_, on, of)| *on && name != Some(*of)) {
+        Some((option, _, of)) => {
+            let (title, proto) = match of {
+                ProtoName::Socketio => ("Socket.IO", "socketio"),
+                ProtoName::Stomp => ("STOMP", "stomp"),
+            };
+            Err(Error::usage(format!(
+                "{option} is a {title} option: it goes with --proto {proto}"
+            )))
+        }
         None => Ok(()),
     }
 }
@@ -110,6 +132,7 @@ fn refuse_raw_options(args: &ClientArgs, name: ProtoName) -> Result<(), Error> {
     if let Some((option, _, why)) = refused.iter().find(|(_, on, _)| *on) {
         let proto = match name {
             ProtoName::Socketio => "socketio",
+            ProtoName::Stomp => "stomp",
         };
         return Err(Error::usage(format!(
             "{option} does not go with --proto {proto}: {why}"

@@ -4,8 +4,9 @@
 //!
 //! ```text
 //! WebSocket open ──► open(subprotocol)           user input ──► input(line) / command(/x …)
-//! message in ──► received() ─► Step { send, deliver, notes, end }
-//! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
+//! message in ──► received() ─► Step { send, deliver, notes, end } ─► delivered(how many printed)
+//! timer ──► deadline() / on_deadline()           our Close ◄── farewell(), held while
+//!                                                              farewell_pending() (bounded)
 //! input is held until ready(); after input ends, pending() says whether to wait;
 //! at the end, failed() says whether an operation failed while the connection ended well
 //! ```
@@ -172,9 +173,31 @@ pub trait Protocol: Send {
 
     fn pending(&self) -> Pending;
 
+    /// The session printed the first `count` of the application messages the last
+    /// [`Protocol::received`] delivered (`-n` may want fewer): what to send now that they were
+    /// handed over (STOMP's client ack modes acknowledge them, and give back the others). Only
+    /// the step's messages to send count.
+    fn delivered(&mut self, _count: usize, _now: Instant) -> Step {
+        Step::default()
+    }
+
     /// We are about to close: what to say first (a DISCONNECT); nothing once the protocol's
     /// session is over.
     fn farewell(&mut self, now: Instant) -> Step;
+
+    /// After [`Protocol::farewell`]: the answer it asked for, while it has not come (STOMP:
+    /// "the RECEIPT for DISCONNECT"). The session holds its Close until this is None, the
+    /// connection ends or `--close-timeout` passes (then it says that this did not come).
+    fn farewell_pending(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How a message this protocol sent is shown in `-v`, JSON Lines and recordings, when
+    /// that differs from its bytes: with the credentials it carries masked (STOMP's CONNECT
+    /// passcode, unless `--show-credentials`).
+    fn shown(&self, _sent: &WsMessage) -> Option<Vec<u8>> {
+        None
+    }
 
     /// Asked once the session is over: the error it ends with when the connection itself
     /// ended well (an operation or a call that failed: [`Kind::ProtoFailed`]).

@@ -45,16 +45,18 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProtoKind {
     SocketIo,
+    Stomp,
 }
 
 impl ProtoKind {
     /// Every protocol, in the order the docs list them.
-    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo];
+    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo, ProtoKind::Stomp];
 
     /// The name `--proto` takes, JSON Lines and recordings carry.
     pub fn name(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::messages::NAME,
+            ProtoKind::Stomp => stomp::messages::NAME,
         }
     }
 
@@ -67,6 +69,7 @@ impl ProtoKind {
     pub fn title(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => "Socket.IO",
+            ProtoKind::Stomp => "STOMP",
         }
     }
 
@@ -74,6 +77,7 @@ impl ProtoKind {
     pub fn commands(self) -> &'static [CommandSpec] {
         match self {
             ProtoKind::SocketIo => socketio::commands::COMMANDS,
+            ProtoKind::Stomp => stomp::commands::COMMANDS,
         }
     }
 
@@ -81,6 +85,7 @@ impl ProtoKind {
     pub fn input_help(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::commands::INPUT_HELP,
+            ProtoKind::Stomp => stomp::commands::INPUT_HELP,
         }
     }
 }
@@ -89,12 +94,14 @@ impl ProtoKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settings {
     SocketIo(socketio::Settings),
+    Stomp(stomp::Settings),
 }
 
 impl Settings {
     pub fn kind(&self) -> ProtoKind {
         match self {
             Settings::SocketIo(_) => ProtoKind::SocketIo,
+            Settings::Stomp(_) => ProtoKind::Stomp,
         }
     }
 
@@ -102,6 +109,7 @@ impl Settings {
     pub fn subprotocols(&self) -> &'static [&'static str] {
         match self {
             Settings::SocketIo(_) => &[],
+            Settings::Stomp(_) => &stomp::frame::SUBPROTOCOLS,
         }
     }
 
@@ -112,6 +120,9 @@ impl Settings {
             Settings::SocketIo(_) => {
                 "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
             }
+            Settings::Stomp(_) => {
+                "--proto stomp connects to the URL as given: the broker's STOMP-over-WebSocket endpoint (RabbitMQ: /ws; a Spring or other SockJS endpoint: its raw WebSocket, the endpoint's path + /websocket)"
+            }
         }
     }
 
@@ -119,6 +130,7 @@ impl Settings {
     pub fn start(&self, now: Instant) -> Box<dyn Protocol> {
         match self {
             Settings::SocketIo(s) => Box::new(socketio::Client::new(s.clone(), now)),
+            Settings::Stomp(s) => Box::new(stomp::Client::new(s.clone(), now)),
         }
     }
 }

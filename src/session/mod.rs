@@ -150,6 +150,9 @@ where
         proto: layer.clone(),
     };
     let (read_end, tally, proto_end) = reader::run(stream, sides).await;
+    if let Some(l) = &layer {
+        l.ended();
+    }
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);

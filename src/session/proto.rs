@@ -4,8 +4,10 @@
 //! protocol wants sent waits in an outbox until the writer, woken, sends it.
 //!
 //! The layer adds what every protocol needs the same way: input is held until the protocol is
-//! ready, within `--handshake-timeout`; and the writer is woken whenever a received message
-//! changed what it waits on (something to send, readiness, what is pending, the next deadline).
+//! ready, within `--handshake-timeout`; the writer is woken whenever a received message
+//! changed what it waits on (something to send, readiness, what is pending, the next deadline,
+//! the answer to its farewell) or the connection ended; and the protocol learns how many of
+//! the messages it delivered were printed (`-n`).
 
 use crate::error::{Error, Kind};
 use crate::event::{AppMessage, ProtoNote};
@@ -15,6 +17,7 @@ use crate::proto::{
 };
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -45,6 +48,8 @@ pub(super) struct Layer {
     /// When the protocol must be ready by, and how long that was.
     ready_by: Instant,
     handshake_timeout: Duration,
+    /// The reader is done: the connection has ended.
+    ended: AtomicBool,
 }
 
 /// What the writer waits on, to tell whether a received message changed it.
@@ -53,6 +58,7 @@ struct Waits {
     ready: Readiness,
     pending: Pending,
     deadline: Option<Instant>,
+    farewell: Option<&'static str>,
 }
 
 impl Layer {
@@ -65,6 +71,7 @@ impl Layer {
             wake: Notify::new(),
             ready_by: now + cfg.handshake_timeout,
             handshake_timeout: cfg.handshake_timeout,
+            ended: AtomicBool::new(false),
         })
     }
 
@@ -81,6 +88,7 @@ impl Layer {
             ready: m.ready(),
             pending: m.pending(),
             deadline: m.deadline(),
+            farewell: m.farewell_pending(),
         }
     }
 
@@ -110,6 +118,35 @@ impl Layer {
             notes,
             end,
         }
+    }
+
+    /// The reader's side: the session printed the first `count` of what the last received
+    /// message delivered. What the protocol sends for that goes to the outbox.
+    pub fn delivered(&self, count: usize) {
+        let step = self.machine().delivered(count, Instant::now());
+        if !step.send.is_empty() {
+            crate::sync::lock(&self.outbox).extend(step.send);
+            self.wake.notify_one();
+        }
+    }
+
+    /// The reader is done (the connection ended): nothing more will answer the farewell.
+    pub fn ended(&self) {
+        self.ended.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// What the writer's Close waits for, while it has not come and the connection is up.
+    pub fn farewell_pending(&self) -> Option<&'static str> {
+        if self.ended.load(Ordering::Acquire) {
+            return None;
+        }
+        self.machine().farewell_pending()
+    }
+
+    /// How a message the protocol sent is shown and recorded, when not as its bytes.
+    pub fn shown(&self, sent: &crate::proto::layer::WsMessage) -> Option<Vec<u8>> {
+        self.machine().shown(sent)
     }
 
     /// What the reader's side left to send.

@@ -9,11 +9,12 @@ use super::super::proto::Layer;
 use super::sending::Carries;
 use super::{Flow, Writer};
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{Event, NoteLevel, ProtoNote};
 use crate::input::command::{self, ProtoInput};
 use crate::proto::args::InputError;
 use crate::proto::layer::WsMessage;
 use crate::proto::{Files, Outgoing, Step};
+use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -213,19 +214,59 @@ where
 
     /// One of the protocol's messages, with the application message it carries.
     async fn send_proto(&mut self, o: Outgoing) -> Result<(), Error> {
+        let shown = match (&self.proto, self.cfg.emit_outgoing) {
+            (Some(layer), true) => layer.shown(&o.message),
+            _ => None,
+        };
         let m = match o.message {
             WsMessage::Text(t) => Message::text(t),
             WsMessage::Binary(b) => Message::binary(b),
         };
-        self.send_as(m, Carries::Proto(o.app)).await
+        self.send_as(m, Carries::Proto { app: o.app, shown }).await
     }
 
-    /// Before our Close: what the protocol says first (errors are the Close's to report).
+    /// Before our Close: what the protocol says first, and the answer it asks for (errors are
+    /// the Close's to report).
     pub(super) async fn proto_farewell(&mut self) {
-        if let Some(layer) = self.proto.clone() {
-            let Step { send, .. } = layer.farewell();
-            for o in send {
-                let _ = self.send_proto(o).await;
+        let Some(layer) = self.proto.clone() else {
+            return;
+        };
+        let Step { send, notes, .. } = layer.farewell();
+        for n in notes {
+            self.shared.emit(Event::Proto(n));
+        }
+        let said = !send.is_empty();
+        for o in send {
+            let _ = self.send_proto(o).await;
+        }
+        if said && self.flush().await.is_ok() {
+            self.farewell_answer(&layer).await;
+        }
+    }
+
+    /// Holds our Close until the farewell's answer has come (a STOMP RECEIPT), the connection
+    /// has ended (RabbitMQ closes instead of answering a DISCONNECT) or `--close-timeout` has
+    /// passed (said).
+    async fn farewell_answer(&mut self, layer: &Layer) {
+        let limit = Instant::now() + self.cfg.close_timeout;
+        while let Some(what) = layer.farewell_pending() {
+            if Instant::now() >= limit {
+                let text = format!(
+                    "{what} did not come within {} (--close-timeout): closing without it",
+                    crate::units::secs(self.cfg.close_timeout)
+                );
+                self.shared.emit(Event::Proto(ProtoNote {
+                    protocol: layer.kind().name(),
+                    kind: "farewell_unanswered",
+                    level: NoteLevel::Warning,
+                    text,
+                    facts: Vec::new(),
+                }));
+                return;
+            }
+            tokio::select! {
+                _ = layer.woken() => {}
+                _ = tokio::time::sleep_until(limit.into()) => {}
             }
         }
     }
