@@ -69,6 +69,8 @@ pub enum Notice {
     WindowBits { bits: u8, agreed: u8 },
     /// Without `--proto`, the server evidently speaks an application protocol wscope speaks.
     ProtoGuess { protocol: String },
+    /// The server's first message is SockJS's open frame (the URL is a SockJS session's).
+    SockJs,
     /// An application protocol's remark (`--proto`): which protocol, what about (`connected`,
     /// `ack_asked`...), and its facts.
     Proto {

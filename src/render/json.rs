@@ -87,7 +87,9 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             payload,
             rtt.map(Millis::new),
         )),
-        Event::Close { dir, code, reason } => Body::Close(jsonl::Close {
+        Event::Close {
+            dir, code, reason, ..
+        } => Body::Close(jsonl::Close {
             dir: direction(*dir),
             code: *code,
             reason: Cow::Borrowed(reason),

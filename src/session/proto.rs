@@ -136,9 +136,14 @@ impl Layer {
         self.wake.notify_one();
     }
 
+    /// Whether the connection has ended (the reader is done).
+    pub fn has_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+
     /// What the writer's Close waits for, while it has not come and the connection is up.
     pub fn farewell_pending(&self) -> Option<&'static str> {
-        if self.ended.load(Ordering::Acquire) {
+        if self.has_ended() {
             return None;
         }
         self.machine().farewell_pending()

@@ -441,6 +441,8 @@ where
                     protocol: g.protocol,
                     evidence: g.evidence.to_string(),
                 })));
+            } else if crate::proto::guess::sockjs(data) {
+                out.event(stamp(Event::Warning(Warning::SockJs)));
             }
         }
     }
@@ -478,10 +480,15 @@ where
     /// The peer's Close: an answer to ours, or the start of its own close handshake; a code
     /// that may not be sent fails the connection.
     fn close_frame(&mut self, code: Option<u16>, reason: String, out: &mut Output) -> Step {
+        let farewell = self
+            .proto
+            .as_ref()
+            .is_some_and(|l| l.farewell_pending().is_some());
         out.event(stamp(Event::Close {
             dir: Dir::In,
             code,
             reason: reason.clone(),
+            farewell,
         }));
         // tungstenite replaces a code that may not be sent with 1002 before we see it (and
         // answers with 1002): the tap has the code as it was on the wire.
@@ -491,6 +498,7 @@ where
                 dir: Dir::Out,
                 code: Some(1002),
                 reason: String::new(),
+                farewell: false,
             }));
             let _ = out.flush();
             let err = Error::new(
@@ -510,6 +518,7 @@ where
                 dir: Dir::Out,
                 code,
                 reason: reason.clone(),
+                farewell: false,
             }));
         }
         st.peer_close = Some((code, reason));
@@ -531,6 +540,7 @@ where
                 dir: Dir::Out,
                 code: Some(v.code),
                 reason: String::new(),
+                farewell: false,
             }));
             let frame = self
                 .shared

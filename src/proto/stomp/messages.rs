@@ -193,6 +193,21 @@ pub fn disconnect_receipt() -> ProtoNote {
     )
 }
 
+/// A transaction begun, committed or aborted.
+pub fn transaction(name: &str, state: &str) -> ProtoNote {
+    let more = if state == "begun" {
+        ": SENDs, ACKs and NACKs go in it until /commit or /abort"
+    } else {
+        ""
+    };
+    note(
+        "transaction",
+        NoteLevel::Info,
+        format!("transaction {name} {state}{more}"),
+        vec![("transaction", text(name)), ("state", text(state))],
+    )
+}
+
 pub fn transactions_left(open: &[String]) -> ProtoNote {
     note(
         "transaction",

@@ -136,6 +136,7 @@ fn events() -> Vec<Event> {
             dir: Dir::In,
             code: Some(1000),
             reason: "bye".into(),
+            farewell: false,
         },
         Event::Frame(TappedFrame {
             dir: Dir::Out,

@@ -153,10 +153,15 @@ where
         }
         self.proto_farewell().await;
         self.close_sent = true;
+        if self.proto.as_ref().is_some_and(|l| l.has_ended()) {
+            // The peer closed while the farewell waited (tungstenite answered its Close).
+            return Ok(());
+        }
         self.shared.emit(Event::Close {
             dir: Dir::Out,
             code: Some(code),
             reason: reason.to_string(),
+            farewell: false,
         });
         self.closing
             .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());

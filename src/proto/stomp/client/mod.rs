@@ -138,10 +138,11 @@ impl Client {
         self.phase == Phase::Connected
     }
 
+    /// Why nothing can be sent now (a pipe line's error adds "not sent" to it).
     fn not_connected(&self) -> InputError {
         InputError::new(match self.phase {
-            Phase::Connecting => "the STOMP session is not connected yet: nothing sent",
-            _ => "the STOMP session is over: nothing sent",
+            Phase::Connecting => "the STOMP session is not connected yet",
+            _ => "the STOMP session is over",
         })
     }
 }
@@ -185,7 +186,7 @@ impl Protocol for Client {
         }
         let Some(destination) = self.s.destination.clone() else {
             return Err(InputError::new(
-                "a line is the body of a SEND to --destination, which was not given (or /send DEST BODY in the REPL): nothing sent",
+                "a line is the body of a SEND to --destination, which was not given (in the REPL: /send DEST BODY)",
             ));
         };
         let send = input::StompCommand::Send {
@@ -204,7 +205,8 @@ impl Protocol for Client {
         now: Instant,
     ) -> Result<Step, InputError> {
         if self.phase != Phase::Connected {
-            return Err(self.not_connected());
+            let why = self.not_connected().message;
+            return Err(InputError::new(format!("{why}: nothing sent")));
         }
         let name = command.strip_prefix('/').unwrap_or(command);
         let c = input::parse(name, args)

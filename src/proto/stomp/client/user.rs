@@ -41,6 +41,15 @@ impl Client {
             self.ledger
                 .ask_receipt(receipt.to_string(), Asked { at: now, what });
         }
+        let state = match kind {
+            "begin" => Some("begun"),
+            "commit" => Some("committed"),
+            "abort" => Some("aborted"),
+            _ => None,
+        };
+        if let Some(state) = state {
+            step.notes.push(messages::transaction(&shown, state));
+        }
         let app = messages::sent(kind, &shown, &frame, again);
         step.send = self.frame_out(&frame, Some(app), now)?;
         Ok(step)
