@@ -135,7 +135,7 @@ pub fn ack_asked(id: &str, destination: Option<&str>) -> ProtoNote {
 }
 
 /// What the user sent, as an application message; `input` sends it again.
-pub fn sent(kind: &'static str, shown: &str, frame: &Frame, input: String) -> AppMessage {
+pub fn sent(kind: &'static str, shown: &str, frame: &Frame, input: Option<String>) -> AppMessage {
     let json = kind == "send" && crate::display::json::is_json(shown.as_bytes());
     let mut facts = Vec::new();
     for (fact, header) in [
@@ -155,7 +155,7 @@ pub fn sent(kind: &'static str, shown: &str, frame: &Frame, input: String) -> Ap
         text: shown.to_string(),
         json,
         facts,
-        input: Some(input),
+        input,
     }
 }
 

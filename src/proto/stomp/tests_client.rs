@@ -102,7 +102,7 @@ fn connect_connected_and_the_subscriptions() {
     let app = step.send[0].app.as_ref().expect("the subscription shows");
     assert_eq!(
         (app.kind, app.text.as_str(), app.input.as_deref()),
-        ("subscribe", "/queue/a", Some("/subscribe /queue/a"))
+        ("subscribe", "/queue/a", None)
     );
 }
 

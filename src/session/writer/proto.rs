@@ -7,7 +7,7 @@ use super::super::input::Input;
 use super::super::outcome::WriteEnd;
 use super::super::proto::Layer;
 use super::sending::Carries;
-use super::{Flow, Writer};
+use super::{Flow, Held, Writer};
 use crate::error::{Error, Kind};
 use crate::event::{Event, NoteLevel, ProtoNote};
 use crate::input::command::{self, ProtoInput};
@@ -57,7 +57,8 @@ where
         }
     }
 
-    /// Held input, once the protocol is ready: a line it refuses ends the run.
+    /// Held input, once the protocol is ready: an `--init` line it refuses ends the run; what
+    /// is sent again after a reconnect runs as replayed input does (a mistake is said).
     pub(super) async fn feed_held(&mut self) -> Flow {
         let Some(layer) = self.proto.clone().filter(|_| !self.held.is_empty()) else {
             return Flow::Go;
@@ -65,7 +66,13 @@ where
         if !layer.ready() || self.close_sent {
             return Flow::Go;
         }
-        while let Some(line) = self.held.pop_front() {
+        while let Some(Held { line, resent }) = self.held.pop_front() {
+            if resent {
+                if let Flow::Stop(end) = self.replayed(&line).await {
+                    return Flow::Stop(end);
+                }
+                continue;
+            }
             let step = match layer.input(&line) {
                 Ok(step) => step,
                 Err(e) => return Flow::Stop(WriteEnd::Failed(refused("an --init message", &e))),
@@ -113,8 +120,8 @@ where
         self.flush().await.into()
     }
 
-    /// A line of recorded input (`wscope replay`): a plain line or one of the protocol's
-    /// commands, as the REPL takes it.
+    /// A line of recorded input (`wscope replay`) or one sent again after a reconnect: a plain
+    /// line or one of the protocol's commands, as the REPL takes it.
     async fn replayed(&mut self, line: &str) -> Flow {
         let kind = self.proto.as_ref().map(|l| l.kind());
         match command::parse(line, kind) {

@@ -194,7 +194,12 @@ impl Protocol for Client {
             headers: Vec::new(),
             body: line.to_string(),
         };
-        self.run(send, line.to_string(), now)
+        // Sent again (wscope replay, --reconnect) as the REPL takes a line: '//x' is '/x'.
+        let again = match line.starts_with('/') {
+            true => format!("/{line}"),
+            false => line.to_string(),
+        };
+        self.run(send, Some(again), now)
     }
 
     fn command(
@@ -211,7 +216,8 @@ impl Protocol for Client {
         let name = command.strip_prefix('/').unwrap_or(command);
         let c = input::parse(name, args)
             .ok_or_else(|| InputError::new(format!("{command} is not a STOMP command")))??;
-        self.run(c, format!("{command} {args}").trim_end().to_string(), now)
+        let again = format!("{command} {args}").trim_end().to_string();
+        self.run(c, Some(again), now)
     }
 
     fn deadline(&self) -> Option<Instant> {

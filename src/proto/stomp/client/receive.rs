@@ -116,7 +116,8 @@ impl Client {
                 destination: destination.clone(),
                 headers: Vec::new(),
             };
-            match self.run(sub, format!("/subscribe {destination}"), now) {
+            // Each connection subscribes again by itself: nothing to send again.
+            match self.run(sub, None, now) {
                 Ok(more) => merge(step, more),
                 Err(e) => {
                     let e = Error::new(Kind::Usage, format!("--subscribe {destination}: {e}"));

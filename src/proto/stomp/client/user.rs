@@ -23,11 +23,11 @@ struct Built {
 
 impl Client {
     /// Sends command `c`; `again` is the input that sends it again (`wscope replay`,
-    /// `--reconnect`).
+    /// `--reconnect`), as the REPL takes it.
     pub(super) fn run(
         &mut self,
         c: StompCommand,
-        again: String,
+        again: Option<String>,
         now: Instant,
     ) -> Result<Step, InputError> {
         let Built {
