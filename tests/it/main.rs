@@ -35,6 +35,8 @@ mod scripting_peers;
 mod serve_bridges;
 mod serve_process;
 mod socketio;
+mod stomp;
+mod stomp_broker;
 mod support;
 mod third_party;
 mod tls;

@@ -232,8 +232,9 @@ where
         self.send_as(m, Carries::Proto { app: o.app, shown }).await
     }
 
-    /// Before our Close: what the protocol says first, and the answer it asks for (errors are
-    /// the Close's to report).
+    /// Before our Close: what the reader's side left to send (acknowledgements of what was
+    /// printed), what the protocol says last, and the answer it asks for (errors are the
+    /// Close's to report).
     pub(super) async fn proto_farewell(&mut self) {
         let Some(layer) = self.proto.clone() else {
             return;
@@ -243,7 +244,7 @@ where
             self.shared.emit(Event::Proto(n));
         }
         let said = !send.is_empty();
-        for o in send {
+        for o in layer.take_outbox().into_iter().chain(send) {
             let _ = self.send_proto(o).await;
         }
         if said && self.flush().await.is_ok() {
