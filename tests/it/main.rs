@@ -37,6 +37,7 @@ mod serve_process;
 mod socketio;
 mod stomp;
 mod stomp_broker;
+mod stomp_fake;
 mod support;
 mod third_party;
 mod tls;
