@@ -34,7 +34,8 @@ pub struct ProtoArgs {
     #[arg(long, value_name = "NAME", value_enum)]
     pub proto: Option<ProtoName>,
     /// The payload of the protocol's connect message, a JSON object (Socket.IO: the CONNECT's
-    /// auth, e.g. '{"token":"..."}')
+    /// auth, e.g. '{"token":"..."}'; STOMP: more CONNECT headers, e.g.
+    /// '{"Authorization":"Bearer ..."}')
     #[arg(long, value_name = "JSON", requires = "proto")]
     pub connect_payload: Option<String>,
     /// Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2

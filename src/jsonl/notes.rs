@@ -70,6 +70,7 @@ pub enum Notice {
     /// Without `--proto`, the server evidently speaks an application protocol wscope speaks.
     ProtoGuess { protocol: String },
     /// The server's first message is SockJS's open frame (the URL is a SockJS session's).
+    #[serde(rename = "sockjs")]
     SockJs,
     /// An application protocol's remark (`--proto`): which protocol, what about (`connected`,
     /// `ack_asked`...), and its facts.
