@@ -113,8 +113,11 @@ fn launch(dir: &Path) -> u16 {
     for f in ["state", "port.out", "broker.err", "pid"] {
         let _ = std::fs::remove_file(dir.join(f));
     }
+    // The keeper runs in the background of a shell that exits at once: it outlives this
+    // process, in a process group of its own.
     let keeper = format!(
-        r#"exec 9>>users.lock
+        r#"(
+exec 9>>users.lock
 "$0" "$1" --dir broker >port.out 2>broker.err </dev/null 9>&- &
 echo $! >pid
 while :; do
@@ -123,10 +126,11 @@ while :; do
   flock -x -n 9 && break
 done
 kill "$(cat pid)"; wait
-rm -rf state pid port.out broker"#
+rm -rf state pid port.out broker
+) &"#
     );
     let python: PathBuf = d.installed.join("venv/bin/python");
-    Command::new("sh")
+    let started = Command::new("sh")
         .arg("-c")
         .arg(keeper)
         .arg(python)
@@ -137,8 +141,9 @@ rm -rf state pid port.out broker"#
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
-        .spawn()
+        .status()
         .expect("the broker's keeper");
+    assert!(started.success(), "the broker's keeper: {started}");
     let began = Instant::now();
     loop {
         let out = std::fs::read_to_string(dir.join("port.out")).unwrap_or_default();
