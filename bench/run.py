@@ -18,6 +18,9 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   filter-deflate   the same with permessage-deflate negotiated, as against a server that
            compresses: inflating costs both sides alike (and the pipeline inflates on one core
            while jq parses on the other)
+  stomp    (not in the default list) 20,000 messages through a RabbitMQ queue with
+           `--proto stomp --subscribe`, against @stomp/stompjs on the same broker
+           (bench/stomp_bench.py says how each is timed)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -39,6 +42,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import stomp_bench
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -366,6 +371,10 @@ def main():
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
                 continue
+            if w == "stomp":
+                rows.extend(stomp_bench.rounds(ROOT, WORK, wscope, args.runs, log, measured,
+                                               peak_rss))
+                continue
             if w in FILTER_WORKLOADS:
                 path, nbytes, nmsgs, expected = make_json_input()
                 wl = filter_clients(wscope, FILTER_WORKLOADS[w])
@@ -435,9 +444,11 @@ def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
     # The filter workloads compare the built-in filter with the same wscope piped into jq.
     base.update({r[1]: r for r in rows if r[0] == "wscope | jq -c"})
+    # STOMP compares wscope with the official JavaScript client.
+    base.update({r[1]: r for r in rows if r[0] == "@stomp/stompjs"})
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq; stomp: vs @stomp/stompjs) |",
            "|---|---|---|---|---|---|---|---|---|"]
     wscope_rows = {r[1]: r for r in rows if r[0] == "wscope" and r[1] in JSON_WORKLOADS}
     plain_rows = {r[1]: r for r in rows if r[0] == "wscope --no-deflate"}
