@@ -4,7 +4,7 @@
 mod proto;
 mod subcommands;
 
-pub use proto::{ProtoArgs, ProtoName};
+pub use proto::{GraphqlDialect, ProtoArgs, ProtoName};
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
 pub use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 

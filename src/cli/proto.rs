@@ -9,6 +9,21 @@ pub enum ProtoName {
     /// Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3
     /// with --eio 3); the URL is the one the official client takes
     Socketio,
+    /// GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library)
+    /// and the legacy graphql-ws (Apollo's subscriptions-transport-ws), the one the server
+    /// selects
+    Graphql,
+}
+
+/// The GraphQL over WebSocket dialects (`--graphql-dialect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphqlDialect {
+    /// graphql-transport-ws, the graphql-ws library's protocol
+    #[value(name = "transport-ws", alias = "graphql-transport-ws")]
+    TransportWs,
+    /// The legacy graphql-ws subprotocol (subscriptions-transport-ws)
+    #[value(alias = "graphql-ws")]
+    Legacy,
 }
 
 #[derive(Debug, Args)]
@@ -20,7 +35,7 @@ pub struct ProtoArgs {
     #[arg(long, value_name = "NAME", value_enum)]
     pub proto: Option<ProtoName>,
     /// The payload of the protocol's connect message, a JSON object (Socket.IO: the CONNECT's
-    /// auth, e.g. '{"token":"..."}')
+    /// auth; GraphQL: the connection_init payload; e.g. '{"token":"..."}')
     #[arg(long, value_name = "JSON", requires = "proto")]
     pub connect_payload: Option<String>,
     /// Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2
@@ -31,4 +46,9 @@ pub struct ProtoArgs {
     /// /socket.io]
     #[arg(long, value_name = "PATH")]
     pub socketio_path: Option<String>,
+    /// GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one
+    /// the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server
+    /// that selected the first, graphql-ws alone is offered on a second connection]
+    #[arg(long, value_name = "DIALECT", value_enum)]
+    pub graphql_dialect: Option<GraphqlDialect>,
 }

@@ -15,7 +15,7 @@ mod settings;
 
 pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 
-use crate::error::{Error, Kind};
+use crate::error::{Cause, Error, Kind};
 use crate::event::{self, Event, Warning};
 use crate::net::connect::Stream;
 use crate::open::{self, Upgraded};
@@ -134,12 +134,15 @@ async fn connect_and_run(
     let mut scripted = inputs::scripted(&cfg.input)?;
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
+    // The subprotocols offered change once when the application protocol asks for another
+    // offer (see `second_offer`).
+    let mut connect = cfg.connect.clone();
     // Ctrl-C while connecting (name lookup, TCP, proxy, TLS, the upgrade, redirects) or
     // waiting to connect again stops there; the session watches it itself.
     let ctrl_c = crate::interrupt::global();
     loop {
         let mut emit = |e| rec.emit(e);
-        let establish = open::establish(&cfg.connect, &cfg.target, &mut emit);
+        let establish = open::establish(&connect, &cfg.target, &mut emit);
         let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
@@ -160,9 +163,18 @@ async fn connect_and_run(
             },
         };
         let stats = shared.stats.clone();
+        let selected = shared.subprotocol.clone();
         let session_cfg = cfg.session.clone();
         let (result, next) =
             session::run(ws, input, init.clone(), resend, session_cfg, shared).await;
+        if let (Err(e), Some(_)) = (&result, &next) {
+            if let Some(offer) = second_offer(cfg, &connect, e, selected.as_deref(), &stats) {
+                rec.emit(offering_again(cfg, e, selected.as_deref(), offer));
+                connect.request.subprotocols = offer.iter().map(ToString::to_string).collect();
+                carry = next;
+                continue;
+            }
+        }
         match result {
             Err(e) if again.after_session(&e, connected_at, next.is_some()) => {
                 carry = next;
@@ -180,6 +192,53 @@ async fn connect_and_run(
             }
         }
     }
+}
+
+/// The subprotocols to offer on one more connection, when the application protocol's own
+/// offer (no `-s`) had the server select one and close at once, before any message, with a
+/// code the protocol knows this answer by (`proto::Settings::offer_again`). Once a run: the
+/// second offer is no longer the protocol's own.
+fn second_offer(
+    cfg: &Config,
+    connect: &open::ConnectConfig,
+    e: &Error,
+    selected: Option<&str>,
+    stats: &Stats,
+) -> Option<&'static [&'static str]> {
+    let p = cfg.session.proto.as_ref()?;
+    let Cause::PeerClosed(code) = e.cause else {
+        return None;
+    };
+    let offered = connect.request.subprotocols.iter().map(String::as_str);
+    let own_offer = offered.eq(p.settings.subprotocols().iter().copied());
+    if !own_offer || stats.snapshot().msgs_in > 0 {
+        return None;
+    }
+    p.settings.offer_again(selected, Some(code))
+}
+
+/// What is said before connecting again with another offer (the REPL and `-v` show it).
+fn offering_again(cfg: &Config, e: &Error, selected: Option<&str>, offer: &[&str]) -> Event {
+    let protocol = cfg
+        .session
+        .proto
+        .as_ref()
+        .map_or("", |p| p.settings.kind().name());
+    let closed = match e.cause {
+        Cause::PeerClosed(code) => format!("closed with {code}"),
+        _ => "closed".to_string(),
+    };
+    Event::Proto(event::ProtoNote {
+        protocol,
+        kind: "offer_again",
+        level: event::NoteLevel::Info,
+        text: format!(
+            "the server selected {} and {closed} at once: connecting again, offering {}",
+            selected.unwrap_or("no subprotocol"),
+            offer.join(", ")
+        ),
+        facts: vec![("offer", event::Fact::Text(offer.join(", ")))],
+    })
 }
 
 /// A refused upgrade under `--proto`: the URL the protocol derived is the likely culprit.

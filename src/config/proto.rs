@@ -3,8 +3,9 @@
 //! client derives from the URL the user gave). Options of one protocol given without it, and
 //! client options that have no meaning under a protocol, are usage errors.
 
-use crate::cli::{ClientArgs, ProtoName};
+use crate::cli::{ClientArgs, GraphqlDialect, ProtoName};
 use crate::error::Error;
+use crate::proto::graphql::{self, Dialect};
 use crate::proto::socketio::{self, EngineVersion, Limits, SocketIoVersion};
 use crate::proto::{ProtoKind, Settings};
 use crate::session::ProtoConfig;
@@ -18,11 +19,19 @@ pub(super) fn proto_config(
 ) -> Result<Option<(ProtoConfig, String)>, Error> {
     let p = &args.proto;
     let Some(name) = p.proto.or(recorded) else {
-        return socket_io_options_alone(args).map(|()| None);
+        socket_io_options_alone(args)?;
+        return graphql_options_alone(args).map(|()| None);
     };
     refuse_raw_options(args, name)?;
+    if name != ProtoName::Socketio {
+        socket_io_options_alone(args)?;
+    }
+    if name != ProtoName::Graphql {
+        graphql_options_alone(args)?;
+    }
     let (settings, ws_url) = match name {
         ProtoName::Socketio => socket_io(args, url)?,
+        ProtoName::Graphql => (graphql_settings(args)?, url.to_string()),
     };
     let cfg = ProtoConfig {
         settings,
@@ -36,6 +45,7 @@ pub(super) fn proto_config(
 pub(super) fn recorded(name: &str) -> Result<ProtoName, Error> {
     match ProtoKind::from_name(name) {
         Some(ProtoKind::SocketIo) => Ok(ProtoName::Socketio),
+        Some(ProtoKind::Graphql) => Ok(ProtoName::Graphql),
         None => Err(Error::usage(format!(
             "the recording was made with --proto {name}, which this wscope does not speak"
         ))),
@@ -70,6 +80,34 @@ fn socket_io(args: &ClientArgs, url: &str) -> Result<(Settings, String), Error> 
         },
     };
     Ok((Settings::SocketIo(settings), endpoint.url))
+}
+
+/// `--proto graphql`: the dialect pinned, and the `connection_init` payload checked (a JSON
+/// object). The URL is the server's endpoint, as given.
+fn graphql_settings(args: &ClientArgs) -> Result<Settings, Error> {
+    let p = &args.proto;
+    let payload = match &p.connect_payload {
+        Some(text) => Some(
+            graphql::client::object_payload(text)
+                .map_err(|e| Error::usage(format!("--connect-payload: {e}")))?,
+        ),
+        None => None,
+    };
+    let dialect = p.graphql_dialect.map(|d| match d {
+        GraphqlDialect::TransportWs => Dialect::TransportWs,
+        GraphqlDialect::Legacy => Dialect::Legacy,
+    });
+    Ok(Settings::Graphql(graphql::Settings { dialect, payload }))
+}
+
+/// `--graphql-dialect` belongs to `--proto graphql`.
+fn graphql_options_alone(args: &ClientArgs) -> Result<(), Error> {
+    match args.proto.graphql_dialect {
+        Some(_) => Err(Error::usage(
+            "--graphql-dialect is a GraphQL option: it goes with --proto graphql",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `--eio` and `--socketio-path` belong to `--proto socketio`.
@@ -110,6 +148,7 @@ fn refuse_raw_options(args: &ClientArgs, name: ProtoName) -> Result<(), Error> {
     if let Some((option, _, why)) = refused.iter().find(|(_, on, _)| *on) {
         let proto = match name {
             ProtoName::Socketio => "socketio",
+            ProtoName::Graphql => "graphql",
         };
         return Err(Error::usage(format!(
             "{option} does not go with --proto {proto}: {why}"

@@ -130,6 +130,20 @@ pub fn quote(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
+/// A valid JSON text on one line, for the one-line-per-message output: a peer may lay its
+/// JSON out over several (rare); such a text is written compact, anything else as it is.
+pub fn one_line(json: &str) -> String {
+    if !json.contains(['\n', '\r']) {
+        return json.to_string();
+    }
+    let compact = crate::display::json::Layout {
+        pretty: false,
+        color: false,
+    };
+    crate::display::json::layout(json.as_bytes(), compact)
+        .unwrap_or_else(|| json.replace(['\n', '\r'], " "))
+}
+
 struct Members<'a>(Vec<(String, &'a RawValue)>);
 
 impl<'de> Deserialize<'de> for Members<'de> {

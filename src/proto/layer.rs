@@ -7,7 +7,8 @@
 //! message in ──► received() ─► Step { send, deliver, notes, end }
 //! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
 //! input is held until ready(); after input ends, pending() says whether to wait;
-//! at the end, failed() says whether an operation failed while the connection ended well
+//! at the end, failed() says whether an operation failed while the connection ended well,
+//! and closed() words the server's Close in the protocol's terms
 //! ```
 //!
 //! A [`Step`] is what one reaction produced: WebSocket messages to send (in order, each with
@@ -181,6 +182,13 @@ pub trait Protocol: Send {
     ///
     /// [`Kind::ProtoFailed`]: crate::error::Kind::ProtoFailed
     fn failed(&self) -> Option<Error> {
+        None
+    }
+
+    /// Asked when the server's Close ended a session the protocol had not ended itself: the
+    /// error to end with in the protocol's words (GraphQL names its close codes, with a hint),
+    /// or None for the usual "peer closed with CODE".
+    fn closed(&self, _code: Option<u16>, _reason: &str) -> Option<Error> {
         None
     }
 }

@@ -45,16 +45,18 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProtoKind {
     SocketIo,
+    Graphql,
 }
 
 impl ProtoKind {
     /// Every protocol, in the order the docs list them.
-    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo];
+    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo, ProtoKind::Graphql];
 
     /// The name `--proto` takes, JSON Lines and recordings carry.
     pub fn name(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::messages::NAME,
+            ProtoKind::Graphql => graphql::words::NAME,
         }
     }
 
@@ -67,6 +69,7 @@ impl ProtoKind {
     pub fn title(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => "Socket.IO",
+            ProtoKind::Graphql => "GraphQL",
         }
     }
 
@@ -74,6 +77,16 @@ impl ProtoKind {
     pub fn commands(self) -> &'static [CommandSpec] {
         match self {
             ProtoKind::SocketIo => socketio::commands::COMMANDS,
+            ProtoKind::Graphql => graphql::commands::COMMANDS,
+        }
+    }
+
+    /// Whether a REPL entry that is not JSON is left open in the protocol's grammar, to go on
+    /// over the next lines (GraphQL: a document with a brace not yet closed).
+    pub fn open_entry(self) -> Option<fn(&str) -> bool> {
+        match self {
+            ProtoKind::Graphql => Some(graphql::document::is_open),
+            _ => None,
         }
     }
 
@@ -81,6 +94,7 @@ impl ProtoKind {
     pub fn input_help(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::commands::INPUT_HELP,
+            ProtoKind::Graphql => graphql::commands::INPUT_HELP,
         }
     }
 }
@@ -89,12 +103,14 @@ impl ProtoKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settings {
     SocketIo(socketio::Settings),
+    Graphql(graphql::Settings),
 }
 
 impl Settings {
     pub fn kind(&self) -> ProtoKind {
         match self {
             Settings::SocketIo(_) => ProtoKind::SocketIo,
+            Settings::Graphql(_) => ProtoKind::Graphql,
         }
     }
 
@@ -102,6 +118,23 @@ impl Settings {
     pub fn subprotocols(&self) -> &'static [&'static str] {
         match self {
             Settings::SocketIo(_) => &[],
+            Settings::Graphql(s) => s.subprotocols(),
+        }
+    }
+
+    /// A second offer, for a server that selected `selected` from the first and closed with
+    /// `code` before it sent any message: a server known to answer the protocol's usual offer
+    /// so, which takes another (GraphQL: `subscriptions-transport-ws`, which takes the first
+    /// subprotocol offered and speaks only `graphql-ws`). The client connects once more with
+    /// it, when the offer was the protocol's own (no `-s`).
+    pub fn offer_again(
+        &self,
+        selected: Option<&str>,
+        code: Option<u16>,
+    ) -> Option<&'static [&'static str]> {
+        match self {
+            Settings::SocketIo(_) => None,
+            Settings::Graphql(s) => s.offer_again(selected, code),
         }
     }
 
@@ -112,6 +145,9 @@ impl Settings {
             Settings::SocketIo(_) => {
                 "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
             }
+            Settings::Graphql(_) => {
+                "--proto graphql connects to the URL as given: is it the server's GraphQL WebSocket endpoint (often /graphql or /subscriptions)?"
+            }
         }
     }
 
@@ -119,6 +155,7 @@ impl Settings {
     pub fn start(&self, now: Instant) -> Box<dyn Protocol> {
         match self {
             Settings::SocketIo(s) => Box::new(socketio::Client::new(s.clone(), now)),
+            Settings::Graphql(s) => Box::new(graphql::Connection::new(s.clone())),
         }
     }
 }

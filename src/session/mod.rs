@@ -173,6 +173,11 @@ where
             count: cfg.end.count.unwrap_or_default(),
         }));
     }
+    // The server's Close, when it ended the session, in the protocol's words.
+    let proto_end = proto_end.or_else(|| match (&read_end, &layer) {
+        (outcome::ReadEnd::PeerClosed(code, reason), Some(l)) => l.closed(*code, reason),
+        _ => None,
+    });
     let ends = outcome::Ends {
         read: read_end,
         write: write_end,

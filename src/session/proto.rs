@@ -131,6 +131,16 @@ impl Layer {
         self.machine().failed()
     }
 
+    /// The server's Close in the protocol's words, when it has some (and its code as the
+    /// error's cause).
+    pub fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
+        let e = self.machine().closed(code, reason)?;
+        Some(match code {
+            Some(c) => e.because(crate::error::Cause::PeerClosed(c)),
+            None => e,
+        })
+    }
+
     pub fn ready(&self) -> bool {
         self.machine().ready() == Readiness::Ready
     }

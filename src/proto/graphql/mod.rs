@@ -18,23 +18,34 @@
 //! Contract: [`message::decode`] turns any text into a [`ServerMessage`] or a
 //! [`MessageError`] in words; [`client::encode`] writes the client's messages for a dialect;
 //! [`operation::parse_operation`] reads what the user types (a document or its JSON form) and
-//! finds the operation's kind with [`document`]'s lexer, without a GraphQL parser. Ids,
-//! timers and the order of things are the session's.
+//! finds the operation's kind with [`document`]'s lexer, without a GraphQL parser.
+//! [`connection`] is the state machine the session drives (the handshake, ids, results, the
+//! keepalive), [`ops`] its operations, [`settings`] the offer and the dialect chosen,
+//! [`words`] what it says, [`commands`] the REPL's `/ops` and `/stop`.
 
 pub mod client;
 pub mod close;
+pub mod commands;
+pub mod connection;
 pub mod document;
 pub mod message;
 pub mod operation;
+pub mod ops;
+pub mod settings;
+pub mod words;
 
 pub use client::ClientMessage;
+pub use connection::Connection;
 pub use document::OperationKind;
 pub use message::{Dialect, MessageError, ServerMessage};
 pub use operation::Operation;
+pub use settings::Settings;
 
 #[cfg(test)]
 mod props;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_connection;
 #[cfg(test)]
 mod tests_operation;
