@@ -10,12 +10,13 @@
 pub mod backoff;
 mod coproc;
 mod inputs;
+mod protocol;
 mod recorder;
 mod settings;
 
 pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 
-use crate::error::{Cause, Error, Kind};
+use crate::error::{Error, Kind};
 use crate::event::{self, Event, Warning};
 use crate::net::connect::Stream;
 use crate::open::{self, Upgraded};
@@ -153,7 +154,7 @@ async fn connect_and_run(
         };
         let connected_at = Instant::now();
         let timings = up.timings;
-        let (ws, shared) = open_session(cfg, *up, rec).await;
+        let (ws, shared) = open_session(cfg, *up, &connect.request.subprotocols, rec).await;
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
             None => match (scripted.take(), bridge.as_deref_mut()) {
@@ -168,8 +169,10 @@ async fn connect_and_run(
         let (result, next) =
             session::run(ws, input, init.clone(), resend, session_cfg, shared).await;
         if let (Err(e), Some(_)) = (&result, &next) {
-            if let Some(offer) = second_offer(cfg, &connect, e, selected.as_deref(), &stats) {
-                rec.emit(offering_again(cfg, e, selected.as_deref(), offer));
+            if let Some(offer) =
+                protocol::second_offer(cfg, &connect, e, selected.as_deref(), &stats)
+            {
+                rec.emit(protocol::offering_again(cfg, e, selected.as_deref(), offer));
                 connect.request.subprotocols = offer.iter().map(ToString::to_string).collect();
                 carry = next;
                 continue;
@@ -194,53 +197,6 @@ async fn connect_and_run(
     }
 }
 
-/// The subprotocols to offer on one more connection, when the application protocol's own
-/// offer (no `-s`) had the server select one and close at once, before any message, with a
-/// code the protocol knows this answer by (`proto::Settings::offer_again`). Once a run: the
-/// second offer is no longer the protocol's own.
-fn second_offer(
-    cfg: &Config,
-    connect: &open::ConnectConfig,
-    e: &Error,
-    selected: Option<&str>,
-    stats: &Stats,
-) -> Option<&'static [&'static str]> {
-    let p = cfg.session.proto.as_ref()?;
-    let Cause::PeerClosed(code) = e.cause else {
-        return None;
-    };
-    let offered = connect.request.subprotocols.iter().map(String::as_str);
-    let own_offer = offered.eq(p.settings.subprotocols().iter().copied());
-    if !own_offer || stats.snapshot().msgs_in > 0 {
-        return None;
-    }
-    p.settings.offer_again(selected, Some(code))
-}
-
-/// What is said before connecting again with another offer (the REPL and `-v` show it).
-fn offering_again(cfg: &Config, e: &Error, selected: Option<&str>, offer: &[&str]) -> Event {
-    let protocol = cfg
-        .session
-        .proto
-        .as_ref()
-        .map_or("", |p| p.settings.kind().name());
-    let closed = match e.cause {
-        Cause::PeerClosed(code) => format!("closed with {code}"),
-        _ => "closed".to_string(),
-    };
-    Event::Proto(event::ProtoNote {
-        protocol,
-        kind: "offer_again",
-        level: event::NoteLevel::Info,
-        text: format!(
-            "the server selected {} and {closed} at once: connecting again, offering {}",
-            selected.unwrap_or("no subprotocol"),
-            offer.join(", ")
-        ),
-        facts: vec![("offer", event::Fact::Text(offer.join(", ")))],
-    })
-}
-
 /// A refused upgrade under `--proto`: the URL the protocol derived is the likely culprit.
 fn refused_protocol(cfg: &Config, e: Error) -> Error {
     match &cfg.session.proto {
@@ -258,6 +214,7 @@ type Wire = MaybeDeflate<Tap<Stream>>;
 async fn open_session(
     cfg: &Config,
     up: Upgraded,
+    offered: &[String],
     rec: &mut Recorder,
 ) -> (WebSocketStream<Wire>, Shared) {
     let Upgraded {
@@ -310,6 +267,7 @@ async fn open_session(
         compression,
         handshake: Arc::new(std::mem::take(&mut rec.events)),
         subprotocol,
+        offered: offered.to_vec(),
     };
     (ws, shared)
 }

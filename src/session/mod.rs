@@ -184,7 +184,12 @@ where
         proto: proto_end,
         failed: layer.and_then(|l| l.failed()),
     };
-    (outcome::outcome(ends, &cfg.end, &tally), carry)
+    let result = outcome::outcome(ends, &cfg.end, &tally);
+    let result = match cfg.proto {
+        None => result.map_err(|e| proto::guessed_from_close(e, &shared.offered)),
+        Some(_) => result,
+    };
+    (result, carry)
 }
 
 /// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close

@@ -198,3 +198,24 @@ impl Layer {
         self.machine().farewell(Instant::now())
     }
 }
+
+/// Without `--proto`: a server that closed with a code of an application protocol wscope
+/// speaks, after an offer of that protocol's subprotocols, is named in a hint.
+pub(super) fn guessed_from_close(e: Error, offered: &[String]) -> Error {
+    let crate::error::Cause::PeerClosed(code) = e.cause else {
+        return e;
+    };
+    if e.hint.is_some() {
+        return e;
+    }
+    match crate::proto::guess::closed(code, offered) {
+        Some(g) => {
+            let hint = format!(
+                "this server speaks {}: {}; wscope speaks it with --proto {}",
+                g.protocol, g.evidence, g.protocol
+            );
+            e.with_hint(hint)
+        }
+        None => e,
+    }
+}

@@ -11,6 +11,8 @@ mod display;
 mod docs_and_colour;
 mod end_of_input;
 mod frames;
+mod graphql;
+mod graphql_input;
 mod handshake_pipe;
 mod hardening;
 mod interrupt;

@@ -43,7 +43,7 @@ pub const TRANSPORT_CODES: [CloseCode; 12] = [
     named(
         4400,
         "BadRequest",
-        "the server could not read a message (the reason says which)",
+        "the server could not read a message",
         None,
     ),
     named(
@@ -84,12 +84,7 @@ pub const TRANSPORT_CODES: [CloseCode; 12] = [
         "connection_init was sent more than once",
         None,
     ),
-    named(
-        4500,
-        "InternalServerError",
-        "the server failed (the reason says how)",
-        None,
-    ),
+    named(4500, "InternalServerError", "the server failed", None),
     named(
         4004,
         "BadResponse",

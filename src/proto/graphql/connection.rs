@@ -357,6 +357,6 @@ impl Protocol for Connection {
     }
 
     fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
-        words::closed(self.dialect, code?, reason)
+        words::closed(self.dialect, code?, reason, &self.ops.running_ids())
     }
 }

@@ -398,13 +398,19 @@ pub fn failed(started: u64, failed: u64, first: &str) -> Error {
 
 /// The server's Close, when the code is one of GraphQL's: named, with a hint where one
 /// helps. The protocol's codes end the session as the server's refusal.
-pub fn closed(dialect: Dialect, code: u16, reason: &str) -> Option<Error> {
+/// `running`: the operations that were running then (they got no more answer).
+pub fn closed(dialect: Dialect, code: u16, reason: &str, running: &[String]) -> Option<Error> {
     let c = close::describe(dialect, code)?;
-    let said = if reason.is_empty() || reason == c.name {
+    let mut said = if reason.is_empty() || reason == c.name {
         String::new()
     } else {
         format!(": {reason}")
     };
+    match running {
+        [] => {}
+        [one] => said.push_str(&format!(" (operation {one} was running)")),
+        many => said.push_str(&format!(" (operations {} were running)", many.join(", "))),
+    }
     let kind = if (4400..=4599).contains(&code) {
         Kind::ProtoRefused
     } else {
