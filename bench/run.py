@@ -18,6 +18,9 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   filter-deflate   the same with permessage-deflate negotiated, as against a server that
            compresses: inflating costs both sides alike (and the pipeline inflates on one core
            while jq parses on the other)
+  graphql  one GraphQL subscription of 20,000 results through `--proto graphql`, against the
+           official graphql-ws Node client on the same graphql-ws server (bench/graphql.py;
+           needs the test suite's target/peers/node)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -357,7 +360,12 @@ def main():
         log(f"server: {server_name} at {url}; clients: {', '.join(c[0] for c in cl)}; load1 {load:.2f}")
         rows = []
         compressed = None
+        graphql_rows = []
         for w in args.workloads.split(","):
+            if w == "graphql":
+                import graphql
+                graphql_rows = graphql.run(wscope, WORK, args.runs, log)
+                continue
             if w == "flood":
                 for name, argv, extra in cl:
                     if extra or name.startswith("websocat"):
@@ -389,8 +397,12 @@ def main():
                 wall, cpu, rss, clean = run_once(argv, url, path, out, err)
                 return wall, cpu, rss, clean and same_file(expected, out)
             rows.extend(rounds(wl, n, w, nbytes, nmsgs, one))
-        print(table(rows, load, server_name))
-        return 0 if all(r[4] for r in rows) else 1
+        if rows:
+            print(table(rows, load, server_name))
+        if graphql_rows:
+            import graphql
+            print(graphql.table(graphql_rows))
+        return 0 if all(r[4] for r in rows) and all(r[-1] for r in graphql_rows) else 1
     finally:
         for proc in [server] + ([compressed[0]] if compressed else []):
             proc.terminate()
