@@ -388,3 +388,21 @@ fn json_lines_carry_the_operation_id_and_kind() {
         .expect("complete");
     assert_eq!(complete["facts"]["results"], 2);
 }
+
+#[test]
+fn connection_init_goes_out_at_once() {
+    // The servers close with 4408 when connection_init has not come within 100 ms: a run
+    // that outlives that sent it in time.
+    for proto in [Proto::GraphqlWs, Proto::Strawberry] {
+        let Some(peer) = ProtoPeer::start(proto, &["--init-timeout", "100"]) else {
+            return;
+        };
+        let r = graphql(
+            &peer,
+            &["-e", "subscription { count(to: 4, every_ms: 100) }"],
+            b"",
+        );
+        assert_eq!(r.code, 0, "{}: {}", proto.name(), r.stderr);
+        assert_eq!(r.out().lines().count(), 4, "{}", r.out());
+    }
+}

@@ -218,3 +218,30 @@ fn the_repl_runs_operations_typed_over_several_lines_lists_them_and_stops_one() 
     );
     assert_eq!(ctrl_d(&mut s), 0);
 }
+
+#[test]
+fn graphql_options_are_checked_before_connecting() {
+    let url = "ws://127.0.0.1:9/graphql";
+    for (args, said) in [
+        (
+            &["--graphql-dialect", "legacy"][..],
+            "--graphql-dialect is a GraphQL option: it goes with --proto graphql",
+        ),
+        (
+            &["--proto", "graphql", "--eio", "3"][..],
+            "--eio is a Socket.IO option: it goes with --proto socketio",
+        ),
+        (
+            &["--proto", "graphql", "--connect-payload", "[1]"][..],
+            "--connect-payload: the payload must be a JSON object, not an array",
+        ),
+        (
+            &["--proto", "graphql", "--reflect"][..],
+            "--reflect does not go with --proto graphql",
+        ),
+    ] {
+        let r = run(&[args, &[url]].concat(), b"");
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(said), "{args:?}: {}", r.stderr);
+    }
+}
