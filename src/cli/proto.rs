@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 
 /// The application protocols `--proto` speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProtoName {
+pub(crate) enum ProtoName {
     /// Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3
     /// with --eio 3); the URL is the one the official client takes
     Socketio,
@@ -17,7 +17,7 @@ pub enum ProtoName {
 
 /// The GraphQL over WebSocket dialects (`--graphql-dialect`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphqlDialect {
+pub(crate) enum GraphqlDialect {
     /// graphql-transport-ws, the graphql-ws library's protocol
     #[value(name = "transport-ws", alias = "graphql-transport-ws")]
     TransportWs,
@@ -28,7 +28,7 @@ pub enum GraphqlDialect {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Application protocols")]
-pub struct ProtoArgs {
+pub(crate) struct ProtoArgs {
     /// Speak an application protocol over the WebSocket: wscope does its handshake and
     /// keepalive; what you type or pipe is its messages, each message received prints as one
     /// line (compact JSON), and -v and -x still show every WebSocket message and frame

@@ -9,7 +9,7 @@ use serde::de::IgnoredAny;
 
 /// What the lines read so far make.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Gathered {
+pub(crate) enum Gathered {
     /// A whole entry, for the command parser.
     Done(String),
     /// A JSON value still open: read another line.
@@ -37,11 +37,11 @@ fn judge(text: &str) -> Json {
 }
 
 /// Whether a text that is not JSON is left open in a protocol's grammar (more lines to come).
-pub type OpenEntry = fn(&str) -> bool;
+pub(crate) type OpenEntry = fn(&str) -> bool;
 
 /// Gathers the lines of one entry.
 #[derive(Debug, Default)]
-pub struct Gatherer {
+pub(crate) struct Gatherer {
     /// The lines of an open entry so far, each ending in a newline.
     open: String,
     /// The whole of the last entry as typed, for the history.
@@ -52,7 +52,7 @@ pub struct Gatherer {
 
 impl Gatherer {
     /// A gatherer that also continues what `document` says is open (a protocol's entries).
-    pub fn with_documents(document: Option<OpenEntry>) -> Self {
+    pub(crate) fn with_documents(document: Option<OpenEntry>) -> Self {
         Gatherer {
             document,
             ..Gatherer::default()
@@ -60,7 +60,7 @@ impl Gatherer {
     }
 
     /// What an unfinished entry is called (for "unfinished … dropped").
-    pub fn unfinished(&self) -> &'static str {
+    pub(crate) fn unfinished(&self) -> &'static str {
         match self.document {
             Some(_) => "entry",
             None => "JSON",
@@ -68,12 +68,12 @@ impl Gatherer {
     }
 
     /// Whether a JSON value is open (the next line is a continuation).
-    pub fn continuing(&self) -> bool {
+    pub(crate) fn continuing(&self) -> bool {
         !self.open.is_empty()
     }
 
     /// Drops an open value (Ctrl-C); returns whether there was one.
-    pub fn drop_open(&mut self) -> bool {
+    pub(crate) fn drop_open(&mut self) -> bool {
         let had = self.continuing();
         self.open.clear();
         had
@@ -81,12 +81,12 @@ impl Gatherer {
 
     /// The last entry [`Self::feed`] finished, as it was typed (over several lines, when it
     /// was): what the history keeps, so that Up recalls it whole.
-    pub fn typed(&self) -> &str {
+    pub(crate) fn typed(&self) -> &str {
         &self.typed
     }
 
     /// Takes what the line editor returned: one typed line, or several when they were pasted.
-    pub fn feed(&mut self, line: &str) -> Gathered {
+    pub(crate) fn feed(&mut self, line: &str) -> Gathered {
         if self.open.is_empty() {
             let got = self.first(line);
             if got != Gathered::More {

@@ -70,7 +70,7 @@ impl<P: ExternalPrinter + Send> LinePrinter for RustylinePrinter<P> {
 
 /// Starts the REPL thread; returns the printer the session must print through. With
 /// `--proto` (`proto`), lines are parsed and completed as the protocol takes them.
-pub fn start(
+pub(crate) fn start(
     prompt: String,
     history: Option<PathBuf>,
     commands: mpsc::Sender<Command>,

@@ -4,13 +4,13 @@
 
 /// A protocol recognised: its `--proto` name and what gave it away.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Guess {
+pub(crate) struct Guess {
     pub protocol: &'static str,
     pub evidence: &'static str,
 }
 
 /// The protocol the server's first data message belongs to, if it evidently is one.
-pub fn first_message(data: &[u8]) -> Option<Guess> {
+pub(crate) fn first_message(data: &[u8]) -> Option<Guess> {
     if data.starts_with(b"0{\"sid\":") {
         return Some(Guess {
             protocol: super::socketio::messages::NAME,
@@ -51,7 +51,7 @@ fn graphql_message(data: &[u8]) -> Option<Guess> {
 /// The protocol of a server that closed with `code` after an offer of `offered`: a GraphQL
 /// server closes with its own codes (4406 when it speaks neither subprotocol, 4400 and the
 /// like when what it got was not its protocol), the legacy one with 1002.
-pub fn closed(code: u16, offered: &[String]) -> Option<Guess> {
+pub(crate) fn closed(code: u16, offered: &[String]) -> Option<Guess> {
     use super::graphql::Dialect;
     let graphql_offered = offered
         .iter()

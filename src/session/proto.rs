@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 
 /// `--proto` as the session takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtoConfig {
+pub(crate) struct ProtoConfig {
     pub settings: Settings,
     /// The URL as the user gave it (the recording's `open` line keeps it for replay).
     pub url: String,
@@ -56,7 +56,7 @@ struct Waits {
 }
 
 impl Layer {
-    pub fn new(cfg: &ProtoConfig) -> Arc<Layer> {
+    pub(super) fn new(cfg: &ProtoConfig) -> Arc<Layer> {
         let now = Instant::now();
         Arc::new(Layer {
             kind: cfg.settings.kind(),
@@ -68,7 +68,7 @@ impl Layer {
         })
     }
 
-    pub fn kind(&self) -> ProtoKind {
+    pub(super) fn kind(&self) -> ProtoKind {
         self.kind
     }
 
@@ -86,7 +86,7 @@ impl Layer {
 
     /// The reader's side: a data message arrived. What the protocol sends in answer goes to
     /// the outbox, and the writer is woken when it has something to do.
-    pub fn received(&self, data: WsData<'_>) -> Received {
+    pub(super) fn received(&self, data: WsData<'_>) -> Received {
         let (step, changed) = {
             let mut m = self.machine();
             let before = Self::waits(m.as_ref());
@@ -113,27 +113,27 @@ impl Layer {
     }
 
     /// What the reader's side left to send.
-    pub fn take_outbox(&self) -> Vec<Outgoing> {
+    pub(super) fn take_outbox(&self) -> Vec<Outgoing> {
         crate::sync::lock(&self.outbox).drain(..).collect()
     }
 
     /// Until the reader's side has something for the writer.
-    pub async fn woken(&self) {
+    pub(super) async fn woken(&self) {
         self.wake.notified().await
     }
 
-    pub fn open(&self, subprotocol: Option<&str>) -> Step {
+    pub(super) fn open(&self, subprotocol: Option<&str>) -> Step {
         self.machine().open(subprotocol, Instant::now())
     }
 
     /// The error the session ends with when the connection itself ended well.
-    pub fn failed(&self) -> Option<Error> {
+    pub(super) fn failed(&self) -> Option<Error> {
         self.machine().failed()
     }
 
     /// The server's Close in the protocol's words, when it has some (and its code as the
     /// error's cause).
-    pub fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
+    pub(super) fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
         let e = self.machine().closed(code, reason)?;
         Some(match code {
             Some(c) => e.because(crate::error::Cause::PeerClosed(c)),
@@ -141,36 +141,41 @@ impl Layer {
         })
     }
 
-    pub fn ready(&self) -> bool {
+    pub(super) fn ready(&self) -> bool {
         self.machine().ready() == Readiness::Ready
     }
 
-    pub fn pending(&self) -> Pending {
+    pub(super) fn pending(&self) -> Pending {
         self.machine().pending()
     }
 
-    pub fn input(&self, line: &str) -> Result<Step, InputError> {
+    pub(super) fn input(&self, line: &str) -> Result<Step, InputError> {
         self.machine().input(line, Instant::now())
     }
 
-    pub fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
+    pub(super) fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
         self.machine().files(command, args)
     }
 
-    pub fn command(&self, command: &str, args: &str, files: &Files) -> Result<Step, InputError> {
+    pub(super) fn command(
+        &self,
+        command: &str,
+        args: &str,
+        files: &Files,
+    ) -> Result<Step, InputError> {
         self.machine().command(command, args, files, Instant::now())
     }
 
     /// The next moment to act: the protocol's, and while it is not ready, the end of the
     /// handshake's time.
-    pub fn deadline(&self) -> Option<Instant> {
+    pub(super) fn deadline(&self) -> Option<Instant> {
         let m = self.machine();
         let handshake = (m.ready() != Readiness::Ready).then_some(self.ready_by);
         [m.deadline(), handshake].into_iter().flatten().min()
     }
 
     /// A deadline came: the handshake's time ran out, or the protocol acts.
-    pub fn on_deadline(&self) -> Step {
+    pub(super) fn on_deadline(&self) -> Step {
         let now = Instant::now();
         let mut m = self.machine();
         if let Readiness::Waiting(what) = m.ready() {
@@ -194,7 +199,7 @@ impl Layer {
         m.on_deadline(now)
     }
 
-    pub fn farewell(&self) -> Step {
+    pub(super) fn farewell(&self) -> Step {
         self.machine().farewell(Instant::now())
     }
 }

@@ -28,7 +28,7 @@ pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
 
 /// [`rejected`], with what the answer's body shows: a Socket.IO server's Engine.IO refusing a
 /// client that does not speak it says so in a way that names the option that does.
-pub fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
+pub(crate) fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
     let e = rejected(head, req);
     let body = String::from_utf8_lossy(body);
     let engine_io = ["Transport unknown", "Unsupported protocol version"]

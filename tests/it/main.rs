@@ -37,6 +37,8 @@ mod scripting_peers;
 mod serve_bridges;
 mod serve_process;
 mod socketio;
+mod socketio_faults;
+mod socketio_repl;
 mod support;
 mod third_party;
 mod tls;

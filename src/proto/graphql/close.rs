@@ -11,11 +11,11 @@
 use super::message::Dialect;
 
 /// What to do when a server refuses `connection_init`.
-pub const PAYLOAD_HINT: &str = "servers check credentials in the connection_init payload: give it with --connect-payload '{\"token\":\"...\"}'";
+pub(crate) const PAYLOAD_HINT: &str = "servers check credentials in the connection_init payload: give it with --connect-payload '{\"token\":\"...\"}'";
 
 /// A named close code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CloseCode {
+pub(crate) struct CloseCode {
     pub code: u16,
     /// The name in the reference implementation (`Unauthorized`).
     pub name: &'static str,
@@ -39,7 +39,7 @@ const fn named(
 }
 
 /// The codes of `graphql-transport-ws` (sent by servers, and by clients about servers).
-pub const TRANSPORT_CODES: [CloseCode; 12] = [
+pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
     named(
         4400,
         "BadRequest",
@@ -123,7 +123,7 @@ const INIT_REFUSED: CloseCode = named(
 );
 
 /// What a close code means in a dialect, when it has a meaning of its own there.
-pub fn describe(dialect: Dialect, code: u16) -> Option<CloseCode> {
+pub(crate) fn describe(dialect: Dialect, code: u16) -> Option<CloseCode> {
     let own = match dialect {
         Dialect::Legacy => INIT_REFUSED,
         Dialect::TransportWs => LEGACY_SERVER,

@@ -5,9 +5,9 @@ use super::connection::parse_stop;
 use crate::proto::layer::CommandSpec;
 
 /// What a plain line is, for `/help`.
-pub const INPUT_HELP: &str = "a plain line is an operation: a GraphQL document ({ hello }, query, mutation, subscription; a brace left open goes on over the next lines) or its JSON form {\"query\", \"variables\", \"operationName\"}; each gets the next id";
+pub(crate) const INPUT_HELP: &str = "a plain line is an operation: a GraphQL document ({ hello }, query, mutation, subscription; a brace left open goes on over the next lines) or its JSON form {\"query\", \"variables\", \"operationName\"}; each gets the next id";
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub(crate) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "/ops",
         args: "",

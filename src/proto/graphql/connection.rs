@@ -36,7 +36,7 @@ enum Phase {
 }
 
 /// One connection's GraphQL session.
-pub struct Connection {
+pub(crate) struct Connection {
     s: Settings,
     phase: Phase,
     /// The dialect spoken (known once open).
@@ -45,7 +45,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(s: Settings) -> Self {
+    pub(crate) fn new(s: Settings) -> Self {
         Connection {
             dialect: s.dialect.unwrap_or(Dialect::TransportWs),
             s,
@@ -213,7 +213,7 @@ fn type_name(m: &ServerMessage, dialect: Dialect) -> &'static str {
 }
 
 /// The id `/stop` takes: one word.
-pub fn parse_stop(args: &str) -> Result<String, InputError> {
+pub(crate) fn parse_stop(args: &str) -> Result<String, InputError> {
     let mut words = args.split_whitespace();
     match (words.next(), words.next()) {
         (Some(id), None) => Ok(id.to_string()),

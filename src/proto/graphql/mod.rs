@@ -8,7 +8,7 @@
 //! with `complete` (legacy `stop`). They differ in keepalive (the new dialect has `ping`/`pong`
 //! both ways, to be answered at once; the legacy server sends `ka` and expects nothing) and in
 //! how errors end things: the new dialect closes the socket with a 44xx code
-//! ([`close::describe`]), the legacy one sends `connection_error` or `error` messages.
+//! (`close::describe`), the legacy one sends `connection_error` or `error` messages.
 //!
 //! The names cross: subprotocol `graphql-ws` is the *legacy* protocol. Servers choose
 //! differently: `subscriptions-transport-ws` takes the *first* subprotocol offered and closes
@@ -24,22 +24,23 @@
 //! [`words`] what it says, [`commands`] the REPL's `/ops` and `/stop`.
 
 pub mod client;
-pub mod close;
-pub mod commands;
-pub mod connection;
-pub mod document;
+pub(crate) mod close;
+pub(crate) mod commands;
+pub(crate) mod connection;
+pub(crate) mod document;
 pub mod message;
 pub mod operation;
-pub mod ops;
-pub mod settings;
-pub mod words;
+pub(crate) mod ops;
+pub(crate) mod settings;
+pub(crate) mod words;
 
 pub use client::ClientMessage;
-pub use connection::Connection;
-pub use document::OperationKind;
-pub use message::{Dialect, MessageError, ServerMessage};
-pub use operation::Operation;
-pub use settings::Settings;
+pub(crate) use connection::Connection;
+pub(crate) use document::OperationKind;
+pub use message::Dialect;
+pub(crate) use message::{MessageError, ServerMessage};
+pub(crate) use operation::Operation;
+pub(crate) use settings::Settings;
 
 #[cfg(test)]
 mod props;

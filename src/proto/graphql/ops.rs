@@ -15,7 +15,7 @@ const MAX_STOPPED: usize = 10_000;
 
 /// A running operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Op {
+pub(crate) struct Op {
     pub kind: OperationKind,
     pub name: Option<String>,
     /// The document on one line, shortened.
@@ -28,7 +28,7 @@ pub struct Op {
 
 /// What a received id is to this connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Known {
+pub(crate) enum Known {
     Running,
     /// Stopped by us (`/stop`, or our farewell): its last results may still come.
     Stopped,
@@ -40,7 +40,7 @@ pub enum Known {
 
 /// The operations of one connection.
 #[derive(Debug, Default)]
-pub struct Ops {
+pub(crate) struct Ops {
     /// The last id given (ids start at 1).
     last_id: u64,
     running: BTreeMap<u64, Op>,
@@ -69,7 +69,7 @@ fn summary(query: &str) -> String {
 
 impl Ops {
     /// Starts an operation: its id.
-    pub fn start(&mut self, op: &Operation, now: Instant) -> String {
+    pub(crate) fn start(&mut self, op: &Operation, now: Instant) -> String {
         self.last_id += 1;
         self.running.insert(
             self.last_id,
@@ -85,7 +85,7 @@ impl Ops {
         self.last_id.to_string()
     }
 
-    pub fn known(&self, id: &str) -> Known {
+    pub(crate) fn known(&self, id: &str) -> Known {
         match number(id) {
             Some(n) if self.running.contains_key(&n) => Known::Running,
             Some(n) if self.stopped.contains(&n) => Known::Stopped,
@@ -94,19 +94,19 @@ impl Ops {
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Op> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Op> {
         self.running.get(&number(id)?)
     }
 
     /// A result of a running operation: its count so far.
-    pub fn result(&mut self, id: &str) -> Option<u64> {
+    pub(crate) fn result(&mut self, id: &str) -> Option<u64> {
         let op = self.running.get_mut(&number(id)?)?;
         op.results += 1;
         Some(op.results)
     }
 
     /// A running operation failed (`why` in words); counted once per operation.
-    pub fn fail(&mut self, id: &str, why: impl FnOnce() -> String) {
+    pub(crate) fn fail(&mut self, id: &str, why: impl FnOnce() -> String) {
         let Some(op) = number(id).and_then(|n| self.running.get_mut(&n)) else {
             return;
         };
@@ -118,14 +118,14 @@ impl Ops {
     }
 
     /// The server ended an operation (complete or error): it and how long it ran.
-    pub fn end(&mut self, id: &str, now: Instant) -> Option<(Op, Duration)> {
+    pub(crate) fn end(&mut self, id: &str, now: Instant) -> Option<(Op, Duration)> {
         let op = self.running.remove(&number(id)?)?;
         let took = now.saturating_duration_since(op.started);
         Some((op, took))
     }
 
     /// We stop an operation: it, when it was running.
-    pub fn stop(&mut self, id: &str) -> Option<Op> {
+    pub(crate) fn stop(&mut self, id: &str) -> Option<Op> {
         let n = number(id)?;
         let op = self.running.remove(&n)?;
         if self.stopped.len() >= MAX_STOPPED {
@@ -136,20 +136,20 @@ impl Ops {
     }
 
     /// Every running id, oldest first.
-    pub fn running_ids(&self) -> Vec<String> {
+    pub(crate) fn running_ids(&self) -> Vec<String> {
         self.running.keys().map(u64::to_string).collect()
     }
 
-    pub fn running(&self) -> impl Iterator<Item = (u64, &Op)> {
+    pub(crate) fn running(&self) -> impl Iterator<Item = (u64, &Op)> {
         self.running.iter().map(|(n, op)| (*n, op))
     }
 
-    pub fn is_idle(&self) -> bool {
+    pub(crate) fn is_idle(&self) -> bool {
         self.running.is_empty()
     }
 
     /// How many operations were started, how many failed, and the first failure.
-    pub fn failures(&self) -> (u64, u64, Option<&str>) {
+    pub(crate) fn failures(&self) -> (u64, u64, Option<&str>) {
         (self.last_id, self.failed, self.first_failure.as_deref())
     }
 }

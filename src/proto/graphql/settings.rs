@@ -24,7 +24,7 @@ const LEGACY: &[&str] = &["graphql-ws"];
 
 /// `--proto graphql`'s options, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// `--graphql-dialect`: the dialect to speak whatever the server selects (None: the one it
     /// selects).
     pub dialect: Option<Dialect>,
@@ -34,7 +34,7 @@ pub struct Settings {
 
 impl Settings {
     /// The subprotocols to offer when the user offers none (`-s`).
-    pub fn subprotocols(&self) -> &'static [&'static str] {
+    pub(crate) fn subprotocols(&self) -> &'static [&'static str] {
         match self.dialect {
             None => BOTH,
             Some(Dialect::TransportWs) => TRANSPORT_WS,
@@ -44,7 +44,7 @@ impl Settings {
 
     /// The offer for one more connection, when the server selected `selected` and closed with
     /// `code` before it sent anything: `subscriptions-transport-ws` answers the usual offer so.
-    pub fn offer_again(
+    pub(crate) fn offer_again(
         &self,
         selected: Option<&str>,
         code: Option<u16>,
@@ -55,7 +55,7 @@ impl Settings {
     }
 
     /// The dialect to speak with the subprotocol the server selected, and what to say about it.
-    pub fn dialect_for(
+    pub(crate) fn dialect_for(
         &self,
         selected: Option<&str>,
     ) -> Result<(Dialect, Option<ProtoNote>), Error> {

@@ -15,7 +15,7 @@ use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 /// `--proto`'s name for GraphQL over WebSocket.
-pub const NAME: &str = "graphql";
+pub(crate) const NAME: &str = "graphql";
 
 /// How much of a server's message a diagnostic shows.
 const SHOWN_CHARS: usize = 200;
@@ -64,7 +64,7 @@ fn op_facts(id: &str, kind: OperationKind, name: Option<&str>) -> Vec<(&'static 
 }
 
 /// A server's message, as far as a diagnostic shows it.
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     if text.chars().count() <= SHOWN_CHARS {
         return text.to_string();
     }
@@ -73,7 +73,7 @@ pub fn shown(text: &str) -> String {
     short
 }
 
-pub fn other_dialect_selected(selected: Dialect, pinned: Dialect) -> ProtoNote {
+pub(crate) fn other_dialect_selected(selected: Dialect, pinned: Dialect) -> ProtoNote {
     note(
         "dialect",
         NoteLevel::Warning,
@@ -86,7 +86,7 @@ pub fn other_dialect_selected(selected: Dialect, pinned: Dialect) -> ProtoNote {
     )
 }
 
-pub fn speaking_pinned(pinned: Dialect, selected: Option<&str>) -> ProtoNote {
+pub(crate) fn speaking_pinned(pinned: Dialect, selected: Option<&str>) -> ProtoNote {
     let answer = match selected {
         Some(s) => format!("selected the subprotocol {s:?}"),
         None => "selected no subprotocol".to_string(),
@@ -103,7 +103,7 @@ pub fn speaking_pinned(pinned: Dialect, selected: Option<&str>) -> ProtoNote {
 }
 
 /// The server selected no subprotocol of GraphQL's, and no dialect is pinned.
-pub fn no_dialect(selected: Option<&str>) -> Error {
+pub(crate) fn no_dialect(selected: Option<&str>) -> Error {
     let answer = match selected {
         Some(s) => {
             format!("selected the subprotocol {s:?}, which is not a GraphQL over WebSocket one")
@@ -116,7 +116,7 @@ pub fn no_dialect(selected: Option<&str>) -> Error {
         .with_hint("is the URL the server's GraphQL WebSocket endpoint? -v shows the handshake; a server that speaks one dialect without saying so: --graphql-dialect transport-ws or legacy")
 }
 
-pub fn acknowledged(dialect: Dialect, payload: Option<&str>) -> ProtoNote {
+pub(crate) fn acknowledged(dialect: Dialect, payload: Option<&str>) -> ProtoNote {
     let mut facts = vec![("subprotocol", Fact::Text(dialect.subprotocol().into()))];
     let with = match payload {
         Some(p) => {
@@ -137,7 +137,7 @@ pub fn acknowledged(dialect: Dialect, payload: Option<&str>) -> ProtoNote {
 }
 
 /// Legacy `connection_error` before the ack: the server refused `connection_init`.
-pub fn init_refused(message: &str) -> Error {
+pub(crate) fn init_refused(message: &str) -> Error {
     refused(format!(
         "the GraphQL server refused the connection: {message} (connection_error)"
     ))
@@ -145,7 +145,7 @@ pub fn init_refused(message: &str) -> Error {
 }
 
 /// A message that is not of the dialect before the ack: not a GraphQL server (or not this one).
-pub fn not_graphql(dialect: Dialect, raw: &str, e: &dyn Display) -> Error {
+pub(crate) fn not_graphql(dialect: Dialect, raw: &str, e: &dyn Display) -> Error {
     refused(format!(
         "the server does not speak {}: {e}: {}",
         dialect.subprotocol(),
@@ -154,7 +154,7 @@ pub fn not_graphql(dialect: Dialect, raw: &str, e: &dyn Display) -> Error {
     .with_hint("is the URL the server's GraphQL WebSocket endpoint? -v shows the handshake and what it sent")
 }
 
-pub fn skipped(dialect: Dialect, raw: &str, e: &dyn Display) -> ProtoNote {
+pub(crate) fn skipped(dialect: Dialect, raw: &str, e: &dyn Display) -> ProtoNote {
     note(
         "malformed",
         NoteLevel::Warning,
@@ -167,7 +167,7 @@ pub fn skipped(dialect: Dialect, raw: &str, e: &dyn Display) -> ProtoNote {
     )
 }
 
-pub fn early(type_name: &str, raw: &str) -> ProtoNote {
+pub(crate) fn early(type_name: &str, raw: &str) -> ProtoNote {
     note(
         "early",
         NoteLevel::Warning,
@@ -180,7 +180,7 @@ pub fn early(type_name: &str, raw: &str) -> ProtoNote {
 }
 
 /// Legacy `connection_error` once connected (a message the server could not read).
-pub fn connection_error(message: &str) -> ProtoNote {
+pub(crate) fn connection_error(message: &str) -> ProtoNote {
     note(
         "connection_error",
         NoteLevel::Warning,
@@ -189,7 +189,7 @@ pub fn connection_error(message: &str) -> ProtoNote {
     )
 }
 
-pub fn ack_again() -> ProtoNote {
+pub(crate) fn ack_again() -> ProtoNote {
     note(
         "ack",
         NoteLevel::Detail,
@@ -199,7 +199,7 @@ pub fn ack_again() -> ProtoNote {
 }
 
 /// An operation sent: the payload as it goes out (one line), the line that sends it again.
-pub fn operation_out(id: &str, op: &Operation, input: String) -> AppMessage {
+pub(crate) fn operation_out(id: &str, op: &Operation, input: String) -> AppMessage {
     AppMessage {
         protocol: NAME,
         kind: "operation",
@@ -211,7 +211,7 @@ pub fn operation_out(id: &str, op: &Operation, input: String) -> AppMessage {
 }
 
 /// A result of a running operation (`next`; legacy `data`): the payload, one line.
-pub fn result_in(id: &str, op: &Op, count: u64, payload: &str, errors: usize) -> AppMessage {
+pub(crate) fn result_in(id: &str, op: &Op, count: u64, payload: &str, errors: usize) -> AppMessage {
     let mut facts = op_facts(id, op.kind, op.name.as_deref());
     facts.push(("result", Fact::Number(count)));
     if errors > 0 {
@@ -228,7 +228,7 @@ pub fn result_in(id: &str, op: &Op, count: u64, payload: &str, errors: usize) ->
 }
 
 /// A result for an id this connection never gave: shown, since it is the server's data.
-pub fn stray_result(id: &str, payload: &str) -> AppMessage {
+pub(crate) fn stray_result(id: &str, payload: &str) -> AppMessage {
     AppMessage {
         protocol: NAME,
         kind: "result",
@@ -239,7 +239,7 @@ pub fn stray_result(id: &str, payload: &str) -> AppMessage {
     }
 }
 
-pub fn result_errors(id: &str, op: &Op, errors: &[String]) -> ProtoNote {
+pub(crate) fn result_errors(id: &str, op: &Op, errors: &[String]) -> ProtoNote {
     let mut facts = op_facts(id, op.kind, op.name.as_deref());
     facts.push((
         "errors",
@@ -258,13 +258,13 @@ pub fn result_errors(id: &str, op: &Op, errors: &[String]) -> ProtoNote {
 }
 
 /// The failure of an operation, as `failed()` reports the first one.
-pub fn failure(id: &str, op: &Op, messages: &[String]) -> String {
+pub(crate) fn failure(id: &str, op: &Op, messages: &[String]) -> String {
     format!("{}: {}", op_label(id, op), messages.join("; "))
 }
 
 /// An `error` message: the operation is over, with the server's messages (the payload when it
 /// has none).
-pub fn op_error(id: &str, op: &Op, messages: &[String], payload: &str) -> ProtoNote {
+pub(crate) fn op_error(id: &str, op: &Op, messages: &[String], payload: &str) -> ProtoNote {
     let mut facts = op_facts(id, op.kind, op.name.as_deref());
     facts.push(("payload", Fact::Json(payload.to_string())));
     let why = if messages.is_empty() {
@@ -288,7 +288,7 @@ fn results(n: u64) -> String {
     }
 }
 
-pub fn complete(id: &str, op: &Op, took: Duration) -> ProtoNote {
+pub(crate) fn complete(id: &str, op: &Op, took: Duration) -> ProtoNote {
     let mut facts = op_facts(id, op.kind, op.name.as_deref());
     facts.push(("results", Fact::Number(op.results)));
     facts.push(("took_ms", Fact::Millis(took)));
@@ -307,7 +307,7 @@ pub fn complete(id: &str, op: &Op, took: Duration) -> ProtoNote {
 
 /// A message about an operation that is over: stopped by us (its last results may come, and
 /// are dropped), or ended by the server already (a slip of the server's).
-pub fn late(id: &str, type_name: &str, stopped: bool) -> ProtoNote {
+pub(crate) fn late(id: &str, type_name: &str, stopped: bool) -> ProtoNote {
     let (level, why) = if stopped {
         (NoteLevel::Detail, "stopped by wscope")
     } else {
@@ -321,7 +321,7 @@ pub fn late(id: &str, type_name: &str, stopped: bool) -> ProtoNote {
     )
 }
 
-pub fn unknown_id(id: &str, type_name: &str) -> ProtoNote {
+pub(crate) fn unknown_id(id: &str, type_name: &str) -> ProtoNote {
     note(
         "unknown_id",
         NoteLevel::Warning,
@@ -332,7 +332,7 @@ pub fn unknown_id(id: &str, type_name: &str) -> ProtoNote {
     )
 }
 
-pub fn stopped(id: &str, op: &Op) -> ProtoNote {
+pub(crate) fn stopped(id: &str, op: &Op) -> ProtoNote {
     note(
         "stopped",
         NoteLevel::Info,
@@ -342,7 +342,10 @@ pub fn stopped(id: &str, op: &Op) -> ProtoNote {
 }
 
 /// `/ops`: the running operations, oldest first.
-pub fn ops_list<'a>(running: impl Iterator<Item = (u64, &'a Op)>, now: Instant) -> ProtoNote {
+pub(crate) fn ops_list<'a>(
+    running: impl Iterator<Item = (u64, &'a Op)>,
+    now: Instant,
+) -> ProtoNote {
     let lines: Vec<String> = running
         .map(|(id, op)| {
             let age = format!(
@@ -377,7 +380,7 @@ fn ops_row(id: &str, kind: &str, results: &str, age: &str, document: &str) -> St
 }
 
 /// `/stop ID` for an operation that is not running.
-pub fn not_running(id: &str, running: &[String]) -> String {
+pub(crate) fn not_running(id: &str, running: &[String]) -> String {
     let which = if running.is_empty() {
         "none is running".to_string()
     } else {
@@ -387,7 +390,7 @@ pub fn not_running(id: &str, running: &[String]) -> String {
 }
 
 /// The status of a run whose connection ended well, when operations failed.
-pub fn failed(started: u64, failed: u64, first: &str) -> Error {
+pub(crate) fn failed(started: u64, failed: u64, first: &str) -> Error {
     let message = if failed == 1 {
         format!("a GraphQL operation failed: {first}")
     } else {
@@ -399,7 +402,12 @@ pub fn failed(started: u64, failed: u64, first: &str) -> Error {
 /// The server's Close, when the code is one of GraphQL's: named, with a hint where one
 /// helps. The protocol's codes end the session as the server's refusal.
 /// `running`: the operations that were running then (they got no more answer).
-pub fn closed(dialect: Dialect, code: u16, reason: &str, running: &[String]) -> Option<Error> {
+pub(crate) fn closed(
+    dialect: Dialect,
+    code: u16,
+    reason: &str,
+    running: &[String],
+) -> Option<Error> {
     let c = close::describe(dialect, code)?;
     let mut said = if reason.is_empty() || reason == c.name {
         String::new()

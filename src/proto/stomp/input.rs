@@ -48,7 +48,7 @@ pub enum StompCommand {
 }
 
 /// The commands, with their arguments, for `/help` and completion.
-pub const COMMANDS: [(&str, &str); 8] = [
+pub(crate) const COMMANDS: [(&str, &str); 8] = [
     ("subscribe", "[-H name:value]… DEST"),
     ("unsubscribe", "ID"),
     ("send", "[-H name:value]… DEST [--] [BODY]"),
