@@ -18,6 +18,12 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   filter-deflate   the same with permessage-deflate negotiated, as against a server that
            compresses: inflating costs both sides alike (and the pipeline inflates on one core
            while jq parses on the other)
+  graphql  one GraphQL subscription of 20,000 results through `--proto graphql`, against the
+           official graphql-ws Node client on the same graphql-ws server (bench/graphql.py;
+           needs the test suite's target/peers/node)
+  socketio 20,000 Socket.IO events emitted and echoed through `--proto socketio`, against the
+           official Node client on the same socket.io server (bench/socketio.py; needs the test
+           suite's target/peers/node)
   stomp    (not in the default list) 20,000 messages through a RabbitMQ queue with
            `--proto stomp --subscribe`, against @stomp/stompjs on the same broker
            (bench/stomp_bench.py says how each is timed)
@@ -35,6 +41,7 @@ prints medians, min-max, and ratios against the limit client. Timings on a share
 noisy: compare ratios from one run.
 """
 import argparse
+import importlib
 import os
 import shutil
 import statistics
@@ -58,6 +65,10 @@ JSON_WORKLOADS = {
     "json1k": (20_000, 1024),
     "json64k": (300, 64 * 1024),
 }
+
+
+# The workloads of an application protocol, each a module beside this one with run() and table().
+PROTOCOL_WORKLOADS = ("socketio", "graphql")
 
 
 def log(msg):
@@ -343,7 +354,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate,socketio,graphql")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -362,7 +373,11 @@ def main():
         log(f"server: {server_name} at {url}; clients: {', '.join(c[0] for c in cl)}; load1 {load:.2f}")
         rows = []
         compressed = None
+        proto_rows = {}
         for w in args.workloads.split(","):
+            if w in PROTOCOL_WORKLOADS:
+                proto_rows[w] = importlib.import_module(w).run(wscope, WORK, args.runs, log)
+                continue
             if w == "flood":
                 for name, argv, extra in cl:
                     if extra or name.startswith("websocat"):
@@ -398,8 +413,11 @@ def main():
                 wall, cpu, rss, clean = run_once(argv, url, path, out, err)
                 return wall, cpu, rss, clean and same_file(expected, out)
             rows.extend(rounds(wl, n, w, nbytes, nmsgs, one))
-        print(table(rows, load, server_name))
-        return 0 if all(r[4] for r in rows) else 1
+        if rows:
+            print(table(rows, load, server_name))
+        for w, prows in proto_rows.items():
+            print(importlib.import_module(w).table(prows))
+        return 0 if all(r[4] for r in rows) and all(r[-1] for p in proto_rows.values() for r in p) else 1
     finally:
         for proc in [server] + ([compressed[0]] if compressed else []):
             proc.terminate()

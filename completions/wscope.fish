@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= stomp-host= subscribe= destination= ack= stomp-split= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= graphql-dialect= stomp-host= subscribe= destination= ack= stomp-split= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -75,10 +75,13 @@ zlib\t''
 deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_needs_command" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
 stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'"
-complete -c wscope -n "__fish_wscope_needs_command" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
 complete -c wscope -n "__fish_wscope_needs_command" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r
@@ -173,10 +176,13 @@ zlib\t''
 deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
 stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r
@@ -257,10 +263,13 @@ zlib\t''
 deflate\t''
 auto\t''"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
 stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'"
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r

@@ -6,12 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::time::{Duration, Instant};
-use wscope::proto::stomp::encoder::AckMode;
-use wscope::proto::stomp::{
-    Client, Decoder, HeartBeat, Item, Limits, Settings, StompError, Version, input,
-};
-use wscope::proto::{Protocol, WsData};
+use wscope::proto::fuzzing::stomp_client_takes;
+use wscope::proto::stomp::{Decoder, Item, Limits, StompError, Version, input};
 
 const LIMITS: Limits = Limits {
     max_headers: 8,
@@ -62,38 +58,6 @@ fn decode_on(version: Version, pieces: &[&[u8]]) {
     }
 }
 
-/// The client, connected, given the pieces as the server's messages.
-fn client_takes(pieces: &[&[u8]], ack: AckMode) {
-    let t0 = Instant::now();
-    let settings = Settings {
-        host: "/".into(),
-        connect_headers: Vec::new(),
-        login: None,
-        passcode: None,
-        heart_beat: HeartBeat { send: 1000, receive: 1000 },
-        subscribe: vec!["/q".into()],
-        destination: Some("/q".into()),
-        ack,
-        auto_ack: ack != AckMode::ClientIndividual,
-        split: Some(64),
-        show_credentials: false,
-        limits: LIMITS,
-    };
-    let mut c = Client::new(settings, t0);
-    c.open(None, t0);
-    c.received(WsData::Text("CONNECTED\nversion:1.2\nheart-beat:1000,1000\n\n\0"), t0);
-    for (i, piece) in pieces.iter().enumerate() {
-        let now = t0 + Duration::from_millis(i as u64 * 700);
-        let step = match std::str::from_utf8(piece) {
-            Ok(t) => c.received(WsData::Text(t), now),
-            Err(_) => c.received(WsData::Binary(piece), now),
-        };
-        c.delivered(step.deliver.len() / 2, now);
-        c.on_deadline(now);
-    }
-    c.farewell(t0 + Duration::from_secs(5));
-}
-
 fuzz_target!(|data: &[u8]| {
     let Some((&control, body)) = data.split_first() else {
         return;
@@ -104,8 +68,7 @@ fuzz_target!(|data: &[u8]| {
     let pieces = decode(version, &[&body[..cut], &body[cut..]]);
     assert_eq!(whole, pieces);
     decode_on(version, &[&body[..cut], &body[cut..]]);
-    let ack = [AckMode::Auto, AckMode::Client, AckMode::ClientIndividual][usize::from(control % 3)];
-    client_takes(&[&body[..cut], &body[cut..]], ack);
+    stomp_client_takes(&[&body[..cut], &body[cut..]], control, LIMITS);
     if let Ok(text) = std::str::from_utf8(body) {
         let (name, args) = text.split_once(' ').unwrap_or((text, ""));
         let _ = input::parse(name, args);

@@ -43,9 +43,7 @@ pub(super) fn build_with(
     recorded: Option<ProtoName>,
 ) -> Result<Config, Error> {
     let url = import.map_or(url, |i| i.url.as_str());
-    let proto = proto_config(args, url, recorded, input == InputSource::Repl)?;
-    let target = Target::parse(proto.as_ref().map_or(url, |(_, ws)| ws.as_str()))?;
-    let proto = proto.map(|(p, _)| p);
+    let (target, proto) = target_and_proto(args, url, recorded, input == InputSource::Repl)?;
     let (io, out) = (&args.io, &args.output);
     let mode = match input {
         InputSource::Repl => Mode::Repl,
@@ -115,6 +113,19 @@ pub(super) fn build_with(
             .map(|i| i.notes.iter().map(|n| n.to_string()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// Where to connect, and the application protocol (`--proto`, or the one `recorded`) that
+/// may have derived it from `url`.
+fn target_and_proto(
+    args: &ClientArgs,
+    url: &str,
+    recorded: Option<ProtoName>,
+    repl: bool,
+) -> Result<(Target, Option<ProtoConfig>), Error> {
+    let proto = proto_config(args, url, recorded, repl)?;
+    let target = Target::parse(proto.as_ref().map_or(url, |(_, ws)| ws.as_str()))?;
+    Ok((target, proto.map(|(p, _)| p)))
 }
 
 /// The protocol's subprotocols offered, when the user offered none (`-s`).
@@ -250,7 +261,6 @@ fn style(args: &ClientArgs, term: &Terminal, mode: Mode, frames: FrameDump, copr
         color_out: color_out && !coproc,
         color_err,
         escape_out: stdout_is_terminal,
-        escape_err: term.stderr,
         timestamps: out.timestamps,
         jsonl: out.jsonl,
         verbose: out.verbose || mode == Mode::Repl,

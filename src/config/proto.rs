@@ -4,8 +4,9 @@
 //! client options that have no meaning under a protocol, are usage errors.
 
 use super::stomp::stomp;
-use crate::cli::{ClientArgs, ProtoName};
+use crate::cli::{ClientArgs, GraphqlDialect, ProtoName};
 use crate::error::Error;
+use crate::proto::graphql::{self, Dialect};
 use crate::proto::socketio::{self, EngineVersion, Limits, SocketIoVersion};
 use crate::proto::{ProtoKind, Settings};
 use crate::session::ProtoConfig;
@@ -29,6 +30,7 @@ pub(super) fn proto_config(
     let (settings, ws_url) = match name {
         ProtoName::Socketio => socket_io(args, url)?,
         ProtoName::Stomp => (stomp(args, url, repl)?, url.to_string()),
+        ProtoName::Graphql => (graphql_settings(args)?, url.to_string()),
     };
     let cfg = ProtoConfig {
         settings,
@@ -43,6 +45,7 @@ pub(super) fn recorded(name: &str) -> Result<ProtoName, Error> {
     match ProtoKind::from_name(name) {
         Some(ProtoKind::SocketIo) => Ok(ProtoName::Socketio),
         Some(ProtoKind::Stomp) => Ok(ProtoName::Stomp),
+        Some(ProtoKind::Graphql) => Ok(ProtoName::Graphql),
         None => Err(Error::usage(format!(
             "the recording was made with --proto {name}, which this wscope does not speak"
         ))),
@@ -79,6 +82,24 @@ fn socket_io(args: &ClientArgs, url: &str) -> Result<(Settings, String), Error> 
     Ok((Settings::SocketIo(settings), endpoint.url))
 }
 
+/// `--proto graphql`: the dialect pinned, and the `connection_init` payload checked (a JSON
+/// object). The URL is the server's endpoint, as given.
+fn graphql_settings(args: &ClientArgs) -> Result<Settings, Error> {
+    let p = &args.proto;
+    let payload = match &p.connect_payload {
+        Some(text) => Some(
+            graphql::client::object_payload(text)
+                .map_err(|e| Error::usage(format!("--connect-payload: {e}")))?,
+        ),
+        None => None,
+    };
+    let dialect = p.graphql_dialect.map(|d| match d {
+        GraphqlDialect::TransportWs => Dialect::TransportWs,
+        GraphqlDialect::Legacy => Dialect::Legacy,
+    });
+    Ok(Settings::Graphql(graphql::Settings { dialect, payload }))
+}
+
 /// Each protocol's own options go with it only (`--eio` with `--proto socketio`...).
 fn options_alone(args: &ClientArgs, name: Option<ProtoName>) -> Result<(), Error> {
     let p = &args.proto;
@@ -94,12 +115,18 @@ fn options_alone(args: &ClientArgs, name: Option<ProtoName>) -> Result<(), Error
         ("--destination", p.destination.is_some(), ProtoName::Stomp),
         ("--ack", p.ack.is_some(), ProtoName::Stomp),
         ("--stomp-split", p.stomp_split.is_some(), ProtoName::Stomp),
+        (
+            "--graphql-dialect",
+            p.graphql_dialect.is_some(),
+            ProtoName::Graphql,
+        ),
     ];
     match given.iter().find(|(_, on, of)| *on && name != Some(*of)) {
         Some((option, _, of)) => {
             let (title, proto) = match of {
                 ProtoName::Socketio => ("Socket.IO", "socketio"),
                 ProtoName::Stomp => ("STOMP", "stomp"),
+                ProtoName::Graphql => ("GraphQL", "graphql"),
             };
             Err(Error::usage(format!(
                 "{option} is a {title} option: it goes with --proto {proto}"
@@ -133,6 +160,7 @@ fn refuse_raw_options(args: &ClientArgs, name: ProtoName) -> Result<(), Error> {
         let proto = match name {
             ProtoName::Socketio => "socketio",
             ProtoName::Stomp => "stomp",
+            ProtoName::Graphql => "graphql",
         };
         return Err(Error::usage(format!(
             "{option} does not go with --proto {proto}: {why}"

@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 
 /// `--proto` as the session takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtoConfig {
+pub(crate) struct ProtoConfig {
     pub settings: Settings,
     /// The URL as the user gave it (the recording's `open` line keeps it for replay).
     pub url: String,
@@ -62,7 +62,7 @@ struct Waits {
 }
 
 impl Layer {
-    pub fn new(cfg: &ProtoConfig) -> Arc<Layer> {
+    pub(super) fn new(cfg: &ProtoConfig) -> Arc<Layer> {
         let now = Instant::now();
         Arc::new(Layer {
             kind: cfg.settings.kind(),
@@ -75,7 +75,7 @@ impl Layer {
         })
     }
 
-    pub fn kind(&self) -> ProtoKind {
+    pub(super) fn kind(&self) -> ProtoKind {
         self.kind
     }
 
@@ -94,7 +94,7 @@ impl Layer {
 
     /// The reader's side: a data message arrived. What the protocol sends in answer goes to
     /// the outbox, and the writer is woken when it has something to do.
-    pub fn received(&self, data: WsData<'_>) -> Received {
+    pub(super) fn received(&self, data: WsData<'_>) -> Received {
         let (step, changed) = {
             let mut m = self.machine();
             let before = Self::waits(m.as_ref());
@@ -122,7 +122,7 @@ impl Layer {
 
     /// The reader's side: the session printed the first `count` of what the last received
     /// message delivered. What the protocol sends for that goes to the outbox.
-    pub fn delivered(&self, count: usize) {
+    pub(super) fn delivered(&self, count: usize) {
         let step = self.machine().delivered(count, Instant::now());
         if !step.send.is_empty() {
             crate::sync::lock(&self.outbox).extend(step.send);
@@ -131,18 +131,18 @@ impl Layer {
     }
 
     /// The reader is done (the connection ended): nothing more will answer the farewell.
-    pub fn ended(&self) {
+    pub(super) fn ended(&self) {
         self.ended.store(true, Ordering::Release);
         self.wake.notify_one();
     }
 
     /// Whether the connection has ended (the reader is done).
-    pub fn has_ended(&self) -> bool {
+    pub(super) fn has_ended(&self) -> bool {
         self.ended.load(Ordering::Acquire)
     }
 
     /// What the writer's Close waits for, while it has not come and the connection is up.
-    pub fn farewell_pending(&self) -> Option<&'static str> {
+    pub(super) fn farewell_pending(&self) -> Option<&'static str> {
         if self.has_ended() {
             return None;
         }
@@ -150,59 +150,74 @@ impl Layer {
     }
 
     /// How a message the protocol sent is shown and recorded, when not as its bytes.
-    pub fn shown(&self, sent: &crate::proto::layer::WsMessage) -> Option<Vec<u8>> {
+    pub(super) fn shown(&self, sent: &crate::proto::layer::WsMessage) -> Option<Vec<u8>> {
         self.machine().shown(sent)
     }
 
     /// What the reader's side left to send.
-    pub fn take_outbox(&self) -> Vec<Outgoing> {
+    pub(super) fn take_outbox(&self) -> Vec<Outgoing> {
         crate::sync::lock(&self.outbox).drain(..).collect()
     }
 
     /// Until the reader's side has something for the writer.
-    pub async fn woken(&self) {
+    pub(super) async fn woken(&self) {
         self.wake.notified().await
     }
 
-    pub fn open(&self, subprotocol: Option<&str>) -> Step {
+    pub(super) fn open(&self, subprotocol: Option<&str>) -> Step {
         self.machine().open(subprotocol, Instant::now())
     }
 
     /// The error the session ends with when the connection itself ended well.
-    pub fn failed(&self) -> Option<Error> {
+    pub(super) fn failed(&self) -> Option<Error> {
         self.machine().failed()
     }
 
-    pub fn ready(&self) -> bool {
+    /// The server's Close in the protocol's words, when it has some (and its code as the
+    /// error's cause).
+    pub(super) fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
+        let e = self.machine().closed(code, reason)?;
+        Some(match code {
+            Some(c) => e.because(crate::error::Cause::PeerClosed(c)),
+            None => e,
+        })
+    }
+
+    pub(super) fn ready(&self) -> bool {
         self.machine().ready() == Readiness::Ready
     }
 
-    pub fn pending(&self) -> Pending {
+    pub(super) fn pending(&self) -> Pending {
         self.machine().pending()
     }
 
-    pub fn input(&self, line: &str) -> Result<Step, InputError> {
+    pub(super) fn input(&self, line: &str) -> Result<Step, InputError> {
         self.machine().input(line, Instant::now())
     }
 
-    pub fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
+    pub(super) fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
         self.machine().files(command, args)
     }
 
-    pub fn command(&self, command: &str, args: &str, files: &Files) -> Result<Step, InputError> {
+    pub(super) fn command(
+        &self,
+        command: &str,
+        args: &str,
+        files: &Files,
+    ) -> Result<Step, InputError> {
         self.machine().command(command, args, files, Instant::now())
     }
 
     /// The next moment to act: the protocol's, and while it is not ready, the end of the
     /// handshake's time.
-    pub fn deadline(&self) -> Option<Instant> {
+    pub(super) fn deadline(&self) -> Option<Instant> {
         let m = self.machine();
         let handshake = (m.ready() != Readiness::Ready).then_some(self.ready_by);
         [m.deadline(), handshake].into_iter().flatten().min()
     }
 
     /// A deadline came: the handshake's time ran out, or the protocol acts.
-    pub fn on_deadline(&self) -> Step {
+    pub(super) fn on_deadline(&self) -> Step {
         let now = Instant::now();
         let mut m = self.machine();
         if let Readiness::Waiting(what) = m.ready() {
@@ -226,7 +241,28 @@ impl Layer {
         m.on_deadline(now)
     }
 
-    pub fn farewell(&self) -> Step {
+    pub(super) fn farewell(&self) -> Step {
         self.machine().farewell(Instant::now())
+    }
+}
+
+/// Without `--proto`: a server that closed with a code of an application protocol wscope
+/// speaks, after an offer of that protocol's subprotocols, is named in a hint.
+pub(super) fn guessed_from_close(e: Error, offered: &[String]) -> Error {
+    let crate::error::Cause::PeerClosed(code) = e.cause else {
+        return e;
+    };
+    if e.hint.is_some() {
+        return e;
+    }
+    match crate::proto::guess::closed(code, offered) {
+        Some(g) => {
+            let hint = format!(
+                "this server speaks {}: {}; wscope speaks it with --proto {}",
+                g.protocol, g.evidence, g.protocol
+            );
+            e.with_hint(hint)
+        }
+        None => e,
     }
 }

@@ -144,7 +144,22 @@ where
         (end, input, self.replay.into_messages())
     }
 
+    /// Runs the conversation; when it fails here (a send, the input), the session is ended
+    /// from this side too ([`Writer::give_up`]): the reader would otherwise wait for the peer.
     async fn run_with(
+        &mut self,
+        input: &mut Input,
+        ctl: mpsc::Receiver<Ctl>,
+        done: watch::Receiver<bool>,
+    ) -> WriteEnd {
+        let end = self.converse(input, ctl, done).await;
+        if matches!(end, WriteEnd::Failed(_)) {
+            self.give_up().await;
+        }
+        end
+    }
+
+    async fn converse(
         &mut self,
         input: &mut Input,
         mut ctl: mpsc::Receiver<Ctl>,

@@ -30,7 +30,7 @@ pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
 /// client that does not speak it says so in a way that names the option that does; a SockJS
 /// endpoint (Spring's STOMP endpoints) greets or describes itself, and its raw WebSocket is
 /// elsewhere.
-pub fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
+pub(crate) fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
     let e = rejected(head, req);
     let body = String::from_utf8_lossy(body);
     if let Some(hint) = sockjs_hint(&req.resource, &body) {

@@ -20,10 +20,14 @@ pub mod id;
 pub mod pending;
 pub mod request;
 
-pub use classify::{Outcome, Received, Response, RpcError, classify};
-pub use id::{IdAllocator, IdKey};
-pub use pending::{Pending, PendingCalls, PendingError};
-pub use request::{Call, Outgoing, Request, Typed, parse_line, parse_notify};
+pub(crate) use classify::{Outcome, Response, RpcError};
+pub use classify::{Received, classify};
+pub use id::IdAllocator;
+pub(crate) use id::IdKey;
+pub use pending::PendingCalls;
+pub(crate) use pending::{Pending, PendingError};
+pub use request::parse_line;
+pub(crate) use request::{Call, Outgoing, Request, Typed, parse_notify};
 
 #[cfg(test)]
 mod props;

@@ -135,7 +135,7 @@ impl PendingCalls {
     }
 
     /// How many calls of a batch are still waiting.
-    pub fn waiting_in(&self, batch: BatchId) -> usize {
+    pub(crate) fn waiting_in(&self, batch: BatchId) -> usize {
         self.calls
             .values()
             .filter(|p| p.batch == Some(batch))
@@ -143,14 +143,14 @@ impl PendingCalls {
     }
 
     /// The waiting calls, oldest first (for `/pending`).
-    pub fn oldest_first(&self) -> Vec<&Pending> {
+    pub(crate) fn oldest_first(&self) -> Vec<&Pending> {
         let mut all: Vec<&Pending> = self.calls.values().collect();
         all.sort_by_key(|p| p.sent);
         all
     }
 
     /// Removes and returns the calls sent more than `timeout` before `now`, oldest first.
-    pub fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<Pending> {
+    pub(crate) fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<Pending> {
         let old: Vec<IdKey> = self
             .calls
             .iter()

@@ -11,13 +11,13 @@ use base64::engine::general_purpose::STANDARD;
 
 /// The line a body prints as, and whether that line is JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
+pub(crate) struct Line {
     pub text: String,
     pub json: bool,
 }
 
 /// How `body` prints.
-pub fn line(body: &[u8]) -> Line {
+pub(crate) fn line(body: &[u8]) -> Line {
     let Ok(text) = std::str::from_utf8(body) else {
         return Line {
             text: format!("{{\"_binary\":\"{}\"}}", STANDARD.encode(body)),

@@ -7,7 +7,7 @@ use crate::proto::args::InputError;
 use crate::proto::layer::CommandSpec;
 
 /// What a plain line is, for `/help`.
-pub const INPUT_HELP: &str =
+pub(crate) const INPUT_HELP: &str =
     "a plain line is the body of a SEND to --destination (in the open transaction, if any)";
 
 /// The check of `/name`, as typed.
@@ -18,7 +18,7 @@ fn check(name: &str, args: &str) -> Result<(), InputError> {
     }
 }
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub(crate) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "/subscribe",
         args: "[-H name:value]… DEST",

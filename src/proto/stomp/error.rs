@@ -104,7 +104,7 @@ impl std::error::Error for StompError {}
 
 /// Why a frame cannot be sent as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EncodeError {
+pub(crate) enum EncodeError {
     /// A header the version (or frame) cannot carry: its name and the character at fault.
     Unsendable { header: String, what: &'static str },
     /// A `content-length` header that does not match the body.

@@ -13,14 +13,14 @@ const MAX_ENTRIES: usize = 10_000;
 
 /// A subscription of this session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subscription {
+pub(crate) struct Subscription {
     pub destination: String,
     pub ack: AckMode,
 }
 
 /// A received message that waits for an ACK or NACK.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unacked {
+pub(crate) struct Unacked {
     /// What `/ack` names it by (its `ack` header in 1.2, its `message-id` before).
     pub id: String,
     pub target: AckTarget,
@@ -31,14 +31,14 @@ pub struct Unacked {
 
 /// A frame that asked for a RECEIPT.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asked {
+pub(crate) struct Asked {
     pub at: Instant,
     /// What the frame was, in words (`SEND to /queue/a`).
     pub what: String,
 }
 
 #[derive(Debug, Default)]
-pub struct Ledger {
+pub(crate) struct Ledger {
     subscriptions: BTreeMap<u64, Subscription>,
     next_subscription: u64,
     unacked: VecDeque<Unacked>,
@@ -49,7 +49,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// A new subscription's number.
-    pub fn subscribe(&mut self, s: Subscription) -> u64 {
+    pub(crate) fn subscribe(&mut self, s: Subscription) -> u64 {
         let id = self.next_subscription;
         self.next_subscription += 1;
         if self.subscriptions.len() >= MAX_ENTRIES {
@@ -60,13 +60,13 @@ impl Ledger {
     }
 
     /// The subscription a MESSAGE's `subscription` header names.
-    pub fn subscription(&self, header: &str) -> Option<(u64, &Subscription)> {
+    pub(crate) fn subscription(&self, header: &str) -> Option<(u64, &Subscription)> {
         let id = header.parse().ok()?;
         self.subscriptions.get(&id).map(|s| (id, s))
     }
 
     /// Ends a subscription (and forgets its messages' acknowledgements).
-    pub fn unsubscribe(&mut self, id: &str) -> Option<Subscription> {
+    pub(crate) fn unsubscribe(&mut self, id: &str) -> Option<Subscription> {
         let n: u64 = id.parse().ok()?;
         let s = self.subscriptions.remove(&n)?;
         self.unacked.retain(|u| u.subscription != Some(n));
@@ -74,11 +74,11 @@ impl Ledger {
     }
 
     /// The open subscriptions, for a message that names none of them.
-    pub fn subscription_list(&self) -> String {
+    pub(crate) fn subscription_list(&self) -> String {
         list(self.subscriptions.keys().map(u64::to_string))
     }
 
-    pub fn wait_for_ack(&mut self, u: Unacked) {
+    pub(crate) fn wait_for_ack(&mut self, u: Unacked) {
         if self.unacked.len() >= MAX_ENTRIES {
             self.unacked.pop_front();
         }
@@ -87,7 +87,7 @@ impl Ledger {
 
     /// Takes the message `id` names, and in `client` mode every earlier one of its
     /// subscription too (an ACK there is cumulative).
-    pub fn acknowledge(&mut self, id: &str) -> Option<Unacked> {
+    pub(crate) fn acknowledge(&mut self, id: &str) -> Option<Unacked> {
         let i = self.unacked.iter().position(|u| u.id == id)?;
         let found = self.unacked.remove(i)?;
         if found.ack == AckMode::Client {
@@ -101,27 +101,27 @@ impl Ledger {
     }
 
     /// The ack ids that wait, oldest first (at most a few, for a message).
-    pub fn unacked_list(&self) -> String {
+    pub(crate) fn unacked_list(&self) -> String {
         list(self.unacked.iter().map(|u| u.id.clone()))
     }
 
-    pub fn ask_receipt(&mut self, id: String, asked: Asked) {
+    pub(crate) fn ask_receipt(&mut self, id: String, asked: Asked) {
         if self.receipts.len() >= MAX_ENTRIES {
             self.receipts.pop_first();
         }
         self.receipts.insert(id, asked);
     }
 
-    pub fn receipt(&mut self, id: &str) -> Option<Asked> {
+    pub(crate) fn receipt(&mut self, id: &str) -> Option<Asked> {
         self.receipts.remove(id)
     }
 
-    pub fn receipts_awaited(&self) -> bool {
+    pub(crate) fn receipts_awaited(&self) -> bool {
         !self.receipts.is_empty()
     }
 
     /// A transaction's name: the one given, else the next of tx-1, tx-2, … not in use.
-    pub fn begin(&mut self, name: Option<String>) -> Result<String, String> {
+    pub(crate) fn begin(&mut self, name: Option<String>) -> Result<String, String> {
         let name = match name {
             Some(n) if self.transactions.contains(&n) => {
                 return Err(format!("transaction {n} is open already"));
@@ -143,7 +143,7 @@ impl Ledger {
     }
 
     /// Ends transaction `name` (the one begun last when None).
-    pub fn end_transaction(&mut self, name: Option<&str>) -> Result<String, String> {
+    pub(crate) fn end_transaction(&mut self, name: Option<&str>) -> Result<String, String> {
         let i = match name {
             Some(n) => self.transactions.iter().position(|t| t == n),
             None => self.transactions.len().checked_sub(1),
@@ -161,11 +161,11 @@ impl Ledger {
     }
 
     /// The transaction SENDs, ACKs and NACKs go in: the one begun last.
-    pub fn transaction(&self) -> Option<&str> {
+    pub(crate) fn transaction(&self) -> Option<&str> {
         self.transactions.last().map(String::as_str)
     }
 
-    pub fn open_transactions(&self) -> &[String] {
+    pub(crate) fn open_transactions(&self) -> &[String] {
         &self.transactions
     }
 }

@@ -14,7 +14,7 @@ use std::fmt::Display;
 use std::time::Duration;
 
 /// `--proto`'s name for STOMP.
-pub const NAME: &str = "stomp";
+pub(crate) const NAME: &str = "stomp";
 
 fn note(
     kind: &'static str,
@@ -57,7 +57,7 @@ fn heart_beats(agreed: &Agreed) -> String {
     )
 }
 
-pub fn connected(frame: &Frame, version: Version, agreed: &Agreed) -> ProtoNote {
+pub(crate) fn connected(frame: &Frame, version: Version, agreed: &Agreed) -> ProtoNote {
     let server = frame.get("server");
     let session = frame.get("session");
     let mut facts = vec![("version", text(version.as_str()))];
@@ -81,7 +81,7 @@ pub fn connected(frame: &Frame, version: Version, agreed: &Agreed) -> ProtoNote 
     )
 }
 
-pub fn subscribed(id: u64, destination: &str, ack: &str) -> ProtoNote {
+pub(crate) fn subscribed(id: u64, destination: &str, ack: &str) -> ProtoNote {
     note(
         "subscribed",
         NoteLevel::Info,
@@ -95,7 +95,7 @@ pub fn subscribed(id: u64, destination: &str, ack: &str) -> ProtoNote {
 }
 
 /// A received MESSAGE: its body as one line; its headers as facts.
-pub fn message_in(frame: &Frame, ack_id: Option<&str>) -> AppMessage {
+pub(crate) fn message_in(frame: &Frame, ack_id: Option<&str>) -> AppMessage {
     let line = body::line(&frame.body);
     let mut facts = Vec::new();
     for (fact, header) in [
@@ -122,7 +122,7 @@ pub fn message_in(frame: &Frame, ack_id: Option<&str>) -> AppMessage {
 }
 
 /// A message the REPL user acknowledges by hand.
-pub fn ack_asked(id: &str, destination: Option<&str>) -> ProtoNote {
+pub(crate) fn ack_asked(id: &str, destination: Option<&str>) -> ProtoNote {
     let from = destination
         .map(|d| format!(" from {d}"))
         .unwrap_or_default();
@@ -135,7 +135,12 @@ pub fn ack_asked(id: &str, destination: Option<&str>) -> ProtoNote {
 }
 
 /// What the user sent, as an application message; `input` sends it again.
-pub fn sent(kind: &'static str, shown: &str, frame: &Frame, input: Option<String>) -> AppMessage {
+pub(crate) fn sent(
+    kind: &'static str,
+    shown: &str,
+    frame: &Frame,
+    input: Option<String>,
+) -> AppMessage {
     let json = kind == "send" && crate::display::json::is_json(shown.as_bytes());
     let mut facts = Vec::new();
     for (fact, header) in [
@@ -159,7 +164,7 @@ pub fn sent(kind: &'static str, shown: &str, frame: &Frame, input: Option<String
     }
 }
 
-pub fn receipt(id: &str, what: &str, after: Duration) -> ProtoNote {
+pub(crate) fn receipt(id: &str, what: &str, after: Duration) -> ProtoNote {
     note(
         "receipt",
         NoteLevel::Info,
@@ -175,7 +180,7 @@ pub fn receipt(id: &str, what: &str, after: Duration) -> ProtoNote {
     )
 }
 
-pub fn receipt_unasked(id: &str) -> ProtoNote {
+pub(crate) fn receipt_unasked(id: &str) -> ProtoNote {
     note(
         "receipt",
         NoteLevel::Warning,
@@ -184,7 +189,7 @@ pub fn receipt_unasked(id: &str) -> ProtoNote {
     )
 }
 
-pub fn disconnect_receipt() -> ProtoNote {
+pub(crate) fn disconnect_receipt() -> ProtoNote {
     note(
         "disconnected",
         NoteLevel::Detail,
@@ -194,7 +199,7 @@ pub fn disconnect_receipt() -> ProtoNote {
 }
 
 /// A transaction begun, committed or aborted.
-pub fn transaction(name: &str, state: &str) -> ProtoNote {
+pub(crate) fn transaction(name: &str, state: &str) -> ProtoNote {
     let more = if state == "begun" {
         ": SENDs, ACKs and NACKs go in it until /commit or /abort"
     } else {
@@ -208,7 +213,7 @@ pub fn transaction(name: &str, state: &str) -> ProtoNote {
     )
 }
 
-pub fn transactions_left(open: &[String]) -> ProtoNote {
+pub(crate) fn transactions_left(open: &[String]) -> ProtoNote {
     note(
         "transaction",
         NoteLevel::Warning,
@@ -220,7 +225,7 @@ pub fn transactions_left(open: &[String]) -> ProtoNote {
     )
 }
 
-pub fn unexpected(command: &str) -> ProtoNote {
+pub(crate) fn unexpected(command: &str) -> ProtoNote {
     note(
         "unexpected",
         NoteLevel::Warning,
@@ -229,7 +234,7 @@ pub fn unexpected(command: &str) -> ProtoNote {
     )
 }
 
-pub fn not_subscribed(frame: &Frame, subscriptions: &str) -> ProtoNote {
+pub(crate) fn not_subscribed(frame: &Frame, subscriptions: &str) -> ProtoNote {
     let which = frame.get("subscription").unwrap_or("none");
     note(
         "unsubscribed_message",
@@ -241,7 +246,7 @@ pub fn not_subscribed(frame: &Frame, subscriptions: &str) -> ProtoNote {
     )
 }
 
-pub fn unterminated(command: &str) -> ProtoNote {
+pub(crate) fn unterminated(command: &str) -> ProtoNote {
     note(
         "malformed",
         NoteLevel::Warning,
@@ -252,7 +257,7 @@ pub fn unterminated(command: &str) -> ProtoNote {
     )
 }
 
-pub fn bad_heart_beat(value: &str) -> ProtoNote {
+pub(crate) fn bad_heart_beat(value: &str) -> ProtoNote {
     note(
         "heart_beat",
         NoteLevel::Warning,
@@ -264,7 +269,7 @@ pub fn bad_heart_beat(value: &str) -> ProtoNote {
 }
 
 /// A received message, as far as a diagnostic shows it.
-pub fn shown(data: WsData<'_>) -> String {
+pub(crate) fn shown(data: WsData<'_>) -> String {
     const MAX: usize = 200;
     let text = match data {
         WsData::Text(t) => t.to_string(),
@@ -275,7 +280,7 @@ pub fn shown(data: WsData<'_>) -> String {
     format!("{}{more}", quote(&cut))
 }
 
-pub fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
+pub(crate) fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
     note(
         "malformed",
         NoteLevel::Warning,
@@ -285,9 +290,9 @@ pub fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
 }
 
 /// The hint for a SockJS endpoint, whose messages are SockJS frames, not STOMP's.
-pub const SOCKJS_HINT: &str = "this is a SockJS session (its first message is SockJS's open frame \"o\"): connect to the endpoint's raw WebSocket, its base path + /websocket (e.g. ws://HOST/stomp/websocket)";
+pub(crate) const SOCKJS_HINT: &str = "this is a SockJS session (its first message is SockJS's open frame \"o\"): connect to the endpoint's raw WebSocket, its base path + /websocket (e.g. ws://HOST/stomp/websocket)";
 
-pub fn not_stomp(data: WsData<'_>, e: &dyn Display) -> Error {
+pub(crate) fn not_stomp(data: WsData<'_>, e: &dyn Display) -> Error {
     let sockjs = matches!(data, WsData::Text("o"));
     let error = Error::new(
         Kind::ProtoRefused,
@@ -304,7 +309,7 @@ pub fn not_stomp(data: WsData<'_>, e: &dyn Display) -> Error {
 }
 
 /// A SockJS open frame where CONNECTED was due.
-pub fn sockjs() -> Error {
+pub(crate) fn sockjs() -> Error {
     Error::new(
         Kind::ProtoRefused,
         "the server speaks SockJS, not bare STOMP: its first message is SockJS's open frame \"o\"",
@@ -314,7 +319,7 @@ pub fn sockjs() -> Error {
 
 /// An ERROR frame: the server's `message` header and body. `host` is what CONNECT said, when
 /// the ERROR answers it.
-pub fn error_frame(frame: &Frame, connect_host: Option<&str>) -> Error {
+pub(crate) fn error_frame(frame: &Frame, connect_host: Option<&str>) -> Error {
     let message = frame.get("message").unwrap_or("(no message header)");
     let body = String::from_utf8_lossy(&frame.body);
     let body = body.trim_end_matches(['\n', '\r', '\0']);
@@ -331,7 +336,7 @@ pub fn error_frame(frame: &Frame, connect_host: Option<&str>) -> Error {
     }
 }
 
-pub fn heart_beats_stopped(silence: Duration, every: Duration) -> Error {
+pub(crate) fn heart_beats_stopped(silence: Duration, every: Duration) -> Error {
     Error::new(
         Kind::Timeout,
         format!(

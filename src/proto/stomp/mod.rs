@@ -23,27 +23,29 @@
 //! reads a clock: [`client`] is the state machine the session drives (time passed in), with
 //! [`ledger`] its books, [`messages`] its words and [`body`] how a body prints as one line.
 
-pub mod body;
-pub mod client;
-pub mod commands;
-pub mod decoder;
-pub mod encoder;
-pub mod error;
-pub mod escape;
+pub(crate) mod body;
+pub(crate) mod client;
+pub(crate) mod commands;
+pub(crate) mod decoder;
+pub(crate) mod encoder;
+pub(crate) mod error;
+pub(crate) mod escape;
 pub mod frame;
 mod head;
-pub mod heartbeat;
+pub(crate) mod heartbeat;
 pub mod input;
-pub mod ledger;
-pub mod messages;
-pub mod outgoing;
+pub(crate) mod ledger;
+pub(crate) mod messages;
+pub(crate) mod outgoing;
 
-pub use client::{Client, Settings};
+pub(crate) use client::{Client, Settings};
 pub use decoder::{Decoder, Item, Limits};
-pub use error::{EncodeError, StompError};
-pub use frame::{Command, Frame, Version};
-pub use heartbeat::HeartBeat;
-pub use input::StompCommand;
+pub(crate) use error::EncodeError;
+pub use error::StompError;
+pub use frame::Version;
+pub(crate) use frame::{Command, Frame};
+pub(crate) use heartbeat::HeartBeat;
+pub(crate) use input::StompCommand;
 
 #[cfg(test)]
 mod props;

@@ -8,7 +8,7 @@
 use crate::proto::layer::WsMessage;
 
 /// The messages that carry `frame` (its bytes, NUL included), each at most `split` bytes.
-pub fn messages(frame: Vec<u8>, split: Option<usize>) -> Vec<WsMessage> {
+pub(crate) fn messages(frame: Vec<u8>, split: Option<usize>) -> Vec<WsMessage> {
     let split = split.filter(|&n| n > 0 && frame.len() > n);
     match (String::from_utf8(frame), split) {
         (Ok(text), None) => vec![WsMessage::Text(text)],
@@ -46,7 +46,7 @@ fn text_pieces(text: &str, n: usize) -> Vec<&str> {
 
 /// A sent message as it is shown and recorded: the `passcode` and `Authorization` headers of
 /// a CONNECT (or STOMP) frame masked; None when there is nothing to mask.
-pub fn masked(data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn masked(data: &[u8]) -> Option<Vec<u8>> {
     let head_end = data.windows(2).position(|w| w == b"\n\n")?;
     let head = &data[..head_end];
     if !(head.starts_with(b"CONNECT\n") || head.starts_with(b"STOMP\n")) {

@@ -444,7 +444,7 @@ fn heart_beats_and_versions() {
     assert_eq!(Version::from_subprotocol("v12.stomp"), Some(Version::V1_2));
     assert_eq!(Version::from_subprotocol("v10.stomp"), Some(Version::V1_0));
     assert_eq!(Version::from_subprotocol("stomp"), None);
-    assert!(Command::Error.from_server() && !Command::Send.from_server());
+    assert!(Command::Error.is_from_server() && !Command::Send.is_from_server());
     assert_eq!(Command::parse("NACK"), Some(Command::Nack));
     assert_eq!(Command::Stomp.to_string(), "STOMP");
 }

@@ -5,7 +5,7 @@
 use super::super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
 use crate::event::{AppMessage, DataKind, Fact, NoteLevel, ProtoNote};
-use crate::jsonl::{self, Json, Note, Notice};
+use crate::jsonl::{self, Body, Json, Note, Notice};
 use serde_json::{Map, Value};
 
 /// The facts as JSON members (durations in milliseconds, to the microsecond).
@@ -28,7 +28,7 @@ fn facts(facts: &[(&'static str, Fact)]) -> Map<String, Value> {
 }
 
 /// One application message, with what the filter made of it when one ran.
-pub fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
+pub(crate) fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
     let (data, text) = if a.json {
         (Some(Json::new(&a.text)), None)
     } else {
@@ -61,7 +61,7 @@ pub fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
 
 /// A WebSocket message under `--proto` with the application messages it carried (`seen`:
 /// each one's pass through the filter, in order, when they were shown).
-pub fn message<'a>(
+pub(crate) fn message<'a>(
     dir: jsonl::Dir,
     kind: DataKind,
     data: &'a [u8],
@@ -80,8 +80,8 @@ pub fn message<'a>(
     m
 }
 
-/// A protocol's remark: whether it is a warning, and its line.
-pub fn note(n: &ProtoNote) -> (bool, Note) {
+/// A protocol's remark: a `warning` line, or an `info` line.
+pub(crate) fn note(n: &ProtoNote) -> Body<'static> {
     let note = Note {
         notice: Some(Notice::Proto {
             protocol: n.protocol.to_string(),
@@ -90,5 +90,8 @@ pub fn note(n: &ProtoNote) -> (bool, Note) {
         }),
         message: n.text.clone(),
     };
-    (n.level == NoteLevel::Warning, note)
+    match n.level {
+        NoteLevel::Warning => Body::Warning(note),
+        _ => Body::Info(note),
+    }
 }

@@ -1,6 +1,7 @@
 //! Putting messages on the wire for the writer: a data message (counted, kept for
 //! `--reconnect`, shown where asked, cut into `--fragment` pieces), fragments by hand, the
-//! flush, and our Close; and how a failed send reads as an error.
+//! flush, and our Close (also when the writer cannot go on); and how a failed send reads as an
+//! error.
 
 use super::Writer;
 use crate::error::{Error, Kind};
@@ -176,6 +177,34 @@ where
         }
         self.shared.drain_frames(Upto::Sent);
         Ok(())
+    }
+
+    /// The writer cannot go on (a send failed, or the input did): the close deadline starts
+    /// now, so the reader stops waiting for the peer within `--close-timeout` whatever the peer
+    /// does; and our Close (1011) goes out if none did and the connection still takes one,
+    /// within that time too.
+    pub(in crate::session) async fn give_up(&mut self) {
+        self.closing
+            .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
+        if self.close_sent {
+            return;
+        }
+        self.close_sent = true;
+        const INTERNAL_ERROR: u16 = 1011;
+        let frame = CloseFrame {
+            code: CloseCode::from(INTERNAL_ERROR),
+            reason: Utf8Bytes::default(),
+        };
+        let sent = self.sink.send(Message::Close(Some(frame)));
+        if let Ok(Ok(())) = tokio::time::timeout(self.cfg.close_timeout, sent).await {
+            self.shared.emit(Event::Close {
+                dir: Dir::Out,
+                code: Some(INTERNAL_ERROR),
+                reason: String::new(),
+                farewell: false,
+            });
+            self.shared.drain_frames(Upto::Sent);
+        }
     }
 }
 

@@ -37,7 +37,7 @@ const DISCONNECT_RECEIPT: &str = "wscope-disconnect";
 
 /// What `--proto stomp` was given, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// CONNECT's `host`: the virtual host (`--stomp-host`; RabbitMQ knows `/`).
     pub host: String,
     /// More CONNECT headers (`--connect-payload`).
@@ -70,7 +70,7 @@ enum Phase {
 }
 
 /// One connection's STOMP session.
-pub struct Client {
+pub(crate) struct Client {
     s: Settings,
     phase: Phase,
     version: Version,
@@ -85,7 +85,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(s: Settings, now: Instant) -> Self {
+    pub(crate) fn new(s: Settings, now: Instant) -> Self {
         let decoder = Decoder::new(s.limits);
         Client {
             s,
