@@ -278,18 +278,15 @@ async fn open_session(
         url: p.url.clone(),
     });
     let guess = match (&proto, subprotocol.as_deref()) {
-        (None, Some(name)) => crate::proto::guess::subprotocol(name),
+        (None, Some(name)) => session::guessed_from_subprotocol(name),
         _ => None,
     };
     rec.emit(Event::Upgraded { negotiated, proto });
     for w in declined {
         rec.emit(Event::Warning(w));
     }
-    if let Some(g) = guess {
-        rec.emit(Event::Warning(Warning::ProtoGuess {
-            protocol: g.protocol,
-            evidence: g.evidence.to_string(),
-        }));
+    if let Some(w) = guess {
+        rec.emit(Event::Warning(w));
     }
     // Incoming headers are always followed (diagnostics name the offending frame); outgoing
     // ones only where the dump can be shown.

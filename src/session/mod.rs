@@ -28,7 +28,7 @@ pub(crate) mod violations;
 mod writer;
 
 pub(crate) use input::Input;
-pub(crate) use proto::ProtoConfig;
+pub(crate) use proto::{ProtoConfig, guessed_from_subprotocol};
 pub(crate) use shared::{Compression, Shared};
 
 use crate::error::Error;

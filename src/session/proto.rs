@@ -246,6 +246,15 @@ impl Layer {
     }
 }
 
+/// Without `--proto`: a subprotocol the server selected that names an application protocol
+/// wscope speaks (STOMP's `v12.stomp`), as the warning that names the option.
+pub(crate) fn guessed_from_subprotocol(name: &str) -> Option<crate::event::Warning> {
+    crate::proto::guess::subprotocol(name).map(|g| crate::event::Warning::ProtoGuess {
+        protocol: g.protocol,
+        evidence: g.evidence.to_string(),
+    })
+}
+
 /// Without `--proto`: a server that closed with a code of an application protocol wscope
 /// speaks, after an offer of that protocol's subprotocols, is named in a hint.
 pub(super) fn guessed_from_close(e: Error, offered: &[String]) -> Error {
