@@ -4,9 +4,9 @@
 mod proto;
 mod subcommands;
 
-pub use proto::{ProtoArgs, ProtoName};
+pub(crate) use proto::{GraphqlDialect, ProtoArgs, ProtoName, StompAck};
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
-pub use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
+pub(crate) use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
 use crate::display::decode::Decode;
 use crate::error::exit_status_text;
@@ -71,7 +71,7 @@ every frame header on the wire in both directions.",
     subcommand_negates_reqs = true,
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The ws:// or wss:// URL to connect to
     #[arg(value_name = "URL", required_unless_present_any = ["generate", "from_curl"])]
     pub url: Option<String>,
@@ -89,7 +89,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Sub {
+pub(crate) enum Sub {
     /// Run a local server: an echo server (text and binary echoed, pings answered, close
     /// handshake done), a chat room (--broadcast), or a program per connection (--coproc)
     #[command(after_help = SERVE_AFTER_HELP)]
@@ -123,7 +123,7 @@ pub enum Sub {
 
 /// The options of a client session, at the top level and for `wscope demo`.
 #[derive(Debug, Args)]
-pub struct ClientArgs {
+pub(crate) struct ClientArgs {
     #[command(flatten)]
     pub handshake: HandshakeArgs,
 
@@ -145,7 +145,7 @@ pub struct ClientArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Handshake")]
-pub struct HandshakeArgs {
+pub(crate) struct HandshakeArgs {
     /// Add a request header (repeatable); replaces a default header of the same name
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
@@ -212,7 +212,7 @@ pub struct HandshakeArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "TLS")]
-pub struct TlsArgs {
+pub(crate) struct TlsArgs {
     /// Trust the CA certificate(s) in this PEM file (in addition to the system roots)
     #[arg(long, value_name = "FILE", env = "WSCOPE_CACERT")]
     pub cacert: Option<PathBuf>,
@@ -229,7 +229,7 @@ pub struct TlsArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Sending and receiving")]
-pub struct IoArgs {
+pub(crate) struct IoArgs {
     /// Send each stdin line as a binary message instead of text
     #[arg(short = 'b', long)]
     pub binary: bool,
@@ -282,8 +282,9 @@ pub struct IoArgs {
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
     /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
-    /// (needs --heartbeat-message)
-    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    /// (needs --heartbeat-message). Under --proto stomp: the STOMP heart-beats, every SECS both
+    /// ways as CONNECT offers them (default 10; 0: none)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub heartbeat: Option<Duration>,
     /// The message --heartbeat sends, e.g. '{"op":"ping"}'
     #[arg(long, value_name = "MSG", requires = "heartbeat")]
@@ -306,7 +307,7 @@ pub struct IoArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Show the handshake and control frames on stderr in pipe mode (always shown in the REPL)
     #[arg(short = 'v', long)]
     pub verbose: bool,
@@ -359,7 +360,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Showing messages")]
-pub struct DisplayArgs {
+pub(crate) struct DisplayArgs {
     /// Indent received JSON (two spaces, as jq does), on a pipe too; on a terminal JSON is
     /// shown highlighted, compact without this (REPL: /pretty on|off)
     #[arg(long)]
@@ -386,7 +387,7 @@ fn decode_parser() -> impl TypedValueParser<Value = Decode> {
 }
 
 /// Parses seconds (fractions allowed).
-pub fn parse_secs(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_secs(s: &str) -> Result<Duration, String> {
     let v: f64 = s
         .trim()
         .trim_end_matches('s')
@@ -399,7 +400,7 @@ pub fn parse_secs(s: &str) -> Result<Duration, String> {
 }
 
 /// Parses a byte size with an optional K/M/G suffix (powers of 1024).
-pub fn parse_size(s: &str) -> Result<usize, String> {
+pub(crate) fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let (num, mult) = match t.char_indices().last() {
         Some((i, 'k' | 'K')) => (&t[..i], 1usize << 10),
@@ -418,7 +419,7 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 
 impl Cli {
     /// The client options that apply: `wscope demo`'s, or the top level's.
-    pub fn client_args(&self) -> &ClientArgs {
+    pub(crate) fn client_args(&self) -> &ClientArgs {
         match &self.command {
             Some(Sub::Demo(args)) => args,
             Some(Sub::Replay(args)) => &args.client,
@@ -427,7 +428,7 @@ impl Cli {
     }
 
     /// `--color` as given where it applies (`wscope probe` has its own).
-    pub fn color(&self) -> ColorChoice {
+    pub(crate) fn color(&self) -> ColorChoice {
         match &self.command {
             Some(Sub::Probe(p)) => p.probe.color,
             _ => self.client_args().output.color,

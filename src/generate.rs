@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 /// The completion kinds and their file names under `completions/`.
-pub const COMPLETIONS: &[(&str, &str)] = &[
+pub(crate) const COMPLETIONS: &[(&str, &str)] = &[
     ("bash", "wscope.bash"),
     ("zsh", "_wscope"),
     ("fish", "wscope.fish"),
@@ -27,7 +27,7 @@ pub fn all() -> Result<Vec<(String, Vec<u8>)>, Error> {
 }
 
 /// Writes every generated file under `root` (the `--generate all` command).
-pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
+pub(crate) fn write_all(root: &std::path::Path) -> Result<(), Error> {
     for (path, bytes) in all()? {
         let p = root.join(&path);
         if let Some(dir) = p.parent() {
@@ -43,7 +43,7 @@ pub fn write_all(root: &std::path::Path) -> Result<(), Error> {
 }
 
 /// Renders one artefact: a shell name or `man`.
-pub fn render(kind: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn render(kind: &str) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     if kind == "man" {
         man_page(&mut out).map_err(|e| Error::new(crate::error::Kind::Other, e.to_string()))?;

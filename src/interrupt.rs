@@ -19,7 +19,7 @@ use tokio::sync::watch;
 
 /// Counts the Ctrl-C presses of a run; every part that waits can watch it.
 #[derive(Debug)]
-pub struct Interrupt {
+pub(crate) struct Interrupt {
     presses: watch::Sender<u32>,
 }
 
@@ -33,22 +33,22 @@ impl Default for Interrupt {
 
 impl Interrupt {
     /// One Ctrl-C.
-    pub fn press(&self) {
+    pub(crate) fn press(&self) {
         self.presses.send_modify(|n| *n = n.saturating_add(1));
     }
 
     /// Whether Ctrl-C was pressed.
-    pub fn pressed(&self) -> bool {
+    pub(crate) fn pressed(&self) -> bool {
         *self.presses.borrow() > 0
     }
 
     /// Resolves once Ctrl-C has been pressed (at once if it already was).
-    pub async fn first(&self) {
+    pub(crate) async fn first(&self) {
         self.presses_reach(1).await;
     }
 
     /// Resolves once Ctrl-C has been pressed twice: time to stop waiting for anything.
-    pub async fn second(&self) {
+    pub(crate) async fn second(&self) {
         self.presses_reach(2).await;
     }
 
@@ -62,7 +62,7 @@ impl Interrupt {
 
     /// Runs `phase` unless Ctrl-C comes first (or came already): then it is dropped where it
     /// stands and the run ends with [`interrupted`].
-    pub async fn or_interrupted<T>(
+    pub(crate) async fn or_interrupted<T>(
         &self,
         phase: impl Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {
@@ -75,14 +75,14 @@ impl Interrupt {
 }
 
 /// The process's Ctrl-C, which SIGINT presses once [`listen`] has run.
-pub fn global() -> &'static Interrupt {
+pub(crate) fn global() -> &'static Interrupt {
     static GLOBAL: OnceLock<Interrupt> = OnceLock::new();
     GLOBAL.get_or_init(Interrupt::default)
 }
 
 /// From now on every SIGINT presses [`global`]. Needs the runtime: a task of its own waits
 /// for the signals.
-pub fn listen() -> Result<(), Error> {
+pub(crate) fn listen() -> Result<(), Error> {
     let mut sigint = signal(SignalKind::interrupt())
         .map_err(|e| Error::new(Kind::Other, format!("cannot catch Ctrl-C: {e}")))?;
     tokio::spawn(async move {
@@ -95,7 +95,7 @@ pub fn listen() -> Result<(), Error> {
 
 /// How a run that Ctrl-C ended fails: exit status 130, nothing more to say on stderr (the
 /// user pressed it); JSON Lines and the recording end with it.
-pub fn interrupted() -> Error {
+pub(crate) fn interrupted() -> Error {
     Error::new(Kind::Interrupted, "interrupted (Ctrl-C)").shown()
 }
 

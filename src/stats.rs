@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const MAX_PENDING_PINGS: usize = 32;
 
 #[derive(Debug)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub started: Instant,
     msgs_in: AtomicU64,
     bytes_in: AtomicU64,
@@ -31,7 +31,7 @@ struct PingState {
 
 /// A snapshot for `/status`.
 #[derive(Debug, Clone, Copy)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub uptime: Duration,
     pub msgs_in: u64,
     pub bytes_in: u64,
@@ -57,19 +57,19 @@ impl Default for Stats {
 
 impl Stats {
     /// Records that the first data message arrived; returns how long after the session began.
-    pub fn first_message(&self) -> Duration {
+    pub(crate) fn first_message(&self) -> Duration {
         self.first_in
             .get_or_init(Instant::now)
             .duration_since(self.started)
     }
 
     /// When the first data message arrived, measured from the session's start.
-    pub fn first_message_after(&self) -> Option<Duration> {
+    pub(crate) fn first_message_after(&self) -> Option<Duration> {
         self.first_in.get().map(|t| t.duration_since(self.started))
     }
 
     /// Adds a burst of received data messages, which arrived now.
-    pub fn add_received(&self, msgs: u64, bytes: u64) {
+    pub(crate) fn add_received(&self, msgs: u64, bytes: u64) {
         if msgs > 0 {
             self.count_received(msgs, bytes);
             self.mark_received();
@@ -78,20 +78,20 @@ impl Stats {
 
     /// Counts received data messages without saying that something arrived (`--proto`: the
     /// protocol's keepalive does not restart the idle window; see [`Self::mark_received`]).
-    pub fn count_received(&self, msgs: u64, bytes: u64) {
+    pub(crate) fn count_received(&self, msgs: u64, bytes: u64) {
         self.msgs_in.fetch_add(msgs, Ordering::Relaxed);
         self.bytes_in.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// Something arrived now (for the idle window).
-    pub fn mark_received(&self) {
+    pub(crate) fn mark_received(&self) {
         let since = self.started.elapsed().as_nanos();
         let stamp = u64::try_from(since).unwrap_or(u64::MAX - 1) + 1;
         self.last_in.store(stamp, Ordering::Relaxed);
     }
 
     /// When the last data message arrived (for the idle window).
-    pub fn last_received(&self) -> Option<Instant> {
+    pub(crate) fn last_received(&self) -> Option<Instant> {
         match self.last_in.load(Ordering::Relaxed) {
             0 => None,
             n => Some(self.started + Duration::from_nanos(n - 1)),
@@ -99,7 +99,7 @@ impl Stats {
     }
 
     /// Adds a batch of sent data messages.
-    pub fn add_sent(&self, msgs: u64, bytes: u64) {
+    pub(crate) fn add_sent(&self, msgs: u64, bytes: u64) {
         if msgs > 0 {
             self.msgs_out.fetch_add(msgs, Ordering::Relaxed);
             self.bytes_out.fetch_add(bytes, Ordering::Relaxed);
@@ -111,7 +111,7 @@ impl Stats {
     }
 
     /// Remembers a ping we sent.
-    pub fn ping_sent(&self, payload: &[u8]) {
+    pub(crate) fn ping_sent(&self, payload: &[u8]) {
         self.with_pings(|p| {
             if p.pending.len() == MAX_PENDING_PINGS {
                 p.pending.pop_front();
@@ -121,7 +121,7 @@ impl Stats {
     }
 
     /// Matches a pong to its ping; returns the round-trip time when it matched.
-    pub fn pong_received(&self, payload: &[u8]) -> Option<Duration> {
+    pub(crate) fn pong_received(&self, payload: &[u8]) -> Option<Duration> {
         self.with_pings(|p| {
             p.last_pong = Some(Instant::now());
             let i = p.pending.iter().position(|(pl, _)| pl == payload)?;
@@ -135,11 +135,11 @@ impl Stats {
     }
 
     /// When the oldest unanswered ping was sent.
-    pub fn oldest_unanswered_ping(&self) -> Option<Instant> {
+    pub(crate) fn oldest_unanswered_ping(&self) -> Option<Instant> {
         self.with_pings(|p| p.pending.front().map(|(_, at)| *at))
     }
 
-    pub fn snapshot(&self) -> Snapshot {
+    pub(crate) fn snapshot(&self) -> Snapshot {
         Snapshot {
             uptime: self.started.elapsed(),
             msgs_in: self.msgs_in.load(Ordering::Relaxed),

@@ -5,7 +5,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 /// Locks `m`, taking the data even if a thread panicked while holding it.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when the stream is a terminal, NO_COLOR is unset and TERM is not dumb.
     Auto,
     Always,
@@ -15,7 +15,7 @@ pub enum ColorChoice {
 }
 
 /// Whether to colour one stream.
-pub fn use_color(
+pub(crate) fn use_color(
     choice: ColorChoice,
     is_terminal: bool,
     no_color: Option<&str>,
@@ -32,14 +32,14 @@ pub fn use_color(
 
 /// The terminal facts for this process.
 #[derive(Debug, Clone, Copy)]
-pub struct Terminal {
+pub(crate) struct Terminal {
     pub stdin: bool,
     pub stdout: bool,
     pub stderr: bool,
 }
 
 impl Terminal {
-    pub fn detect() -> Self {
+    pub(crate) fn detect() -> Self {
         Terminal {
             stdin: std::io::stdin().is_terminal(),
             stdout: std::io::stdout().is_terminal(),
@@ -48,7 +48,7 @@ impl Terminal {
     }
 
     /// Colour decisions for (stdout, stderr).
-    pub fn colors(&self, choice: ColorChoice) -> (bool, bool) {
+    pub(crate) fn colors(&self, choice: ColorChoice) -> (bool, bool) {
         let no_color = std::env::var("NO_COLOR").ok();
         let term = std::env::var("TERM").ok();
         (
@@ -59,7 +59,7 @@ impl Terminal {
 }
 
 /// `$XDG_STATE_HOME/wscope/history`, falling back to `~/.local/state/wscope/history`.
-pub fn history_path() -> Option<PathBuf> {
+pub(crate) fn history_path() -> Option<PathBuf> {
     let state = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -75,12 +75,12 @@ pub fn history_path() -> Option<PathBuf> {
 /// The terminal's mode, saved before the REPL starts and put back when this is dropped,
 /// whatever happens: the terminal attributes, bracketed paste off, and the prompt the line
 /// editor left behind erased.
-pub struct TerminalGuard {
+pub(crate) struct TerminalGuard {
     saved: Option<libc::termios>,
 }
 
 impl TerminalGuard {
-    pub fn save() -> Self {
+    pub(crate) fn save() -> Self {
         // SAFETY: tcgetattr only writes into the zeroed struct we own; fd 0 may not be a tty,
         // in which case it fails and we keep nothing.
         let mut t: libc::termios = unsafe { std::mem::zeroed() };

@@ -4,18 +4,18 @@
 use std::time::Duration;
 
 /// A measured duration, in milliseconds with one decimal.
-pub fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A limit, in seconds with one decimal (as the options take them).
-pub fn secs(d: Duration) -> String {
+pub(crate) fn secs(d: Duration) -> String {
     format!("{:.1}s", d.as_secs_f64())
 }
 
 /// A size in bytes, with KiB or MiB beside it from 1 KiB on, rounded down so that a size
 /// just short of a round one does not read as it: `4194303 B (3.9 MiB)`, `1048576 B (1 MiB)`.
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     let (unit, div) = match n {
         0..1024 => return format!("{n} B"),
         1024..1_048_576 => ("KiB", 1024),

@@ -5,11 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::time::{Duration, Instant};
-use wscope::proto::jsonrpc::{
-    Client, IdAllocator, PendingCalls, Received, Settings, classify, parse_line,
-};
-use wscope::proto::layer::{Protocol, WsData};
+use std::time::Instant;
+use wscope::proto::fuzzing::jsonrpc_client_takes;
+use wscope::proto::jsonrpc::{IdAllocator, PendingCalls, Received, classify, parse_line};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -41,18 +39,5 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(pending.len() <= 16);
 
-    // The same text typed, then received, by a client with a call timeout.
-    let t0 = Instant::now();
-    let mut client = Client::new(Settings {
-        id_start: 1,
-        call_timeout: Some(Duration::from_secs(1)),
-    });
-    let _ = client.input("m", t0);
-    let _ = client.input(text, t0);
-    let step = client.received(WsData::Text(text), t0);
-    for app in &step.deliver {
-        assert!(!app.text.contains(['\n', '\r']), "{:?}", app.text);
-    }
-    let _ = client.on_deadline(t0 + Duration::from_secs(2));
-    let _ = client.failed();
+    jsonrpc_client_takes(text);
 });

@@ -18,7 +18,7 @@ Ctrl-C closes every connection with 1000 and stops the programs that do not exit
 
 /// `wscope replay FILE [URL]`.
 #[derive(Debug, Args)]
-pub struct ReplayArgs {
+pub(crate) struct ReplayArgs {
     /// The recording, as --record (or --jsonl) wrote it
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -35,7 +35,7 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Replay")]
-pub struct ReplayOptions {
+pub(crate) struct ReplayOptions {
     /// Play the recorded timing X times as fast (0.5: half as fast)
     #[arg(long, value_name = "X", default_value = "1", value_parser = parse_speed)]
     pub speed: f64,
@@ -62,7 +62,7 @@ Examples:
 
 /// `wscope probe`: the request options of a client, and what the probe does.
 #[derive(Debug, Args)]
-pub struct ProbeArgs {
+pub(crate) struct ProbeArgs {
     /// The ws:// or wss:// URL of the server to probe
     #[arg(value_name = "URL")]
     pub url: String,
@@ -79,7 +79,7 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Probe")]
-pub struct ProbeOptions {
+pub(crate) struct ProbeOptions {
     /// Run only the checks of these groups (repeatable or comma-separated)
     #[arg(long, value_name = "GROUP", value_enum, value_delimiter = ',')]
     pub only: Vec<ProbeGroup>,
@@ -114,7 +114,7 @@ pub struct ProbeOptions {
 /// A group of probe checks, as `--only` and `--skip` name them (`config` maps it to the
 /// probe's own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProbeGroup {
+pub(crate) enum ProbeGroup {
     /// The upgrade: Accept, version, key, subprotocols, permessage-deflate
     Handshake,
     /// Data messages: echo detection, a fragmented message
@@ -131,7 +131,7 @@ pub enum ProbeGroup {
 
 /// The options of `wscope serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on (port 0 picks a free port); beyond loopback only when told
     #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: String,

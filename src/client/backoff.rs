@@ -7,20 +7,20 @@ use std::time::Duration;
 
 /// Whether a failure is worth another connection attempt: the connection could not be made,
 /// timed out, ended without a Close, or was dropped before the upgrade was answered.
-pub fn worth_reconnecting(e: &Error) -> bool {
+pub(crate) fn worth_reconnecting(e: &Error) -> bool {
     matches!(e.kind, Kind::Connect | Kind::Timeout | Kind::Abnormal)
         || e.cause == Cause::ClosedDuringHandshake
 }
 
 /// The first delay.
-pub const BASE: Duration = Duration::from_millis(500);
+pub(crate) const BASE: Duration = Duration::from_millis(500);
 /// The longest delay.
-pub const CAP: Duration = Duration::from_secs(30);
+pub(crate) const CAP: Duration = Duration::from_secs(30);
 /// A connection up at least this long resets the delay and the attempt count.
-pub const STABLE: Duration = Duration::from_secs(10);
+pub(crate) const STABLE: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
-pub struct Backoff {
+pub(crate) struct Backoff {
     /// Attempts made since the last stable connection.
     pub attempts: u32,
     next: Duration,
@@ -28,7 +28,7 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Backoff {
             attempts: 0,
             next: BASE,
@@ -37,13 +37,13 @@ impl Backoff {
     }
 
     /// Whether another attempt is allowed with at most `max` attempts (`None`: no limit).
-    pub fn allows(&self, max: Option<u32>) -> bool {
+    pub(crate) fn allows(&self, max: Option<u32>) -> bool {
         max.is_none_or(|m| self.attempts < m)
     }
 
     /// Counts an attempt and returns how long to wait before it: the current delay times a
     /// random factor in [0.75, 1.25), never above [`CAP`]. The delay then doubles.
-    pub fn next_delay(&mut self) -> Duration {
+    pub(crate) fn next_delay(&mut self) -> Duration {
         self.attempts += 1;
         // xorshift64: plenty for jitter, no dependency.
         self.rng ^= self.rng << 13;
@@ -56,7 +56,7 @@ impl Backoff {
     }
 
     /// A connection stayed up: start again from the first delay.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.attempts = 0;
         self.next = BASE;
     }

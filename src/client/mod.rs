@@ -7,22 +7,23 @@
 //! `--coproc`, [`coproc`] runs the program in place of stdin and stdout); [`backoff`] decides
 //! whether and when to connect again.
 
-pub mod backoff;
+pub(crate) mod backoff;
 mod coproc;
 mod inputs;
+mod protocol;
 mod recorder;
 mod settings;
 
-pub use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
+pub(crate) use settings::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 
 use crate::error::{Error, Kind};
-use crate::event::{self, Event, Warning};
+use crate::event::{self, Event, Traffic, Warning};
 use crate::net::connect::Stream;
 use crate::open::{self, Upgraded};
 use crate::output::thread::{OutputThread, Sink, Sinks};
 use crate::output::{Observer, Output};
 use crate::session::{self, Carry, Compression, Shared};
-use crate::stats::Stats;
+use crate::stats::{Snapshot, Stats};
 use crate::wire::deflate::{Agreed, MaybeDeflate};
 use crate::wire::stack::{self, Stack};
 use crate::wire::tap::{FrameLog, RawQueue, Tap};
@@ -30,18 +31,21 @@ use backoff::Backoff;
 use coproc::Bridge;
 use recorder::Recorder;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// Runs the client; the error, if any, decides the exit status.
-pub async fn run(cfg: Config) -> Result<(), Error> {
+pub(crate) async fn run(cfg: Config) -> Result<(), Error> {
     run_observed(cfg, None).await
 }
 
 /// Runs the client, also telling `observer` of every connection opened and message received
 /// (`wscope replay --expect` compares them with the recording).
-pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> Result<(), Error> {
+pub(crate) async fn run_observed(
+    cfg: Config,
+    observer: Option<Box<dyn Observer>>,
+) -> Result<(), Error> {
     let mut bridge = Bridge::for_config(&cfg);
     // With --coproc, what would go to stdout goes to the program's stdin.
     let stdout: Sink = match &bridge {
@@ -50,35 +54,71 @@ pub async fn run_observed(cfg: Config, observer: Option<Box<dyn Observer>>) -> R
     };
     let out = Arc::new(Mutex::new(output_for(&cfg, stdout, observer)?));
     let mut rec = Recorder::new(out.clone());
-    let mut result = connect_and_run(&cfg, &mut rec, bridge.as_mut()).await;
+    let mut totals = Totals::default();
+    let mut result = connect_and_run(&cfg, &mut rec, bridge.as_mut(), &mut totals).await;
     // A program's output was handed to it (or dropped) before it was finished: what is left
     // is diagnostics, and nothing it holds may keep us here.
     let bounded = bridge.is_some();
     if let Some(b) = bridge {
         result = b.finish(&out, result).await;
     }
-    if let Err(e) = &result {
-        let failure = Event::Failure(e.clone());
+    // Everything received is written before we exit, however slow the reader. After Ctrl-C
+    // the wait is bounded: a reader that has stopped must not keep us from quitting.
+    let interrupted = matches!(&result, Err(e) if e.kind == Kind::Interrupted);
+    let limit = (interrupted || bounded).then_some(cfg.session.close_timeout);
+    let observer = crate::sync::lock(&out).take_observer();
+    if let Some(o) = observer {
+        // The verdict comes after what the session showed; how the session ended comes first.
+        drain(&out, limit).await;
+        result = result.and(o.verdict());
+    }
+    let end = Event::End(event::End {
+        failure: result.as_ref().err().map(|e| e.kind),
+        first_close: crate::sync::lock(&out).first_close(),
+        received: totals.received,
+        sent: totals.sent,
+    });
+    let last = result.as_ref().err().map(|e| Event::Failure(e.clone()));
+    for event in last.into_iter().chain([end]) {
         if cfg.style.jsonl {
-            rec.emit(failure);
+            rec.emit(event);
         } else {
-            // main prints the error; the recording still ends with it.
+            // main prints the error; the recording still ends with it, and with the end.
             crate::sync::lock(&out).record_only(&event::Stamped {
                 at: SystemTime::now(),
-                event: failure,
+                event,
             });
         }
     }
-    // Everything received is written before we exit, however slow the reader. After Ctrl-C
-    // the wait is bounded: a reader that has stopped must not keep us from quitting.
-    let drained = crate::output::drain(&out);
-    let interrupted = matches!(&result, Err(e) if e.kind == Kind::Interrupted);
-    if interrupted || bounded {
-        let _ = tokio::time::timeout(cfg.session.close_timeout, drained).await;
-    } else {
-        drained.await;
-    }
+    drain(&out, limit).await;
     result
+}
+
+/// Waits until everything handed to the output is written, at most `limit` when there is one.
+async fn drain(out: &Mutex<crate::output::Output>, limit: Option<Duration>) {
+    let drained = crate::output::drain(out);
+    match limit {
+        Some(limit) => {
+            let _ = tokio::time::timeout(limit, drained).await;
+        }
+        None => drained.await,
+    }
+}
+
+/// Data messages each way over every connection of a run, for its last event.
+#[derive(Default)]
+struct Totals {
+    received: Traffic,
+    sent: Traffic,
+}
+
+impl Totals {
+    fn add(&mut self, s: Snapshot) {
+        self.received.messages += s.msgs_in;
+        self.received.bytes += s.bytes_in;
+        self.sent.messages += s.msgs_out;
+        self.sent.bytes += s.bytes_out;
+    }
 }
 
 /// Stdout (or the `--coproc` program's stdin) and stderr, and the `--record` file when asked
@@ -123,6 +163,7 @@ async fn connect_and_run(
     cfg: &Config,
     rec: &mut Recorder,
     mut bridge: Option<&mut Bridge>,
+    totals: &mut Totals,
 ) -> Result<(), Error> {
     let started = Instant::now();
     if cfg.connect.tls.insecure {
@@ -134,12 +175,15 @@ async fn connect_and_run(
     let mut scripted = inputs::scripted(&cfg.input)?;
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
+    // The subprotocols offered change once when the application protocol asks for another
+    // offer (see `second_offer`).
+    let mut connect = cfg.connect.clone();
     // Ctrl-C while connecting (name lookup, TCP, proxy, TLS, the upgrade, redirects) or
     // waiting to connect again stops there; the session watches it itself.
     let ctrl_c = crate::interrupt::global();
     loop {
         let mut emit = |e| rec.emit(e);
-        let establish = open::establish(&cfg.connect, &cfg.target, &mut emit);
+        let establish = open::establish(&connect, &cfg.target, &mut emit);
         let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
@@ -150,7 +194,7 @@ async fn connect_and_run(
         };
         let connected_at = Instant::now();
         let timings = up.timings;
-        let (ws, shared) = open_session(cfg, *up, rec).await;
+        let (ws, shared) = open_session(cfg, *up, &connect.request.subprotocols, rec).await;
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
             None => match (scripted.take(), bridge.as_deref_mut()) {
@@ -160,9 +204,21 @@ async fn connect_and_run(
             },
         };
         let stats = shared.stats.clone();
+        let selected = shared.subprotocol.clone();
         let session_cfg = cfg.session.clone();
         let (result, next) =
             session::run(ws, input, init.clone(), resend, session_cfg, shared).await;
+        totals.add(stats.snapshot());
+        if let (Err(e), Some(_)) = (&result, &next) {
+            if let Some(offer) =
+                protocol::second_offer(cfg, &connect, e, selected.as_deref(), &stats)
+            {
+                rec.emit(protocol::offering_again(cfg, e, selected.as_deref(), offer));
+                connect.request.subprotocols = offer.iter().map(ToString::to_string).collect();
+                carry = next;
+                continue;
+            }
+        }
         match result {
             Err(e) if again.after_session(&e, connected_at, next.is_some()) => {
                 carry = next;
@@ -199,6 +255,7 @@ type Wire = MaybeDeflate<Tap<Stream>>;
 async fn open_session(
     cfg: &Config,
     up: Upgraded,
+    offered: &[String],
     rec: &mut Recorder,
 ) -> (WebSocketStream<Wire>, Shared) {
     let Upgraded {
@@ -220,8 +277,15 @@ async fn open_session(
         name: p.settings.kind().name(),
         url: p.url.clone(),
     });
+    let guess = match (&proto, subprotocol.as_deref()) {
+        (None, Some(name)) => session::guessed_from_subprotocol(name),
+        _ => None,
+    };
     rec.emit(Event::Upgraded { negotiated, proto });
     for w in declined {
+        rec.emit(Event::Warning(w));
+    }
+    if let Some(w) = guess {
         rec.emit(Event::Warning(w));
     }
     // Incoming headers are always followed (diagnostics name the offending frame); outgoing
@@ -251,6 +315,7 @@ async fn open_session(
         compression,
         handshake: Arc::new(std::mem::take(&mut rec.events)),
         subprotocol,
+        offered: offered.to_vec(),
     };
     (ws, shared)
 }

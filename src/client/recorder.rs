@@ -15,7 +15,7 @@ pub(super) struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(out: Arc<Mutex<Output>>) -> Self {
+    pub(super) fn new(out: Arc<Mutex<Output>>) -> Self {
         Recorder {
             out,
             events: Vec::new(),
@@ -23,7 +23,7 @@ impl Recorder {
     }
 
     /// Shows `event` now and keeps it.
-    pub fn emit(&mut self, event: Event) {
+    pub(super) fn emit(&mut self, event: Event) {
         let ev = Stamped {
             at: SystemTime::now(),
             event,

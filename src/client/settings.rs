@@ -13,14 +13,14 @@ use std::path::PathBuf;
 
 /// Interactive or scripted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Repl,
     Pipe,
 }
 
 /// Where the messages to send come from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum InputSource {
+pub(crate) enum InputSource {
     /// The REPL (stdin and stdout are a terminal, nothing asks for scripted behaviour).
     Repl,
     /// stdin, cut into messages as `--input` says, as text or binary.
@@ -43,7 +43,7 @@ pub enum InputSource {
 
 /// What the frame inspector shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameDump {
+pub(crate) enum FrameDump {
     /// Nothing (the REPL can turn lines on with `/frames on`).
     Off,
     /// A line per frame (`-x`), keeping `capture` payload bytes of each (for JSON Lines).
@@ -53,12 +53,12 @@ pub enum FrameDump {
 }
 
 impl FrameDump {
-    pub fn enabled(self) -> bool {
+    pub(crate) fn enabled(self) -> bool {
         self != FrameDump::Off
     }
 
     /// How many payload bytes of each frame the tap keeps.
-    pub fn capture(self) -> usize {
+    pub(crate) fn capture(self) -> usize {
         match self {
             FrameDump::Off => 0,
             FrameDump::Lines { capture } => capture,
@@ -69,7 +69,7 @@ impl FrameDump {
 
 /// Whether and how often to connect again after an abnormal end (`--reconnect`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reconnect {
+pub(crate) enum Reconnect {
     Off,
     /// At most `max` attempts in a row (`None`: no limit).
     On {
@@ -79,14 +79,14 @@ pub enum Reconnect {
 
 /// Messages sent first on every connection.
 #[derive(Debug, Clone, Default)]
-pub struct InitMessages {
+pub(crate) struct InitMessages {
     pub inline: Vec<String>,
     pub file: Option<PathBuf>,
 }
 
 /// Everything a client run needs, validated.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub target: Target,
     pub connect: ConnectConfig,
     pub input: InputSource,
@@ -107,7 +107,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         match self.input {
             InputSource::Repl => Mode::Repl,
             _ => Mode::Pipe,

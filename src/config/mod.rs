@@ -21,11 +21,12 @@ mod proto;
 mod replay;
 mod runs;
 mod serve;
+mod stomp;
 
-pub use probe::probe;
-pub use replay::{replay, replay_client};
-pub use runs::{Demo, client, curl, demo};
-pub use serve::serve;
+pub(crate) use probe::probe;
+pub(crate) use replay::{replay, replay_client};
+pub(crate) use runs::{client, curl, demo};
+pub(crate) use serve::serve;
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use crate::wire::target::Target;
 const MAX_PROBE_SIZE: usize = 256 << 20;
 
 /// Validates the options of `wscope probe`.
-pub fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
+pub(crate) fn probe(args: &ProbeArgs, term: &Terminal) -> Result<ProbeConfig, Error> {
     let hs = &args.handshake;
     let p = &args.probe;
     if hs.deflate_window_bits.is_some() {

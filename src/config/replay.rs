@@ -11,7 +11,7 @@ use crate::term::Terminal;
 
 /// Validates the options of `wscope replay` (the client options are validated with the URL,
 /// by [`replay_client`]).
-pub fn replay(args: &ReplayArgs, term: &Terminal) -> Result<ReplayConfig, Error> {
+pub(crate) fn replay(args: &ReplayArgs, term: &Terminal) -> Result<ReplayConfig, Error> {
     if !args.client.io.execute.is_empty() || args.client.io.reflect {
         return Err(Error::usage(
             "wscope replay sends the recording's messages: -e and --reflect do not apply",
@@ -29,7 +29,7 @@ pub fn replay(args: &ReplayArgs, term: &Terminal) -> Result<ReplayConfig, Error>
 
 /// The client run of a replay: the recording's messages (`schedule`) sent to `url`, with the
 /// client options given to `wscope replay`.
-pub fn replay_client(
+pub(crate) fn replay_client(
     args: &ReplayArgs,
     url: &str,
     schedule: Schedule,

@@ -13,7 +13,11 @@ use crate::term::Terminal;
 const SUBCOMMANDS: [&str; 5] = ["demo", "serve", "curl", "probe", "replay"];
 
 /// `wscope [OPTIONS] URL` or `wscope [OPTIONS] --from-curl 'curl ...'`.
-pub fn client(url: Option<&str>, args: &ClientArgs, term: &Terminal) -> Result<Config, Error> {
+pub(crate) fn client(
+    url: Option<&str>,
+    args: &ClientArgs,
+    term: &Terminal,
+) -> Result<Config, Error> {
     // `wscope -v demo`: after an option, clap takes a subcommand's name for the URL.
     if let Some(sub) = url.filter(|u| SUBCOMMANDS.contains(u)) {
         return Err(Error::usage(format!(
@@ -36,14 +40,14 @@ pub fn client(url: Option<&str>, args: &ClientArgs, term: &Terminal) -> Result<C
 }
 
 /// `wscope curl WORDS...`: the copied command's request with the top level's options.
-pub fn curl(words: &[String], args: &ClientArgs, term: &Terminal) -> Result<Config, Error> {
+pub(crate) fn curl(words: &[String], args: &ClientArgs, term: &Terminal) -> Result<Config, Error> {
     let import = curl_import(Some(words), args)?;
     build(args, "", import.as_ref(), term)
 }
 
 /// `wscope demo [OPTIONS]`, refused where its options cannot apply; the client run is built
 /// once its server listens ([`Demo::client`]).
-pub fn demo(args: &ClientArgs) -> Result<Demo<'_>, Error> {
+pub(crate) fn demo(args: &ClientArgs) -> Result<Demo<'_>, Error> {
     if args.handshake.from_curl.is_some() || args.handshake.unix_socket.is_some() {
         return Err(Error::usage(
             "wscope demo connects to its own server: --from-curl and --unix-socket do not apply",
@@ -53,13 +57,13 @@ pub fn demo(args: &ClientArgs) -> Result<Demo<'_>, Error> {
 }
 
 /// `wscope demo`'s options, checked.
-pub struct Demo<'a> {
+pub(crate) struct Demo<'a> {
     args: &'a ClientArgs,
 }
 
 impl Demo<'_> {
     /// The client run against the demo's server at `url`.
-    pub fn client(&self, url: &str, term: &Terminal) -> Result<Config, Error> {
+    pub(crate) fn client(&self, url: &str, term: &Terminal) -> Result<Config, Error> {
         build(self.args, url, None, term)
     }
 }

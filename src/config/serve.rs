@@ -7,7 +7,7 @@ use crate::serve::{Listen, OriginPolicy, ServeConfig, Serving};
 use std::net::SocketAddr;
 
 /// Validates the options of `wscope serve`.
-pub fn serve(args: &ServeArgs) -> Result<ServeConfig, Error> {
+pub(crate) fn serve(args: &ServeArgs) -> Result<ServeConfig, Error> {
     let origins = OriginPolicy::new(&args.allow_origin, args.coproc.is_some())?;
     let listen = match &args.unix_socket {
         Some(path) => Listen::Unix(path.clone()),

@@ -18,13 +18,13 @@ impl From<ExitStatus> for Ending {
 }
 
 impl Ending {
-    pub fn success(self) -> bool {
+    pub(crate) fn success(self) -> bool {
         self == Ending::Exited(0)
     }
 
     /// The close code its connection gets: 1000 when it exited (whatever its status), 1011
     /// (internal error) when a signal killed it.
-    pub fn close_code(self) -> u16 {
+    pub(crate) fn close_code(self) -> u16 {
         match self {
             Ending::Exited(_) => 1000,
             Ending::Signaled(_) | Ending::Unknown => 1011,
@@ -32,7 +32,7 @@ impl Ending {
     }
 
     /// The close reason its connection gets: nothing for a clean exit, else what happened.
-    pub fn close_reason(self) -> String {
+    pub(crate) fn close_reason(self) -> String {
         match self {
             Ending::Exited(0) => String::new(),
             other => format!("the program {}", other.describe()),
@@ -40,7 +40,7 @@ impl Ending {
     }
 
     /// What happened, after "the program": `exited with status 3`.
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             Ending::Exited(code) => format!("exited with status {code}"),
             Ending::Signaled(sig) => match signal_name(sig) {
@@ -55,14 +55,14 @@ impl Ending {
 /// What finishing a program came to: how it ended, and whether wscope had to stop it (it did
 /// not exit within the grace time after its input closed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Finish {
+pub(crate) struct Finish {
     pub ending: Ending,
     pub stopped_by_us: bool,
 }
 
 impl Finish {
     /// It ended badly on its own (not because wscope stopped it).
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         !self.stopped_by_us && !self.ending.success()
     }
 }
@@ -71,7 +71,7 @@ impl Finish {
 /// end. Whatever ended first decides: a program that failed before the connection ended (or
 /// after a connection that ended cleanly) gives the coprocess status; a connection that failed
 /// first keeps its own status, with the program's end added to its message.
-pub fn verdict(
+pub(crate) fn verdict(
     connection: Result<(), Error>,
     finish: &Finish,
     ended_first: bool,
@@ -94,7 +94,7 @@ pub fn verdict(
 }
 
 /// The name of a common signal.
-pub fn signal_name(sig: i32) -> Option<&'static str> {
+pub(crate) fn signal_name(sig: i32) -> Option<&'static str> {
     const NAMES: &[(i32, &str)] = &[
         (libc::SIGHUP, "SIGHUP"),
         (libc::SIGINT, "SIGINT"),

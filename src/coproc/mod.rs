@@ -12,9 +12,9 @@ mod ending;
 mod output;
 mod stdin;
 
-pub use ending::{Finish, signal_name, verdict};
-pub use output::{ExitWatch, ProcessOutput, Step};
-pub use stdin::StdinSlot;
+pub(crate) use ending::{Finish, verdict};
+pub(crate) use output::{ExitWatch, ProcessOutput, Step};
+pub(crate) use stdin::StdinSlot;
 
 use crate::event::notice::Ending;
 use std::ffi::OsString;
@@ -30,7 +30,7 @@ use tokio::sync::watch;
 const AFTER_SIGNAL: Duration = Duration::from_secs(1);
 
 /// A started program and its pipes.
-pub struct Spawned {
+pub(crate) struct Spawned {
     pub process: Coprocess,
     pub stdin: ChildStdin,
     pub stdout: ChildStdout,
@@ -38,7 +38,7 @@ pub struct Spawned {
 
 /// A running program, by its process group. Dropped before it was finished, it is killed
 /// with its group (SIGKILL), so no path leaves it behind.
-pub struct Coprocess {
+pub(crate) struct Coprocess {
     pid: i32,
     exit: ExitWatch,
     finished: bool,
@@ -46,7 +46,7 @@ pub struct Coprocess {
 
 /// Starts `sh -c command` with `env` added to wscope's environment, in a process group of its
 /// own. Needs the runtime (a task reaps it).
-pub fn spawn(command: &str, env: &[(String, OsString)]) -> io::Result<Spawned> {
+pub(crate) fn spawn(command: &str, env: &[(String, OsString)]) -> io::Result<Spawned> {
     // Listening for SIGCHLD before the child exists: its exit cannot be missed.
     let sigchld = signal(SignalKind::child()).ok();
     let mut child = Command::new("sh")
@@ -102,24 +102,24 @@ async fn reap(mut child: Child, mut sigchld: Option<Signal>, tx: watch::Sender<O
 }
 
 impl Coprocess {
-    pub fn pid(&self) -> i32 {
+    pub(crate) fn pid(&self) -> i32 {
         self.pid
     }
 
     /// A receiver of the program's end, for its [`ProcessOutput`].
-    pub fn exit_watch(&self) -> ExitWatch {
+    pub(crate) fn exit_watch(&self) -> ExitWatch {
         self.exit.clone()
     }
 
     /// How it ended, if it has.
-    pub fn ended(&self) -> Option<Ending> {
+    pub(crate) fn ended(&self) -> Option<Ending> {
         *self.exit.borrow()
     }
 
     /// After its stdin was closed: waits `grace` for the program to exit, then stops it with
     /// SIGTERM and, a second later, SIGKILL (to its whole group). Whatever it started and left
     /// running is stopped too.
-    pub async fn finish(mut self, grace: Duration) -> Finish {
+    pub(crate) async fn finish(mut self, grace: Duration) -> Finish {
         let mut stopped_by_us = false;
         let mut ending = self.wait(grace).await;
         for sig in [libc::SIGTERM, libc::SIGKILL] {
@@ -207,7 +207,7 @@ mod tests {
     async fn text(output: &mut ProcessOutput) -> Option<String> {
         match output.next().await.expect("read") {
             Step::Line(l) => Some(String::from_utf8(l.into_bytes().to_vec()).expect("utf8")),
-            Step::Ended(_) => None,
+            Step::Ended => None,
         }
     }
 

@@ -12,13 +12,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Where the program's end is published (by the task that reaps it).
-pub type ExitWatch = watch::Receiver<Option<Ending>>;
+pub(crate) type ExitWatch = watch::Receiver<Option<Ending>>;
 
 /// One step of the program's output.
-pub enum Step {
+pub(crate) enum Step {
     Line(Line),
-    /// The program is over; every line it wrote before was handed out.
-    Ended(Ending),
+    /// The program is over; every line it wrote before was handed out (how it ended:
+    /// [`ProcessOutput::ending`]).
+    Ended,
 }
 
 enum State {
@@ -34,7 +35,7 @@ enum State {
 }
 
 /// The program's stdout as lines, and its end.
-pub struct ProcessOutput {
+pub(crate) struct ProcessOutput {
     lines: LineReader,
     exit: ExitWatch,
     /// How long its last lines may take to arrive after it exited.
@@ -43,7 +44,7 @@ pub struct ProcessOutput {
 }
 
 impl ProcessOutput {
-    pub fn new(lines: LineReader, exit: ExitWatch, drain: Duration) -> Self {
+    pub(crate) fn new(lines: LineReader, exit: ExitWatch, drain: Duration) -> Self {
         ProcessOutput {
             lines,
             exit,
@@ -53,10 +54,10 @@ impl ProcessOutput {
     }
 
     /// The next line, or the program's end. Cancel-safe.
-    pub async fn next(&mut self) -> io::Result<Step> {
+    pub(crate) async fn next(&mut self) -> io::Result<Step> {
         loop {
             match self.state {
-                State::Over(ending) => return Ok(Step::Ended(ending)),
+                State::Over(_) => return Ok(Step::Ended),
                 State::StdoutClosed => {
                     let ending = exited(&mut self.exit).await;
                     self.state = State::Over(ending);
@@ -85,17 +86,17 @@ impl ProcessOutput {
     }
 
     /// A line already read, without waiting.
-    pub fn buffered_line(&mut self) -> Option<Line> {
+    pub(crate) fn buffered_line(&mut self) -> Option<Line> {
         self.lines.buffered_line()
     }
 
     /// The 1-based number of the next line (for error messages).
-    pub fn next_line_no(&self) -> u64 {
+    pub(crate) fn next_line_no(&self) -> u64 {
         self.lines.next_line_no
     }
 
     /// How the program ended, once this has said so.
-    pub fn ending(&self) -> Option<Ending> {
+    pub(crate) fn ending(&self) -> Option<Ending> {
         match self.state {
             State::Over(ending) => Some(ending),
             _ => None,

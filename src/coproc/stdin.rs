@@ -14,16 +14,16 @@ use std::sync::{Arc, Mutex, TryLockError};
 /// The program's stdin, shared by the output thread (writing) and its owner (closing).
 /// Before a program is attached, and after it is closed, writes are dropped.
 #[derive(Clone, Default)]
-pub struct StdinSlot(Arc<Mutex<Option<ChildStdin>>>);
+pub(crate) struct StdinSlot(Arc<Mutex<Option<ChildStdin>>>);
 
 impl StdinSlot {
-    pub fn attach(&self, stdin: ChildStdin) {
+    pub(crate) fn attach(&self, stdin: ChildStdin) {
         *lock(&self.0) = Some(stdin);
     }
 
     /// Closes the program's stdin (its end of input), unless a write is stuck in it (the
     /// program does not read); returns whether it was closed.
-    pub fn close(&self) -> bool {
+    pub(crate) fn close(&self) -> bool {
         let mut slot = match self.0.try_lock() {
             Ok(slot) => slot,
             Err(TryLockError::Poisoned(p)) => p.into_inner(),

@@ -6,7 +6,7 @@
 use crate::error::Error;
 
 /// Validates a cookie string and returns it in the form it is sent: pairs joined by `"; "`.
-pub fn parse_cookie_arg(arg: &str) -> Result<String, Error> {
+pub(crate) fn parse_cookie_arg(arg: &str) -> Result<String, Error> {
     let trimmed = arg.trim();
     if trimmed.is_empty() {
         return Err(Error::usage("empty cookie string")

@@ -2,10 +2,10 @@
 //!
 //! `wscope curl <curl arguments>` receives words its shell already split; `--from-curl
 //! 'curl ...'` receives the whole command as one string, split here as bash would
-//! ([`from_command_line`]). Both go through the same curl option reader ([`from_args`]), then:
+//! ([`from_command_line`]). Both go through the same curl option reader (`from_args`), then:
 //! the URL becomes ws:// or wss://, the headers the browser generated for its own upgrade are
 //! dropped, the ones that say who the client is are kept in order, cookies from `-b` and
-//! `Cookie` headers become one string, and every decision is written down as a [`Note`] for
+//! `Cookie` headers become one string, and every decision is written down as a `Note` for
 //! stderr. Pure: no files, no environment, no network.
 
 mod args;
@@ -18,8 +18,8 @@ mod ws_url;
 #[cfg(test)]
 mod browser_samples;
 
-pub use cookie::parse_cookie_arg;
-pub use note::{Action, Note};
+pub(crate) use cookie::parse_cookie_arg;
+pub(crate) use note::Note;
 pub use words::split;
 
 use crate::error::Error;
@@ -45,7 +45,7 @@ pub struct CurlImport {
     /// `-L`/`--location`: follow redirects of the upgrade request.
     pub location: bool,
     /// What was kept, converted, dropped and ignored, one line each, for stderr.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
 }
 
 /// Reads a whole pasted command (`curl 'wss://...' -H ...`), splitting it as bash would.
@@ -55,7 +55,10 @@ pub fn from_command_line(command: &str, keep_extensions: bool) -> Result<CurlImp
 
 /// Reads curl's arguments, with or without the leading `curl` word. `keep_extensions` sends
 /// the copy's `Sec-WebSocket-Extensions` instead of the extensions wscope negotiates itself.
-pub fn from_args<S: AsRef<str>>(args: &[S], keep_extensions: bool) -> Result<CurlImport, Error> {
+pub(crate) fn from_args<S: AsRef<str>>(
+    args: &[S],
+    keep_extensions: bool,
+) -> Result<CurlImport, Error> {
     let words: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
     let words = match words.split_first() {
         Some((first, rest)) if is_curl(first) => rest,

@@ -7,7 +7,7 @@ use std::fmt;
 
 /// What became of a part of the command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Used as it was.
     Kept,
     /// Used in another form (an http(s):// URL as ws(s)://, several cookie sources as one).
@@ -20,7 +20,7 @@ pub enum Action {
 
 /// One line of the report: `dropped Sec-WebSocket-Key (wscope generates its own)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
+pub(crate) struct Note {
     pub action: Action,
     /// What the note is about: a header name, an option, or a short phrase.
     pub subject: String,

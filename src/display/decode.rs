@@ -25,7 +25,7 @@ use std::fmt;
 
 /// What `--decode` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decode {
+pub(crate) enum Decode {
     Gzip,
     Zlib,
     /// Raw deflate (RFC 1951), no header.
@@ -36,16 +36,7 @@ pub enum Decode {
 
 impl Decode {
     /// The names `--decode` takes.
-    pub const NAMES: [&'static str; 4] = ["gzip", "zlib", "deflate", "auto"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Decode::Gzip => "gzip",
-            Decode::Zlib => "zlib",
-            Decode::Deflate => "deflate",
-            Decode::Auto => "auto",
-        }
-    }
+    pub(crate) const NAMES: [&'static str; 4] = ["gzip", "zlib", "deflate", "auto"];
 }
 
 impl std::str::FromStr for Decode {
@@ -67,14 +58,14 @@ impl std::str::FromStr for Decode {
 
 /// A compressed format that was inflated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Gzip,
     Zlib,
     Deflate,
 }
 
 impl Format {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Gzip => "gzip",
             Format::Zlib => "zlib",
@@ -85,26 +76,16 @@ impl Format {
 
 /// A message after decoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decoded<'a> {
+pub(crate) enum Decoded<'a> {
     /// The message was compressed in `format`; these are its contents.
     Inflated { format: Format, bytes: Vec<u8> },
     /// `Auto` found no compressed format: the message as received.
     Unchanged(&'a [u8]),
 }
 
-impl Decoded<'_> {
-    /// The bytes to show or filter.
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Decoded::Inflated { bytes, .. } => bytes,
-            Decoded::Unchanged(bytes) => bytes,
-        }
-    }
-}
-
 /// Why a message could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecodeError {
+pub(crate) enum DecodeError {
     /// The contents would be larger than the limit.
     TooLarge { format: Format, max: usize },
     /// The stream ends before its end marker.
@@ -141,7 +122,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Decodes one message as `kind` says, into at most `max` bytes.
-pub fn decode(kind: Decode, bytes: &[u8], max: usize) -> Result<Decoded<'_>, DecodeError> {
+pub(crate) fn decode(kind: Decode, bytes: &[u8], max: usize) -> Result<Decoded<'_>, DecodeError> {
     let format = match kind {
         Decode::Gzip => Format::Gzip,
         Decode::Zlib => Format::Zlib,
@@ -163,7 +144,7 @@ pub fn decode(kind: Decode, bytes: &[u8], max: usize) -> Result<Decoded<'_>, Dec
 }
 
 /// The compressed format `bytes` start like, if any.
-pub fn sniff(bytes: &[u8]) -> Option<Format> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<Format> {
     match *bytes {
         [0x1f, 0x8b, 0x08, ..] => Some(Format::Gzip),
         [cmf, flg, ..]

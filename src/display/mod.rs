@@ -21,8 +21,8 @@
 //! None of this does I/O or knows about sockets, terminals or options: the caller decides
 //! colour, pretty-printing and what to do with errors.
 
-pub mod decode;
-pub mod filter;
-pub mod json;
+pub(crate) mod decode;
+pub(crate) mod filter;
+pub(crate) mod json;
 mod key_path;
-pub mod position;
+pub(crate) mod position;

@@ -2,7 +2,7 @@
 //! its line and column, and the message with the line and a caret under the column.
 
 /// The 1-based line and column (in characters) of a byte offset into `text`.
-pub fn locate(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn locate(text: &str, offset: usize) -> (usize, usize) {
     let before = text
         .as_bytes()
         .get(..offset.min(text.len()))
@@ -24,7 +24,7 @@ pub fn locate(text: &str, offset: usize) -> (usize, usize) {
 
 /// The line of `text` that holds the byte `offset`, control characters shown as spaces (so
 /// the caret under it stays in its column and nothing typed can drive the terminal).
-pub fn source_line(text: &str, offset: usize) -> String {
+pub(crate) fn source_line(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -41,7 +41,13 @@ pub fn source_line(text: &str, offset: usize) -> String {
 
 /// `NAME: error at [line L, ]column C: MESSAGE`, then the source line and a caret under the
 /// column, each indented by two spaces.
-pub fn pointed(name: &str, line: usize, column: usize, message: &str, source: &str) -> String {
+pub(crate) fn pointed(
+    name: &str,
+    line: usize,
+    column: usize,
+    message: &str,
+    source: &str,
+) -> String {
     let at = if line > 1 {
         format!("line {line}, column {column}")
     } else {

@@ -8,7 +8,7 @@ use std::time::Duration;
 /// response. It is printed as one line (`text`); `-n`, `--filter`, `/last` and recordings
 /// count and see these, not the WebSocket messages that carry them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AppMessage {
+pub(crate) struct AppMessage {
     /// The protocol's name, as `--proto` takes it (`socketio`).
     pub protocol: &'static str,
     /// What it is in the protocol's terms (`event`, `ack`, `emit`...), for scripts.
@@ -25,19 +25,22 @@ pub struct AppMessage {
 
 /// One fact about an application message or a protocol's remark.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fact {
+pub(crate) enum Fact {
     Text(String),
     Number(u64),
+    // Bool and Json: for the protocols after Socket.IO (GraphQL, STOMP, JSON-RPC).
+    #[allow(dead_code)]
     Bool(bool),
     /// A duration, written in milliseconds.
     Millis(Duration),
     /// A JSON value as the peer wrote it.
+    #[allow(dead_code)]
     Json(String),
 }
 
 /// How much a protocol's remark matters, which decides where it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteLevel {
+pub(crate) enum NoteLevel {
     /// Shown where wscope's remarks are (the REPL, `-v`): the session is connected, the server
     /// asks for an acknowledgement.
     Info,
@@ -46,6 +49,8 @@ pub enum NoteLevel {
     /// Shown always: something the user should know (a malformed packet that was skipped).
     Warning,
     /// The answer to a protocol's REPL command (`/pending`, `/ops`): shown where it was asked.
+    // For the protocols after Socket.IO, whose REPL commands answer (`/pending`, `/ops`).
+    #[allow(dead_code)]
     Answer,
     /// Something the user asked for failed (a JSON-RPC error response, a call that got no
     /// answer): shown always, as wscope's errors are; the session goes on, and ends with
@@ -56,7 +61,7 @@ pub enum NoteLevel {
 /// A remark of the protocol's, worded by it (its terms are its own), with the facts for
 /// JSON Lines.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProtoNote {
+pub(crate) struct ProtoNote {
     pub protocol: &'static str,
     /// What the remark is about, for scripts (`connected`, `ack_asked`, `malformed`).
     pub kind: &'static str,
@@ -69,7 +74,7 @@ pub struct ProtoNote {
 /// The application protocol a connection speaks (`--proto`), for its `open` line: what
 /// `wscope replay` needs to speak it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtoSession {
+pub(crate) struct ProtoSession {
     /// Its `--proto` name.
     pub name: &'static str,
     /// The URL as the user gave it (with its password; masked when shown).

@@ -5,20 +5,20 @@
 //! frame dump independent of the networking code. Events hold facts, never sentences: wscope's
 //! own remarks are [`notice`]s, worded in `render`.
 
-pub mod app;
-pub mod notice;
+pub(crate) mod app;
+pub(crate) mod notice;
 
-use crate::error::Error;
+use crate::error::{Error, Kind};
 use crate::net::transport::Peer;
 use crate::wire::response::Negotiated;
 use crate::wire::tap::{Dir, TappedFrame};
-pub use app::{AppMessage, Fact, NoteLevel, ProtoNote, ProtoSession};
-pub use notice::{Info, Warning};
+pub(crate) use app::{AppMessage, Fact, NoteLevel, ProtoNote, ProtoSession};
+pub(crate) use notice::{Info, Traffic, Warning};
 use std::time::{Duration, SystemTime};
 
 /// How long each step of establishing the session took.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Timings {
+pub(crate) struct Timings {
     pub dns: Duration,
     /// Setting up the tunnel through a proxy (CONNECT or SOCKS5), when there is one.
     pub proxy: Option<Duration>,
@@ -29,14 +29,14 @@ pub struct Timings {
 
 /// The kind of a data message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataKind {
+pub(crate) enum DataKind {
     Text,
     Binary,
 }
 
 /// TCP is up.
 #[derive(Debug, Clone)]
-pub struct Connected {
+pub(crate) struct Connected {
     /// The URL with its password (renderers mask it unless `--show-credentials`), or
     /// `proxy URL`.
     pub url: String,
@@ -47,7 +47,7 @@ pub struct Connected {
 
 /// A tunnel through a proxy is up (or was refused, with the exchange that shows why).
 #[derive(Debug, Clone)]
-pub struct Tunnel {
+pub(crate) struct Tunnel {
     pub proxy: String,
     pub source: String,
     /// The CONNECT request and answer (HTTP proxies), verbatim.
@@ -57,7 +57,7 @@ pub struct Tunnel {
 
 /// TLS is up; `certificate` describes the server's certificate, a line per item.
 #[derive(Debug, Clone)]
-pub struct TlsUp {
+pub(crate) struct TlsUp {
     pub took: Duration,
     pub insecure: bool,
     /// Negotiated version and cipher suite, from the ServerHello.
@@ -67,7 +67,7 @@ pub struct TlsUp {
 
 /// The connection ended or failed and `--reconnect` tries again after `delay`.
 #[derive(Debug, Clone)]
-pub struct Reconnecting {
+pub(crate) struct Reconnecting {
     pub attempt: u32,
     pub max: Option<u32>,
     pub delay: Duration,
@@ -76,7 +76,7 @@ pub struct Reconnecting {
 
 /// The `--timing` summary at the end of a session.
 #[derive(Debug, Clone)]
-pub struct TimingSummary {
+pub(crate) struct TimingSummary {
     pub timings: Timings,
     pub first_message: Option<Duration>,
     pub total: Duration,
@@ -84,7 +84,7 @@ pub struct TimingSummary {
 
 /// The response head, verbatim (and the body of a rejection).
 #[derive(Debug, Clone)]
-pub struct Response {
+pub(crate) struct Response {
     pub head: Vec<u8>,
     pub body: Option<Vec<u8>>,
     pub body_truncated: bool,
@@ -92,7 +92,7 @@ pub struct Response {
 }
 
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     Connected(Connected),
     Tunnel(Tunnel),
     TlsUp(TlsUp),
@@ -139,6 +139,9 @@ pub enum Event {
         dir: Dir,
         code: Option<u16>,
         reason: String,
+        /// The peer's Close answers an application protocol's farewell (RabbitMQ closes with
+        /// "STOMP died" where a RECEIPT for DISCONNECT was due): expected, shown with `-v` only.
+        farewell: bool,
     },
     /// A frame seen by the tap.
     Frame(TappedFrame),
@@ -151,11 +154,35 @@ pub enum Event {
     Warning(Warning),
     /// The error that ends the session (printed by the renderer in the REPL and JSONL modes).
     Failure(Error),
+    /// How the run ended: its last event, after the `Failure` of a run that failed.
+    End(End),
+}
+
+/// How a client run ended: the exit status's kind and the facts behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct End {
+    /// What made the run fail; `None`: it ended well (exit status 0).
+    pub failure: Option<Kind>,
+    /// The last connection's first Close frame, either way: who began the close handshake
+    /// (`None`: no Close frame went either way, or no connection opened).
+    pub first_close: Option<FirstClose>,
+    /// Data messages each way, over every connection of the run.
+    pub received: Traffic,
+    pub sent: Traffic,
+}
+
+/// The Close frame that began a close handshake.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FirstClose {
+    /// `In`: the peer sent it; `Out`: wscope did.
+    pub dir: Dir,
+    pub code: Option<u16>,
+    pub reason: String,
 }
 
 /// An event with the moment it happened.
 #[derive(Debug, Clone)]
-pub struct Stamped {
+pub(crate) struct Stamped {
     pub at: SystemTime,
     pub event: Event,
 }

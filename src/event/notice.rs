@@ -8,7 +8,7 @@ use std::time::Duration;
 /// How a `--coproc` program ended (what it means for its connection and the exit status is
 /// `coproc`'s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     /// It exited with this status.
     Exited(i32),
     /// A signal killed it.
@@ -19,7 +19,7 @@ pub enum Ending {
 
 /// A neutral remark, or the answer to a REPL command.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Info {
+pub(crate) enum Info {
     /// `/status`.
     Status(Status),
     /// `/filter`: the filter in use, if any.
@@ -42,7 +42,7 @@ pub enum Info {
 
 /// Something the user should know that does not end the session.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Warning {
+pub(crate) enum Warning {
     /// A message to send while the connection is closing: not sent.
     Closing,
     /// `/uncompressed` when permessage-deflate was not agreed.
@@ -76,11 +76,14 @@ pub enum Warning {
         protocol: &'static str,
         evidence: String,
     },
+    /// The server's first message is SockJS's open frame: the URL is a SockJS session's, not
+    /// the endpoint's raw WebSocket.
+    SockJs,
 }
 
 /// The connection's state and counters, for `/status`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Status {
+pub(crate) struct Status {
     /// Our Close has been sent.
     pub closing: bool,
     pub uptime: Duration,
@@ -92,15 +95,15 @@ pub struct Status {
 }
 
 /// Data messages one way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Traffic {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Traffic {
     pub messages: u64,
     pub bytes: u64,
 }
 
 /// permessage-deflate at work: what was agreed and the bytes each way.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CompressionStatus {
+pub(crate) struct CompressionStatus {
     pub agreed: Agreed,
     pub received: Totals,
     pub sent: Totals,

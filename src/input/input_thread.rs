@@ -14,17 +14,17 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 
 /// What a read gave back: the buffer, grown by the bytes read (0 at end of input).
-pub type Filled = (BytesMut, io::Result<usize>);
+pub(crate) type Filled = (BytesMut, io::Result<usize>);
 
 /// The reading thread, seen from the event loop.
-pub struct InputThread {
+pub(crate) struct InputThread {
     requests: std_mpsc::Sender<BytesMut>,
     replies: mpsc::UnboundedReceiver<Filled>,
 }
 
 impl InputThread {
     /// Starts reading `src` into `first` at once.
-    pub fn start<F: AsRawFd + Send + 'static>(src: F, first: BytesMut) -> io::Result<Self> {
+    pub(crate) fn start<F: AsRawFd + Send + 'static>(src: F, first: BytesMut) -> io::Result<Self> {
         let (requests, todo) = std_mpsc::channel::<BytesMut>();
         let (done, replies) = mpsc::unbounded_channel::<Filled>();
         std::thread::Builder::new()
@@ -42,13 +42,13 @@ impl InputThread {
     }
 
     /// Asks for more input appended to `buf` (which has spare capacity).
-    pub fn request(&self, buf: BytesMut) {
+    pub(crate) fn request(&self, buf: BytesMut) {
         // The thread only stops when we are gone; should it be, `reply` reports the end.
         let _ = self.requests.send(buf);
     }
 
     /// The answer to the last request. Cancel-safe: an answer not taken stays for the next call.
-    pub async fn reply(&mut self) -> Filled {
+    pub(crate) async fn reply(&mut self) -> Filled {
         match self.replies.recv().await {
             Some(filled) => filled,
             None => (BytesMut::new(), Err(io::ErrorKind::BrokenPipe.into())),
@@ -56,7 +56,7 @@ impl InputThread {
     }
 
     /// The answer to the last request if it is already here.
-    pub fn try_reply(&mut self) -> Option<Filled> {
+    pub(crate) fn try_reply(&mut self) -> Option<Filled> {
         self.replies.try_recv().ok()
     }
 }

@@ -2,9 +2,9 @@
 //! command grammar), or stdin in pipe mode (read on its own thread, cut into messages).
 
 pub mod command;
-pub mod input_thread;
+pub(crate) mod input_thread;
 pub mod json_stream;
-pub mod multiline;
-pub mod pipe;
-pub mod repl;
-pub mod schedule;
+pub(crate) mod multiline;
+pub(crate) mod pipe;
+pub(crate) mod repl;
+pub(crate) mod schedule;

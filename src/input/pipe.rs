@@ -18,19 +18,19 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 const CHUNK: usize = 1 << 20;
 
 /// One input line, without its line end.
-pub struct Line {
+pub(crate) struct Line {
     bytes: Bytes,
     /// The bytes were checked to be UTF-8 together with their neighbours.
     utf8: bool,
 }
 
 impl Line {
-    pub fn into_bytes(self) -> Bytes {
+    pub(crate) fn into_bytes(self) -> Bytes {
         self.bytes
     }
 
     /// The line as text; the bytes back when they are not UTF-8.
-    pub fn into_text(self) -> Result<Utf8Bytes, Bytes> {
+    pub(crate) fn into_text(self) -> Result<Utf8Bytes, Bytes> {
         if self.utf8 {
             // SAFETY: `utf8` is only set by `LineReader::cut_at`, for bytes inside a range
             // that `std::str::from_utf8` accepted and that ends at a separator (ASCII, so
@@ -45,7 +45,7 @@ impl Line {
 
 /// How stdin is cut into messages (`--input`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Framing {
+pub(crate) enum Framing {
     /// One message per line (LF or CRLF)
     #[default]
     Lines,
@@ -58,7 +58,7 @@ pub enum Framing {
 }
 
 /// Lines from stdin (or, in tests, any file), read by an [`InputThread`].
-pub struct LineReader {
+pub(crate) struct LineReader {
     src: InputThread,
     /// `None` while the thread is reading into it.
     buf: Option<BytesMut>,
@@ -86,7 +86,7 @@ pub struct LineReader {
 impl LineReader {
     /// Starts reading `src` now, before anyone asks for a message. `text`: the messages will
     /// be sent as text, so their UTF-8 is checked in bulk.
-    pub fn start<F: std::os::fd::AsRawFd + Send + 'static>(
+    pub(crate) fn start<F: std::os::fd::AsRawFd + Send + 'static>(
         src: F,
         text: bool,
         framing: Framing,
@@ -108,13 +108,13 @@ impl LineReader {
     }
 
     /// Refuses messages longer than `max` bytes: reading fails when one grows past it.
-    pub fn limit_lines(mut self, max: usize) -> Self {
+    pub(crate) fn limit_lines(mut self, max: usize) -> Self {
         self.max_line = max;
         self
     }
 
     /// A complete message already read, without waiting for input.
-    pub fn buffered_line(&mut self) -> Option<Line> {
+    pub(crate) fn buffered_line(&mut self) -> Option<Line> {
         if self.buf.is_none() {
             let (buf, res) = self.src.try_reply()?;
             self.take_back(buf, res);
@@ -190,7 +190,7 @@ impl LineReader {
     }
 
     /// The next message, reading more input as needed; `None` at end of input. Cancel-safe.
-    pub async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+    pub(crate) async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
         loop {
             if let Some(line) = self.buffered_line() {
                 return Ok(Some(line));

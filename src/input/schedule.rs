@@ -8,14 +8,14 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// One message and when to send it, counted from the start of the session.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Timed {
+pub(crate) struct Timed {
     pub at: Duration,
     pub message: Message,
 }
 
 /// The messages still to send, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     left: VecDeque<Timed>,
     /// When the session started: the first time it asked for a message.
     started: Option<Instant>,
@@ -24,7 +24,7 @@ pub struct Schedule {
 impl Schedule {
     /// The messages at their recorded offsets, divided by `speed` (2 plays twice as fast);
     /// `None` sends each as soon as the one before it is out.
-    pub fn new(messages: Vec<Timed>, speed: Option<f64>) -> Self {
+    pub(crate) fn new(messages: Vec<Timed>, speed: Option<f64>) -> Self {
         let left = messages
             .into_iter()
             .map(|t| Timed {
@@ -41,18 +41,9 @@ impl Schedule {
         }
     }
 
-    /// How many messages are still to send.
-    pub fn len(&self) -> usize {
-        self.left.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.left.is_empty()
-    }
-
     /// The next message, once its moment has come; `None` when all are sent. Cancel-safe: a
     /// message leaves the schedule only when it is returned.
-    pub async fn next(&mut self) -> Option<Message> {
+    pub(crate) async fn next(&mut self) -> Option<Message> {
         let start = *self.started.get_or_insert_with(Instant::now);
         let at = self.left.front()?.at;
         tokio::time::sleep_until(start + at).await;
@@ -93,10 +84,10 @@ mod tests {
     async fn without_timing_everything_goes_at_once() {
         let mut s = Schedule::new(vec![timed(0, "a"), timed(60_000, "b")], None);
         let start = Instant::now();
-        assert_eq!(s.len(), 2);
+        assert_eq!(s.left.len(), 2);
         while s.next().await.is_some() {}
         assert_eq!(start.elapsed(), Duration::ZERO);
-        assert!(s.is_empty());
+        assert!(s.left.is_empty());
     }
 
     #[tokio::test(start_paused = true)]
@@ -104,7 +95,7 @@ mod tests {
         let mut s = Schedule::new(vec![timed(1000, "a")], Some(1.0));
         let early = tokio::time::timeout(Duration::from_millis(10), s.next()).await;
         assert!(early.is_err());
-        assert_eq!(s.len(), 1);
+        assert_eq!(s.left.len(), 1);
         assert_eq!(s.next().await, Some(Message::text("a")));
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One application message carried by a WebSocket message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct App {
+pub(crate) struct App {
     pub protocol: String,
     /// What it is in the protocol's terms (`event`, `ack`, `emit`...).
     pub kind: String,
@@ -36,7 +36,7 @@ pub struct App {
 
 impl App {
     /// The message as it was printed.
-    pub fn printed(&self) -> String {
+    pub(crate) fn printed(&self) -> String {
         match (&self.data, &self.text) {
             (Some(json), _) => json.get().to_string(),
             (None, Some(text)) => text.clone(),
@@ -47,7 +47,7 @@ impl App {
 
 /// The application protocol a connection spoke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proto {
+pub(crate) struct Proto {
     /// Its `--proto` name.
     pub name: String,
     /// The URL as the user gave it (the WebSocket's own is the `connected` line's).

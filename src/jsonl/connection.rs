@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 /// TCP (or the Unix socket) is up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Connected<'a> {
+pub(crate) struct Connected<'a> {
     /// The URL (its password masked unless `--show-credentials`), or `proxy URL`.
     #[serde(borrow)]
     pub url: Cow<'a, str>,
@@ -21,7 +21,7 @@ pub struct Connected<'a> {
 
 /// A tunnel through a proxy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proxy {
+pub(crate) struct Proxy {
     pub proxy: String,
     pub source: String,
     /// The CONNECT request (credentials masked) and answer, verbatim (HTTP proxies).
@@ -34,7 +34,7 @@ pub struct Proxy {
 
 /// TLS is up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tls {
+pub(crate) struct Tls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,7 +48,7 @@ pub struct Tls {
 
 /// How long each step of establishing the session took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timings {
+pub(crate) struct Timings {
     pub dns_ms: Millis,
     pub proxy_ms: Option<Millis>,
     pub tcp_ms: Millis,
@@ -58,14 +58,14 @@ pub struct Timings {
 
 /// The upgrade request, verbatim (credentials masked unless `--show-credentials`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     #[serde(borrow)]
     pub head: Cow<'a, str>,
 }
 
 /// The answer to the upgrade, verbatim; the body of a rejection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Response<'a> {
+pub(crate) struct Response<'a> {
     #[serde(borrow)]
     pub head: Cow<'a, str>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ pub struct Response<'a> {
 
 /// The WebSocket is open: what the server agreed to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Open {
+pub(crate) struct Open {
     #[serde(default)]
     pub subprotocol: Option<String>,
     /// As the server wrote them.
@@ -92,7 +92,7 @@ pub struct Open {
 
 /// The permessage-deflate parameters in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deflate {
+pub(crate) struct Deflate {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
     pub server_max_window_bits: u8,
@@ -101,7 +101,7 @@ pub struct Deflate {
 
 /// The connection ended or failed; `--reconnect` tries again after the delay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reconnect {
+pub(crate) struct Reconnect {
     pub attempt: u32,
     pub max: Option<u32>,
     pub delay_ms: Millis,
@@ -110,7 +110,7 @@ pub struct Reconnect {
 
 /// The `--timing` summary at the end of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timing {
+pub(crate) struct Timing {
     #[serde(flatten)]
     pub timings: Timings,
     pub first_message_ms: Option<Millis>,

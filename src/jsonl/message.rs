@@ -14,7 +14,7 @@ use std::borrow::Cow;
 /// Which way something went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Dir {
+pub(crate) enum Dir {
     In,
     Out,
 }
@@ -22,7 +22,7 @@ pub enum Dir {
 /// The kind of a data message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Opcode {
+pub(crate) enum Opcode {
     Text,
     Binary,
 }
@@ -30,12 +30,12 @@ pub enum Opcode {
 /// How bytes that are not text are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Base64,
 }
 
 /// Bytes as a JSON string: as text when `as_text` and they are UTF-8, else base64.
-pub fn payload(bytes: &[u8], as_text: bool) -> (Cow<'_, str>, Option<Encoding>) {
+pub(crate) fn payload(bytes: &[u8], as_text: bool) -> (Cow<'_, str>, Option<Encoding>) {
     match std::str::from_utf8(bytes) {
         Ok(text) if as_text => (Cow::Borrowed(text), None),
         _ => (
@@ -46,7 +46,7 @@ pub fn payload(bytes: &[u8], as_text: bool) -> (Cow<'_, str>, Option<Encoding>) 
 }
 
 /// The bytes a payload string stands for.
-pub fn bytes(data: &str, encoding: Option<Encoding>) -> Result<Cow<'_, [u8]>, String> {
+pub(super) fn bytes(data: &str, encoding: Option<Encoding>) -> Result<Cow<'_, [u8]>, String> {
     match encoding {
         None => Ok(Cow::Borrowed(data.as_bytes())),
         Some(Encoding::Base64) => base64::engine::general_purpose::STANDARD
@@ -58,7 +58,7 @@ pub fn bytes(data: &str, encoding: Option<Encoding>) -> Result<Cow<'_, [u8]>, St
 
 /// A data message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Message<'a> {
+pub(crate) struct Message<'a> {
     pub dir: Dir,
     pub opcode: Opcode,
     #[serde(default)]
@@ -86,7 +86,7 @@ pub struct Message<'a> {
 
 impl<'a> Message<'a> {
     /// A message as it went: text as text, binary as base64; nothing decoded or filtered.
-    pub fn new(dir: Dir, opcode: Opcode, bytes: &'a [u8]) -> Message<'a> {
+    pub(crate) fn new(dir: Dir, opcode: Opcode, bytes: &'a [u8]) -> Message<'a> {
         let (data, encoding) = payload(bytes, opcode == Opcode::Text);
         Message {
             dir,
@@ -103,7 +103,7 @@ impl<'a> Message<'a> {
     }
 
     /// The message's bytes.
-    pub fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
+    pub(crate) fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
         bytes(&self.data, self.encoding)
     }
 }
@@ -117,7 +117,7 @@ pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 /// What `--decode` inflated a message into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Decoded<'a> {
+pub(crate) struct Decoded<'a> {
     pub format: String,
     pub len: usize,
     #[serde(borrow)]
@@ -129,11 +129,11 @@ pub struct Decoded<'a> {
 /// A JSON value written as it is (a filter's result keeps its numbers' spelling).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Json(Box<RawValue>);
+pub(crate) struct Json(Box<RawValue>);
 
 impl Json {
     /// `text` as a JSON value when it is one, else as a JSON string.
-    pub fn new(text: &str) -> Json {
+    pub(crate) fn new(text: &str) -> Json {
         match serde_json::from_str::<&RawValue>(text) {
             Ok(raw) => Json(raw.to_owned()),
             Err(_) => Json::string(text),
@@ -141,12 +141,12 @@ impl Json {
     }
 
     /// `text` as a JSON string.
-    pub fn string(text: &str) -> Json {
+    pub(crate) fn string(text: &str) -> Json {
         Json(serde_json::value::to_raw_value(text).unwrap_or_else(|_| RawValue::NULL.to_owned()))
     }
 
     /// The JSON text.
-    pub fn get(&self) -> &str {
+    pub(crate) fn get(&self) -> &str {
         self.0.get()
     }
 }
@@ -159,7 +159,7 @@ impl PartialEq for Json {
 
 /// A ping or a pong (a pong answering one of our pings carries the round trip).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Control<'a> {
+pub(crate) struct Control<'a> {
     pub dir: Dir,
     #[serde(default)]
     pub len: usize,
@@ -172,7 +172,7 @@ pub struct Control<'a> {
 }
 
 impl<'a> Control<'a> {
-    pub fn new(dir: Dir, bytes: &'a [u8], rtt: Option<Millis>) -> Control<'a> {
+    pub(crate) fn new(dir: Dir, bytes: &'a [u8], rtt: Option<Millis>) -> Control<'a> {
         let (data, encoding) = payload(bytes, true);
         Control {
             dir,
@@ -186,7 +186,7 @@ impl<'a> Control<'a> {
 
 /// A Close frame: its code (none in an empty Close) and reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Close<'a> {
+pub(crate) struct Close<'a> {
     pub dir: Dir,
     pub code: Option<u16>,
     #[serde(default, borrow)]
@@ -195,7 +195,7 @@ pub struct Close<'a> {
 
 /// A frame header as the tap saw it (`-x`), with the first `--dump-bytes` of its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub dir: Dir,
     pub fin: bool,
     pub rsv1: bool,

@@ -20,14 +20,18 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use app::{App, Proto};
-pub use connection::{
+pub(crate) use app::{App, Proto};
+pub(crate) use connection::{
     Connected, Deflate, Open, Proxy, Reconnect, Request, Response, Timing, Timings, Tls,
 };
-pub use message::{Close, Control, Decoded, Dir, Encoding, Frame, Json, Message, Opcode, payload};
-pub use notes::{Compressed, Compression, Error, Note, Notice, State, Status, Traffic};
-pub use probe::{Probe, ProbeSummary, Verdict};
-pub use time::{Millis, Timestamp};
+pub(crate) use message::{
+    Close, Control, Decoded, Dir, Encoding, Frame, Json, Message, Opcode, payload,
+};
+pub(crate) use notes::{
+    Closed, Compressed, Compression, End, Error, Note, Notice, Side, State, Status, Traffic,
+};
+pub(crate) use probe::{Probe, ProbeSummary, Verdict};
+pub(crate) use time::{Millis, Timestamp};
 
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -35,18 +39,18 @@ use std::fmt;
 
 /// The schema version every line carries as `v`. It changes when a field changes meaning or
 /// goes away; new types and new fields do not change it (readers skip what they do not know).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// One line: when, and what.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     pub ts: Timestamp,
     pub body: Body<'a>,
 }
 
 /// What a line says; its `type` is [`Body::kind`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Body<'a> {
+pub(crate) enum Body<'a> {
     Connected(Connected<'a>),
     Proxy(Proxy),
     Tls(Tls),
@@ -63,13 +67,14 @@ pub enum Body<'a> {
     Info(Note),
     Warning(Note),
     Error(Error),
+    End(End),
     Probe(Probe),
     ProbeSummary(ProbeSummary),
 }
 
 impl Body<'_> {
     /// The line's `type`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Body::Connected(_) => "connected",
             Body::Proxy(_) => "proxy",
@@ -87,6 +92,7 @@ impl Body<'_> {
             Body::Info(_) => "info",
             Body::Warning(_) => "warning",
             Body::Error(_) => "error",
+            Body::End(_) => "end",
             Body::Probe(_) => "probe",
             Body::ProbeSummary(_) => "probe_summary",
         }
@@ -134,6 +140,7 @@ impl Serialize for Line<'_> {
             Body::Timing(b) => envelope!(b),
             Body::Info(b) | Body::Warning(b) => envelope!(b),
             Body::Error(b) => envelope!(b),
+            Body::End(b) => envelope!(b),
             Body::Probe(b) => envelope!(b),
             Body::ProbeSummary(b) => envelope!(b),
         }
@@ -141,7 +148,7 @@ impl Serialize for Line<'_> {
 }
 
 /// Appends the line and a newline to `out`.
-pub fn write(line: &Line<'_>, out: &mut Vec<u8>) {
+pub(crate) fn write(line: &Line<'_>, out: &mut Vec<u8>) {
     let start = out.len();
     // Nothing in these types fails to serialize; should it ever, no half line is left.
     match serde_json::to_writer(&mut *out, line) {
@@ -151,7 +158,7 @@ pub fn write(line: &Line<'_>, out: &mut Vec<u8>) {
 }
 
 /// The line as a string, without the newline.
-pub fn to_string(line: &Line<'_>) -> String {
+pub(crate) fn to_string(line: &Line<'_>) -> String {
     let mut out = Vec::with_capacity(128);
     write(line, &mut out);
     out.pop();
@@ -160,7 +167,7 @@ pub fn to_string(line: &Line<'_>) -> String {
 
 /// Why a line could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     NotJson(String),
     /// JSON, but not an object with a `type`.
     NoType,
@@ -209,7 +216,7 @@ struct Head<'a> {
 }
 
 /// Reads one line.
-pub fn read(line: &str) -> Result<Line<'_>, ReadError> {
+pub(crate) fn read(line: &str) -> Result<Line<'_>, ReadError> {
     let head: Head<'_> = serde_json::from_str(line).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => ReadError::NoType,
         _ => ReadError::NotJson(e.to_string()),
@@ -253,6 +260,7 @@ fn body<'a>(kind: &str, line: &'a str) -> Result<Body<'a>, Option<serde_json::Er
         "info" => Body::Info(of(line)?),
         "warning" => Body::Warning(of(line)?),
         "error" => Body::Error(of(line)?),
+        "end" => Body::End(of(line)?),
         "probe" => Body::Probe(of(line)?),
         "probe_summary" => Body::ProbeSummary(of(line)?),
         _ => return Err(None),

@@ -1,6 +1,6 @@
 //! wscope's own remarks as JSON Lines: `info` and `warning` lines, each naming its `notice`
-//! with the facts as fields and the sentence a person reads as `message`; and the `error`
-//! that ends a run.
+//! with the facts as fields and the sentence a person reads as `message`; the `error` that
+//! ends a run that fails, and the `end` that ends every client run.
 
 use super::connection::Deflate;
 use super::time::Millis;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// An `info` or `warning` line. Text wscope writes for people only (`/help`, `/last`) has
 /// no notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
+pub(crate) struct Note {
     #[serde(flatten)]
     pub notice: Option<Notice>,
     pub message: String,
@@ -18,7 +18,7 @@ pub struct Note {
 /// What a remark is about, with its facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "notice", rename_all = "snake_case")]
-pub enum Notice {
+pub(crate) enum Notice {
     /// The REPL's `/status`.
     Status(Status),
     /// The REPL's `/filter`: the filter in use (`null`: none).
@@ -69,6 +69,9 @@ pub enum Notice {
     WindowBits { bits: u8, agreed: u8 },
     /// Without `--proto`, the server evidently speaks an application protocol wscope speaks.
     ProtoGuess { protocol: String },
+    /// The server's first message is SockJS's open frame (the URL is a SockJS session's).
+    #[serde(rename = "sockjs")]
+    SockJs,
     /// An application protocol's remark (`--proto`): which protocol, what about (`connected`,
     /// `ack_asked`...), and its facts.
     Proto {
@@ -81,7 +84,7 @@ pub enum Notice {
 
 /// `/status`: the connection's state and counters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
+pub(crate) struct Status {
     pub state: State,
     pub uptime_ms: Millis,
     pub received: Traffic,
@@ -95,21 +98,21 @@ pub struct Status {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub(crate) enum State {
     Open,
     Closing,
 }
 
 /// Data messages one way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Traffic {
+pub(crate) struct Traffic {
     pub messages: u64,
     pub bytes: u64,
 }
 
 /// permessage-deflate at work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Compression {
+pub(crate) struct Compression {
     #[serde(flatten)]
     pub agreed: Deflate,
     pub received: Compressed,
@@ -118,7 +121,7 @@ pub struct Compression {
 
 /// Bytes on the wire against message bytes, one way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Compressed {
+pub(crate) struct Compressed {
     pub wire_bytes: u64,
     pub message_bytes: u64,
     pub compressed_messages: u64,
@@ -129,11 +132,42 @@ pub struct Compressed {
 /// operation that failed: then `notice` says which, with its facts, and `exit_code` is the
 /// status the run ends with unless something worse happens).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Error {
+pub(crate) struct Error {
     pub exit_code: u8,
     #[serde(flatten)]
     pub notice: Option<Notice>,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// The last line of a client run (after the `error` of one that failed): its exit status with
+/// the meaning the exit status table gives it, and what led there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct End {
+    pub exit_code: u8,
+    pub meaning: String,
+    /// The last connection's close handshake, by the side that began it; `null` when no
+    /// Close frame went either way (the connection was lost, or never opened).
+    pub close: Option<Closed>,
+    /// Data messages each way, over every connection of the run.
+    pub received: Traffic,
+    pub sent: Traffic,
+}
+
+/// The Close frame that began a close handshake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Closed {
+    pub by: Side,
+    pub code: Option<u16>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Which end of the connection did something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Side {
+    Peer,
+    Wscope,
 }

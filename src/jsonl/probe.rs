@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Pass,
     Fail,
     Warn,
@@ -16,7 +16,7 @@ pub enum Verdict {
 
 /// One check of the report card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Probe {
+pub(crate) struct Probe {
     pub group: String,
     pub check: String,
     pub title: String,
@@ -30,7 +30,7 @@ pub struct Probe {
 
 /// The tally and the exit status it leads to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProbeSummary {
+pub(crate) struct ProbeSummary {
     pub url: String,
     pub checks: usize,
     pub pass: usize,

@@ -18,6 +18,10 @@ fn timings() -> Timings {
     }
 }
 
+fn traffic(messages: u64, bytes: u64) -> Traffic {
+    Traffic { messages, bytes }
+}
+
 fn note(notice: Option<Notice>) -> Note {
     Note {
         notice,
@@ -36,10 +40,7 @@ fn deflate() -> Deflate {
 
 /// One of every notice.
 fn notices() -> Vec<Notice> {
-    let traffic = Traffic {
-        messages: 3,
-        bytes: 42,
-    };
+    let traffic = traffic(3, 42);
     let compressed = Compressed {
         wire_bytes: 10,
         message_bytes: 40,
@@ -115,6 +116,7 @@ fn notices() -> Vec<Notice> {
         Notice::ProtoGuess {
             protocol: "socketio".into(),
         },
+        Notice::SockJs,
         Notice::Proto {
             protocol: "socketio".into(),
             about: "connected".into(),
@@ -150,9 +152,10 @@ fn notice_index(n: &Notice) -> usize {
         Notice::WindowBits { .. } => 19,
         Notice::ProtoGuess { .. } => 20,
         Notice::Proto { .. } => 21,
+        Notice::SockJs => 22,
     }
 }
-const NOTICES: usize = 22;
+const NOTICES: usize = 23;
 
 /// A message under `--proto` with the application messages it carried, in each shape.
 fn app_message() -> Message<'static> {
@@ -207,11 +210,12 @@ fn body_index(b: &Body<'_>) -> usize {
         Body::Info(_) => 13,
         Body::Warning(_) => 14,
         Body::Error(_) => 15,
-        Body::Probe(_) => 16,
-        Body::ProbeSummary(_) => 17,
+        Body::End(_) => 16,
+        Body::Probe(_) => 17,
+        Body::ProbeSummary(_) => 18,
     }
 }
-const BODIES: usize = 18;
+const BODIES: usize = 19;
 
 /// A line of every type, and of every shape a type takes.
 fn samples() -> Vec<Body<'static>> {
@@ -348,6 +352,35 @@ fn samples() -> Vec<Body<'static>> {
             notice: None,
             message: "interrupted".into(),
             hint: Some("try again".into()),
+        }),
+        Body::End(End {
+            exit_code: 0,
+            meaning: "clean close".into(),
+            close: Some(Closed {
+                by: Side::Wscope,
+                code: Some(1000),
+                reason: "done".into(),
+            }),
+            received: traffic(2, 10),
+            sent: traffic(1, 5),
+        }),
+        Body::End(End {
+            exit_code: 7,
+            meaning: "abnormal closure".into(),
+            close: None,
+            received: traffic(0, 0),
+            sent: traffic(0, 0),
+        }),
+        Body::End(End {
+            exit_code: 8,
+            meaning: "peer closed".into(),
+            close: Some(Closed {
+                by: Side::Peer,
+                code: None,
+                reason: String::new(),
+            }),
+            received: traffic(1, 1),
+            sent: traffic(0, 0),
         }),
         Body::Probe(Probe {
             group: "control".into(),

@@ -8,21 +8,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A moment, to the microsecond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timestamp(SystemTime);
+pub(crate) struct Timestamp(SystemTime);
 
 impl Timestamp {
     /// `t`, cut to the microsecond.
-    pub fn new(t: SystemTime) -> Timestamp {
+    pub(crate) fn new(t: SystemTime) -> Timestamp {
         let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
         Timestamp(UNIX_EPOCH + Duration::from_micros(since.as_micros() as u64))
     }
 
     /// Reads an RFC 3339 timestamp (fractions of a second optional).
-    pub fn parse(text: &str) -> Result<Timestamp, humantime::TimestampError> {
+    pub(crate) fn parse(text: &str) -> Result<Timestamp, humantime::TimestampError> {
         humantime::parse_rfc3339(text).map(Timestamp::new)
     }
 
-    pub fn time(self) -> SystemTime {
+    pub(crate) fn time(self) -> SystemTime {
         self.0
     }
 }
@@ -41,19 +41,15 @@ impl Serialize for Timestamp {
 
 /// A duration, written in milliseconds, to the microsecond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Millis(Duration);
+pub(crate) struct Millis(Duration);
 
 impl Millis {
     /// `d`, rounded to the microsecond.
-    pub fn new(d: Duration) -> Millis {
+    pub(crate) fn new(d: Duration) -> Millis {
         let micros = d.as_nanos().saturating_add(500) / 1000;
         Millis(Duration::from_micros(
             u64::try_from(micros).unwrap_or(u64::MAX),
         ))
-    }
-
-    pub fn duration(self) -> Duration {
-        self.0
     }
 }
 

@@ -5,14 +5,14 @@
 
 /// A path from the crate's root, as written (its segments after `crate::`), and its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Named {
+pub(super) struct Named {
     pub line: usize,
     pub path: Vec<String>,
 }
 
 /// Every path from the crate's root that `source` names; `root` is how it names the crate
 /// (`crate` inside the library, `wscope` in the binary's `main.rs`).
-pub fn crate_paths(source: &str, root: &str) -> Vec<Named> {
+pub(super) fn crate_paths(source: &str, root: &str) -> Vec<Named> {
     let code = blank_non_code(source);
     let bytes = code.as_bytes();
     let mut found = Vec::new();
@@ -116,7 +116,7 @@ fn tree(code: &str, mut i: usize, mut prefix: Vec<String>, out: &mut Vec<Vec<Str
 
 /// `source` with comments and the insides of string and character literals replaced by
 /// spaces; newlines are kept, so positions keep their lines.
-pub fn blank_non_code(source: &str) -> String {
+pub(super) fn blank_non_code(source: &str) -> String {
     let b = source.as_bytes();
     let mut out = b.to_vec();
     let mut i = 0;

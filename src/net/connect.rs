@@ -20,12 +20,12 @@ use tokio::net::TcpStream;
 use tokio_native_tls::TlsStream;
 
 /// What `--insecure` makes wscope say every time.
-pub const INSECURE_WARNING: &str =
+pub(crate) const INSECURE_WARNING: &str =
     "--insecure: the server's certificate and host name are NOT verified";
 
 /// TLS settings from the command line.
 #[derive(Debug, Clone, Default)]
-pub struct TlsOptions {
+pub(crate) struct TlsOptions {
     pub cacert: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
@@ -33,21 +33,21 @@ pub struct TlsOptions {
 }
 
 /// A TCP or Unix stream, with or without TLS on top.
-pub enum Stream {
+pub(crate) enum Stream {
     Plain(Transport),
     Tls(Box<TlsStream<HelloSniffer<Transport>>>),
 }
 
 /// What connecting took and where it went.
 #[derive(Debug, Clone)]
-pub struct ConnectInfo {
+pub(crate) struct ConnectInfo {
     pub peer: Peer,
     pub dns: Duration,
     pub tcp: Duration,
 }
 
 /// Builds the TLS connector up front, so bad key material is reported before any network I/O.
-pub fn tls_connector(opts: &TlsOptions) -> Result<tokio_native_tls::TlsConnector, Error> {
+pub(crate) fn tls_connector(opts: &TlsOptions) -> Result<tokio_native_tls::TlsConnector, Error> {
     let mut b = native_tls::TlsConnector::builder();
     if let Some(path) = &opts.cacert {
         let pem = read_file(path, "--cacert")?;
@@ -134,7 +134,7 @@ fn pem_blocks(pem: &str, label: &str) -> Vec<String> {
 }
 
 /// Resolves and connects, trying each address in turn within `timeout` overall.
-pub async fn tcp(
+pub(crate) async fn tcp(
     host: &str,
     port: u16,
     timeout: Duration,
@@ -225,7 +225,7 @@ impl std::fmt::Display for AddrFailure {
 }
 
 /// Runs the TLS handshake on an open stream.
-pub async fn tls(
+pub(crate) async fn tls(
     connector: &tokio_native_tls::TlsConnector,
     target: &Target,
     tcp: HelloSniffer<Transport>,
@@ -247,7 +247,7 @@ pub async fn tls(
 }
 
 /// Turns a TLS library message into a message and a hint a user can act on.
-pub fn classify_tls_error(target: &Target, cause: &str) -> Error {
+pub(crate) fn classify_tls_error(target: &Target, cause: &str) -> Error {
     let lower = cause.to_ascii_lowercase();
     let base = format!("TLS handshake with {} failed: {cause}", target.host_header);
     let e = Error::new(Kind::Tls, base);

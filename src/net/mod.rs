@@ -2,8 +2,8 @@
 //! through an HTTP or SOCKS5 proxy, and TLS (with what the handshake negotiated, for `-v`).
 //! The URL it reaches is a [`crate::wire::target::Target`].
 
-pub mod connect;
+pub(crate) mod connect;
 pub mod proxy;
 pub mod tls_hello;
-pub mod tls_info;
-pub mod transport;
+pub(crate) mod tls_info;
+pub(crate) mod transport;

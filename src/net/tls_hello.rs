@@ -54,7 +54,7 @@ pub fn server_hello(buf: &[u8]) -> Option<(u16, u16)> {
     Some((version, cipher))
 }
 
-pub fn version_name(v: u16) -> String {
+pub(crate) fn version_name(v: u16) -> String {
     match v {
         0x0304 => "TLS 1.3".into(),
         0x0303 => "TLS 1.2".into(),
@@ -64,7 +64,7 @@ pub fn version_name(v: u16) -> String {
     }
 }
 
-pub fn cipher_name(c: u16) -> String {
+pub(crate) fn cipher_name(c: u16) -> String {
     match c {
         0x1301 => "TLS_AES_128_GCM_SHA256".into(),
         0x1302 => "TLS_AES_256_GCM_SHA384".into(),

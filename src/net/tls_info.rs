@@ -6,7 +6,7 @@
 
 /// A readable summary of a DER certificate, one item per line.
 #[cfg(not(target_vendor = "apple"))]
-pub fn describe(der: &[u8]) -> Vec<String> {
+pub(crate) fn describe(der: &[u8]) -> Vec<String> {
     use openssl::nid::Nid;
     use openssl::x509::{X509, X509NameRef};
     let Ok(cert) = X509::from_der(der) else {

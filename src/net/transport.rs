@@ -14,16 +14,16 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::UnixStream;
 
 /// What a connected socket can do.
-pub trait Socket: AsyncRead + AsyncWrite + Unpin + Send {}
+pub(crate) trait Socket: AsyncRead + AsyncWrite + Unpin + Send {}
 
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Socket for T {}
 
 /// A connected socket: a `TcpStream` or a `UnixStream`.
-pub type Transport = Box<dyn Socket>;
+pub(crate) type Transport = Box<dyn Socket>;
 
 /// Who is at the other end of a [`Transport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Peer {
+pub(crate) enum Peer {
     Tcp(SocketAddr),
     /// A Unix socket: its path as we know it (the server's path on the client side; peers
     /// connecting to a server are usually unnamed).
@@ -41,7 +41,7 @@ impl fmt::Display for Peer {
 }
 
 /// Connects to the Unix socket at `path` within `timeout`; returns how long it took.
-pub async fn unix(path: &Path, timeout: Duration) -> Result<(UnixStream, Duration), Error> {
+pub(crate) async fn unix(path: &Path, timeout: Duration) -> Result<(UnixStream, Duration), Error> {
     let started = Instant::now();
     let failed = |why: String| {
         Error::new(

@@ -8,12 +8,12 @@
 //! establish ─► redirect::follow ─► upgrade::attempt ─► stream::open_stream ─► exchange ─► judge
 //! ```
 
-pub mod redirect;
+pub(crate) mod redirect;
 mod stream;
 mod upgrade;
 
-pub use stream::{Opened, open_stream};
-pub use upgrade::{Upgraded, request};
+pub(crate) use stream::{Opened, open_stream};
+pub(crate) use upgrade::{Upgraded, request};
 
 use crate::error::Error;
 use crate::event::Event;
@@ -26,7 +26,7 @@ use std::time::Duration;
 
 /// How to reach the server and upgrade.
 #[derive(Debug, Clone)]
-pub struct ConnectConfig {
+pub(crate) struct ConnectConfig {
     pub request: RequestOptions,
     pub tls: TlsOptions,
     pub proxy: ProxyChoice,
@@ -44,7 +44,7 @@ pub struct ConnectConfig {
 
 /// Connects to `start`, following redirects, until the server accepts the upgrade; returns
 /// where it was accepted and the upgraded connection.
-pub async fn establish(
+pub(crate) async fn establish(
     cfg: &ConnectConfig,
     start: &Target,
     emit: &mut dyn FnMut(Event),

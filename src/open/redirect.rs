@@ -10,7 +10,7 @@ use crate::wire::response::ResponseHead;
 use crate::wire::target::Target;
 
 /// What one attempt at the upgrade led to.
-pub enum Attempt<T> {
+pub(crate) enum Attempt<T> {
     /// An answer that is not to be followed (for the client: a valid 101).
     Done(T),
     /// A redirect to follow.
@@ -19,7 +19,7 @@ pub enum Attempt<T> {
 
 /// Where the answer `head` to a request for `from` sends the next attempt: `Some` with `-L`
 /// for a redirect (an error when its `Location` is no WebSocket target), `None` otherwise.
-pub fn next(
+pub(crate) fn next(
     cfg: &ConnectConfig,
     from: &Target,
     head: &ResponseHead,
@@ -72,7 +72,7 @@ fn too_many(max: u32) -> Error {
 
 /// Tries `start`, then each redirect an attempt returns (counted against `--max-redirs`, each
 /// said as it is followed), until an attempt is done.
-pub async fn follow<T>(
+pub(crate) async fn follow<T>(
     cfg: &ConnectConfig,
     start: &Target,
     emit: &mut dyn FnMut(Event),

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// A stream to the server, through the proxy and TLS when there are: what an upgrade request
 /// is sent on.
-pub struct Opened {
+pub(crate) struct Opened {
     pub stream: Stream,
     pub timings: Timings,
     /// Until when the handshake may take (`--handshake-timeout` from the end of TCP connect).
@@ -24,7 +24,7 @@ pub struct Opened {
 
 /// Opens a stream to `target`: DNS and TCP, the proxy's tunnel, TLS; each stage reported to
 /// `emit` as it is done.
-pub async fn open_stream(
+pub(crate) async fn open_stream(
     cfg: &ConnectConfig,
     target: &Target,
     emit: &mut dyn FnMut(Event),

@@ -18,7 +18,7 @@ impl Output {
     /// A WebSocket message received under `--proto`, the protocol's remarks about it, and
     /// the application messages it completed that are to be shown (`-n` may want fewer than
     /// arrived), in that order.
-    pub fn proto_received(
+    pub(crate) fn proto_received(
         &mut self,
         kind: DataKind,
         data: &Bytes,

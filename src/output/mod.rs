@@ -8,11 +8,12 @@
 //! it: in the REPL, on a terminal, with JSON Lines or a display option; one flag decides.
 
 mod app;
-pub mod recall;
+pub(crate) mod recall;
 mod shown;
-pub mod thread;
+pub(crate) mod thread;
 
-use crate::event::{DataKind, Event, Stamped};
+use crate::error::Error;
+use crate::event::{DataKind, Event, FirstClose, Stamped};
 use crate::jsonl::{self, Line};
 use crate::render::received::{DisplayConfig, JqFilter};
 use crate::render::{BinaryOutput, Channel, Style, json, text::text_for};
@@ -22,24 +23,27 @@ use std::io;
 use thread::{Batch, OutputThread, Piece, Waiter};
 
 /// A sink for printed lines in the REPL (rustyline's external printer).
-pub trait LinePrinter: Send {
+pub(crate) trait LinePrinter: Send {
     fn print_line(&mut self, line: String);
 }
 
 /// Watches the data messages received as they come (`wscope replay --expect` compares them
-/// with a recording), typed, beside whatever is shown.
-pub trait Observer: Send {
+/// with a recording), typed, beside whatever is shown, and judges them at the end.
+pub(crate) trait Observer: Send {
     /// A connection opened (its upgrade succeeded).
     fn opened(&mut self);
     /// A data message arrived.
     fn received(&mut self, kind: DataKind, data: &[u8]);
+    /// The session is over and what it showed is out: what the observer makes of what it
+    /// saw, part of the run's outcome.
+    fn verdict(self: Box<Self>) -> Result<(), Error>;
 }
 
 /// Where rendered output ends up. Owned by the session; shared behind a mutex.
 ///
 /// Text is gathered here and handed to the [`OutputThread`] in batches, so the event loop never
 /// blocks on a slow reader of our output; [`Output::backlogged`] tells the loops to wait for it.
-pub struct Output {
+pub(crate) struct Output {
     pub style: Style,
     /// How received messages are shown (the REPL changes it as it runs).
     display: DisplayConfig,
@@ -58,6 +62,8 @@ pub struct Output {
     /// `--record`: every event as a JSON line, handed over with the rest.
     record: Option<Vec<u8>>,
     observer: Option<Box<dyn Observer>>,
+    /// The last connection's first Close frame, either way (the run's `end` event says it).
+    first_close: Option<FirstClose>,
     thread: OutputThread,
 }
 
@@ -69,12 +75,8 @@ const SMALL_HAND_OVER: usize = 16 * 1024;
 const STDERR_HIGH_WATER: usize = 64 * 1024;
 
 impl Output {
-    pub fn new(style: Style, display: DisplayConfig) -> Self {
-        Self::with_thread(style, display, OutputThread::stdio())
-    }
-
     /// Output into the given thread's streams (tests write into buffers).
-    pub fn with_thread(style: Style, display: DisplayConfig, thread: OutputThread) -> Self {
+    pub(crate) fn with_thread(style: Style, display: DisplayConfig, thread: OutputThread) -> Self {
         let mut output = Output {
             style,
             display,
@@ -87,6 +89,7 @@ impl Output {
             printer: None,
             record: None,
             observer: None,
+            first_close: None,
             thread,
         };
         output.decide_plain();
@@ -104,44 +107,54 @@ impl Output {
     }
 
     /// How received messages are shown.
-    pub fn display(&self) -> &DisplayConfig {
+    pub(crate) fn display(&self) -> &DisplayConfig {
         &self.display
     }
 
     /// `/pretty on|off`.
-    pub fn set_pretty(&mut self, pretty: bool) {
+    pub(crate) fn set_pretty(&mut self, pretty: bool) {
         self.display.pretty = pretty;
         self.decide_plain();
     }
 
     /// `/filter EXPR` and `/filter off`.
-    pub fn set_filter(&mut self, filter: Option<JqFilter>) {
+    pub(crate) fn set_filter(&mut self, filter: Option<JqFilter>) {
         self.display.filter = filter;
         self.decide_plain();
     }
 
     /// Also writes every event as JSON Lines into the thread's recording sink (`--record`).
-    pub fn recording(mut self) -> Self {
+    pub(crate) fn recording(mut self) -> Self {
         self.record = Some(Vec::new());
         self.decide_plain();
         self
     }
 
     /// Also tells `observer` of every connection opened and data message received.
-    pub fn observed_by(mut self, observer: Box<dyn Observer>) -> Self {
+    pub(crate) fn observed_by(mut self, observer: Box<dyn Observer>) -> Self {
         self.observer = Some(observer);
         self
     }
 
+    /// The observer, when there is one, to hear its verdict.
+    pub(crate) fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.observer.take()
+    }
+
+    /// The last connection's first Close frame, either way: who began the close handshake.
+    pub(crate) fn first_close(&self) -> Option<FirstClose> {
+        self.first_close.clone()
+    }
+
     /// Writes out everything so far and waits until it is on the terminal: the REPL thread
     /// draws its prompt itself, and must not start while our lines are still going out.
-    pub fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         self.hand_over();
         self.thread.waiter().idle_blocking();
     }
 
     /// Routes everything through the REPL's printer from now on, after what came before.
-    pub fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
+    pub(crate) fn set_printer(&mut self, printer: Box<dyn LinePrinter>) {
         self.settle();
         self.printer = Some(printer);
         self.recall = Some(Recall::default());
@@ -149,25 +162,25 @@ impl Output {
     }
 
     /// Whether stdout has been closed by the reader (e.g. `| head -1`).
-    pub fn stdout_gone(&self) -> bool {
+    pub(crate) fn stdout_gone(&self) -> bool {
         self.thread.stdout_gone()
     }
 
     /// Whether output waits for a slow reader: take in nothing more until [`wait_room`] says
     /// so.
-    pub fn backlogged(&self) -> bool {
+    pub(crate) fn backlogged(&self) -> bool {
         self.pending + self.thread.queued() >= STDOUT_HIGH_WATER
     }
 
     /// A handle for waiting on the output thread without holding this.
-    pub fn waiter(&self) -> Waiter {
+    pub(crate) fn waiter(&self) -> Waiter {
         self.thread.waiter()
     }
 
     /// The hot path: a received data message. In plain pipe mode every message ends with the
     /// separator; text is written byte-exact, binary raw, as hex or as base64
     /// (`--binary-output`). Anything else goes through the display stage.
-    pub fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
+    pub(crate) fn received(&mut self, kind: DataKind, data: &Bytes) -> io::Result<()> {
         if let Some(o) = self.observer.as_mut() {
             o.received(kind, data);
         }
@@ -206,7 +219,7 @@ impl Output {
     }
 
     /// Writes the event into the recording only, not on the screen.
-    pub fn record_only(&mut self, ev: &Stamped) {
+    pub(crate) fn record_only(&mut self, ev: &Stamped) {
         self.record(ev);
     }
 
@@ -253,9 +266,24 @@ impl Output {
     }
 
     /// Renders an event to where it belongs.
-    pub fn event(&mut self, ev: Stamped) {
-        if let (Some(o), Event::Upgraded { .. }) = (self.observer.as_mut(), &ev.event) {
-            o.opened();
+    pub(crate) fn event(&mut self, ev: Stamped) {
+        match &ev.event {
+            Event::Upgraded { .. } => {
+                self.first_close = None;
+                if let Some(o) = self.observer.as_mut() {
+                    o.opened();
+                }
+            }
+            Event::Close {
+                dir, code, reason, ..
+            } if self.first_close.is_none() => {
+                self.first_close = Some(FirstClose {
+                    dir: *dir,
+                    code: *code,
+                    reason: reason.clone(),
+                });
+            }
+            _ => {}
         }
         if self.style.jsonl {
             self.put_json(&json::line(&ev, self.style.show_credentials));
@@ -300,7 +328,7 @@ impl Output {
 
     /// Hands buffered diagnostics (and data) over now. A closed stderr must not end the
     /// session, so there is nothing to report.
-    pub fn flush_stderr(&mut self) {
+    pub(crate) fn flush_stderr(&mut self) {
         self.hand_over();
     }
 
@@ -334,7 +362,7 @@ impl Output {
 
     /// Hands what is gathered to the output thread; an error says stdout's reader is gone.
     /// Never blocks: when the thread is behind, the text stays here (see [`Self::backlogged`]).
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.hand_over();
         if self.stdout_gone() {
             return Err(io::ErrorKind::BrokenPipe.into());
@@ -378,13 +406,13 @@ impl Output {
 }
 
 /// Waits until the output thread has taken enough that [`Output::backlogged`] is over.
-pub async fn wait_room(waiter: &Waiter) {
+pub(crate) async fn wait_room(waiter: &Waiter) {
     waiter.room(STDOUT_HIGH_WATER).await
 }
 
 /// Hands everything over and waits until it has been written. The last thing a run does, so
 /// no message is lost at exit.
-pub async fn drain(out: &std::sync::Mutex<Output>) {
+pub(crate) async fn drain(out: &std::sync::Mutex<Output>) {
     let waiter = {
         let mut o = crate::sync::lock(out);
         o.hand_over();

@@ -8,13 +8,13 @@ use std::collections::VecDeque;
 use std::time::SystemTime;
 
 /// How many messages are kept at most.
-pub const RECALL_MESSAGES: usize = 100;
+pub(crate) const RECALL_MESSAGES: usize = 100;
 /// How many bytes of messages are kept at most (besides the newest, always kept).
-pub const RECALL_BYTES: usize = 16 << 20;
+pub(crate) const RECALL_BYTES: usize = 16 << 20;
 
 /// One kept message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Kept {
+pub(crate) struct Kept {
     /// Its number among the messages received (from 1).
     pub number: u64,
     pub at: SystemTime,
@@ -24,7 +24,7 @@ pub struct Kept {
 
 /// The newest received messages, oldest first.
 #[derive(Debug, Default)]
-pub struct Recall {
+pub(crate) struct Recall {
     kept: VecDeque<Kept>,
     bytes: usize,
     received: u64,
@@ -32,7 +32,7 @@ pub struct Recall {
 
 impl Recall {
     /// Keeps a copy of a message just received, letting the oldest go past the bounds.
-    pub fn keep(&mut self, at: SystemTime, kind: DataKind, data: &[u8]) {
+    pub(crate) fn keep(&mut self, at: SystemTime, kind: DataKind, data: &[u8]) {
         self.received += 1;
         self.bytes += data.len();
         self.kept.push_back(Kept {
@@ -51,12 +51,12 @@ impl Recall {
     }
 
     /// The last `n` messages kept (fewer when fewer are kept), oldest first.
-    pub fn last(&self, n: usize) -> impl Iterator<Item = &Kept> {
+    pub(crate) fn last(&self, n: usize) -> impl Iterator<Item = &Kept> {
         self.kept.iter().skip(self.kept.len().saturating_sub(n))
     }
 
     /// How many messages have been received in all.
-    pub fn received(&self) -> u64 {
+    pub(crate) fn received(&self) -> u64 {
         self.received
     }
 }

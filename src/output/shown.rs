@@ -95,7 +95,7 @@ impl Output {
 
     /// `/last N`: the last `n` received messages again, decoded, unfiltered, indented and
     /// highlighted, each under a line that says which it was.
-    pub fn show_last(&mut self, n: usize) {
+    pub(crate) fn show_last(&mut self, n: usize) {
         let view = DisplayConfig {
             pretty: true,
             filter: None,

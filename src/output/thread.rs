@@ -11,7 +11,7 @@
 
 use crate::sync::lock;
 use bytes::Bytes;
-use std::io::{self, Write};
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use tokio::sync::Notify;
@@ -21,7 +21,7 @@ const SPARES: usize = 1;
 
 /// A piece of output: bytes we formatted or a received payload passed on without a copy, for
 /// stdout; or diagnostics kept in their place among them (stdout and stderr on one terminal).
-pub enum Piece {
+pub(crate) enum Piece {
     Owned(Vec<u8>),
     Shared(Bytes),
     Err(Vec<u8>),
@@ -38,7 +38,7 @@ impl Piece {
 
 /// One hand-over: diagnostics first, then the pieces in order; and the recording (`--record`).
 #[derive(Default)]
-pub struct Batch {
+pub(crate) struct Batch {
     pub err: Vec<u8>,
     pub out: Vec<Piece>,
     pub rec: Vec<u8>,
@@ -63,10 +63,10 @@ impl Batch {
 }
 
 /// Somewhere the thread writes.
-pub type Sink = Box<dyn Write + Send>;
+pub(crate) type Sink = Box<dyn Write + Send>;
 
 /// Where the thread writes: stdout, stderr, and the recording when there is one.
-pub struct Sinks {
+pub(crate) struct Sinks {
     pub out: Sink,
     pub err: Sink,
     pub record: Option<Sink>,
@@ -102,7 +102,7 @@ struct Inner {
 
 /// The producer's side. Started on the first batch, so a run that prints nothing never
 /// creates the thread.
-pub struct OutputThread {
+pub(crate) struct OutputThread {
     inner: Arc<Inner>,
     thread: Thread,
 }
@@ -115,13 +115,8 @@ enum Thread {
 }
 
 impl OutputThread {
-    /// Writes to the process's stdout and stderr.
-    pub fn stdio() -> Self {
-        Self::with_sinks(Box::new(io::stdout()), Box::new(io::stderr()))
-    }
-
     /// Writes to the given streams (tests use buffers).
-    pub fn with_sinks(out: Sink, err: Sink) -> Self {
+    pub(crate) fn with_sinks(out: Sink, err: Sink) -> Self {
         Self::with(Sinks {
             out,
             err,
@@ -130,7 +125,7 @@ impl OutputThread {
     }
 
     /// Writes to the given sinks.
-    pub fn with(sinks: Sinks) -> Self {
+    pub(crate) fn with(sinks: Sinks) -> Self {
         OutputThread {
             inner: Arc::new(Inner {
                 state: Mutex::new(State {
@@ -150,17 +145,17 @@ impl OutputThread {
     }
 
     /// Whether a write to stdout has failed (its reader went away); stdout is dropped since.
-    pub fn stdout_gone(&self) -> bool {
+    pub(crate) fn stdout_gone(&self) -> bool {
         self.inner.stdout_gone.load(Ordering::Relaxed)
     }
 
     /// Bytes handed over that the thread has not taken yet.
-    pub fn queued(&self) -> usize {
+    pub(crate) fn queued(&self) -> usize {
         lock(&self.inner.state).queued
     }
 
     /// Hands a batch over; it is written after everything handed over before it.
-    pub fn push(&mut self, batch: Batch) {
+    pub(crate) fn push(&mut self, batch: Batch) {
         if let Thread::NotStarted(..) = self.thread {
             self.start();
         }
@@ -201,12 +196,12 @@ impl OutputThread {
     }
 
     /// An emptied buffer to reuse, if one came back.
-    pub fn spare(&mut self) -> Option<Vec<u8>> {
+    pub(crate) fn spare(&mut self) -> Option<Vec<u8>> {
         lock(&self.inner.state).spare.pop()
     }
 
     /// A handle to wait on without holding whatever owns this.
-    pub fn waiter(&self) -> Waiter {
+    pub(crate) fn waiter(&self) -> Waiter {
         Waiter(self.inner.clone())
     }
 }
@@ -220,22 +215,22 @@ impl Drop for OutputThread {
 
 /// Waits for the output thread to make progress.
 #[derive(Clone)]
-pub struct Waiter(Arc<Inner>);
+pub(crate) struct Waiter(Arc<Inner>);
 
 impl Waiter {
     /// Until fewer than `limit` bytes wait for the thread.
-    pub async fn room(&self, limit: usize) {
+    pub(crate) async fn room(&self, limit: usize) {
         self.until(|st| st.queued < limit).await
     }
 
     /// Until everything handed over has been written.
-    pub async fn idle(&self) {
+    pub(crate) async fn idle(&self) {
         self.until(State::idle).await
     }
 
     /// Until everything handed over has been written, blocking the calling thread. Only for
     /// the moment the REPL takes over the terminal, so its lines come after these.
-    pub fn idle_blocking(&self) {
+    pub(crate) fn idle_blocking(&self) {
         let mut st = lock(&self.0.state);
         while !st.idle() {
             st = wait(&self.0.progress, st);

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// A group of checks, as `--only` and `--skip` name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Group {
+pub(crate) enum Group {
     /// The upgrade: Accept, version, key, subprotocols, permessage-deflate
     Handshake,
     /// Data messages: echo detection, a fragmented message
@@ -22,7 +22,7 @@ pub enum Group {
 }
 
 impl Group {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Group::Handshake => "handshake",
             Group::Messages => "messages",
@@ -36,7 +36,7 @@ impl Group {
 
 /// Where a rule is written: an RFC and a section in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     pub rfc: u16,
     pub section: &'static str,
 }
@@ -58,11 +58,11 @@ impl fmt::Display for Section {
 }
 
 /// The longest title, for the report card's column.
-pub const TITLE_WIDTH: usize = 36;
+pub(crate) const TITLE_WIDTH: usize = 36;
 
 /// One check of the report card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Check {
+pub(crate) enum Check {
     Upgrade,
     Version,
     KeyMissing,
@@ -94,7 +94,7 @@ pub enum Check {
 
 /// What a check is: its name (for JSON Lines), group, section and title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
+pub(crate) struct Spec {
     pub check: Check,
     pub id: &'static str,
     pub group: Group,
@@ -122,7 +122,7 @@ use Check as C;
 use Group::*;
 
 /// Every check, in report order (and in the order of [`Check`]'s variants).
-pub const CATALOGUE: [Spec; 27] = [
+pub(crate) const CATALOGUE: [Spec; 27] = [
     spec(
         C::Upgrade,
         "upgrade",
@@ -315,7 +315,7 @@ pub const CATALOGUE: [Spec; 27] = [
 ];
 
 impl Check {
-    pub fn spec(self) -> &'static Spec {
+    pub(crate) fn spec(self) -> &'static Spec {
         // The table is in the order of the variants (a test holds it there).
         &CATALOGUE[self as usize]
     }

@@ -19,7 +19,7 @@ const GOODBYE: Duration = Duration::from_millis(200);
 
 /// Why sending stopped short.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stopped {
+pub(super) enum Stopped {
     /// The deadline passed with bytes still to write (the server stopped reading).
     Timeout,
     /// The connection failed or was closed under the write.
@@ -27,7 +27,7 @@ pub enum Stopped {
 }
 
 /// A connection the probe writes raw frames on and reads the server's frames from.
-pub struct Conn<S = Stream> {
+pub(super) struct Conn<S = Stream> {
     reader: ReadHalf<S>,
     writer: WriteHalf<S>,
     scanner: FrameScanner,
@@ -48,7 +48,7 @@ enum Step {
 impl<S: AsyncRead + AsyncWrite> Conn<S> {
     /// A connection whose upgrade answer was followed by `already` (the first frames, read
     /// with the head).
-    pub fn new(stream: S, already: &[u8]) -> Self {
+    pub(super) fn new(stream: S, already: &[u8]) -> Self {
         let (reader, writer) = tokio::io::split(stream);
         let mut conn = Conn {
             reader,
@@ -87,7 +87,11 @@ impl<S: AsyncRead + AsyncWrite> Conn<S> {
 
     /// Sends `frames` (masked with fresh keys unless built unmasked), reading meanwhile so a
     /// server that answers while a large message goes out never blocks us both.
-    pub async fn send(&mut self, frames: &[Frame], deadline: Instant) -> Result<(), Stopped> {
+    pub(super) async fn send(
+        &mut self,
+        frames: &[Frame],
+        deadline: Instant,
+    ) -> Result<(), Stopped> {
         if frames.iter().any(|f| f.opcode() == Opcode::Close) {
             self.sent_close = true;
         }
@@ -120,7 +124,11 @@ impl<S: AsyncRead + AsyncWrite> Conn<S> {
 
     /// Reads until `enough` says the check has what it waits for, the server's Close or the
     /// end of TCP arrives, or `deadline` passes; returns whether `enough` was met.
-    pub async fn watch(&mut self, deadline: Instant, enough: impl Fn(&Seen) -> bool) -> bool {
+    pub(super) async fn watch(
+        &mut self,
+        deadline: Instant,
+        enough: impl Fn(&Seen) -> bool,
+    ) -> bool {
         loop {
             if enough(&self.seen) {
                 return true;
@@ -135,7 +143,7 @@ impl<S: AsyncRead + AsyncWrite> Conn<S> {
     }
 
     /// Reads until the TCP connection ends or `deadline` passes (after a Close exchange).
-    pub async fn await_end(&mut self, deadline: Instant) {
+    pub(super) async fn await_end(&mut self, deadline: Instant) {
         while self.seen.end.is_none() && self.read_once(deadline).await {}
     }
 
@@ -152,7 +160,7 @@ impl<S: AsyncRead + AsyncWrite> Conn<S> {
 
     /// Ends the connection politely and briefly: a Close 1000 unless one went out already,
     /// then the TCP shutdown, all within a fraction of a second.
-    pub async fn finish(mut self) {
+    pub(super) async fn finish(mut self) {
         if self.seen.end.is_some() {
             return;
         }

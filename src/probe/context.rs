@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
 /// The subprotocol a check offers that no server can know.
-pub const PROBE_PROTOCOL: &str = "x-wscope-probe";
+pub(super) const PROBE_PROTOCOL: &str = "x-wscope-probe";
 
 /// The first upgrade: the user's request as it is, answered with a 101.
-pub struct Baseline {
+pub(super) struct Baseline {
     pub head: ResponseHead,
     pub request: Request,
     pub took: Duration,
@@ -26,7 +26,7 @@ pub struct Baseline {
 }
 
 /// How the server answered an offer of the user's subprotocols and [`PROBE_PROTOCOL`].
-pub enum Offered {
+pub(super) enum Offered {
     Answered {
         head: ResponseHead,
         offered: Vec<String>,
@@ -36,7 +36,7 @@ pub enum Offered {
 }
 
 /// The shared state of one probe.
-pub struct Ctx {
+pub(super) struct Ctx {
     pub cfg: ProbeConfig,
     /// Where the checks connect: the URL, or where its redirects led (`-L`).
     pub target: Target,
@@ -46,7 +46,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(cfg: ProbeConfig, target: Target, baseline: Baseline) -> Self {
+    pub(super) fn new(cfg: ProbeConfig, target: Target, baseline: Baseline) -> Self {
         Ctx {
             cfg,
             target,
@@ -57,13 +57,13 @@ impl Ctx {
     }
 
     /// When an answer the server owes from now on is late (`--close-timeout`).
-    pub fn deadline(&self) -> Instant {
+    pub(super) fn deadline(&self) -> Instant {
         Instant::now() + self.cfg.wait
     }
 
     /// An ordinary connection, upgraded as the user's request asks (no extension offered).
     /// When there is none this time, the check is skipped with the reason.
-    pub async fn open(&self) -> Result<Conn, Outcome> {
+    pub(super) async fn open(&self) -> Result<Conn, Outcome> {
         match upgrade(&self.cfg.connect, &self.target, &Shape::default()).await {
             Ok(a) if a.head.status == 101 => Ok(a.into_conn()),
             Ok(a) => Err(Outcome::skip(format!(
@@ -78,12 +78,12 @@ impl Ctx {
     }
 
     /// Whether the endpoint echoes messages (found out once).
-    pub async fn echo(&self) -> &Echo {
+    pub(super) async fn echo(&self) -> &Echo {
         self.echo.get_or_init(|| detect_echo(self)).await
     }
 
     /// The answer to an offer of an unknown subprotocol (asked once).
-    pub async fn offered(&self) -> &Offered {
+    pub(super) async fn offered(&self) -> &Offered {
         self.offered.get_or_init(|| self.offer_unknown()).await
     }
 

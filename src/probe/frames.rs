@@ -6,13 +6,13 @@ use crate::wire::frame::{apply_mask, encode_header};
 use crate::wire::opcode::Opcode;
 
 /// FIN, the reserved bits and the opcode as the first header byte.
-pub fn first_byte(fin: bool, rsv: u8, opcode: Opcode) -> u8 {
+pub(crate) fn first_byte(fin: bool, rsv: u8, opcode: Opcode) -> u8 {
     u8::from(fin) << 7 | (rsv & 0b111) << 4 | opcode.bits()
 }
 
 /// One frame to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub first: u8,
     /// Clients mask every frame (RFC 6455 §5.3); `false` only to see whether a server notices.
     pub masked: bool,
@@ -21,7 +21,7 @@ pub struct Frame {
 
 impl Frame {
     /// A final, masked frame with no reserved bit.
-    pub fn new(opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn new(opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
         Frame {
             first: first_byte(true, 0, opcode),
             masked: true,
@@ -30,7 +30,7 @@ impl Frame {
     }
 
     /// Any first byte: FIN, reserved bits and opcode as given.
-    pub fn raw(fin: bool, rsv: u8, opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn raw(fin: bool, rsv: u8, opcode: Opcode, payload: impl Into<Vec<u8>>) -> Self {
         Frame {
             first: first_byte(fin, rsv, opcode),
             masked: true,
@@ -38,35 +38,35 @@ impl Frame {
         }
     }
 
-    pub fn text(text: &str) -> Self {
+    pub(crate) fn text(text: &str) -> Self {
         Self::new(Opcode::Text, text.as_bytes())
     }
 
-    pub fn binary(data: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn binary(data: impl Into<Vec<u8>>) -> Self {
         Self::new(Opcode::Binary, data)
     }
 
-    pub fn ping(payload: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn ping(payload: impl Into<Vec<u8>>) -> Self {
         Self::new(Opcode::Ping, payload)
     }
 
-    pub fn pong(payload: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn pong(payload: impl Into<Vec<u8>>) -> Self {
         Self::new(Opcode::Pong, payload)
     }
 
     /// A Close with a code and a reason given as bytes (so it can be invalid UTF-8).
-    pub fn close(code: u16, reason: &[u8]) -> Self {
+    pub(crate) fn close(code: u16, reason: &[u8]) -> Self {
         let mut payload = code.to_be_bytes().to_vec();
         payload.extend_from_slice(reason);
         Self::new(Opcode::Close, payload)
     }
 
     /// The opcode its first byte carries.
-    pub fn opcode(&self) -> Opcode {
+    pub(crate) fn opcode(&self) -> Opcode {
         Opcode::of_first_byte(self.first)
     }
 
-    pub fn unmasked(self) -> Self {
+    pub(crate) fn unmasked(self) -> Self {
         Frame {
             masked: false,
             ..self
@@ -74,7 +74,7 @@ impl Frame {
     }
 
     /// The frame on the wire, masked with `key` when it is masked.
-    pub fn encode_with(&self, key: [u8; 4], out: &mut Vec<u8>) {
+    pub(crate) fn encode_with(&self, key: [u8; 4], out: &mut Vec<u8>) {
         let mask = self.masked.then_some(key);
         encode_header(out, self.first, mask, self.payload.len() as u64);
         let start = out.len();
@@ -86,7 +86,7 @@ impl Frame {
 }
 
 /// Frames back to back, each masked with a fresh random key (RFC 6455 §5.3).
-pub fn encode(frames: &[Frame]) -> Vec<u8> {
+pub(crate) fn encode(frames: &[Frame]) -> Vec<u8> {
     let len = frames.iter().map(|f| f.payload.len() + 14).sum();
     let mut out = Vec::with_capacity(len);
     for f in frames {

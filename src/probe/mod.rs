@@ -12,18 +12,18 @@
 //! frames sent (a pure encoder); [`upgrade`] opens a connection with a shaped request;
 //! [`conn`] writes frames and gathers what comes back into [`seen`], every wait bounded.
 
-pub mod card;
-pub mod catalogue;
+pub(crate) mod card;
+pub(crate) mod catalogue;
 mod checks;
 mod conn;
 mod context;
-pub mod frames;
+pub(crate) mod frames;
 mod runner;
-pub mod seen;
+pub(crate) mod seen;
 mod upgrade;
-pub mod verdict;
+pub(crate) mod verdict;
 
-pub use catalogue::Group;
+pub(crate) use catalogue::Group;
 
 use crate::error::Error;
 use crate::net::connect::INSECURE_WARNING;
@@ -34,7 +34,7 @@ use std::time::Duration;
 
 /// What a probe needs, validated (see `config::probe`).
 #[derive(Debug, Clone)]
-pub struct ProbeConfig {
+pub(crate) struct ProbeConfig {
     pub target: Target,
     /// How to connect and the user's request (headers, subprotocols, credentials).
     pub connect: ConnectConfig,
@@ -53,7 +53,7 @@ pub struct ProbeConfig {
 
 /// Runs the probe and prints its card; an error when the server broke a MUST (or the probe
 /// could not start).
-pub async fn run(cfg: ProbeConfig) -> Result<(), Error> {
+pub(crate) async fn run(cfg: ProbeConfig) -> Result<(), Error> {
     if cfg.connect.tls.insecure {
         let warning = format!("wscope: warning: {INSECURE_WARNING}");
         crate::render::stderr_line(&warning);

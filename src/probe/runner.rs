@@ -25,7 +25,7 @@ use tokio::sync::Semaphore;
 const AT_ONCE: usize = 16;
 
 /// Runs the probe, printing the card as it goes; the tally decides the exit status.
-pub async fn run(cfg: ProbeConfig, card: &mut Card) -> Result<Tally, Error> {
+pub(super) async fn run(cfg: ProbeConfig, card: &mut Card) -> Result<Tally, Error> {
     let started = Instant::now();
     let (target, baseline) = baseline(&cfg).await?;
     card.begin(baseline.peer.as_ref().map(|p| p.to_string()).as_deref());

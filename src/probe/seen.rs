@@ -8,7 +8,7 @@ use crate::wire::scanner::FrameRecord;
 use std::time::Instant;
 
 /// Payload bytes kept of one message (the rest is counted, not kept).
-pub const MESSAGE_KEEP: usize = 64 * 1024;
+pub(crate) const MESSAGE_KEEP: usize = 64 * 1024;
 /// Messages kept at most (with their first bytes: 4 MiB at most, whatever a server sends).
 const MAX_MESSAGES: usize = 64;
 /// Pongs and pings kept at most.
@@ -16,7 +16,7 @@ const MAX_CONTROL: usize = 1024;
 
 /// A data message from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
+pub(crate) struct Message {
     /// Text or Binary.
     pub opcode: Opcode,
     /// RSV1 on its first frame (compressed, with permessage-deflate).
@@ -30,7 +30,7 @@ pub struct Message {
 
 /// The server's Close frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CloseFrame {
+pub(crate) struct CloseFrame {
     pub code: Option<u16>,
     pub reason: String,
     pub at: Instant,
@@ -38,7 +38,7 @@ pub struct CloseFrame {
 
 /// How the server's side of the TCP connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum End {
+pub(crate) enum End {
     /// An orderly end of stream (FIN).
     Closed,
     /// An error, such as a reset.
@@ -47,7 +47,7 @@ pub enum End {
 
 /// Everything noticed so far on one connection.
 #[derive(Debug, Default)]
-pub struct Seen {
+pub(crate) struct Seen {
     /// Pong payloads and when each came.
     pub pongs: Vec<(Vec<u8>, Instant)>,
     /// Ping payloads the server sent and when.
@@ -64,7 +64,7 @@ pub struct Seen {
 
 impl Seen {
     /// Takes in one frame the server sent.
-    pub fn absorb(&mut self, frame: FrameRecord, at: Instant) {
+    pub(crate) fn absorb(&mut self, frame: FrameRecord, at: Instant) {
         let h = &frame.header;
         match h.opcode {
             Opcode::Pong if self.pongs.len() < MAX_CONTROL => self.pongs.push((frame.payload, at)),
@@ -112,7 +112,7 @@ impl Seen {
     }
 
     /// When the pong answering a ping with `payload` came, if it has.
-    pub fn pong(&self, payload: &[u8]) -> Option<Instant> {
+    pub(crate) fn pong(&self, payload: &[u8]) -> Option<Instant> {
         self.pongs
             .iter()
             .find(|(p, _)| p == payload)
@@ -120,7 +120,7 @@ impl Seen {
     }
 
     /// Whether the conversation is over: a Close or the end of TCP.
-    pub fn over(&self) -> bool {
+    pub(crate) fn over(&self) -> bool {
         self.close.is_some() || self.end.is_some()
     }
 }

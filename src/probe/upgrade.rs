@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// How a check's upgrade request differs from the user's.
 #[derive(Debug, Clone, Default)]
-pub struct Shape {
+pub(super) struct Shape {
     /// Headers that replace the defaults (and the user's) of the same name.
     pub headers: Vec<(String, String)>,
     /// A header left out altogether.
@@ -29,7 +29,7 @@ pub struct Shape {
 }
 
 /// The server's answer to a probe's upgrade request, and the stream it came on.
-pub struct Answered {
+pub(super) struct Answered {
     pub head: ResponseHead,
     pub request: Request,
     /// From sending the request to the end of the answer's head.
@@ -42,14 +42,14 @@ pub struct Answered {
 
 impl Answered {
     /// The connection after a 101, with the frames that came along with the head.
-    pub fn into_conn(self) -> Conn {
+    pub(super) fn into_conn(self) -> Conn {
         Conn::new(self.stream, &self.rest)
     }
 }
 
 /// Why an upgrade request got no answer.
 #[derive(Debug)]
-pub enum Unanswered {
+pub(super) enum Unanswered {
     /// No stream to send it on (DNS, TCP, proxy, TLS).
     NoConnection(Error),
     /// Sent, but no HTTP answer came (closed, garbage, timed out).
@@ -57,13 +57,13 @@ pub enum Unanswered {
 }
 
 impl Unanswered {
-    pub fn error(&self) -> &Error {
+    pub(super) fn error(&self) -> &Error {
         match self {
             Unanswered::NoConnection(e) | Unanswered::NoAnswer(e) => e,
         }
     }
 
-    pub fn into_error(self) -> Error {
+    pub(super) fn into_error(self) -> Error {
         match self {
             Unanswered::NoConnection(e) | Unanswered::NoAnswer(e) => e,
         }
@@ -72,7 +72,7 @@ impl Unanswered {
 
 /// Connects to `target` and sends the upgrade request shaped by `shape`; the answer is read
 /// whatever its status, within the handshake timeout.
-pub async fn upgrade(
+pub(super) async fn upgrade(
     cfg: &ConnectConfig,
     target: &Target,
     shape: &Shape,

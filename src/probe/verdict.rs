@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// The server did what the RFC asks.
     Pass,
     /// The server broke a MUST.
@@ -22,7 +22,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// As printed on the card.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
             Verdict::Fail => "FAIL",
@@ -33,7 +33,7 @@ impl Verdict {
     }
 
     /// As written in JSON Lines.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
@@ -46,43 +46,43 @@ impl Verdict {
 
 /// A verdict and what the server did (status, close code, timing), in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub verdict: Verdict,
     pub observed: String,
 }
 
 impl Outcome {
-    pub fn new(verdict: Verdict, observed: impl Into<String>) -> Self {
+    pub(crate) fn new(verdict: Verdict, observed: impl Into<String>) -> Self {
         Outcome {
             verdict,
             observed: observed.into(),
         }
     }
 
-    pub fn pass(observed: impl Into<String>) -> Self {
+    pub(crate) fn pass(observed: impl Into<String>) -> Self {
         Self::new(Verdict::Pass, observed)
     }
 
-    pub fn fail(observed: impl Into<String>) -> Self {
+    pub(crate) fn fail(observed: impl Into<String>) -> Self {
         Self::new(Verdict::Fail, observed)
     }
 
-    pub fn warn(observed: impl Into<String>) -> Self {
+    pub(crate) fn warn(observed: impl Into<String>) -> Self {
         Self::new(Verdict::Warn, observed)
     }
 
-    pub fn info(observed: impl Into<String>) -> Self {
+    pub(crate) fn info(observed: impl Into<String>) -> Self {
         Self::new(Verdict::Info, observed)
     }
 
-    pub fn skip(observed: impl Into<String>) -> Self {
+    pub(crate) fn skip(observed: impl Into<String>) -> Self {
         Self::new(Verdict::Skip, observed)
     }
 }
 
 /// One line of the report card.
 #[derive(Debug, Clone)]
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     pub check: Check,
     pub outcome: Outcome,
     /// How long the check took, connections included.
@@ -90,14 +90,14 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    pub fn spec(&self) -> &'static Spec {
+    pub(crate) fn spec(&self) -> &'static Spec {
         self.check.spec()
     }
 }
 
 /// How many checks came out which way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub pass: usize,
     pub fail: usize,
     pub warn: usize,
@@ -106,7 +106,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, verdict: Verdict) {
+    pub(crate) fn add(&mut self, verdict: Verdict) {
         let n = match verdict {
             Verdict::Pass => &mut self.pass,
             Verdict::Fail => &mut self.fail,
@@ -117,12 +117,12 @@ impl Tally {
         *n += 1;
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.pass + self.fail + self.warn + self.info + self.skip
     }
 
     /// The exit status's kind: a FAIL means a MUST was broken; warnings do not count.
-    pub fn failure(&self) -> Option<Kind> {
+    pub(crate) fn failure(&self) -> Option<Kind> {
         (self.fail > 0).then_some(Kind::Nonconformant)
     }
 }

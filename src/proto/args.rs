@@ -21,7 +21,7 @@ pub struct InputError {
 
 impl InputError {
     /// An error about the whole input.
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         InputError {
             line: 1,
             column: None,
@@ -30,7 +30,7 @@ impl InputError {
     }
 
     /// An error at a column of the first line.
-    pub fn at(column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at(column: usize, message: impl Into<String>) -> Self {
         InputError {
             line: 1,
             column: Some(column),
@@ -39,7 +39,7 @@ impl InputError {
     }
 
     /// Invalid JSON that started at `column` of the input's first line.
-    pub fn json(what: &str, column: usize, e: JsonSyntax) -> Self {
+    pub(crate) fn json(what: &str, column: usize, e: JsonSyntax) -> Self {
         let e = e.shifted(column.saturating_sub(1));
         InputError {
             line: e.line,
@@ -50,7 +50,7 @@ impl InputError {
 
     /// Valid JSON whose structure is wrong (a member given twice), in `what` that started at
     /// `column` of the input's first line.
-    pub fn in_json(what: &str, column: usize, e: JsonSyntax) -> Self {
+    pub(crate) fn in_json(what: &str, column: usize, e: JsonSyntax) -> Self {
         let e = e.shifted(column.saturating_sub(1));
         InputError {
             line: e.line,
@@ -75,50 +75,50 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// The 1-based column (in characters) of byte `offset` in a one-line `text`.
-pub fn column(text: &str, offset: usize) -> usize {
+pub(crate) fn column(text: &str, offset: usize) -> usize {
     1 + text
         .get(..offset.min(text.len()))
         .map_or(0, |before| before.chars().count())
 }
 
 /// A reader over the words of a command's arguments.
-pub struct Words<'a> {
+pub(crate) struct Words<'a> {
     text: &'a str,
     at: usize,
 }
 
 impl<'a> Words<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Words { text, at: 0 }
     }
 
     /// Skips white space; true when something follows.
-    pub fn more(&mut self) -> bool {
+    pub(crate) fn more(&mut self) -> bool {
         let rest = &self.text[self.at..];
         self.at += rest.len() - rest.trim_start().len();
         self.at < self.text.len()
     }
 
     /// The column of the next word (after white space).
-    pub fn column(&mut self) -> usize {
+    pub(crate) fn column(&mut self) -> usize {
         self.more();
         column(self.text, self.at)
     }
 
     /// What is left, from the next word on, as typed.
-    pub fn rest(&mut self) -> &'a str {
+    pub(crate) fn rest(&mut self) -> &'a str {
         self.more();
         &self.text[self.at..]
     }
 
     /// The next character, without taking it.
-    pub fn peek(&mut self) -> Option<char> {
+    pub(crate) fn peek(&mut self) -> Option<char> {
         self.more();
         self.text[self.at..].chars().next()
     }
 
     /// The next word: a JSON string's value, or a run of non-space characters.
-    pub fn word(&mut self) -> Result<Option<String>, InputError> {
+    pub(crate) fn word(&mut self) -> Result<Option<String>, InputError> {
         if !self.more() {
             return Ok(None);
         }
@@ -136,7 +136,7 @@ impl<'a> Words<'a> {
     }
 
     /// The next argument as one JSON value, as typed; `what` names it in errors.
-    pub fn value(&mut self, what: &str) -> Result<&'a RawValue, InputError> {
+    pub(crate) fn value(&mut self, what: &str) -> Result<&'a RawValue, InputError> {
         let start = self.column();
         let rest = &self.text[self.at..];
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();

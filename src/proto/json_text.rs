@@ -1,15 +1,15 @@
 //! JSON as a peer or the user wrote it, for the protocol codecs.
 //!
 //! The codecs validate JSON with serde_json but keep the text: a [`RawValue`] borrows a value's
-//! exact text, [`members`] lists an object's members in the order written with their raw
-//! values, and [`rewrite_flat_objects`] replaces small objects inside a text while copying
+//! exact text, `members` lists an object's members in the order written with their raw
+//! values, and `rewrite_flat_objects` replaces small objects inside a text while copying
 //! everything else byte for byte (how Socket.IO's binary placeholders are swapped). serde_json
 //! refuses nesting deeper than 128 levels, and the walker here keeps its open brackets on a
 //! heap stack, so no input can exhaust the call stack.
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
-pub use serde_json::value::RawValue;
+pub(crate) use serde_json::value::RawValue;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -23,7 +23,7 @@ pub struct JsonSyntax {
 
 impl JsonSyntax {
     /// The position and reason of a serde_json error.
-    pub fn of(e: &serde_json::Error) -> Self {
+    pub(crate) fn of(e: &serde_json::Error) -> Self {
         let full = e.to_string();
         let reason = match full.rfind(" at line ") {
             Some(i) => full[..i].to_string(),
@@ -38,7 +38,7 @@ impl JsonSyntax {
 
     /// The same error for JSON that started `columns` characters into a longer line (its
     /// first line is that line; later lines keep their columns).
-    pub fn shifted(mut self, columns: usize) -> Self {
+    pub(crate) fn shifted(mut self, columns: usize) -> Self {
         if self.line == 1 {
             self.column += columns;
         }
@@ -61,7 +61,7 @@ impl fmt::Display for JsonSyntax {
 }
 
 /// Exactly one JSON value (white space around it allowed), borrowed as written.
-pub fn one_value(text: &str) -> Result<&RawValue, JsonSyntax> {
+pub(crate) fn one_value(text: &str) -> Result<&RawValue, JsonSyntax> {
     serde_json::from_str::<&RawValue>(text).map_err(|e| JsonSyntax::of(&e))
 }
 
@@ -78,7 +78,7 @@ pub enum Kind {
 
 impl Kind {
     /// The kind of a valid JSON text, from its first character.
-    pub fn of(raw: &str) -> Kind {
+    pub(crate) fn of(raw: &str) -> Kind {
         match raw.trim_start().as_bytes().first() {
             Some(b'{') => Kind::Object,
             Some(b'[') => Kind::Array,
@@ -90,7 +90,7 @@ impl Kind {
     }
 
     /// "an object", "a string"...: for messages such as "params must be an array, not a string".
-    pub fn with_article(self) -> &'static str {
+    pub(crate) fn with_article(self) -> &'static str {
         match self {
             Kind::Object => "an object",
             Kind::Array => "an array",
@@ -103,25 +103,25 @@ impl Kind {
 }
 
 /// The kind of a raw value.
-pub fn kind(raw: &RawValue) -> Kind {
+pub(crate) fn kind(raw: &RawValue) -> Kind {
     Kind::of(raw.get())
 }
 
 /// The members of a JSON object in the order written, each value as written. A name that
 /// occurs twice is an error (JSON leaves its meaning open; servers disagree).
-pub fn members(object: &RawValue) -> Result<Vec<(String, &RawValue)>, JsonSyntax> {
+pub(crate) fn members(object: &RawValue) -> Result<Vec<(String, &RawValue)>, JsonSyntax> {
     serde_json::from_str::<Members>(object.get())
         .map(|m| m.0)
         .map_err(|e| JsonSyntax::of(&e))
 }
 
 /// The first member called `name`, from [`members`]' list.
-pub fn member<'a>(list: &[(String, &'a RawValue)], name: &str) -> Option<&'a RawValue> {
+pub(crate) fn member<'a>(list: &[(String, &'a RawValue)], name: &str) -> Option<&'a RawValue> {
     list.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
 }
 
 /// A JSON string's value, when `raw` is a string.
-pub fn string_value(raw: &RawValue) -> Option<String> {
+pub(crate) fn string_value(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<String>(raw.get()).ok()
 }
 
@@ -144,8 +144,22 @@ pub fn compact(json: &str) -> String {
 }
 
 /// `text` as a JSON string literal.
-pub fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     serde_json::Value::from(text).to_string()
+}
+
+/// A valid JSON text on one line, for the one-line-per-message output: a peer may lay its
+/// JSON out over several (rare); such a text is written compact, anything else as it is.
+pub fn one_line(json: &str) -> String {
+    if !json.contains(['\n', '\r']) {
+        return json.to_string();
+    }
+    let compact = crate::display::json::Layout {
+        pretty: false,
+        color: false,
+    };
+    crate::display::json::layout(json.as_bytes(), compact)
+        .unwrap_or_else(|| json.replace(['\n', '\r'], " "))
 }
 
 struct Members<'a>(Vec<(String, &'a RawValue)>);
@@ -186,7 +200,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
 /// `edit` gets each one's text and byte offset and may return its replacement; everything
 /// else is copied as written. Meant for valid JSON; on any other text it still ends, without
 /// a panic, in time linear in the text.
-pub fn rewrite_flat_objects<E>(
+pub(crate) fn rewrite_flat_objects<E>(
     text: &str,
     mut edit: impl FnMut(&str, usize) -> Result<Option<String>, E>,
 ) -> Result<String, E> {

@@ -5,10 +5,12 @@
 //! ```text
 //! WebSocket open ──► open(subprotocol)           user input ──► input(line) / command(/x …)
 //!                                                 --heartbeat ──► heartbeat(message)
-//! message in ──► received() ─► Step { send, deliver, notes, end }
-//! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
+//! message in ──► received() ─► Step { send, deliver, notes, end } ─► delivered(how many printed)
+//! timer ──► deadline() / on_deadline()           our Close ◄── farewell(), held while
+//!                                                              farewell_pending() (bounded)
 //! input is held until ready(); after input ends, pending() says whether to wait;
-//! at the end, failed() says whether an operation failed while the connection ended well
+//! at the end, failed() says whether an operation failed while the connection ended well,
+//! and closed() words the server's Close in the protocol's terms
 //! ```
 //!
 //! A [`Step`] is what one reaction produced: WebSocket messages to send (in order, each with
@@ -24,14 +26,14 @@ use std::time::Instant;
 
 /// A WebSocket data message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WsMessage {
+pub(crate) enum WsMessage {
     Text(String),
     Binary(Vec<u8>),
 }
 
 /// A received WebSocket data message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WsData<'a> {
+pub(crate) enum WsData<'a> {
     Text(&'a str),
     Binary(&'a [u8]),
 }
@@ -39,21 +41,21 @@ pub enum WsData<'a> {
 /// A WebSocket message to send and, when it carries one the user asked for, the application
 /// message (the protocol's own exchanges carry none).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     pub message: WsMessage,
     pub app: Option<AppMessage>,
 }
 
 impl Outgoing {
     /// One of the protocol's own messages (a CONNECT, a pong).
-    pub fn own(message: WsMessage) -> Self {
+    pub(crate) fn own(message: WsMessage) -> Self {
         Outgoing { message, app: None }
     }
 }
 
 /// What one reaction of a protocol produced.
 #[derive(Debug, Default)]
-pub struct Step {
+pub(crate) struct Step {
     /// To send, in this order.
     pub send: Vec<Outgoing>,
     /// Application messages received, in order.
@@ -64,21 +66,21 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn sending(send: Vec<Outgoing>) -> Self {
+    pub(crate) fn sending(send: Vec<Outgoing>) -> Self {
         Step {
             send,
             ..Step::default()
         }
     }
 
-    pub fn ending(error: Error) -> Self {
+    pub(crate) fn ending(error: Error) -> Self {
         Step {
             end: Some(error),
             ..Step::default()
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.send.is_empty()
             && self.deliver.is_empty()
             && self.notes.is_empty()
@@ -88,7 +90,7 @@ impl Step {
 
 /// Whether user input may flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Readiness {
+pub(crate) enum Readiness {
     Ready,
     /// The protocol's handshake is not done: input waits (bounded by `--handshake-timeout`)
     /// for what is said here (e.g. "the server's CONNECT answer").
@@ -101,7 +103,7 @@ pub enum Readiness {
 
 /// Once the input has ended, what the session may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pending {
+pub(crate) enum Pending {
     /// Something the user asked for is unanswered (an ack, a call, an operation): the idle
     /// window does not close the session; `--wait`, `-n`, the server or Ctrl-C still can.
     Answers,
@@ -114,14 +116,14 @@ pub enum Pending {
 /// The bytes of the files a command names (`@FILE`), read by the session before the command
 /// runs.
 #[derive(Debug, Default)]
-pub struct Files(Vec<(PathBuf, Vec<u8>)>);
+pub(crate) struct Files(Vec<(PathBuf, Vec<u8>)>);
 
 impl Files {
-    pub fn add(&mut self, path: PathBuf, bytes: Vec<u8>) {
+    pub(crate) fn add(&mut self, path: PathBuf, bytes: Vec<u8>) {
         self.0.push((path, bytes));
     }
 
-    pub fn get(&self, path: &Path) -> Option<&[u8]> {
+    pub(crate) fn get(&self, path: &Path) -> Option<&[u8]> {
         self.0
             .iter()
             .find(|(p, _)| p == path)
@@ -134,14 +136,14 @@ impl Files {
 pub struct CommandSpec {
     /// The name, with its slash.
     pub name: &'static str,
-    pub args: &'static str,
+    pub(crate) args: &'static str,
     pub help: &'static str,
     pub example: &'static str,
-    pub check: fn(&str) -> Result<(), InputError>,
+    pub(crate) check: fn(&str) -> Result<(), InputError>,
 }
 
 /// An application protocol's state machine, one per connection.
-pub trait Protocol: Send {
+pub(crate) trait Protocol: Send {
     /// The WebSocket is open, with the subprotocol the server selected: what to send first (a
     /// `connection_init`, a STOMP CONNECT).
     fn open(&mut self, subprotocol: Option<&str>, now: Instant) -> Step;
@@ -184,15 +186,44 @@ pub trait Protocol: Send {
 
     fn pending(&self) -> Pending;
 
+    /// The session printed the first `count` of the application messages the last
+    /// [`Protocol::received`] delivered (`-n` may want fewer): what to send now that they were
+    /// handed over (STOMP's client ack modes acknowledge them, and give back the others). Only
+    /// the step's messages to send count.
+    fn delivered(&mut self, _count: usize, _now: Instant) -> Step {
+        Step::default()
+    }
+
     /// We are about to close: what to say first (a DISCONNECT); nothing once the protocol's
     /// session is over.
     fn farewell(&mut self, now: Instant) -> Step;
+
+    /// After [`Protocol::farewell`]: the answer it asked for, while it has not come (STOMP:
+    /// "the RECEIPT for DISCONNECT"). The session holds its Close until this is None, the
+    /// connection ends or `--close-timeout` passes (then it says that this did not come).
+    fn farewell_pending(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How a message this protocol sent is shown in `-v`, JSON Lines and recordings, when
+    /// that differs from its bytes: with the credentials it carries masked (STOMP's CONNECT
+    /// passcode, unless `--show-credentials`).
+    fn shown(&self, _sent: &WsMessage) -> Option<Vec<u8>> {
+        None
+    }
 
     /// Asked once the session is over: the error it ends with when the connection itself
     /// ended well (an operation or a call that failed: [`Kind::ProtoFailed`]).
     ///
     /// [`Kind::ProtoFailed`]: crate::error::Kind::ProtoFailed
     fn failed(&self) -> Option<Error> {
+        None
+    }
+
+    /// Asked when the server's Close ended a session the protocol had not ended itself: the
+    /// error to end with in the protocol's words (GraphQL names its close codes, with a hint),
+    /// or None for the usual "peer closed with CODE".
+    fn closed(&self, _code: Option<u16>, _reason: &str) -> Option<Error> {
         None
     }
 }

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 /// Any JSON value, nested up to four levels.
-pub fn json_value() -> impl Strategy<Value = Value> {
+pub(super) fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -23,7 +23,7 @@ pub fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// A JSON object of up to three members.
-pub fn json_object() -> impl Strategy<Value = Value> {
+pub(super) fn json_object() -> impl Strategy<Value = Value> {
     prop::collection::btree_map("[a-z]{1,4}", json_value(), 0..3)
         .prop_map(|m| Value::Object(m.into_iter().collect()))
 }

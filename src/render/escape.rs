@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Escapes characters that could drive a terminal (C0 except tab and newline, DEL, C1).
-pub fn escape_terminal(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_terminal(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
@@ -27,14 +27,14 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Escapes bytes that are not UTF-8 or that could drive a terminal.
-pub fn escape_bytes(b: &[u8]) -> String {
+pub(crate) fn escape_bytes(b: &[u8]) -> String {
     let lossy = String::from_utf8_lossy(b);
     escape_terminal(&lossy).into_owned()
 }
 
 /// Masks credentials in a header line unless asked to show them: the value of Authorization
 /// and Proxy-Authorization after the scheme, the value of every cookie in Cookie.
-pub fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
+pub(crate) fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
     if show {
         return Cow::Borrowed(line);
     }
@@ -67,7 +67,7 @@ pub fn mask_credentials(line: &str, show: bool) -> Cow<'_, str> {
 }
 
 /// An HTTP head as text, credentials masked unless asked to show them.
-pub fn mask_head(bytes: &[u8], show: bool) -> String {
+pub(crate) fn mask_head(bytes: &[u8], show: bool) -> String {
     let text = String::from_utf8_lossy(bytes);
     if show {
         return text.into_owned();

@@ -6,7 +6,8 @@ use super::BinaryOutput;
 use super::escape::mask_head;
 use super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
-use crate::event::{DataKind, Event, Stamped, Timings, TlsUp};
+use crate::error::CLEAN;
+use crate::event::{DataKind, End, Event, Stamped, Timings, TlsUp, Traffic};
 use crate::jsonl::{self, Body, Json, Line, Millis, Note, Timestamp};
 use crate::wire::tap::{Dir, TappedFrame};
 use crate::wire::target::shown_url;
@@ -14,7 +15,7 @@ use std::borrow::Cow;
 use std::time::SystemTime;
 
 /// The line of an event; `show_credentials` leaves heads and URLs as they were.
-pub fn line(ev: &Stamped, show_credentials: bool) -> Line<'_> {
+pub(crate) fn line(ev: &Stamped, show_credentials: bool) -> Line<'_> {
     Line {
         ts: Timestamp::new(ev.at),
         body: body(&ev.event, show_credentials),
@@ -84,7 +85,9 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             payload,
             rtt.map(Millis::new),
         )),
-        Event::Close { dir, code, reason } => Body::Close(jsonl::Close {
+        Event::Close {
+            dir, code, reason, ..
+        } => Body::Close(jsonl::Close {
             dir: direction(*dir),
             code: *code,
             reason: Cow::Borrowed(reason),
@@ -102,11 +105,35 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             message: e.message.clone(),
             hint: e.hint.clone(),
         }),
+        Event::End(e) => Body::End(end(e)),
+    }
+}
+
+/// The run's last line: its exit status as the table words it, and the facts behind it.
+fn end(e: &End) -> jsonl::End {
+    let (exit_code, meaning) = e.failure.map_or(CLEAN, |k| (k.exit_code(), k.meaning()));
+    let traffic = |t: Traffic| jsonl::Traffic {
+        messages: t.messages,
+        bytes: t.bytes,
+    };
+    jsonl::End {
+        exit_code,
+        meaning: meaning.to_string(),
+        close: e.first_close.as_ref().map(|c| jsonl::Closed {
+            by: match c.dir {
+                Dir::In => jsonl::Side::Peer,
+                Dir::Out => jsonl::Side::Wscope,
+            },
+            code: c.code,
+            reason: c.reason.clone(),
+        }),
+        received: traffic(e.received),
+        sent: traffic(e.sent),
     }
 }
 
 /// A received message's line, with what `--decode` and `--filter` made of it.
-pub fn received<'a>(
+pub(crate) fn received<'a>(
     at: SystemTime,
     kind: DataKind,
     data: &'a [u8],
@@ -211,7 +238,7 @@ fn frame(f: &TappedFrame) -> jsonl::Frame {
     }
 }
 
-pub mod app;
+pub(crate) mod app;
 mod notice;
 #[cfg(test)]
 mod tests;

@@ -4,10 +4,10 @@
 //! `--filter`, JSON laid out and highlighted). Everything here is pure; `output` decides where
 //! and when the text goes.
 
-pub mod escape;
-pub mod json;
-pub mod received;
-pub mod text;
+pub(crate) mod escape;
+pub(crate) mod json;
+pub(crate) mod received;
+pub(crate) mod text;
 
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -15,13 +15,12 @@ use std::io::{self, Write};
 
 /// How output looks; decided once from the command line and the terminal.
 #[derive(Debug, Clone)]
-pub struct Style {
+pub(crate) struct Style {
     /// Colour on stdout / stderr (decided per stream).
     pub color_out: bool,
     pub color_err: bool,
-    /// Escape control characters (the stream is a terminal).
+    /// Escape control characters in received data (stdout is a terminal).
     pub escape_out: bool,
-    pub escape_err: bool,
     pub timestamps: bool,
     pub jsonl: bool,
     /// Show the handshake, pings, pongs and closes (REPL, or `-v` in pipe mode).
@@ -53,7 +52,6 @@ impl Default for Style {
             color_out: false,
             color_err: false,
             escape_out: false,
-            escape_err: false,
             timestamps: false,
             jsonl: false,
             verbose: false,
@@ -71,7 +69,7 @@ impl Default for Style {
 
 /// `--binary-output`: how a received binary message is written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum BinaryOutput {
+pub(crate) enum BinaryOutput {
     /// The bytes as they are
     #[default]
     Raw,
@@ -83,7 +81,7 @@ pub enum BinaryOutput {
 
 impl BinaryOutput {
     /// The message as text in this representation (`Raw` is not text: a lossy view).
-    pub fn encode(self, data: &[u8]) -> String {
+    pub(crate) fn encode(self, data: &[u8]) -> String {
         match self {
             BinaryOutput::Raw => String::from_utf8_lossy(data).into_owned(),
             BinaryOutput::Hex => {
@@ -99,18 +97,18 @@ impl BinaryOutput {
 }
 
 /// The payload prefix of wscope's own keepalive pings.
-pub const KEEPALIVE_PREFIX: &[u8] = b"wscope-keepalive-";
+pub(crate) const KEEPALIVE_PREFIX: &[u8] = b"wscope-keepalive-";
 
 /// Which of our output streams a rendered piece goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
+pub(crate) enum Channel {
     Stdout,
     Stderr,
 }
 
 /// Writes one diagnostic line to stderr, ignoring failures (a closed stderr must not end or
 /// crash the program, unlike `eprintln!`).
-pub fn stderr_line(line: &str) {
+pub(crate) fn stderr_line(line: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(line.as_bytes());
     let _ = err.write_all(b"\n");

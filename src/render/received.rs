@@ -24,18 +24,18 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The most filter results shown for one message.
-pub const MAX_RESULTS: usize = 100_000;
+pub(crate) const MAX_RESULTS: usize = 100_000;
 
 /// A compiled `--filter` with the expression it came from.
 #[derive(Clone)]
-pub struct JqFilter {
+pub(crate) struct JqFilter {
     pub expr: String,
     filter: Arc<Filter>,
 }
 
 impl JqFilter {
     /// Compiles `expr`; string results are unquoted with `raw_output` (`-r`).
-    pub fn compile(expr: &str, raw_output: bool) -> Result<JqFilter, FilterError> {
+    pub(crate) fn compile(expr: &str, raw_output: bool) -> Result<JqFilter, FilterError> {
         Ok(JqFilter {
             expr: expr.to_string(),
             filter: Arc::new(Filter::compile(expr)?.with_raw_output(raw_output)),
@@ -52,7 +52,7 @@ impl fmt::Debug for JqFilter {
 /// How received messages are shown: decided from the options; the REPL changes `pretty`
 /// (`/pretty`) and `filter` (`/filter`) as it runs.
 #[derive(Debug, Clone)]
-pub struct DisplayConfig {
+pub(crate) struct DisplayConfig {
     /// Indent JSON (`--pretty`).
     pub pretty: bool,
     pub filter: Option<JqFilter>,
@@ -68,7 +68,7 @@ pub struct DisplayConfig {
 
 /// Where what is shown goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// A pipe or file: byte-exact unless a flag asks otherwise, never coloured.
     Pipe,
     /// A terminal (the REPL, or stdout a tty): JSON laid out, everything else escaped.
@@ -77,7 +77,7 @@ pub enum Place {
 
 /// A message after `--decode` and `--filter`.
 #[derive(Debug)]
-pub struct Seen<'a> {
+pub(crate) struct Seen<'a> {
     /// What the content is: text when it is UTF-8 (a decoded message too).
     pub kind: DataKind,
     /// The message, or what `--decode` inflated it into.
@@ -91,7 +91,7 @@ pub struct Seen<'a> {
 
 /// The filter's verdict on one message.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Filtered {
+pub(crate) enum Filtered {
     /// Not JSON: shown as it is, or dropped with `--filter-strict`.
     NotJson,
     /// The results, in order, and why there are no more if the filter failed or was cut.
@@ -103,7 +103,7 @@ pub enum Filtered {
 
 /// One piece to show for a received message.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Shown<'a> {
+pub(crate) enum Shown<'a> {
     /// The message as it came (a pipe writes it byte-exact, or per `--binary-output`).
     AsReceived(DataKind, &'a [u8]),
     /// JSON laid out for the place (highlighted on a terminal when colour is on).
@@ -116,7 +116,7 @@ pub enum Shown<'a> {
 
 impl DisplayConfig {
     /// Nothing asked for: messages are shown as they come.
-    pub fn new(max_size: usize) -> DisplayConfig {
+    pub(crate) fn new(max_size: usize) -> DisplayConfig {
         DisplayConfig {
             pretty: false,
             filter: None,
@@ -128,12 +128,12 @@ impl DisplayConfig {
     }
 
     /// Whether a received message may be shown other than as it came.
-    pub fn transforms(&self) -> bool {
+    pub(crate) fn transforms(&self) -> bool {
         self.pretty || self.filter.is_some() || self.decode.is_some()
     }
 
     /// Decodes and filters one message.
-    pub fn see<'a>(&self, kind: DataKind, data: &'a [u8]) -> Seen<'a> {
+    pub(crate) fn see<'a>(&self, kind: DataKind, data: &'a [u8]) -> Seen<'a> {
         let mut seen = Seen {
             kind,
             content: Cow::Borrowed(data),
@@ -162,7 +162,7 @@ impl DisplayConfig {
 
     /// What to show of a seen message at `place`: the filter's results, the message (laid
     /// out where that applies), or nothing (`select` said no, or `--filter-strict`).
-    pub fn show<'a>(&self, seen: Seen<'a>, place: Place) -> Vec<Shown<'a>> {
+    pub(crate) fn show<'a>(&self, seen: Seen<'a>, place: Place) -> Vec<Shown<'a>> {
         match seen.filtered {
             Some(Filtered::Ran { results, .. }) => {
                 results.into_iter().map(|r| self.result(r, place)).collect()
@@ -213,7 +213,7 @@ impl DisplayConfig {
 
 impl Seen<'_> {
     /// The warnings this message gives (a failed decoding, the filter's error).
-    pub fn warnings(&self) -> Vec<Warning> {
+    pub(crate) fn warnings(&self) -> Vec<Warning> {
         let mut warnings = Vec::new();
         if let Some(e) = &self.decode_error {
             warnings.push(Warning::DecodeFailed {

@@ -24,7 +24,7 @@ enum Step {
 
 /// The difference between what was recorded and what arrived (`unkept`: how many more
 /// arrived after those, not kept); `None` when they are the same.
-pub fn diff(
+pub(crate) fn diff(
     recorded: &[Recorded],
     received: &[Recorded],
     unkept: usize,

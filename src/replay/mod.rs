@@ -4,21 +4,19 @@
 //! the messages that arrive are compared with the recorded ones. The session is the caller's
 //! (`app` runs a client): replay decides what it sends and judges what came back.
 
-pub mod diff;
-pub mod recording;
+pub(crate) mod diff;
+pub(crate) mod recording;
 
 use crate::error::{Error, Kind};
 use crate::event::DataKind;
 use crate::input::schedule::Schedule;
 use crate::output::Observer;
-use crate::sync::lock;
 use recording::{Recorded, Recording};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 /// What `wscope replay` takes, validated (by `config`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplayConfig {
+pub(crate) struct ReplayConfig {
     /// The recording.
     pub file: PathBuf,
     /// Where to connect instead of the recorded URL.
@@ -32,8 +30,9 @@ pub struct ReplayConfig {
 }
 
 /// The session a replay asks for: where to connect, what to send when, and who is told of
-/// what arrives (with `--expect`, to be compared once it has ended).
-pub struct Replayed {
+/// what arrives (with `--expect`: it compares them with the recording once the session has
+/// ended, and its verdict is part of the run's outcome).
+pub(crate) struct Replayed {
     pub url: String,
     pub schedule: Schedule,
     pub observer: Option<Box<dyn Observer>>,
@@ -41,9 +40,10 @@ pub struct Replayed {
     pub proto: Option<String>,
 }
 
-/// Replays the recording on the session `session` runs; with `--expect`, fails with
-/// [`Kind::Differs`] when the replies differ.
-pub async fn run(
+/// Replays the recording on the session `session` runs; with `--expect`, the session's
+/// observer fails it with [`Kind::Differs`] when the replies differ (unless the session failed
+/// first: a refused connection says more than a diff).
+pub(crate) async fn run(
     cfg: ReplayConfig,
     session: impl AsyncFnOnce(Replayed) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -67,41 +67,16 @@ pub async fn run(
         ));
     }
     let schedule = Schedule::new(rec.sent, cfg.timing);
-    if !cfg.expect {
-        return session(Replayed {
-            url,
-            schedule,
-            observer: None,
-            proto,
-        })
-        .await;
-    }
-    let arrivals = Arrivals::new(rec.received.len() + MORE_KEPT);
-    let result = session(Replayed {
+    let observer = cfg
+        .expect
+        .then(|| Box::new(Arrivals::new(rec.received, cfg.color)) as Box<dyn Observer>);
+    session(Replayed {
         url,
         schedule,
-        observer: Some(Box::new(arrivals.clone())),
+        observer,
         proto,
     })
-    .await;
-    let arrived = std::mem::take(&mut *lock(&arrivals.0));
-    let differs = diff::diff(&rec.received, &arrived.kept, arrived.unkept, cfg.color);
-    match &differs {
-        Some(d) => crate::render::stderr_line(d.trim_end()),
-        None => crate::render::stderr_line(&format!(
-            "* replay: the {} messages received match the recording",
-            arrived.kept.len()
-        )),
-    }
-    // How the session ended comes first: a refused connection says more than a diff.
-    result?;
-    match differs {
-        Some(_) => Err(Error::new(
-            Kind::Differs,
-            "the messages received differ from the recording (--expect)",
-        )),
-        None => Ok(()),
-    }
+    .await
 }
 
 /// Reads and parses the recording; what is wrong with it is an input error.
@@ -129,42 +104,62 @@ async fn read(path: &Path) -> Result<Recording, Error> {
 const MORE_KEPT: usize = 1000;
 
 /// The data messages of the session's first connection, as they arrive: each kept as a
-/// [`Recorded`] (a digest and its first bytes), and at most `limit` of them; the rest are
-/// counted.
-#[derive(Clone)]
-struct Arrivals(Arc<Mutex<Arrived>>);
-
-#[derive(Default)]
-struct Arrived {
-    limit: usize,
+/// [`Recorded`] (a digest and its first bytes), as many as the recording holds and
+/// [`MORE_KEPT`] more; the rest are counted. Compared with the recorded ones at the end.
+struct Arrivals {
+    expected: Vec<Recorded>,
+    /// Colour the diff.
+    color: bool,
     connections: usize,
     kept: Vec<Recorded>,
     unkept: usize,
 }
 
 impl Arrivals {
-    fn new(limit: usize) -> Self {
-        Arrivals(Arc::new(Mutex::new(Arrived {
-            limit,
-            ..Arrived::default()
-        })))
+    fn new(expected: Vec<Recorded>, color: bool) -> Self {
+        Arrivals {
+            expected,
+            color,
+            connections: 0,
+            kept: Vec::new(),
+            unkept: 0,
+        }
     }
 }
 
 impl Observer for Arrivals {
     fn opened(&mut self) {
-        lock(&self.0).connections += 1;
+        self.connections += 1;
     }
 
     fn received(&mut self, kind: DataKind, data: &[u8]) {
-        let mut a = lock(&self.0);
-        if a.connections != 1 {
+        if self.connections != 1 {
             return;
         }
-        if a.kept.len() < a.limit {
-            a.kept.push(Recorded::new(kind, data));
+        if self.kept.len() < self.expected.len() + MORE_KEPT {
+            self.kept.push(Recorded::new(kind, data));
         } else {
-            a.unkept += 1;
+            self.unkept += 1;
+        }
+    }
+
+    /// The diff (or that there is none) on stderr; [`Kind::Differs`] when there is one.
+    fn verdict(self: Box<Self>) -> Result<(), Error> {
+        match diff::diff(&self.expected, &self.kept, self.unkept, self.color) {
+            Some(d) => {
+                crate::render::stderr_line(d.trim_end());
+                Err(Error::new(
+                    Kind::Differs,
+                    "the messages received differ from the recording (--expect)",
+                ))
+            }
+            None => {
+                crate::render::stderr_line(&format!(
+                    "* replay: the {} messages received match the recording",
+                    self.kept.len()
+                ));
+                Ok(())
+            }
         }
     }
 }

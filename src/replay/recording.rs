@@ -17,7 +17,7 @@ const HEAD: usize = 1024;
 /// A data message as recorded or received, to compare: its kind, its size, a digest of its
 /// bytes and its first bytes (to show). Bounded, however large the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub kind: DataKind,
     pub len: usize,
     digest: u64,
@@ -26,7 +26,7 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    pub fn new(kind: DataKind, data: &[u8]) -> Recorded {
+    pub(crate) fn new(kind: DataKind, data: &[u8]) -> Recorded {
         let mut hasher = DefaultHasher::new();
         data.hash(&mut hasher);
         Recorded {
@@ -38,14 +38,14 @@ impl Recorded {
     }
 
     /// Whether the whole message is in `head`.
-    pub fn whole(&self) -> bool {
+    pub(crate) fn whole(&self) -> bool {
         self.head.len() == self.len
     }
 }
 
 /// What a replay needs from a recording.
 #[derive(Debug, Default)]
-pub struct Recording {
+pub(crate) struct Recording {
     /// The URL of the first connection.
     pub url: Option<String>,
     /// Messages sent, with their offsets from the moment the connection opened.
@@ -61,7 +61,7 @@ pub struct Recording {
 
 /// A line that is not a recorded event.
 #[derive(Debug, PartialEq, Eq)]
-pub struct BadLine {
+pub(crate) struct BadLine {
     pub line: usize,
     pub why: String,
 }
@@ -74,7 +74,7 @@ impl fmt::Display for BadLine {
 
 /// Reads a recording. Events the replay does not use (frames, pings, notes, and types this
 /// version does not know) are skipped; lines that are not events are errors.
-pub fn parse(text: &str) -> Result<Recording, BadLine> {
+pub(crate) fn parse(text: &str) -> Result<Recording, BadLine> {
     let mut rec = Recording::default();
     let mut opened: Option<Timestamp> = None;
     for (i, line) in text.lines().enumerate() {
@@ -178,6 +178,14 @@ mod tests {
             ]
         );
         assert_eq!(rec.received, [Recorded::new(DataKind::Text, b"hello")]);
+    }
+
+    #[test]
+    fn the_end_of_a_run_is_read_and_changes_nothing() {
+        let end = r#"{"v":1,"ts":"2026-11-30T18:11:34.4Z","type":"end","exit_code":0,"meaning":"clean close","close":{"by":"wscope","code":1000,"reason":""},"received":{"messages":1,"bytes":5},"sent":{"messages":2,"bytes":8}}"#;
+        let with_end = parse(&format!("{SESSION}{end}\n")).expect("valid");
+        let without = parse(SESSION).expect("valid");
+        assert_eq!(format!("{with_end:?}"), format!("{without:?}"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Which `Origin` values are accepted (by default: all).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OriginPolicy {
+pub(crate) struct OriginPolicy {
     /// Origins named with `--allow-origin`, normalised.
     allowed: Vec<String>,
     /// `--allow-origin '*'`.
@@ -27,7 +27,7 @@ pub struct OriginPolicy {
 
 impl OriginPolicy {
     /// From `--allow-origin` values; `coproc`: a program runs for each connection.
-    pub fn new(allow: &[String], coproc: bool) -> Result<Self, Error> {
+    pub(crate) fn new(allow: &[String], coproc: bool) -> Result<Self, Error> {
         let mut allowed = Vec::new();
         for origin in allow {
             if origin.trim() == "*" {
@@ -48,7 +48,7 @@ impl OriginPolicy {
     }
 
     /// Whether a request with this `Origin` header (if any) is served.
-    pub fn check(&self, origin: Option<&str>) -> Result<(), Refusal> {
+    pub(crate) fn check(&self, origin: Option<&str>) -> Result<(), Refusal> {
         let Some(origin) = origin else {
             return Ok(());
         };
@@ -81,14 +81,14 @@ fn normalize(origin: &str) -> Option<String> {
 }
 
 /// Origins and capacity together: what each upgrade request is checked against.
-pub struct Admission {
+pub(super) struct Admission {
     pub origins: OriginPolicy,
     /// `--max-clients`: the slots, and how many there are.
     slots: Option<(Arc<Semaphore>, u32)>,
 }
 
 impl Admission {
-    pub fn new(origins: OriginPolicy, max_clients: Option<u32>) -> Self {
+    pub(super) fn new(origins: OriginPolicy, max_clients: Option<u32>) -> Self {
         Admission {
             origins,
             slots: max_clients.map(|n| (Arc::new(Semaphore::new(n as usize)), n)),
@@ -97,7 +97,7 @@ impl Admission {
 
     /// Checks the request; a served connection holds its slot (if slots are counted) until it
     /// ends.
-    pub fn admit(&self, request: &Request) -> Result<Option<OwnedSemaphorePermit>, Refusal> {
+    pub(super) fn admit(&self, request: &Request) -> Result<Option<OwnedSemaphorePermit>, Refusal> {
         self.origins.check(request.get("Origin"))?;
         let Some((slots, max)) = &self.slots else {
             return Ok(None);

@@ -18,18 +18,18 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// How many messages the room keeps for clients that are behind.
-pub const BACKLOG: usize = 256;
+pub(super) const BACKLOG: usize = 256;
 /// The largest message a client may send to the room.
-pub const MAX_MESSAGE: usize = 1 << 20;
+pub(super) const MAX_MESSAGE: usize = 1 << 20;
 /// How long a send to a client may make no progress before the client is dropped.
-pub const STALL: Duration = Duration::from_secs(10);
+pub(super) const STALL: Duration = Duration::from_secs(10);
 
 /// The room: one sender, a receiver per client.
-pub struct Hub(broadcast::Sender<Message>);
+pub(super) struct Hub(broadcast::Sender<Message>);
 
 /// A client's place in the room, taken before its upgrade is answered so that nothing sent
 /// after its 101 passes it by.
-pub type Seat = broadcast::Receiver<Message>;
+pub(super) type Seat = broadcast::Receiver<Message>;
 
 impl Default for Hub {
     fn default() -> Self {
@@ -38,7 +38,7 @@ impl Default for Hub {
 }
 
 impl Hub {
-    pub fn seat(&self) -> Seat {
+    pub(super) fn seat(&self) -> Seat {
         self.0.subscribe()
     }
 }

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
 /// The variables for `request`, connection `id` (as `UNIQUE_ID`).
-pub fn environment(request: &Request, id: &str) -> Vec<(String, OsString)> {
+pub(super) fn environment(request: &Request, id: &str) -> Vec<(String, OsString)> {
     let (path, query) = match request.resource.split_once('?') {
         Some((p, q)) => (p, q),
         None => (request.resource.as_str(), ""),

@@ -28,9 +28,9 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// How long a client has to answer our Close, and a program to exit once its stdin closed.
-pub const GRACE: Duration = Duration::from_secs(3);
+pub(super) const GRACE: Duration = Duration::from_secs(3);
 /// The longest line a program may write (a message of that size).
-pub const MAX_LINE: usize = 16 << 20;
+pub(super) const MAX_LINE: usize = 16 << 20;
 
 /// Runs `command` for the connection `id` until both are over; logs the start and the end.
 pub(super) async fn run(ws: WebSocketStream<Wire>, request: Request, command: &str, id: u64) {
@@ -77,6 +77,7 @@ async fn bridge(
         compression: None,
         handshake: Arc::new(Vec::new()),
         subprotocol: None,
+        offered: Vec::new(),
     };
     let cfg = SessionConfig {
         close_timeout: GRACE,

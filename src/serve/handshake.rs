@@ -19,7 +19,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// What the upgrade request said.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// Path and query as requested.
     pub resource: String,
     pub headers: Vec<(String, String)>,
@@ -30,14 +30,14 @@ pub struct Request {
 
 /// Why a request is not served: the HTTP status to answer with and a line for its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub status: u16,
     pub why: String,
 }
 
 impl Request {
     /// All values of a header (case-insensitive name), comma lists split.
-    pub fn list(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn list(&self, name: &str) -> Vec<&str> {
         self.headers
             .iter()
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -47,7 +47,7 @@ impl Request {
             .collect()
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -56,7 +56,7 @@ impl Request {
 }
 
 /// An accepted upgrade.
-pub struct Accepted {
+pub(crate) struct Accepted {
     pub request: Request,
     /// permessage-deflate's parameters, when the client offered it and an offer was accepted.
     pub deflate: Option<Agreed>,
@@ -67,7 +67,7 @@ pub struct Accepted {
 /// Reads the upgrade request and answers it: 101 with the agreed extension, or an HTTP error
 /// that says what was wrong or why `admit` refused it. `None` when the connection is not (or
 /// no longer) an upgrade; else what `admit` gave for it.
-pub async fn accept<S, T>(
+pub(crate) async fn accept<S, T>(
     stream: &mut S,
     peer: Peer,
     deflate: bool,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, UnixListener, UnixStream};
 
 /// A bound listener.
-pub enum Listener {
+pub(super) enum Listener {
     Tcp(TcpListener),
     Unix {
         listener: UnixListener,
@@ -20,14 +20,14 @@ pub enum Listener {
 }
 
 /// Binds a TCP listener (port 0 picks a free port).
-pub async fn tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
+pub(super) async fn tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
     TcpListener::bind(addr)
         .await
         .map_err(|e| Error::new(Kind::Connect, format!("cannot listen on {addr}: {e}")))
 }
 
 /// What to say about listening on `addr`: nothing on loopback, a warning beyond it.
-pub fn exposure_warning(addr: &SocketAddr, runs_programs: bool) -> Option<String> {
+pub(super) fn exposure_warning(addr: &SocketAddr, runs_programs: bool) -> Option<String> {
     if addr.ip().is_loopback() {
         return None;
     }
@@ -42,7 +42,7 @@ pub fn exposure_warning(addr: &SocketAddr, runs_programs: bool) -> Option<String
 }
 
 /// Binds a Unix socket at `path`, replacing a socket file nobody answers on.
-pub async fn unix(path: &Path) -> Result<Listener, Error> {
+pub(super) async fn unix(path: &Path) -> Result<Listener, Error> {
     let failed = |why: String| {
         Error::new(
             Kind::Connect,
@@ -80,7 +80,7 @@ async fn is_stale_socket(path: &Path) -> bool {
 
 impl Listener {
     /// Where clients reach it, for the `listening on` line.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Listener::Tcp(l) => match l.local_addr() {
                 Ok(addr) => format!("ws://{addr}/"),
@@ -90,7 +90,7 @@ impl Listener {
         }
     }
 
-    pub async fn accept(&self) -> io::Result<(Transport, Peer)> {
+    pub(super) async fn accept(&self) -> io::Result<(Transport, Peer)> {
         match self {
             Listener::Tcp(l) => {
                 let (s, addr) = l.accept().await?;
@@ -105,7 +105,7 @@ impl Listener {
     }
 
     /// Removes a Unix socket's file (a TCP listener leaves nothing behind).
-    pub fn remove_file(&self) {
+    pub(super) fn remove_file(&self) {
         if let Listener::Unix { path, .. } = self {
             let _ = std::fs::remove_file(path);
         }

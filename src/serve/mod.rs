@@ -1,8 +1,8 @@
 //! `wscope serve`: a local server for trying clients, for the tests, the demo and benchmarks.
-//! Each connection gets one handler: the echo server ([`echo`], the default), a chat room
-//! ([`broadcast`]), or a program of its own ([`coproc`], websocketd style, with the request in
-//! CGI variables: [`cgi`]). [`handshake`] does the upgrade (and negotiates permessage-deflate),
-//! [`admission`] decides whom to serve (Origin, `--max-clients`), [`listen`] where (TCP on
+//! Each connection gets one handler: the echo server (`echo`, the default), a chat room
+//! (`broadcast`), or a program of its own (`coproc`, websocketd style, with the request in
+//! CGI variables: `cgi`). `handshake` does the upgrade (and negotiates permessage-deflate),
+//! `admission` decides whom to serve (Origin, `--max-clients`), `listen` where (TCP on
 //! loopback unless told otherwise, or a Unix socket).
 //!
 //! Ctrl-C stops accepting; with `--coproc` each connection then closes with 1000 and its
@@ -14,14 +14,14 @@ mod cgi;
 mod coproc;
 mod echo;
 mod failing;
-pub mod handshake;
+pub(crate) mod handshake;
 mod listen;
 
 use crate::error::Error;
 use crate::net::transport::{Peer, Transport};
 use crate::wire::deflate::{Agreed, MaybeDeflate};
 use crate::wire::stack::{self, Stack};
-pub use admission::OriginPolicy;
+pub(crate) use admission::OriginPolicy;
 
 use admission::Admission;
 use handshake::{Refusal, Request};
@@ -45,7 +45,7 @@ const SHUTDOWN: Duration = Duration::from_secs(8);
 
 /// What `wscope serve` takes, validated (by `config`).
 #[derive(Debug)]
-pub struct ServeConfig {
+pub(crate) struct ServeConfig {
     pub listen: Listen,
     pub serving: Serving,
     /// `--max-clients`: at most this many connections at once.
@@ -56,7 +56,7 @@ pub struct ServeConfig {
 
 /// Where to listen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Listen {
+pub(crate) enum Listen {
     Tcp(SocketAddr),
     /// `--unix-socket`.
     Unix(PathBuf),
@@ -64,7 +64,7 @@ pub enum Listen {
 
 /// What each connection gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Serving {
+pub(crate) enum Serving {
     /// Its messages back (the default).
     Echo,
     /// Every message to every client (`--broadcast`).
@@ -107,7 +107,7 @@ struct Ticket {
 }
 
 /// `wscope serve`: binds, says where, and serves until Ctrl-C.
-pub async fn serve(cfg: ServeConfig) -> Result<(), Error> {
+pub(crate) async fn serve(cfg: ServeConfig) -> Result<(), Error> {
     let runs_programs = matches!(cfg.serving, Serving::Coproc(_));
     let listener = match &cfg.listen {
         Listen::Unix(path) => listen::unix(path).await?,

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 /// The idle window when neither `--idle` nor `--wait` is given: long enough for a server to
 /// answer the last message on a loaded machine, short enough not to be noticed in a script.
-pub const DEFAULT_IDLE: Duration = Duration::from_secs(1);
+pub(crate) const DEFAULT_IDLE: Duration = Duration::from_secs(1);
 
 /// What ends a session whose input is done (the server's Close, Ctrl-C and a closed stdout
 /// always do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct EndPolicy {
+pub(crate) struct EndPolicy {
     /// Close once no message has arrived for this long.
     pub idle: Option<Duration>,
     /// Close this long after the input ended, whatever arrives.
@@ -27,7 +27,7 @@ pub struct EndPolicy {
 impl EndPolicy {
     /// From the options as given: `--idle` (explicit), `-w/--wait` and `-n`. A fixed `--wait`
     /// replaces the default idle window; an explicit `--idle` applies beside it.
-    pub fn from_options(
+    pub(crate) fn from_options(
         idle: Option<Duration>,
         wait: Option<Duration>,
         count: Option<u64>,
@@ -46,14 +46,18 @@ impl EndPolicy {
     }
 
     /// A policy that never closes on its own (`--reflect`: the peer decides).
-    pub fn until_peer_closes() -> Self {
+    pub(crate) fn until_peer_closes() -> Self {
         EndPolicy::default()
     }
 
     /// When to start the close handshake, given that input ended at `input_end` and the last
     /// message arrived at `last_received`; `None` while nothing but the peer (or `-n`) can end
     /// the session.
-    pub fn close_at(&self, input_end: Instant, last_received: Option<Instant>) -> Option<Instant> {
+    pub(crate) fn close_at(
+        &self,
+        input_end: Instant,
+        last_received: Option<Instant>,
+    ) -> Option<Instant> {
         let by_wait = self.wait.map(|w| input_end + w);
         let by_idle = self.idle.map(|i| {
             let quiet_since = last_received.map_or(input_end, |t| t.max(input_end));
@@ -67,17 +71,17 @@ impl EndPolicy {
 
     /// When to close while answers the user asked for are still due (`--proto`): only
     /// `--wait` ends that wait, not the idle window.
-    pub fn close_at_waiting(&self, input_end: Instant) -> Option<Instant> {
+    pub(crate) fn close_at_waiting(&self, input_end: Instant) -> Option<Instant> {
         self.wait.map(|w| input_end + w)
     }
 
     /// Whether `received` messages are all that was asked for.
-    pub fn count_reached(&self, received: u64) -> bool {
+    pub(crate) fn count_reached(&self, received: u64) -> bool {
         self.count.is_some_and(|n| received >= n)
     }
 
     /// How many messages short of `-n` the session is, if it asked for a number.
-    pub fn missing(&self, received: u64) -> Option<u64> {
+    pub(crate) fn missing(&self, received: u64) -> Option<u64> {
         self.count.filter(|n| received < *n).map(|n| n - received)
     }
 }

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Where the messages to send come from.
-pub enum Input {
+pub(crate) enum Input {
     /// stdin lines, as text (or binary with `-b`).
     Pipe { lines: LineReader, binary: bool },
     /// A program's output lines (`--coproc`), as text (or binary with `-b`), until it is over.
@@ -50,7 +50,7 @@ impl Input {
                 Ok(Step::Line(line)) => {
                     line_message(line, *binary, PROGRAM, output.next_line_no() - 1).map(Next::Send)
                 }
-                Ok(Step::Ended(_)) => Ok(Next::End),
+                Ok(Step::Ended) => Ok(Next::End),
                 Err(e) => Err(read_error(&e, "the --coproc program's output")),
             },
             Input::Messages(q) => Ok(match q.pop_front() {

@@ -14,21 +14,22 @@
 //! when the socket has nothing more ready.
 
 mod commands;
-pub mod end_policy;
+pub(crate) mod end_policy;
 mod input;
 mod outcome;
 mod proto;
 mod reader;
 mod replay;
-pub mod replies;
+pub(crate) mod replies;
 mod shared;
+#[cfg(test)]
+mod tests;
 pub(crate) mod violations;
 mod writer;
 
-pub use input::Input;
-pub use proto::ProtoConfig;
-pub use replay::REPLAY_WINDOW;
-pub use shared::{Compression, Shared};
+pub(crate) use input::Input;
+pub(crate) use proto::{ProtoConfig, guessed_from_subprotocol};
+pub(crate) use shared::{Compression, Shared};
 
 use crate::error::Error;
 use crate::event::{Event, Info};
@@ -51,7 +52,7 @@ const INTERRUPT_GRACE: Duration = Duration::from_millis(250);
 
 /// Session settings, decided once from the command line.
 #[derive(Debug, Clone, Default)]
-pub struct SessionConfig {
+pub(crate) struct SessionConfig {
     pub close_timeout: Duration,
     /// When to close after input ends (idle window, `--wait`, `-n`).
     pub end: EndPolicy,
@@ -76,7 +77,7 @@ pub struct SessionConfig {
 /// Keepalive pings (`--ping-interval`) and how long one may go unanswered (`--ping-timeout`);
 /// an application-level heartbeat message (`--heartbeat`), for APIs that ignore pings.
 #[derive(Debug, Clone, Default)]
-pub struct Keepalive {
+pub(crate) struct Keepalive {
     pub interval: Option<Duration>,
     pub timeout: Option<Duration>,
     pub heartbeat: Option<Heartbeat>,
@@ -84,7 +85,7 @@ pub struct Keepalive {
 
 /// `--heartbeat SECS --heartbeat-message MSG`.
 #[derive(Debug, Clone)]
-pub struct Heartbeat {
+pub(crate) struct Heartbeat {
     pub every: Duration,
     pub message: String,
 }
@@ -102,7 +103,7 @@ enum Ctl {
 }
 
 /// What a session leaves for the next connection (`--reconnect`).
-pub struct Carry {
+pub(crate) struct Carry {
     pub input: Input,
     /// Messages to send first on the next connection (after the `--init` messages).
     pub resend: Vec<Message>,
@@ -110,7 +111,7 @@ pub struct Carry {
 
 /// Runs a session over an open WebSocket until it ends. `init`, then `resend`, are sent before
 /// any input. Returns the outcome and, when the writer finished in time, what is left to send.
-pub async fn run<S>(
+pub(crate) async fn run<S>(
     ws: WebSocketStream<S>,
     input: Input,
     init: Vec<Message>,
@@ -150,6 +151,9 @@ where
         proto: layer.clone(),
     };
     let (read_end, tally, proto_end) = reader::run(stream, sides).await;
+    if let Some(l) = &layer {
+        l.ended();
+    }
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
@@ -173,13 +177,23 @@ where
             count: cfg.end.count.unwrap_or_default(),
         }));
     }
+    // The server's Close, when it ended the session, in the protocol's words.
+    let proto_end = proto_end.or_else(|| match (&read_end, &layer) {
+        (outcome::ReadEnd::PeerClosed(code, reason), Some(l)) => l.closed(*code, reason),
+        _ => None,
+    });
     let ends = outcome::Ends {
         read: read_end,
         write: write_end,
         proto: proto_end,
         failed: layer.and_then(|l| l.failed()),
     };
-    (outcome::outcome(ends, &cfg.end, &tally), carry)
+    let result = outcome::outcome(ends, &cfg.end, &tally);
+    let result = match cfg.proto {
+        None => result.map_err(|e| proto::guessed_from_close(e, &shared.offered)),
+        Some(_) => result,
+    };
+    (result, carry)
 }
 
 /// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close

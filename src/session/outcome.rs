@@ -3,7 +3,7 @@
 //! for, combined into the error (or success) that becomes the exit status. Pure.
 
 use super::end_policy::EndPolicy;
-use crate::error::{Error, Kind};
+use crate::error::{Cause, Error, Kind};
 use crate::wire::frame::close_code_meaning;
 
 /// How the reading side ended.
@@ -90,13 +90,18 @@ fn connection_outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), 
                     close_code_meaning(code)
                 )
             };
-            Err(Error::new(Kind::PeerClose, what))
+            Err(Error::new(Kind::PeerClose, what).because(Cause::PeerClosed(code)))
         }
         ReadEnd::Abnormal(why) => Err(Error::new(
             Kind::Abnormal,
             format!("connection closed without a Close frame ({why})"),
         )),
-        ReadEnd::Failed(e) => Err(e),
+        // The reader waited out the close deadline the writer started when it failed: the
+        // writer's failure is what happened.
+        ReadEnd::Failed(e) => match write_end {
+            WriteEnd::Failed(w) if e.kind == Kind::Timeout => Err(w),
+            _ => Err(e),
+        },
     }
 }
 
@@ -209,6 +214,11 @@ mod tests {
             Some(Kind::Timeout)
         );
         assert!(ends(ReadEnd::Finished, WriteEnd::Done, &any, 3, false).is_ok());
+        // A writer that could not send started the close deadline the reader then ran out of.
+        let timeout = ReadEnd::Failed(Error::new(Kind::Timeout, "no answer"));
+        let lost = WriteEnd::Failed(Error::new(Kind::Abnormal, "sending failed: broken pipe"));
+        let e = ends(timeout, lost, &any, 0, false).expect_err("the send failed");
+        assert_eq!(e.message, "sending failed: broken pipe");
     }
 
     #[test]

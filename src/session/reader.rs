@@ -1,20 +1,21 @@
 //! The reading side: received messages to the output (byte-exact, in bursts under one lock),
 //! pings, pongs and their round trips, the peer's Close, and the peer's protocol violations
 //! (closed with the code RFC 6455 asks for, the offending frame named). It asks the writer to
-//! close when `-n` is reached or nobody reads our output any more.
+//! close when `-n` is reached or nobody reads our output any more. [`closing`]: the peer's
+//! Close and read errors. With `--proto`, every data message goes through the protocol.
+
+mod closing;
 
 use super::outcome::{ReadEnd, Tally};
 use super::proto::Layer;
 use super::replies::{self, Answer, Replies};
 use super::shared::stamp;
-use super::violations;
 use super::{Ctl, INTERRUPT_GRACE, SessionConfig, Shared, sleep_until_opt};
 use crate::error::{Error, Kind};
 use crate::event::{DataKind, Event, Info, Warning};
 use crate::interrupt::Interrupt;
 use crate::output::Output;
 use crate::proto::WsData;
-use crate::wire::frame::{close_code_sendable, hex};
 use crate::wire::tap::{Dir, Upto};
 use futures_util::stream::SplitStream;
 use futures_util::{FutureExt, StreamExt};
@@ -23,7 +24,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// How long a peer has to answer our Close once nobody reads our output any more.
@@ -441,6 +441,8 @@ where
                     protocol: g.protocol,
                     evidence: g.evidence.to_string(),
                 })));
+            } else if crate::proto::guess::sockjs(data) {
+                out.event(stamp(Event::Warning(Warning::SockJs)));
             }
         }
     }
@@ -465,91 +467,13 @@ where
         self.st.tally.dropped += (got.deliver.len() - wanted) as u64;
         self.st.app_arrived |= wanted > 0;
         let _ = out.proto_received(kind, data, got.notes, &got.deliver[..wanted]);
+        if !got.deliver.is_empty() {
+            layer.delivered(wanted);
+        }
         if let Some(e) = got.end {
             self.st.proto_end.get_or_insert(e);
             self.st.ask_close(&self.ctl);
         }
         Step::Continue
-    }
-
-    /// The peer's Close: an answer to ours, or the start of its own close handshake; a code
-    /// that may not be sent fails the connection.
-    fn close_frame(&mut self, code: Option<u16>, reason: String, out: &mut Output) -> Step {
-        out.event(stamp(Event::Close {
-            dir: Dir::In,
-            code,
-            reason: reason.clone(),
-        }));
-        // tungstenite replaces a code that may not be sent with 1002 before we see it (and
-        // answers with 1002): the tap has the code as it was on the wire.
-        let wire_code = self.shared.frames.last_close_code().or(code);
-        if let Some(bad) = wire_code.filter(|c| !close_code_sendable(*c)) {
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code: Some(1002),
-                reason: String::new(),
-            }));
-            let _ = out.flush();
-            let err = Error::new(
-                Kind::Protocol,
-                format!(
-                    "protocol error by the peer: it closed with code {bad}, which may not be sent on the wire (RFC 6455 §7.4.1); answered with 1002"
-                ),
-            );
-            // The writer gets tungstenite's queued 1002 reply out.
-            return Step::Fail(1002, ReadEnd::Failed(err));
-        }
-        let st = &mut self.st;
-        if st.peer_close.is_none() && !st.asked_to_close && st.deadline.is_none() {
-            // The peer started the close; tungstenite echoes its code.
-            st.tally.peer_started_close = true;
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code,
-                reason: reason.clone(),
-            }));
-        }
-        st.peer_close = Some((code, reason));
-        // Keep reading (bounded) until the transport ends.
-        st.deadline
-            .get_or_insert(Instant::now() + self.cfg.close_timeout);
-        Step::Continue
-    }
-
-    /// A read error: the peer broke a rule (fail the connection with its code), or the
-    /// connection ended.
-    fn read_error(&mut self, e: WsError, out: &mut Output) -> Step {
-        let _ = out.flush();
-        if let Some((code, reason)) = self.st.peer_close.take() {
-            return Step::End(ReadEnd::PeerClosed(code, reason));
-        }
-        if let Some(v) = violations::classify(&e) {
-            out.event(stamp(Event::Close {
-                dir: Dir::Out,
-                code: Some(v.code),
-                reason: String::new(),
-            }));
-            let frame = self
-                .shared
-                .frames
-                .offending(v.culprit)
-                .map(|h| format!("; offending frame: {} [{}]", h.summary(), hex(h.raw())))
-                .unwrap_or_default();
-            let err = Error::new(
-                Kind::Protocol,
-                format!(
-                    "protocol error by the peer: {}; closed with {}{frame}",
-                    v.rule, v.code
-                ),
-            );
-            return Step::Fail(v.code, ReadEnd::Failed(err));
-        }
-        Step::End(match e {
-            WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
-                ReadEnd::Abnormal("the peer closed the TCP connection".into())
-            }
-            WsError::Io(io) => ReadEnd::Abnormal(io.to_string()),
-            other => ReadEnd::Abnormal(other.to_string()),
-        })
     }
 }

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use tokio_tungstenite::tungstenite::Message;
 
 /// How much recently sent data `--reconnect` keeps for sending again.
-pub const REPLAY_WINDOW: usize = 1 << 20;
+pub(crate) const REPLAY_WINDOW: usize = 1 << 20;
 
 /// The newest data sent on this connection, at most [`REPLAY_WINDOW`] bytes (and always the
 /// last message, however large).
@@ -29,7 +29,7 @@ pub(super) fn payload_of(m: &Message) -> &[u8] {
 
 impl ReplayWindow {
     /// A window that keeps messages when `on` (`--reconnect`), and nothing otherwise.
-    pub fn new(on: bool) -> Self {
+    pub(super) fn new(on: bool) -> Self {
         ReplayWindow {
             on,
             ..ReplayWindow::default()
@@ -38,7 +38,7 @@ impl ReplayWindow {
 
     /// Keeps a copy of a sent data message (a cheap reference-counted clone), dropping the
     /// oldest beyond the window.
-    pub fn remember(&mut self, m: &Message) {
+    pub(super) fn remember(&mut self, m: &Message) {
         if !self.on {
             return;
         }
@@ -52,7 +52,7 @@ impl ReplayWindow {
     }
 
     /// What to send again on the next connection, oldest first.
-    pub fn into_messages(self) -> Vec<Message> {
+    pub(super) fn into_messages(self) -> Vec<Message> {
         self.kept.into_iter().collect()
     }
 }

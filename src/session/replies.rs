@@ -13,12 +13,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Replies a rule may send at once.
-pub const BURST: f64 = 20.0;
+pub(crate) const BURST: f64 = 20.0;
 /// Replies a rule may send per second, sustained.
-pub const PER_SECOND: f64 = 20.0;
+pub(crate) const PER_SECOND: f64 = 20.0;
 
 /// What a rule matches.
-pub enum Matcher {
+pub(crate) enum Matcher {
     /// The message's text, exactly.
     Literal(String),
     /// A jq expression: it matches when it yields anything but `false` or `null`.
@@ -26,7 +26,7 @@ pub enum Matcher {
 }
 
 /// One `--reply` rule.
-pub struct Rule {
+pub(crate) struct Rule {
     pub matcher: Matcher,
     pub response: String,
     /// The rule as given, for messages.
@@ -41,7 +41,7 @@ impl std::fmt::Debug for Rule {
 
 impl Rule {
     /// Parses `MATCH=>RESPONSE`, MATCH as `jq:FILTER`, `text:TEXT` or a bare MATCH.
-    pub fn parse(arg: &str) -> Result<Rule, Error> {
+    pub(crate) fn parse(arg: &str) -> Result<Rule, Error> {
         let (prefix, rest) = match (arg.strip_prefix(JQ), arg.strip_prefix(TEXT)) {
             (Some(rest), _) => (Some(JQ), rest),
             (None, Some(rest)) => (Some(TEXT), rest),
@@ -111,7 +111,7 @@ fn split_rule(rule: &str) -> Option<(String, &str)> {
 
 /// What to do about one received message.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Answer {
+pub(crate) enum Answer {
     Nothing,
     /// Send this, the response of the rule numbered `rule` (from 1).
     Send {
@@ -126,7 +126,7 @@ pub enum Answer {
 }
 
 /// The rules with their rate limits.
-pub struct Replies {
+pub(crate) struct Replies {
     rules: Arc<Vec<Rule>>,
     buckets: Vec<Bucket>,
 }
@@ -139,7 +139,7 @@ struct Bucket {
 }
 
 impl Replies {
-    pub fn new(rules: Arc<Vec<Rule>>, now: Instant) -> Self {
+    pub(crate) fn new(rules: Arc<Vec<Rule>>, now: Instant) -> Self {
         let buckets = rules
             .iter()
             .map(|_| Bucket {
@@ -151,12 +151,12 @@ impl Replies {
         Replies { rules, buckets }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
 
     /// The first rule that matches `message` decides.
-    pub fn answer(&mut self, message: &[u8], now: Instant) -> Answer {
+    pub(crate) fn answer(&mut self, message: &[u8], now: Instant) -> Answer {
         let Some(i) = self.rules.iter().position(|r| r.matches(message)) else {
             return Answer::Nothing;
         };
@@ -181,7 +181,7 @@ impl Replies {
     }
 
     /// The rule numbered `rule` (from 1), as given.
-    pub fn describe(&self, rule: usize) -> &str {
+    pub(crate) fn describe(&self, rule: usize) -> &str {
         self.rules
             .get(rule.wrapping_sub(1))
             .map_or("", |r| r.text.as_str())

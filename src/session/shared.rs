@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 /// What the session shares with the renderer and the REPL.
 #[derive(Clone)]
-pub struct Shared {
+pub(crate) struct Shared {
     pub out: Arc<Mutex<Output>>,
     pub stats: Arc<Stats>,
     pub frames: Arc<FrameLog>,
@@ -26,11 +26,14 @@ pub struct Shared {
     pub handshake: Arc<Vec<Stamped>>,
     /// The subprotocol the server selected (an application protocol may depend on it).
     pub subprotocol: Option<String>,
+    /// The subprotocols offered (without `--proto`, a close code of a protocol wscope speaks
+    /// after an offer of its subprotocols names the protocol).
+    pub offered: Vec<String>,
 }
 
 /// What the session sees of permessage-deflate: the layer's counters and per-message records,
 /// and the handle for breaking the rules on purpose.
-pub struct Compression {
+pub(crate) struct Compression {
     pub agreed: Agreed,
     pub stats: Arc<DeflateStats>,
     pub overrides: Arc<Overrides>,
@@ -39,7 +42,7 @@ pub struct Compression {
 }
 
 impl Compression {
-    pub fn new(agreed: Agreed, stats: Arc<DeflateStats>, overrides: Arc<Overrides>) -> Self {
+    pub(crate) fn new(agreed: Agreed, stats: Arc<DeflateStats>, overrides: Arc<Overrides>) -> Self {
         Compression {
             agreed,
             stats,
@@ -50,7 +53,7 @@ impl Compression {
 
     /// Keeps the per-message records while frames are shown (`-x`), to say what each
     /// compressed message inflated to.
-    pub fn follow_messages(&self, on: bool) {
+    pub(crate) fn follow_messages(&self, on: bool) {
         self.stats.set_log(on);
     }
 

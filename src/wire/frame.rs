@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 /// How the payload length was encoded in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LenEncoding {
+pub(crate) enum LenEncoding {
     /// Length in the 7-bit field (0..=125).
     Bits7,
     /// 126 marker + 16-bit length.
@@ -17,7 +17,7 @@ pub enum LenEncoding {
 }
 
 impl LenEncoding {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             LenEncoding::Bits7 => "7-bit",
             LenEncoding::Bits16 => "16-bit",
@@ -36,13 +36,13 @@ pub struct FrameHeader {
     pub opcode: Opcode,
     pub mask: Option<[u8; 4]>,
     pub payload_len: u64,
-    pub len_encoding: LenEncoding,
+    pub(crate) len_encoding: LenEncoding,
     raw: [u8; MAX_HEADER_LEN],
     raw_len: u8,
 }
 
 /// Longest possible frame header: 2 + 8 (length) + 4 (mask).
-pub const MAX_HEADER_LEN: usize = 14;
+pub(crate) const MAX_HEADER_LEN: usize = 14;
 
 impl FrameHeader {
     /// Decodes a header from the start of `buf`. `Ok(None)` means more bytes are needed.
@@ -94,12 +94,12 @@ impl FrameHeader {
         })
     }
 
-    pub fn header_len(&self) -> usize {
+    pub(crate) fn header_len(&self) -> usize {
         usize::from(self.raw_len)
     }
 
     /// The header bytes exactly as received or sent (2 to 14 bytes).
-    pub fn raw(&self) -> &[u8] {
+    pub(crate) fn raw(&self) -> &[u8] {
         &self.raw[..self.header_len()]
     }
 
@@ -113,7 +113,7 @@ impl FrameHeader {
 
     /// Appends [`Self::summary`] to `out`. With `-x` there is one per frame, so it is put
     /// together by hand rather than through `format!` (a tenth of the instructions).
-    pub fn write_summary(&self, out: &mut String) {
+    pub(crate) fn write_summary(&self, out: &mut String) {
         let bit = |b: bool| if b { '1' } else { '0' };
         let name = self.opcode.name();
         out.push_str(name);
@@ -135,20 +135,20 @@ impl FrameHeader {
     }
 
     /// A plain final TEXT or BINARY frame, unmasked, no RSV bits: what a server sends normally.
-    pub fn is_ordinary_from_server(&self) -> bool {
+    pub(crate) fn is_ordinary_from_server(&self) -> bool {
         self.fin
             && matches!(self.opcode, Opcode::Text | Opcode::Binary)
             && self.mask.is_none()
             && !(self.rsv1 || self.rsv2 || self.rsv3)
     }
 
-    pub fn is_control(&self) -> bool {
+    pub(crate) fn is_control(&self) -> bool {
         self.opcode.is_control()
     }
 
     /// Whether the receiver has a whole message once this frame is in: a final data frame, or
     /// a control frame (never fragmented).
-    pub fn ends_message(&self) -> bool {
+    pub(crate) fn ends_message(&self) -> bool {
         self.is_control() || (self.fin && self.opcode.is_data())
     }
 }
@@ -183,7 +183,7 @@ fn push_decimal(out: &mut String, mut n: u64) {
 }
 
 /// XORs `data` with the masking key, `offset` bytes into the payload.
-pub fn unmask(data: &mut [u8], key: [u8; 4], offset: u64) {
+pub(crate) fn unmask(data: &mut [u8], key: [u8; 4], offset: u64) {
     for (i, b) in data.iter_mut().enumerate() {
         *b ^= key[((offset + i as u64) % 4) as usize];
     }
@@ -192,7 +192,7 @@ pub fn unmask(data: &mut [u8], key: [u8; 4], offset: u64) {
 /// Appends a frame header (RFC 6455 §5.2): `first` is the first byte as it goes on the wire
 /// (FIN, RSV1-3, opcode), then the payload length in the shortest encoding and the masking key.
 /// Whatever `first` says is written, so a probe can set reserved bits and opcodes on purpose.
-pub fn encode_header(out: &mut Vec<u8>, first: u8, mask: Option<[u8; 4]>, len: u64) {
+pub(crate) fn encode_header(out: &mut Vec<u8>, first: u8, mask: Option<[u8; 4]>, len: u64) {
     out.push(first);
     let mask_bit = if mask.is_some() { 0x80 } else { 0 };
     if len < 126 {
@@ -211,7 +211,7 @@ pub fn encode_header(out: &mut Vec<u8>, first: u8, mask: Option<[u8; 4]>, len: u
 
 /// XORs `data` with the masking key, `offset` bytes into the payload (masking and unmasking
 /// are the same operation), four bytes at a time.
-pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: u64) {
+pub(crate) fn apply_mask(data: &mut [u8], key: [u8; 4], offset: u64) {
     let shift = (offset % 4) as usize;
     let k = [
         key[shift],
@@ -231,7 +231,7 @@ pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: u64) {
 }
 
 /// Decodes a close payload into (code, reason); `None` when it carries no code.
-pub fn close_payload(payload: &[u8]) -> Option<(u16, String)> {
+pub(crate) fn close_payload(payload: &[u8]) -> Option<(u16, String)> {
     if payload.len() < 2 {
         return None;
     }
@@ -240,7 +240,7 @@ pub fn close_payload(payload: &[u8]) -> Option<(u16, String)> {
 }
 
 /// The standard meaning of a close code (RFC 6455 §7.4.1 and the IANA registry).
-pub fn close_code_meaning(code: u16) -> &'static str {
+pub(crate) fn close_code_meaning(code: u16) -> &'static str {
     match code {
         1000 => "normal closure",
         1001 => "going away",
@@ -269,7 +269,7 @@ pub fn close_code_sendable(code: u16) -> bool {
 }
 
 /// Bytes as spaced hex pairs, e.g. `81 05`.
-pub fn hex(data: &[u8]) -> String {
+pub(crate) fn hex(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len() * 3);
     for (i, &b) in data.iter().enumerate() {
         if i > 0 {

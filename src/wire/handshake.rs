@@ -23,7 +23,7 @@ pub struct Answer {
 }
 
 /// Sends the request and reads the response head, all before `deadline`.
-pub async fn exchange<S>(
+pub(crate) async fn exchange<S>(
     stream: &mut S,
     request: &Request,
     deadline: Instant,

@@ -7,7 +7,7 @@
 pub mod deflate;
 pub mod frame;
 pub mod handshake;
-pub mod observe;
+pub(crate) mod observe;
 pub mod opcode;
 pub mod rejection;
 pub mod request;
@@ -15,6 +15,6 @@ pub mod response;
 pub mod scanner;
 #[cfg(test)]
 mod scanner_props;
-pub mod stack;
-pub mod tap;
+pub(crate) mod stack;
+pub(crate) mod tap;
 pub mod target;

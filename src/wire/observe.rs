@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, ReadBuf};
 
 /// Polls `inner` for a read into `buf` and shows `observe` the bytes the read added.
-pub fn poll_read_observed<S: AsyncRead + Unpin>(
+pub(crate) fn poll_read_observed<S: AsyncRead + Unpin>(
     inner: &mut S,
     cx: &mut Context<'_>,
     buf: &mut ReadBuf<'_>,

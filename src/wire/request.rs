@@ -43,7 +43,7 @@ pub struct Request {
 }
 
 /// Parses a `-H 'Name: value'` argument, refusing what cannot go on the wire.
-pub fn parse_header_arg(arg: &str) -> Result<(String, String), Error> {
+pub(crate) fn parse_header_arg(arg: &str) -> Result<(String, String), Error> {
     let Some((name, value)) = arg.split_once(':') else {
         return Err(Error::usage(format!(
             "header '{arg}' has no colon: write it as 'Name: value'"
@@ -75,7 +75,7 @@ fn is_token_char(c: char) -> bool {
 }
 
 /// `Basic` credentials as they go into an Authorization header.
-pub fn basic_auth(user: &str, pass: &str) -> String {
+pub(crate) fn basic_auth(user: &str, pass: &str) -> String {
     let raw = format!("{user}:{pass}");
     format!(
         "Basic {}",

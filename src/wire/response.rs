@@ -24,19 +24,19 @@ pub struct ResponseHead {
 
 impl ResponseHead {
     /// All values of a header (case-insensitive name).
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+    pub(crate) fn all(&self, name: &str) -> impl Iterator<Item = &str> {
         self.headers
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.all(name).next()
     }
 
     /// Comma-separated list values across every occurrence of the header.
-    pub fn list(&self, name: &str) -> Vec<String> {
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
         self.all(name)
             .flat_map(|v| v.split(','))
             .map(|s| s.trim().to_string())
@@ -118,7 +118,7 @@ pub struct Negotiated {
     /// The extensions the server accepted, as it wrote them.
     pub extensions: Vec<String>,
     /// permessage-deflate's parameters, when it was accepted.
-    pub deflate: Option<Agreed>,
+    pub(crate) deflate: Option<Agreed>,
 }
 
 /// Checks a 101 answer against what the request offered; lists every problem found.
@@ -151,7 +151,7 @@ pub fn check_upgrade(
 }
 
 /// `Upgrade: websocket` and `Connection: Upgrade`.
-pub fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
+pub(crate) fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
     match head.get("Upgrade") {
         None => problems.push("missing 'Upgrade' header, expected 'Upgrade: websocket'".into()),
         Some(v) if !v.eq_ignore_ascii_case("websocket") => problems.push(format!(
@@ -171,7 +171,7 @@ pub fn check_upgrade_headers(head: &ResponseHead, problems: &mut Vec<String>) {
 }
 
 /// `Sec-WebSocket-Accept` derived from our key (RFC 6455 §4.2.2).
-pub fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
+pub(crate) fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) {
     let expected = derive_accept_key(key.as_bytes());
     match head.get("Sec-WebSocket-Accept") {
         None => problems.push(format!(
@@ -185,7 +185,7 @@ pub fn check_accept(head: &ResponseHead, key: &str, problems: &mut Vec<String>) 
 }
 
 /// The subprotocol the server chose: one of those offered, or none.
-pub fn chosen_protocol(
+pub(crate) fn chosen_protocol(
     head: &ResponseHead,
     offered: &[String],
     problems: &mut Vec<String>,
@@ -219,7 +219,7 @@ pub fn chosen_protocol(
 /// The extensions the server accepted, and permessage-deflate's parameters when it was one of
 /// them (validated by RFC 7692 §7 against what was offered). Any other extension is a problem:
 /// wscope speaks none.
-pub fn accepted_extensions(
+pub(crate) fn accepted_extensions(
     head: &ResponseHead,
     offer: &[String],
     problems: &mut Vec<String>,

@@ -37,7 +37,7 @@ pub struct FrameScanner {
 /// A plain final unmasked TEXT/BINARY frame header (no RSV bits): its first two bytes and its
 /// payload length rebuild it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlainHeader {
+pub(crate) struct PlainHeader {
     pub b0: u8,
     pub b1: u8,
     pub len: u64,
@@ -87,14 +87,14 @@ impl FrameScanner {
     }
 
     /// The last plain data frame followed since the last call (see [`PlainHeader`]).
-    pub fn take_last_plain(&mut self) -> Option<PlainHeader> {
+    pub(crate) fn take_last_plain(&mut self) -> Option<PlainHeader> {
         self.last_plain.take()
     }
 
     /// Feeds the next bytes of the stream; calls `emit` once per frame whose header and
     /// captured payload prefix are complete. With `keep` false no payload is kept (frames
     /// are only followed, which costs nothing per payload byte) and plain data frames are
-    /// not reported but noted (see [`FrameScanner::take_last_plain`]).
+    /// not reported but noted (see `FrameScanner::take_last_plain`).
     pub fn feed(&mut self, mut data: &[u8], keep: bool, emit: &mut impl FnMut(FrameRecord)) {
         loop {
             if self.remaining > 0 || self.pending.is_some() {

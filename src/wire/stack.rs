@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// What the stack is built with.
 #[derive(Debug, Clone, Copy)]
-pub struct Stack {
+pub(crate) struct Stack {
     pub role: Role,
     /// The largest message accepted from the peer (inflated, with compression), and the
     /// largest frame.
@@ -22,14 +22,14 @@ pub struct Stack {
 }
 
 /// The compression layer's counters and switches, for whoever reports on it or overrides it.
-pub struct DeflateHandles {
+pub(crate) struct DeflateHandles {
     pub stats: Arc<DeflateStats>,
     pub overrides: Arc<Overrides>,
 }
 
 /// Builds the stack on `stream`; `rest` are the bytes read with the upgrade's head, before any
 /// frame (they go through the inflater when there is one).
-pub async fn websocket<S: AsyncRead + AsyncWrite + Unpin>(
+pub(crate) async fn websocket<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     rest: Vec<u8>,
     stack: Stack,

@@ -23,7 +23,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// Which way a frame or message went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
+pub(crate) enum Dir {
     /// From the peer to us.
     In,
     /// From us to the peer.
@@ -32,7 +32,7 @@ pub enum Dir {
 
 /// A frame seen by the tap, with when it was seen.
 #[derive(Debug, Clone)]
-pub struct TappedFrame {
+pub(crate) struct TappedFrame {
     pub dir: Dir,
     pub at: SystemTime,
     pub record: FrameRecord,
@@ -45,7 +45,7 @@ pub struct TappedFrame {
 /// read, before the session has handled their message; taking them only with their message
 /// keeps frame lines, messages and the writer's events in the order they happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Upto {
+pub(crate) enum Upto {
     /// Everything recorded (the session is over).
     Everything,
     /// What we sent before the first incoming frame whose message is not handled yet.
@@ -60,7 +60,7 @@ const RECENT_UNUSUAL: usize = 8;
 
 /// Shared between the tap (producer) and the session (consumer).
 #[derive(Debug, Default)]
-pub struct FrameLog {
+pub(crate) struct FrameLog {
     enabled: AtomicBool,
     /// A queue: drained from the front while the tap appends, so a drain costs what it takes,
     /// not what is left (a Vec shifted its whole tail on every drain: quadratic under -x).
@@ -76,11 +76,11 @@ pub struct FrameLog {
 /// Bytes to put on the wire outside any frame (`/raw`), written by the tap ahead of
 /// tungstenite's next write or flush.
 #[derive(Debug, Default)]
-pub struct RawQueue(Mutex<Vec<u8>>);
+pub(crate) struct RawQueue(Mutex<Vec<u8>>);
 
 impl RawQueue {
     /// Queues bytes to be written as they are.
-    pub fn push(&self, bytes: &[u8]) {
+    pub(crate) fn push(&self, bytes: &[u8]) {
         lock(&self.0).extend_from_slice(bytes);
     }
 
@@ -101,24 +101,24 @@ impl RawQueue {
 }
 
 impl FrameLog {
-    pub fn new(enabled: bool) -> Arc<Self> {
+    pub(crate) fn new(enabled: bool) -> Arc<Self> {
         Arc::new(FrameLog {
             enabled: AtomicBool::new(enabled),
             ..FrameLog::default()
         })
     }
 
-    pub fn set_enabled(&self, on: bool) {
+    pub(crate) fn set_enabled(&self, on: bool) {
         self.enabled.store(on, Ordering::Relaxed);
     }
 
-    pub fn enabled(&self) -> bool {
+    pub(crate) fn enabled(&self) -> bool {
         self.enabled.load(Ordering::Relaxed)
     }
 
     /// Takes frames recorded so far, oldest first: all of them, or only as many as keep the
     /// order in which things happened (see [`Upto`]).
-    pub fn drain(&self, upto: Upto) -> Vec<TappedFrame> {
+    pub(crate) fn drain(&self, upto: Upto) -> Vec<TappedFrame> {
         let mut frames = lock(&self.frames);
         let end = match upto {
             Upto::Everything => None,
@@ -163,7 +163,7 @@ impl FrameLog {
     }
 
     /// The close code of the last incoming Close frame as it was on the wire.
-    pub fn last_close_code(&self) -> Option<u16> {
+    pub(crate) fn last_close_code(&self) -> Option<u16> {
         lock(&self.last_close_in)
             .as_deref()
             .and_then(crate::wire::frame::close_payload)
@@ -171,7 +171,7 @@ impl FrameLog {
     }
 
     /// The most recent incoming frame header that fits `pred`: the likely culprit of an error.
-    pub fn offending(&self, pred: impl Fn(&FrameHeader) -> bool) -> Option<FrameHeader> {
+    pub(crate) fn offending(&self, pred: impl Fn(&FrameHeader) -> bool) -> Option<FrameHeader> {
         if let Some(h) = lock(&self.unusual_in).iter().rev().find(|h| pred(h)) {
             return Some(h.clone());
         }
@@ -233,7 +233,7 @@ impl Inspector {
 }
 
 /// The stream wrapper. See the module docs.
-pub struct Tap<S> {
+pub(crate) struct Tap<S> {
     inner: S,
     inspector: Inspector,
     raw: Arc<RawQueue>,
@@ -244,7 +244,7 @@ impl<S> Tap<S> {
     /// `capture` payload bytes of each data frame. Incoming headers are always followed (for
     /// diagnostics); outgoing ones only when `outgoing` is set.
     /// Bytes queued in `raw` go out ahead of tungstenite's next write.
-    pub fn inspecting(
+    pub(crate) fn inspecting(
         inner: S,
         log: Arc<FrameLog>,
         raw: Arc<RawQueue>,
@@ -266,7 +266,7 @@ impl<S> Tap<S> {
 impl<S> Tap<S> {
     /// Accounts for incoming bytes that were read before the tap was in place (frames that
     /// arrived in the same read as the handshake response), so frame boundaries stay exact.
-    pub fn already_received(&mut self, bytes: &[u8]) {
+    pub(crate) fn already_received(&mut self, bytes: &[u8]) {
         self.inspector.observe(Dir::In, bytes);
     }
 }

@@ -83,14 +83,14 @@ impl Target {
     }
 
     /// A short label for prompts: host and non-default port.
-    pub fn short(&self) -> &str {
+    pub(crate) fn short(&self) -> &str {
         &self.host_header
     }
 }
 
 /// A URL as shown on the screen, in JSON Lines and in recordings: its password replaced by
 /// `***` unless `show` (`--show-credentials`). Text that is not a URL is left as it is.
-pub fn shown_url(url: &str, show: bool) -> Cow<'_, str> {
+pub(crate) fn shown_url(url: &str, show: bool) -> Cow<'_, str> {
     match Url::parse(url) {
         Ok(mut parsed) if !show && parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));
@@ -161,7 +161,7 @@ fn scheme_error(input: &str, scheme: &str, suggested: &str) -> Error {
 
 /// Decodes `%XX` escapes (URL user info); invalid escapes are kept as they are, bytes that are
 /// not UTF-8 become U+FFFD.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()

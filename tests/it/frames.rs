@@ -270,10 +270,17 @@ fn jsonl_reports_errors_as_events_too() {
     let srv = scripted(frame(0xc1, b"x"));
     let r = run(&["--jsonl", "-w", "5", &srv.url("/")], b"");
     assert_eq!(r.code, 6);
-    let last: serde_json::Value =
-        serde_json::from_str(r.out().lines().last().expect("a line")).expect("json");
-    assert_eq!(last["type"], "error");
-    assert_eq!(last["exit_code"], 6);
+    let last: Vec<serde_json::Value> = r
+        .out()
+        .lines()
+        .rev()
+        .take(2)
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(last[1]["type"], "error");
+    assert_eq!(last[1]["exit_code"], 6);
+    assert_eq!(last[0]["type"], "end", "the run's last line");
+    assert_eq!(last[0]["exit_code"], 6);
 }
 
 #[test]

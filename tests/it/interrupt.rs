@@ -77,22 +77,29 @@ impl Running {
     }
 
     /// Asserts that the run ended as Ctrl-C ends it: status 130, and the recording's last
-    /// event the interruption.
+    /// events the interruption (its error, then the run's end).
     fn assert_interrupted(&mut self, phase: &str) {
         let code = self.interrupt(phase);
         let rest: Vec<String> = self.lines.try_iter().collect();
         self.seen.extend(rest);
         assert_eq!(code, 130, "{phase}: {:#?}", self.seen);
         let text = std::fs::read_to_string(&self.record).expect("recording");
-        let last: Value = text
+        let last: Vec<(String, Option<u64>)> = text
             .lines()
-            .last()
-            .and_then(|l| serde_json::from_str(l).ok())
-            .unwrap_or_else(|| panic!("{phase}: no last event in {text:?}"));
+            .rev()
+            .take(2)
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .map(|e| {
+                (
+                    e["type"].as_str().unwrap_or("").into(),
+                    e["exit_code"].as_u64(),
+                )
+            })
+            .collect();
         assert_eq!(
-            (last["type"].as_str(), last["exit_code"].as_u64()),
-            (Some("error"), Some(130)),
-            "{phase}: the recording ends with {last}"
+            last,
+            [("end".into(), Some(130)), ("error".into(), Some(130))],
+            "{phase}: the recording ends with {text:?}"
         );
     }
 }

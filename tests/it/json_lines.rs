@@ -1,11 +1,14 @@
 //! JSON Lines as a contract: every line carries the schema version; credentials are masked
 //! in `--jsonl` and `--record` as `-v` masks them on the screen (Authorization,
 //! Proxy-Authorization, Cookie, a URL's password and the Basic credentials made of it), and
-//! shown with `--show-credentials`; a recording this version wrote replays with `--expect`.
+//! shown with `--show-credentials`; a recording this version wrote replays with `--expect`;
+//! every run ends with a line saying how it ended.
 
 use crate::support::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::Path;
+use tokio::io::AsyncWriteExt;
+use wscope::error::EXIT_STATUS_TABLE;
 
 /// What must not leak: a URL's password, the Basic credentials made of it, a Proxy-Authorization
 /// value, a cookie's value, a bearer token.
@@ -181,5 +184,75 @@ fn a_recording_this_version_wrote_replays_with_expect() {
             .contains("the 2 messages received match the recording"),
         "{}",
         r.stderr
+    );
+}
+
+/// The last two lines of a `--jsonl` run.
+fn last_two(r: &Run) -> (Value, Value) {
+    let out = r.out();
+    let mut last = out
+        .lines()
+        .rev()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")));
+    let end = last.next().expect("a last line");
+    (last.next().unwrap_or(Value::Null), end)
+}
+
+/// What the exit status table says of `code`.
+fn meaning(code: u8) -> &'static str {
+    EXIT_STATUS_TABLE
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, what)| *what)
+        .expect("in the table")
+}
+
+#[test]
+fn every_run_ends_with_a_line_saying_how_it_ended() {
+    // wscope closes after its input; the server answers.
+    let srv = echo_server();
+    let r = run(&["--jsonl", "-e", "hi", &srv.url("/")], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (before, end) = last_two(&r);
+    assert_eq!(before["type"], "close", "the conversation comes first");
+    assert_eq!(
+        end,
+        json!({
+            "v": 1, "ts": end["ts"], "type": "end", "exit_code": 0, "meaning": meaning(0),
+            "close": {"by": "wscope", "code": 1000, "reason": ""},
+            "received": {"messages": 1, "bytes": 2}, "sent": {"messages": 1, "bytes": 2},
+        })
+    );
+
+    // The server closes with 4000: the error, then the end, both with status 8.
+    let closing = raw_server(|mut tcp, _| async move {
+        raw_accept(&mut tcp).await;
+        let _ = tcp.write_all(&frame(0x88, b"\x0f\xa0bye")).await;
+        let _ = read_client_frame(&mut tcp).await;
+    });
+    let r = run(&["--jsonl", &closing.url("/")], b"");
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    let (error, end) = last_two(&r);
+    assert_eq!(
+        (&error["type"], &error["exit_code"]),
+        (&json!("error"), &json!(8))
+    );
+    assert_eq!(
+        (&end["type"], &end["exit_code"], &end["meaning"]),
+        (&json!("end"), &json!(8), &json!(meaning(8)))
+    );
+    assert_eq!(
+        end["close"],
+        json!({"by": "peer", "code": 4000, "reason": "bye"})
+    );
+
+    // Nothing to connect to: no close either way, nothing sent.
+    let r = run(&["--jsonl", "-e", "hi", "ws://127.0.0.1:1/"], b"");
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let (error, end) = last_two(&r);
+    assert_eq!(error["type"], "error");
+    assert_eq!(
+        (&end["exit_code"], &end["close"], &end["sent"]["messages"]),
+        (&json!(3), &Value::Null, &json!(0))
     );
 }

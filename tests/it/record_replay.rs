@@ -7,7 +7,7 @@ use crate::pty::*;
 use crate::support::*;
 use expectrl::{ControlCode, Expect};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -66,7 +66,23 @@ fn pipe_mode_records_the_whole_conversation_and_prints_the_same() {
     let evs = events(&path);
     let kinds: Vec<&str> = evs.iter().filter_map(|e| e["type"].as_str()).collect();
     assert_eq!(kinds[..4], ["connected", "request", "response", "open"]);
-    assert_eq!(kinds[kinds.len() - 2..], ["close", "close"]);
+    // The conversation ends with both Close frames; the run's end comes after it.
+    assert_eq!(kinds[kinds.len() - 3..], ["close", "close", "end"]);
+    let end = evs.last().expect("the end");
+    assert_eq!(
+        (
+            &end["exit_code"],
+            &end["close"]["by"],
+            &end["close"]["code"]
+        ),
+        (&json!(0), &json!("wscope"), &json!(1000)),
+        "{end}"
+    );
+    assert_eq!(
+        (&end["received"]["messages"], &end["sent"]["messages"]),
+        (&json!(2), &json!(2)),
+        "{end}"
+    );
     let msgs = messages(&evs);
     assert_eq!(msgs.len(), 4);
     for m in ["one", "two"] {
@@ -88,7 +104,23 @@ fn a_failed_run_ends_its_recording_with_the_error() {
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
     let evs = events(&path);
-    assert_eq!(evs.last().expect("an event")["type"], "error", "{evs:?}");
+    let last: Vec<&str> = evs
+        .iter()
+        .rev()
+        .take(2)
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        last,
+        ["end", "error"],
+        "the error, then the run's end: {evs:?}"
+    );
+    let end = evs.last().expect("the end");
+    assert_eq!(
+        (&end["exit_code"], &end["close"]),
+        (&json!(3), &Value::Null),
+        "{end}"
+    );
     let r = run(
         &["--record", "/nonexistent/dir/x.jsonl", "ws://127.0.0.1:1/"],
         b"",
@@ -200,6 +232,31 @@ fn replay_expect_shows_a_diff_and_exits_13_when_the_answers_differ() {
     );
     let without = run(&["replay", path.to_str().unwrap(), &srv.url("/")], b"");
     assert_eq!(without.code, 0, "without --expect nothing is compared");
+    // With JSON Lines, the verdict is the run's: its error, then its end, say 13.
+    let jsonl = run(
+        &[
+            "replay",
+            path.to_str().unwrap(),
+            &srv.url("/"),
+            "--expect",
+            "--jsonl",
+        ],
+        b"",
+    );
+    assert_eq!(jsonl.code, 13, "{}", jsonl.stderr);
+    let out = jsonl.out();
+    let last: Vec<(Value, Value)> = out
+        .lines()
+        .rev()
+        .take(2)
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .map(|e| (e["type"].clone(), e["exit_code"].clone()))
+        .collect();
+    assert_eq!(
+        last,
+        [(json!("end"), json!(13)), (json!("error"), json!(13))],
+        "{out}"
+    );
 }
 
 #[test]

@@ -192,6 +192,49 @@ fn socket_io_2_with_eio_3_connects_a_namespace_with_its_query() {
 }
 
 #[test]
+fn with_eio_3_wscope_pings_and_the_server_keeps_it() {
+    let args = ["--ping-interval", "100", "--ping-timeout", "100"];
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo2, &args) else {
+        return;
+    };
+    // Engine.IO 3 servers drop a client that has not pinged for pingInterval + pingTimeout.
+    let url = peer.url("/");
+    let r = run(
+        &["--proto", "socketio", "--eio", "3", "-v", "-n", "10", &url],
+        b"[\"stream\",8,100]\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(lines(&r).last().map(String::as_str), Some(r#"["done",8]"#));
+    let pings = r.stderr.lines().filter(|l| *l == "> 2").count();
+    assert!(pings >= 3, "{pings} pings:\n{}", r.stderr);
+}
+
+#[test]
+fn init_messages_are_the_protocols_input_sent_once_it_is_ready() {
+    let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
+        return;
+    };
+    let url = peer.url("/");
+    let r = run(
+        &[
+            "--proto",
+            "socketio",
+            "--init",
+            "[\"chat\",\"init\"]",
+            "-n",
+            "3",
+            &url,
+        ],
+        b"[\"chat\",\"stdin\"]\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        lines(&r)[1..],
+        [r#"["chat","init"]"#, r#"["chat","stdin"]"#]
+    );
+}
+
+#[test]
 fn json_lines_carry_each_application_message_beside_the_raw_one() {
     let Some(peer) = ProtoPeer::start(Proto::SocketIo, &[]) else {
         return;
@@ -272,6 +315,15 @@ fn without_proto_a_socket_io_server_is_named_in_a_hint() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("Transport unknown"), "{}", r.stderr);
     assert!(r.stderr.contains("--proto socketio"), "{}", r.stderr);
+
+    // Anywhere else, the server drops the upgrade without an answer.
+    let r = run(&[&peer.url("/")], b"hi\n");
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a Socket.IO server closes like this"),
+        "{}",
+        r.stderr
+    );
 
     let r = run(&["-n", "1", &peer.engine_io_url(4)], b"");
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -55,7 +55,10 @@ fn each_format_inflates() {
         inflated(Format::Gzip, b"")
     );
     let z = zlib(TEXT);
-    assert_eq!(decode(Decode::Zlib, &z, 1 << 20).unwrap().bytes(), TEXT);
+    assert_eq!(
+        decode(Decode::Zlib, &z, 1 << 20),
+        inflated(Format::Zlib, TEXT)
+    );
 }
 
 #[test]
@@ -118,7 +121,10 @@ fn a_bomb_stops_at_the_limit_without_growing_past_it() {
     assert!(result.is_err());
     assert!(out.capacity() <= max + 1, "{}", out.capacity());
     let z = zlib(&zeros[..4096]);
-    assert_eq!(decode(Decode::Auto, &z, 4096).unwrap().bytes().len(), 4096);
+    assert_eq!(
+        decode(Decode::Auto, &z, 4096),
+        inflated(Format::Zlib, &zeros[..4096])
+    );
     assert_eq!(
         decode(Decode::Auto, &z, 4095),
         Err(DecodeError::TooLarge {
@@ -233,7 +239,7 @@ fn corrupt_streams_and_bad_checksums_are_reported() {
 fn names_round_trip() {
     for name in Decode::NAMES {
         let kind: Decode = name.parse().unwrap();
-        assert_eq!(kind.name(), name);
+        assert_eq!(format!("{kind:?}").to_lowercase(), name);
     }
     let e = "brotli".parse::<Decode>().unwrap_err();
     assert_eq!(

@@ -10,7 +10,7 @@ pub(super) const MAX_DIAGNOSTIC_CHARS: usize = 300;
 
 /// A filter that does not compile, and where (in the expression as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterError {
+pub(crate) struct FilterError {
     pub message: String,
     /// Byte offset into the expression.
     pub offset: usize,
@@ -31,7 +31,7 @@ impl fmt::Display for FilterError {
 
 impl FilterError {
     /// The same text as [`fmt::Display`] gives, under another name (`/filter` in the REPL).
-    pub fn pointed(&self, name: &str) -> String {
+    pub(crate) fn pointed(&self, name: &str) -> String {
         pointed(
             name,
             self.line,

@@ -14,7 +14,7 @@
 
 mod errors;
 
-pub use errors::FilterError;
+pub(crate) use errors::FilterError;
 
 use super::json::{self, Rejected};
 use super::key_path::KeyPath;
@@ -32,10 +32,10 @@ use std::fmt;
 /// the standard library (`.`, `tojson`, `walk`, `..`, `paths`, `==`, `del`) need at most
 /// 1.5 MiB of stack in a debug build and 512 KiB in a release build: they fit the 2 MiB of a
 /// spawned thread, the smallest stack a caller is expected to run them on.
-pub const MAX_INPUT_DEPTH: usize = 256;
+pub(crate) const MAX_INPUT_DEPTH: usize = 256;
 
 /// A compiled jq filter.
-pub struct Filter {
+pub(crate) struct Filter {
     filter: jaq_core::Filter<JustLut<Val>>,
     /// `$ENV`, built once.
     env: Val,
@@ -46,7 +46,7 @@ pub struct Filter {
 
 /// One result of a filter on one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Output {
+pub(crate) enum Output {
     /// A value as compact JSON text, as jaq writes it. It is valid JSON except for values
     /// jq would have turned into something else: `NaN`, `Infinity`, byte strings (`b"…"`) and
     /// non-string object keys, which jaq writes as they are.
@@ -58,7 +58,7 @@ pub enum Output {
 
 /// Why a filter produced no (more) results for a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RunError {
+pub(crate) enum RunError {
     /// The message is not one JSON document: pass it through, or drop it (`--filter-strict`).
     NotJson,
     /// The message is JSON but cannot be filtered: nested deeper than [`MAX_INPUT_DEPTH`], or
@@ -87,7 +87,7 @@ impl std::error::Error for RunError {}
 impl Filter {
     /// Compiles a jq expression. Module loading (`import`, `include`) is not available;
     /// `input` and `inputs` are not defined (each message is filtered on its own).
-    pub fn compile(expr: &str) -> Result<Filter, FilterError> {
+    pub(crate) fn compile(expr: &str) -> Result<Filter, FilterError> {
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
@@ -123,7 +123,7 @@ impl Filter {
     }
 
     /// With raw output, string results are [`Output::Text`] (`-r/--raw-output`).
-    pub fn with_raw_output(mut self, raw_output: bool) -> Filter {
+    pub(crate) fn with_raw_output(mut self, raw_output: bool) -> Filter {
         self.raw_output = raw_output;
         self
     }
@@ -138,7 +138,7 @@ impl Filter {
     /// Runs the filter on one message: checked (one scan), then read by jaq once unless the
     /// key-path shortcut answered. Results come one at a time (a filter may yield any number
     /// of them), and the first error ends them.
-    pub fn run<'a>(&'a self, message: &[u8]) -> Result<Outputs<'a>, RunError> {
+    pub(crate) fn run<'a>(&'a self, message: &[u8]) -> Result<Outputs<'a>, RunError> {
         let text = std::str::from_utf8(message).map_err(|_| RunError::NotJson)?;
         match &self.shortcut {
             Some(path) => {
@@ -172,7 +172,7 @@ fn rejected(why: Rejected) -> RunError {
 }
 
 /// The results of a filter on one message, in order.
-pub struct Outputs<'a>(Results<'a>);
+pub(crate) struct Outputs<'a>(Results<'a>);
 
 enum Results<'a> {
     /// The key-path shortcut's answer.

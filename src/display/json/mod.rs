@@ -26,7 +26,7 @@ use writer::Writer;
 
 /// How a JSON document is laid out for display.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// Indent by two spaces per level, one value per line, like `jq .`; otherwise compact.
     /// Indentation stops growing at [`MAX_INDENT_LEVELS`], and a document whose indented text
     /// would pass [`PRETTY_GROWTH`] times its size (plus [`PRETTY_SLACK`] bytes) is laid out
@@ -41,36 +41,36 @@ pub struct Layout {
 /// jq colours object keys bold blue, strings green and null bright black, and leaves numbers
 /// and booleans in the default colour; here numbers and booleans get colours of their own so
 /// that every kind of token is told apart. Brackets, braces, commas and colons stay plain.
-pub mod palette {
+pub(crate) mod palette {
     /// Object keys: bold blue (jq's `34;1`).
-    pub const KEY: &str = "\x1b[1;34m";
+    pub(crate) const KEY: &str = "\x1b[1;34m";
     /// String values: green (jq's `0;32`).
-    pub const STRING: &str = "\x1b[32m";
+    pub(crate) const STRING: &str = "\x1b[32m";
     /// Numbers: cyan.
-    pub const NUMBER: &str = "\x1b[36m";
+    pub(crate) const NUMBER: &str = "\x1b[36m";
     /// `true` and `false`: yellow.
-    pub const BOOLEAN: &str = "\x1b[33m";
+    pub(crate) const BOOLEAN: &str = "\x1b[33m";
     /// `null`: bright black (jq's `0;90`).
-    pub const NULL: &str = "\x1b[90m";
+    pub(crate) const NULL: &str = "\x1b[90m";
     /// Ends every coloured token.
-    pub const RESET: &str = "\x1b[0m";
+    pub(crate) const RESET: &str = "\x1b[0m";
 }
 
 /// Pretty layout indents at most this many levels; deeper levels line up with the last one.
 ///
 /// Without a cap, a deeply nested message (`[[[[…]]]]`) would take quadratic time and space
 /// to indent; with it, the layout stays linear in the size of the message.
-pub const MAX_INDENT_LEVELS: usize = 32;
+pub(crate) const MAX_INDENT_LEVELS: usize = 32;
 
 /// Pretty layout may make a document this many times larger (plus [`PRETTY_SLACK`]).
-pub const PRETTY_GROWTH: usize = 16;
+pub(crate) const PRETTY_GROWTH: usize = 16;
 
 /// Bytes of pretty layout allowed beyond [`PRETTY_GROWTH`], so small documents always indent.
-pub const PRETTY_SLACK: usize = 64 * 1024;
+pub(crate) const PRETTY_SLACK: usize = 64 * 1024;
 
 /// Why a text is not one JSON document, and where (1-based line and column, in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonError {
+pub(crate) struct JsonError {
     pub line: usize,
     pub column: usize,
     /// Byte offset of the same position.
@@ -90,24 +90,16 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-/// True when `bytes` are exactly one JSON document (RFC 8259; whitespace around it allowed).
-pub fn is_json(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    scan(text, usize::MAX, &mut Discard).is_ok()
-}
-
 /// Lays out `bytes` if they are one JSON document, for display; `None` when they are not
 /// (the caller shows them as it shows any other message).
-pub fn layout(bytes: &[u8], layout: Layout) -> Option<String> {
+pub(crate) fn layout(bytes: &[u8], layout: Layout) -> Option<String> {
     let mut out = String::new();
     layout_into(bytes, layout, &mut out).then_some(out)
 }
 
 /// Like [`layout`], appending to `out` so that a renderer can reuse one buffer. Returns false,
 /// leaving `out` as it was, when `bytes` are not one JSON document.
-pub fn layout_into(bytes: &[u8], layout: Layout, out: &mut String) -> bool {
+pub(crate) fn layout_into(bytes: &[u8], layout: Layout, out: &mut String) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
@@ -141,7 +133,7 @@ pub fn layout_into(bytes: &[u8], layout: Layout, out: &mut String) -> bool {
 
 /// Checks what the REPL's `/json` command is about to send and returns it compact (strings and
 /// numbers as typed), or where the first mistake is.
-pub fn validate_for_send(text: &str) -> Result<String, JsonError> {
+pub(crate) fn validate_for_send(text: &str) -> Result<String, JsonError> {
     let mut out = String::with_capacity(text.len());
     let mut writer = Writer::new(&mut out, Layout::default(), false, usize::MAX);
     match scan(text, usize::MAX, &mut writer) {
@@ -161,6 +153,11 @@ pub(crate) enum Rejected {
 /// Checks that `text` is one JSON document nested at most `max_depth` levels deep.
 pub(crate) fn check(text: &str, max_depth: usize) -> Result<(), Rejected> {
     scan(text, max_depth, &mut Discard)
+}
+
+/// True when `bytes` are exactly one JSON document (RFC 8259; whitespace around it allowed).
+pub(crate) fn is_json(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| check(text, usize::MAX).is_ok())
 }
 
 #[cfg(test)]

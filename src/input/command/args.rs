@@ -129,7 +129,7 @@ pub(super) fn parse_frame(args: &str) -> Result<Command, String> {
 }
 
 /// Parses `/binary` data: `0x..`, spaced hex, `base64:...`, or `@FILE`.
-pub fn parse_binary(args: &str) -> Result<BinarySource, String> {
+pub(crate) fn parse_binary(args: &str) -> Result<BinarySource, String> {
     if args.is_empty() {
         return Err("/binary needs data: 0x00ff, 00 ff, base64:AAE=, or @FILE".into());
     }
@@ -153,7 +153,7 @@ pub fn parse_binary(args: &str) -> Result<BinarySource, String> {
 }
 
 /// Decodes hex digits, ignoring spaces, colons and `0x` prefixes between bytes.
-pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let digits: String = s
         .split([' ', ':', ','])
         .map(|p| p.trim_start_matches("0x").trim_start_matches("0X"))

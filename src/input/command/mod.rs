@@ -8,7 +8,7 @@
 mod args;
 mod display_args;
 
-pub use args::{parse_binary, parse_hex};
+pub(crate) use args::{parse_binary, parse_hex};
 
 use crate::proto::{CommandSpec, ProtoKind};
 use crate::wire::opcode::Opcode;
@@ -115,9 +115,9 @@ pub struct Spec {
     /// The name, with its slash.
     pub name: &'static str,
     /// Other names it answers to.
-    pub aliases: &'static [&'static str],
+    pub(crate) aliases: &'static [&'static str],
     /// Its arguments, as shown in the README's table (empty when it takes none).
-    pub args: &'static str,
+    pub(crate) args: &'static str,
     /// One line saying what it does, for `/help`, the man page and the README.
     pub help: &'static str,
     pub example: &'static str,
@@ -371,7 +371,7 @@ pub fn parse(line: &str, proto: Option<ProtoKind>) -> Result<Option<Command>, St
 
 /// Each protocol's commands, for the man page: its `--proto` name, what a plain line is, and
 /// its commands.
-pub fn protocol_tables()
+pub(crate) fn protocol_tables()
 -> impl Iterator<Item = (&'static str, &'static str, &'static [CommandSpec])> {
     ProtoKind::ALL
         .iter()
@@ -379,7 +379,7 @@ pub fn protocol_tables()
 }
 
 /// Command names starting with `prefix`, for tab completion (the protocol's first).
-pub fn complete(prefix: &str, proto: Option<ProtoKind>) -> Vec<&'static str> {
+pub(crate) fn complete(prefix: &str, proto: Option<ProtoKind>) -> Vec<&'static str> {
     let own = proto.map(ProtoKind::commands).unwrap_or_default();
     own.iter()
         .map(|c| c.name)

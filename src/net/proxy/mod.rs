@@ -1,6 +1,6 @@
 //! Reaching the server through a proxy: which proxy applies (`--proxy`, `--noproxy`, and the
-//! environment as curl reads it), and the two tunnel handshakes, HTTP CONNECT ([`http`]) and
-//! SOCKS5 ([`socks`]).
+//! environment as curl reads it), and the two tunnel handshakes, HTTP CONNECT (`http`) and
+//! SOCKS5 (`socks`).
 //!
 //! Selection is pure and unit-tested; the handshakes run on the TCP stream to the proxy before
 //! TLS, so everything above (TLS, the upgrade, the frame tap) is unchanged.
@@ -26,7 +26,7 @@ pub enum ProxyKind {
 
 /// What the command line says about proxies.
 #[derive(Debug, Clone, Default)]
-pub struct ProxyChoice {
+pub(crate) struct ProxyChoice {
     /// `--proxy` (`None`: from the environment, as curl reads it; empty: none).
     pub explicit: Option<String>,
     /// `--noproxy` (`None`: `no_proxy` from the environment).
@@ -46,7 +46,7 @@ pub struct Proxy {
 
 impl Proxy {
     /// `scheme://host:port` without credentials.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         let scheme = match self.kind {
             ProxyKind::Http => "http",
             ProxyKind::Socks5 { remote_dns: false } => "socks5",
@@ -62,7 +62,7 @@ impl Proxy {
 }
 
 /// Parses a proxy URL: `http://`, `socks5://`, `socks5h://`, or `host:port` (HTTP, as curl).
-pub fn parse_proxy(value: &str, source: &str) -> Result<Proxy, Error> {
+pub(crate) fn parse_proxy(value: &str, source: &str) -> Result<Proxy, Error> {
     let with_scheme = if value.contains("://") {
         value.to_string()
     } else {
@@ -100,7 +100,7 @@ pub fn parse_proxy(value: &str, source: &str) -> Result<Proxy, Error> {
 
 /// Whether `host` is excluded by a `no_proxy` list: `*`, or comma-separated names (matching the
 /// name and its subdomains, a leading dot allowed) and IP addresses; ports are ignored.
-pub fn no_proxy_matches(list: &str, host: &str) -> bool {
+pub(crate) fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     list.split(',')
         .map(str::trim)
@@ -128,7 +128,7 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
 /// Picks the proxy for `target`, as curl does: `--noproxy`/`no_proxy` exclude hosts; `--proxy`
 /// wins over the environment (an empty value means none); then `wss_proxy`/`ws_proxy`,
 /// `https_proxy`/`HTTPS_PROXY` (wss) or lower-case `http_proxy` (ws), then `all_proxy`.
-pub fn select(
+pub(crate) fn select(
     target: &Target,
     choice: &ProxyChoice,
     env: &dyn Fn(&str) -> Option<String>,

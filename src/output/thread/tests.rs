@@ -2,6 +2,7 @@
 //! stdout, waiting for the writes.
 
 use super::*;
+use std::io;
 
 /// A writer into shared memory that can be made to block (a stopped reader) or fail.
 #[derive(Clone, Default)]

@@ -6,7 +6,7 @@ use crate::probe::verdict::{CheckResult, Tally, Verdict};
 use std::time::{Duration, SystemTime};
 
 /// One check's line.
-pub fn check(r: &CheckResult, at: SystemTime) -> String {
+pub(crate) fn check(r: &CheckResult, at: SystemTime) -> String {
     let spec = r.spec();
     line(
         at,
@@ -23,7 +23,7 @@ pub fn check(r: &CheckResult, at: SystemTime) -> String {
 }
 
 /// The tally and the exit status it leads to.
-pub fn summary(url: &str, t: &Tally, took: Duration, at: SystemTime) -> String {
+pub(crate) fn summary(url: &str, t: &Tally, took: Duration, at: SystemTime) -> String {
     line(
         at,
         Body::ProbeSummary(jsonl::ProbeSummary {

@@ -2,8 +2,8 @@
 //! ([`text`]) or JSON Lines ([`json`]). A closed stdout is not an error: the probe still ends
 //! with its exit status.
 
-pub mod json;
-pub mod text;
+pub(crate) mod json;
+pub(crate) mod text;
 
 use super::catalogue::Group;
 use super::verdict::{CheckResult, Tally};
@@ -14,21 +14,21 @@ use std::time::{Duration, SystemTime};
 
 /// How the card looks; decided once from the options and the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CardStyle {
+pub(crate) struct CardStyle {
     pub jsonl: bool,
     /// Colour per verdict (text only).
     pub color: bool,
 }
 
 /// The card being printed.
-pub struct Card {
+pub(crate) struct Card {
     style: CardStyle,
     url: String,
     group: Option<Group>,
 }
 
 impl Card {
-    pub fn new(style: CardStyle, url: &str) -> Self {
+    pub(crate) fn new(style: CardStyle, url: &str) -> Self {
         Card {
             style,
             url: url.to_string(),
@@ -42,13 +42,13 @@ impl Card {
     }
 
     /// The first upgrade succeeded: what is probed, and where TCP went.
-    pub fn begin(&mut self, peer: Option<&str>) {
+    pub(crate) fn begin(&mut self, peer: Option<&str>) {
         if !self.style.jsonl {
             self.print(&format!("{}\n", text::header(&self.url, peer)));
         }
     }
 
-    pub fn line(&mut self, r: &CheckResult) {
+    pub(crate) fn line(&mut self, r: &CheckResult) {
         if self.style.jsonl {
             self.print(&json::check(r, SystemTime::now()));
             return;
@@ -61,7 +61,7 @@ impl Card {
         self.print(&text::line(r, self.style.color));
     }
 
-    pub fn end(&mut self, tally: &Tally, took: Duration) {
+    pub(crate) fn end(&mut self, tally: &Tally, took: Duration) {
         match self.style.jsonl {
             true => self.print(&json::summary(&self.url, tally, took, SystemTime::now())),
             false => self.print(&format!(
@@ -73,7 +73,7 @@ impl Card {
 
     /// The probe could not start (the first upgrade failed): with `--jsonl` an `error` object,
     /// as a client run writes it; the error line on stderr comes from the caller either way.
-    pub fn failed(&mut self, e: &Error) {
+    pub(crate) fn failed(&mut self, e: &Error) {
         if self.style.jsonl {
             let ev = Stamped {
                 at: SystemTime::now(),

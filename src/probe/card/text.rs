@@ -31,7 +31,7 @@ fn verdict(v: Verdict, color: bool) -> String {
 }
 
 /// The first line: what is probed, and where TCP went.
-pub fn header(url: &str, peer: Option<&str>) -> String {
+pub(crate) fn header(url: &str, peer: Option<&str>) -> String {
     match peer {
         Some(p) => format!("wscope probe {url} ({p})"),
         None => format!("wscope probe {url}"),
@@ -39,7 +39,7 @@ pub fn header(url: &str, peer: Option<&str>) -> String {
 }
 
 /// A group's heading.
-pub fn heading(group: Group, color: bool) -> String {
+pub(crate) fn heading(group: Group, color: bool) -> String {
     let name = group.name();
     if color {
         paint(name, Color::BrightWhite, true)
@@ -49,7 +49,7 @@ pub fn heading(group: Group, color: bool) -> String {
 }
 
 /// One check's line.
-pub fn line(r: &CheckResult, color: bool) -> String {
+pub(crate) fn line(r: &CheckResult, color: bool) -> String {
     let spec = r.spec();
     let observed = escape_terminal(&r.outcome.observed).replace('\n', "\\n");
     format!(
@@ -63,7 +63,7 @@ pub fn line(r: &CheckResult, color: bool) -> String {
 }
 
 /// The tally, and what it means for the exit status.
-pub fn summary(t: &Tally, took: Duration, color: bool) -> String {
+pub(crate) fn summary(t: &Tally, took: Duration, color: bool) -> String {
     let counts = [
         (t.pass, Verdict::Pass),
         (t.fail, Verdict::Fail),

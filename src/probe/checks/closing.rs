@@ -15,7 +15,7 @@ const CODE: u16 = 4000;
 const REASON: &str = "wscope probe";
 
 /// §5.5.1: a Close is answered with a Close, which typically echoes the code.
-pub async fn close_echo(ctx: &Ctx) -> Outcome {
+pub(crate) async fn close_echo(ctx: &Ctx) -> Outcome {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => return skipped,
@@ -39,7 +39,7 @@ pub async fn close_echo(ctx: &Ctx) -> Outcome {
     outcome
 }
 
-pub fn judge_close_echo(
+pub(crate) fn judge_close_echo(
     reaction: &Reaction,
     tcp_closed: Option<Duration>,
     wait: Duration,
@@ -62,7 +62,7 @@ pub fn judge_close_echo(
 const LAST_WORDS: &str = "wscope probe: last words";
 
 /// A message and a Close in one write: does the reply come before the server's Close?
-pub async fn close_pending(ctx: &Ctx) -> Outcome {
+pub(crate) async fn close_pending(ctx: &Ctx) -> Outcome {
     if !ctx.echo().await.text {
         return Outcome::skip("needs an echo endpoint (none found)");
     }
@@ -80,7 +80,7 @@ pub async fn close_pending(ctx: &Ctx) -> Outcome {
     outcome
 }
 
-pub fn judge_pending(seen: &Seen, reaction: &Reaction) -> Outcome {
+pub(crate) fn judge_pending(seen: &Seen, reaction: &Reaction) -> Outcome {
     let replied = seen
         .messages
         .iter()

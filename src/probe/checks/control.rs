@@ -20,7 +20,7 @@ fn payloads() -> [Vec<u8>; 3] {
 
 /// How one ping went.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pinged {
+pub(crate) enum Pinged {
     /// The first pong after it, with its payload, after this long.
     Pong { payload: Vec<u8>, rtt: Duration },
     /// No pong: how the connection stood instead.
@@ -43,7 +43,7 @@ async fn ping_once(ctx: &Ctx, conn: &mut Conn, payload: &[u8], deadline: Instant
 }
 
 /// §5.5.2 and §5.5.3: every ping gets a pong, with the ping's payload.
-pub async fn ping(ctx: &Ctx) -> Outcome {
+pub(crate) async fn ping(ctx: &Ctx) -> Outcome {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => return skipped,
@@ -61,7 +61,7 @@ pub async fn ping(ctx: &Ctx) -> Outcome {
     judge_pings(&results)
 }
 
-pub fn judge_pings(results: &[(Vec<u8>, Pinged)]) -> Outcome {
+pub(crate) fn judge_pings(results: &[(Vec<u8>, Pinged)]) -> Outcome {
     let mut rtts = Vec::new();
     for (sent, got) in results {
         match got {
@@ -89,7 +89,7 @@ const UNSOLICITED: &[u8] = b"wscope unsolicited pong";
 const SENTINEL: &[u8] = b"wscope-after-pong";
 
 /// §5.5.3: an unsolicited pong is a heartbeat that expects no answer.
-pub async fn unsolicited_pong(ctx: &Ctx) -> Outcome {
+pub(crate) async fn unsolicited_pong(ctx: &Ctx) -> Outcome {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => return skipped,
@@ -120,7 +120,7 @@ pub async fn unsolicited_pong(ctx: &Ctx) -> Outcome {
 const RTT_PINGS: usize = 10;
 
 /// The round trip of pings, one at a time, all within one wait.
-pub async fn rtt(ctx: &Ctx) -> Outcome {
+pub(crate) async fn rtt(ctx: &Ctx) -> Outcome {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => return skipped,
@@ -146,7 +146,7 @@ pub async fn rtt(ctx: &Ctx) -> Outcome {
 }
 
 /// `min 0.1 ms, median 0.2 ms, max 0.4 ms over 10 pings`.
-pub fn rtt_summary(rtts: &mut [Duration]) -> String {
+pub(crate) fn rtt_summary(rtts: &mut [Duration]) -> String {
     rtts.sort_unstable();
     let (Some(min), Some(max)) = (rtts.first(), rtts.last()) else {
         return "no pong".into();

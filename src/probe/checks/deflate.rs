@@ -32,7 +32,7 @@ async fn offer(ctx: &Ctx) -> Result<Answered, Outcome> {
 }
 
 /// The answer to `permessage-deflate; client_max_window_bits`.
-pub async fn negotiation(ctx: &Ctx) -> Outcome {
+pub(crate) async fn negotiation(ctx: &Ctx) -> Outcome {
     let a = match offer(ctx).await {
         Ok(a) => a,
         Err(skipped) => return skipped,
@@ -45,7 +45,7 @@ pub async fn negotiation(ctx: &Ctx) -> Outcome {
 }
 
 /// RFC 7692 §7: an answer that accepts must fit the offer; not accepting is allowed.
-pub fn judge_negotiation(head: &ResponseHead) -> Outcome {
+pub(crate) fn judge_negotiation(head: &ResponseHead) -> Outcome {
     if head.status != 101 {
         return Outcome::warn(format!(
             "refused the upgrade when permessage-deflate was offered: {} {}",
@@ -80,7 +80,7 @@ fn terms(a: &Agreed) -> String {
 }
 
 /// A compressed text message on the agreed terms, then a ping.
-pub async fn message(ctx: &Ctx) -> Outcome {
+pub(crate) async fn message(ctx: &Ctx) -> Outcome {
     let a = match offer(ctx).await {
         Ok(a) if a.head.status == 101 => a,
         Ok(_) => return Outcome::skip("the upgrade offering compression was refused"),
@@ -150,7 +150,7 @@ fn inflate(agreed: &Agreed, data: &[u8]) -> Result<Vec<u8>, String> {
 
 /// RFC 7692 §6: once agreed, a compressed message is a message like any other. On an echo
 /// endpoint the first message back is its echo; elsewhere messages say nothing about it.
-pub fn judge_message(
+pub(crate) fn judge_message(
     seen: &Seen,
     reaction: &Reaction,
     agreed: &Agreed,

@@ -12,7 +12,7 @@ const SHORT_KEY: &str = "d3Njb3BlIHByb2Jl";
 
 /// The first answer: `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, and no extension that
 /// was not offered.
-pub fn upgrade(ctx: &Ctx) -> Outcome {
+pub(crate) fn upgrade(ctx: &Ctx) -> Outcome {
     let b = &ctx.baseline;
     let mut problems = Vec::new();
     response::check_upgrade_headers(&b.head, &mut problems);
@@ -27,7 +27,7 @@ pub fn upgrade(ctx: &Ctx) -> Outcome {
 
 /// What a request the server must refuse got.
 #[derive(Debug)]
-pub enum Answer {
+pub(crate) enum Answer {
     Head(ResponseHead),
     /// Connected, but no HTTP answer came (closed, timed out): why.
     Nothing(String),
@@ -64,7 +64,7 @@ fn version_shape(version: &str) -> Shape {
 
 /// `Sec-WebSocket-Version: 8`, and when a server speaks that draft too (Node's ws and aiohttp
 /// do), 25, which no draft has (RFC 6455 §4.4's own example).
-pub async fn version(ctx: &Ctx) -> Outcome {
+pub(crate) async fn version(ctx: &Ctx) -> Outcome {
     let v8 = answer(ctx, version_shape("8")).await;
     let accepted = matches!(&v8, Answer::Head(h) if h.status == 101);
     let v25 = match accepted {
@@ -76,7 +76,7 @@ pub async fn version(ctx: &Ctx) -> Outcome {
 
 /// §4.2.2 and §4.4: a version the server does not speak gets an error status and the list
 /// of the versions it speaks.
-pub fn judge_version(v8: &Answer, v25: Option<&Answer>) -> Outcome {
+pub(crate) fn judge_version(v8: &Answer, v25: Option<&Answer>) -> Outcome {
     match (v8, v25) {
         (Answer::Head(h), Some(v25)) if h.status == 101 => {
             let refusal = judge_refusal("25", v25);
@@ -121,7 +121,7 @@ fn judge_refusal(version: &str, answer: &Answer) -> Outcome {
 }
 
 /// No `Sec-WebSocket-Key` at all.
-pub async fn key_missing(ctx: &Ctx) -> Outcome {
+pub(crate) async fn key_missing(ctx: &Ctx) -> Outcome {
     let shape = Shape {
         omit: Some("Sec-WebSocket-Key"),
         ..Shape::default()
@@ -130,7 +130,7 @@ pub async fn key_missing(ctx: &Ctx) -> Outcome {
 }
 
 /// A key that decodes to 12 bytes.
-pub async fn key_malformed(ctx: &Ctx) -> Outcome {
+pub(crate) async fn key_malformed(ctx: &Ctx) -> Outcome {
     let shape = Shape {
         headers: vec![("Sec-WebSocket-Key".into(), SHORT_KEY.into())],
         ..Shape::default()
@@ -139,7 +139,7 @@ pub async fn key_malformed(ctx: &Ctx) -> Outcome {
 }
 
 /// §4.2.1: a request that is not a valid handshake gets an HTTP error such as 400.
-pub fn judge_bad_request(answer: &Answer) -> Outcome {
+pub(crate) fn judge_bad_request(answer: &Answer) -> Outcome {
     match answer {
         Answer::Head(h) if h.status == 101 => Outcome::fail(format!("accepted: {}", status(h))),
         Answer::Head(h) if (400..500).contains(&h.status) => Outcome::pass(status(h)),
@@ -161,7 +161,7 @@ fn choice(offered: &[String], head: &ResponseHead) -> String {
 
 /// §4.2.2: the server selects one of the offered subprotocols or none: judged on the first
 /// answer and on the answer to an offer of an unknown one.
-pub async fn subprotocol_unoffered(ctx: &Ctx) -> Outcome {
+pub(crate) async fn subprotocol_unoffered(ctx: &Ctx) -> Outcome {
     let b = &ctx.baseline;
     let mut answers = vec![(b.request.offered_protocols.clone(), b.head.clone())];
     if let Offered::Answered { head, offered } = ctx.offered().await {
@@ -172,7 +172,7 @@ pub async fn subprotocol_unoffered(ctx: &Ctx) -> Outcome {
     judge_unoffered(&answers)
 }
 
-pub fn judge_unoffered(answers: &[(Vec<String>, ResponseHead)]) -> Outcome {
+pub(crate) fn judge_unoffered(answers: &[(Vec<String>, ResponseHead)]) -> Outcome {
     let mut problems = Vec::new();
     for (offered, head) in answers {
         response::chosen_protocol(head, offered, &mut problems);
@@ -186,11 +186,11 @@ pub fn judge_unoffered(answers: &[(Vec<String>, ResponseHead)]) -> Outcome {
 }
 
 /// What the server does with a subprotocol it cannot know.
-pub async fn subprotocol_offered(ctx: &Ctx) -> Outcome {
+pub(crate) async fn subprotocol_offered(ctx: &Ctx) -> Outcome {
     judge_offered(ctx.offered().await)
 }
 
-pub fn judge_offered(offered: &Offered) -> Outcome {
+pub(crate) fn judge_offered(offered: &Offered) -> Outcome {
     let (head, list) = match offered {
         Offered::Answered { head, offered } => (head, offered),
         Offered::Unanswered(why) => return Outcome::skip(format!("no answer: {why}")),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// What a server did with one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tried {
+pub(crate) enum Tried {
     /// The ping behind it was answered.
     Accepted,
     /// It closed the connection.
@@ -60,7 +60,7 @@ fn classify(reaction: Reaction) -> Tried {
 const SEARCH_WAITS: u32 = 5;
 
 /// The largest message accepted, up to `--max-probe-size`.
-pub async fn max_message(ctx: &Ctx) -> Outcome {
+pub(crate) async fn max_message(ctx: &Ctx) -> Outcome {
     let mut search = SizeSearch::new(ctx.cfg.max_probe_size);
     let budget = Instant::now() + ctx.cfg.wait * SEARCH_WAITS;
     let mut conn: Option<Conn> = None;
@@ -100,7 +100,7 @@ pub async fn max_message(ctx: &Ctx) -> Outcome {
     judge_size(&search, refusal.as_ref(), unclear.as_ref())
 }
 
-pub fn judge_size(
+pub(crate) fn judge_size(
     search: &SizeSearch,
     refusal: Option<&(usize, Reaction)>,
     unclear: Option<&(usize, Reaction)>,
@@ -136,7 +136,7 @@ pub fn judge_size(
 
 /// How long an idle connection stays open, within `--idle-probe` (pings answered meanwhile,
 /// as a live client would).
-pub async fn idle(ctx: &Ctx) -> Outcome {
+pub(crate) async fn idle(ctx: &Ctx) -> Outcome {
     let Some(limit) = ctx.cfg.idle else {
         return Outcome::skip("off (--idle-probe SECS waits up to SECS for the server to close)");
     };
@@ -165,7 +165,7 @@ pub async fn idle(ctx: &Ctx) -> Outcome {
     judge_idle(&reaction, &pinged)
 }
 
-pub fn judge_idle(reaction: &Reaction, pinged: &[Duration]) -> Outcome {
+pub(crate) fn judge_idle(reaction: &Reaction, pinged: &[Duration]) -> Outcome {
     let what = match reaction {
         Reaction::Closed {
             code,

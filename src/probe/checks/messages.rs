@@ -20,13 +20,13 @@ const CUTS: [usize; 2] = [17, 20];
 /// Whether the endpoint sends text messages back unchanged (what the checks that need an
 /// echo send), and the check's outcome saying what came back.
 #[derive(Debug, Clone)]
-pub struct Echo {
+pub(crate) struct Echo {
     pub text: bool,
     pub outcome: Outcome,
 }
 
 /// Sends a text message, and a binary one when the text came back; watches what returns.
-pub async fn detect_echo(ctx: &Ctx) -> Echo {
+pub(crate) async fn detect_echo(ctx: &Ctx) -> Echo {
     let mut conn = match ctx.open().await {
         Ok(c) => c,
         Err(skipped) => {
@@ -71,7 +71,7 @@ fn describe(m: &Message) -> String {
     }
 }
 
-pub fn judge_echo(
+pub(crate) fn judge_echo(
     seen: &Seen,
     reaction: &Reaction,
     text: &str,
@@ -120,7 +120,7 @@ fn fragments() -> Vec<Frame> {
 }
 
 /// §5.4: fragments make one message, and control frames may come between them.
-pub async fn fragmented(ctx: &Ctx) -> Outcome {
+pub(crate) async fn fragmented(ctx: &Ctx) -> Outcome {
     let echo = ctx.echo().await.text;
     let mut conn = match ctx.open().await {
         Ok(c) => c,
@@ -138,7 +138,12 @@ pub async fn fragmented(ctx: &Ctx) -> Outcome {
     outcome
 }
 
-pub fn judge_fragmented(seen: &Seen, reaction: &Reaction, echo: bool, t0: Instant) -> Outcome {
+pub(crate) fn judge_fragmented(
+    seen: &Seen,
+    reaction: &Reaction,
+    echo: bool,
+    t0: Instant,
+) -> Outcome {
     let pong = match seen.pong(SENTINEL) {
         Some(at) => format!(
             "the ping between them answered in {}",

@@ -3,22 +3,22 @@
 //! own connections and returns an [`Outcome`]; the judgement of what the server did is a pure
 //! function beside it. [`reaction`] words how a connection ended, for all of them.
 
-pub mod closing;
-pub mod control;
-pub mod deflate;
-pub mod handshake;
-pub mod limits;
-pub mod messages;
-pub mod reaction;
-pub mod size_search;
-pub mod violations;
+pub(super) mod closing;
+pub(super) mod control;
+pub(super) mod deflate;
+pub(super) mod handshake;
+pub(super) mod limits;
+pub(super) mod messages;
+pub(super) mod reaction;
+pub(super) mod size_search;
+pub(super) mod violations;
 
 use super::catalogue::Check;
 use super::context::Ctx;
 use super::verdict::Outcome;
 
 /// Runs one check.
-pub async fn run(ctx: &Ctx, check: Check) -> Outcome {
+pub(super) async fn run(ctx: &Ctx, check: Check) -> Outcome {
     match check {
         Check::Upgrade => handshake::upgrade(ctx),
         Check::Version => handshake::version(ctx).await,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// How the server ended (or did not end) the connection after something was sent at `since`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reaction {
+pub(crate) enum Reaction {
     /// A Close frame (with its code, if it had one).
     Closed {
         code: Option<u16>,
@@ -24,7 +24,7 @@ pub enum Reaction {
 }
 
 impl Reaction {
-    pub fn of(seen: &Seen, since: Instant, waited: Duration) -> Self {
+    pub(crate) fn of(seen: &Seen, since: Instant, waited: Duration) -> Self {
         if let Some(c) = &seen.close {
             return Reaction::Closed {
                 code: c.code,
@@ -43,7 +43,7 @@ impl Reaction {
 }
 
 /// `Close 1002 (protocol error) "reason"`, or `Close without a code`.
-pub fn close_words(code: Option<u16>, reason: &str) -> String {
+pub(crate) fn close_words(code: Option<u16>, reason: &str) -> String {
     let mut s = match code {
         Some(c) => format!("Close {c} ({})", close_code_meaning(c)),
         None => "Close without a code".to_string(),

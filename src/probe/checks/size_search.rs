@@ -7,11 +7,11 @@
 /// The first size tried.
 const START: usize = 1024;
 /// Tries at most, whatever the server answers.
-pub const MAX_TRIES: u32 = 40;
+pub(crate) const MAX_TRIES: u32 = 40;
 
 /// Where the search stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SizeSearch {
+pub(crate) struct SizeSearch {
     max: usize,
     accepted: Option<usize>,
     refused: Option<usize>,
@@ -23,7 +23,7 @@ pub struct SizeSearch {
 }
 
 impl SizeSearch {
-    pub fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         SizeSearch {
             max: max.max(1),
             accepted: None,
@@ -35,7 +35,7 @@ impl SizeSearch {
     }
 
     /// The next size to try, or `None` when the search is over.
-    pub fn next(&self) -> Option<usize> {
+    pub(crate) fn next(&self) -> Option<usize> {
         if self.tries >= MAX_TRIES {
             return None;
         }
@@ -60,7 +60,7 @@ impl SizeSearch {
     }
 
     /// What the server did with a message of `size` bytes.
-    pub fn record(&mut self, size: usize, accepted: bool) {
+    pub(crate) fn record(&mut self, size: usize, accepted: bool) {
         self.tries += 1;
         if self.accepted.is_some_and(|a| size == a + 1) {
             self.above_tried = true;
@@ -76,11 +76,11 @@ impl SizeSearch {
     }
 
     /// The largest size accepted and the smallest refused, so far.
-    pub fn bounds(&self) -> (Option<usize>, Option<usize>) {
+    pub(crate) fn bounds(&self) -> (Option<usize>, Option<usize>) {
         (self.accepted, self.refused)
     }
 
-    pub fn max(&self) -> usize {
+    pub(crate) fn max(&self) -> usize {
         self.max
     }
 }

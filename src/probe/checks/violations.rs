@@ -15,7 +15,7 @@ const SENTINEL: &[u8] = b"wscope-after-violation";
 
 /// One rule broken on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Violation {
+pub(crate) struct Violation {
     /// The close code that fits.
     pub expect: u16,
     /// Whether closing TCP without a Close is as good (§5.1: for an unmasked frame a server
@@ -35,7 +35,7 @@ const fn rule(expect: u16, drop_is_fine: bool, in_close: bool) -> Violation {
 }
 
 /// What each violation check sends, and what it expects.
-pub fn violation(check: Check) -> Option<(Violation, Vec<Frame>)> {
+pub(crate) fn violation(check: Check) -> Option<(Violation, Vec<Frame>)> {
     let text = || b"wscope".to_vec();
     Some(match check {
         Check::Unmasked => (
@@ -78,7 +78,7 @@ pub fn violation(check: Check) -> Option<(Violation, Vec<Frame>)> {
 
 /// Sends the bad frame (and, unless it is a Close, a ping behind it), then watches until the
 /// server closes or the wait is over.
-pub async fn run(ctx: &Ctx, check: Check) -> Outcome {
+pub(crate) async fn run(ctx: &Ctx, check: Check) -> Outcome {
     let Some((rule, mut frames)) = violation(check) else {
         return Outcome::skip("not a violation check");
     };
@@ -107,7 +107,7 @@ fn is_error_code(code: u16) -> bool {
 
 /// The verdict: the fitting code passes; another error code or a bare TCP close is a SHOULD
 /// missed; going on as if nothing happened breaks the MUST.
-pub fn judge(rule: &Violation, reaction: &Reaction, ponged: bool) -> Outcome {
+pub(crate) fn judge(rule: &Violation, reaction: &Reaction, ponged: bool) -> Outcome {
     let expect = rule.expect;
     match reaction {
         Reaction::Closed { code: Some(c), .. } if *c == expect => {

@@ -10,7 +10,7 @@ use crate::display::position::locate;
 
 /// What an operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OperationKind {
+pub(crate) enum OperationKind {
     Query,
     Mutation,
     Subscription,
@@ -18,7 +18,7 @@ pub enum OperationKind {
 
 impl OperationKind {
     /// The keyword.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             OperationKind::Query => "query",
             OperationKind::Mutation => "mutation",
@@ -38,7 +38,7 @@ impl OperationKind {
 
 /// An operation defined in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OperationDef {
+pub(crate) struct OperationDef {
     pub kind: OperationKind,
     pub name: Option<String>,
 }
@@ -56,7 +56,7 @@ enum Pending {
 }
 
 /// The operations of `doc`, in order.
-pub fn operations(doc: &str) -> Result<Vec<OperationDef>, InputError> {
+pub(crate) fn operations(doc: &str) -> Result<Vec<OperationDef>, InputError> {
     let bytes = doc.as_bytes();
     let mut ops = Vec::new();
     let mut depth = 0usize;
@@ -146,7 +146,10 @@ fn top_level_name(
 }
 
 /// Picks the operation to run: the one named `name`, or the only one.
-pub fn select(ops: &[OperationDef], name: Option<&str>) -> Result<OperationKind, InputError> {
+pub(crate) fn select(
+    ops: &[OperationDef],
+    name: Option<&str>,
+) -> Result<OperationKind, InputError> {
     let names = || {
         ops.iter()
             .map(|o| o.name.as_deref().unwrap_or("(anonymous)"))
@@ -180,6 +183,32 @@ pub fn select(ops: &[OperationDef], name: Option<&str>) -> Result<OperationKind,
             names()
         ))),
     }
+}
+
+/// Whether a document is left open: a bracket (`{`, `(`, `[`) not yet closed, or a block
+/// string not yet ended (the REPL reads the next line for it). Strings and comments are
+/// skipped as [`operations`] skips them.
+pub(crate) fn is_open(doc: &str) -> bool {
+    let bytes = doc.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = line_end(bytes, i),
+            b'"' => {
+                let end = string_end(bytes, i);
+                if end >= bytes.len() && bytes[i..].starts_with(b"\"\"\"") {
+                    return true;
+                }
+                i = end;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {

@@ -21,7 +21,7 @@ pub enum Dialect {
 
 impl Dialect {
     /// The WebSocket subprotocol that names the dialect.
-    pub fn subprotocol(self) -> &'static str {
+    pub(crate) fn subprotocol(self) -> &'static str {
         match self {
             Dialect::TransportWs => "graphql-transport-ws",
             Dialect::Legacy => "graphql-ws",
@@ -29,7 +29,7 @@ impl Dialect {
     }
 
     /// The dialect a server selected with its subprotocol.
-    pub fn from_subprotocol(name: &str) -> Option<Dialect> {
+    pub(crate) fn from_subprotocol(name: &str) -> Option<Dialect> {
         [Dialect::TransportWs, Dialect::Legacy]
             .into_iter()
             .find(|d| d.subprotocol() == name)
@@ -329,7 +329,7 @@ fn result_errors(payload: &str) -> Vec<String> {
 
 /// Error messages in whatever shape a server sends them: an array of errors, one error
 /// object (`{"message":…}`), an object with an `errors` array, or a string.
-pub fn error_messages(payload: &str) -> Vec<String> {
+pub(crate) fn error_messages(payload: &str) -> Vec<String> {
     let Ok(raw) = json_text::one_value(payload) else {
         return Vec::new();
     };

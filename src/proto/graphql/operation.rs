@@ -24,13 +24,13 @@ pub struct Operation {
     pub operation_name: Option<String>,
     /// The extensions' JSON object as typed (persisted queries and the like).
     pub extensions: Option<String>,
-    pub kind: OperationKind,
+    pub(crate) kind: OperationKind,
 }
 
 impl Operation {
     /// The message payload: `{"query":…,"variables":…,"operationName":…,"extensions":…}`,
     /// absent members left out, JSON values as typed.
-    pub fn payload_json(&self) -> String {
+    pub(crate) fn payload_json(&self) -> String {
         let mut out = format!("{{\"query\":{}", json_text::quote(&self.query));
         if let Some(v) = &self.variables {
             out.push_str(",\"variables\":");

@@ -6,7 +6,7 @@ use super::super::json_text::{self, JsonSyntax, Kind, RawValue};
 use std::fmt;
 
 /// Most items one batch may hold.
-pub const MAX_BATCH: usize = 10_000;
+pub(crate) const MAX_BATCH: usize = 10_000;
 
 /// A received message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +31,11 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub id: String,
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// The result's JSON.
     Result(String),
     Error(RpcError),
@@ -43,7 +43,7 @@ pub enum Outcome {
 
 /// A JSON-RPC error object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RpcError {
+pub(crate) struct RpcError {
     pub code: i64,
     pub message: String,
     /// `data`'s JSON.
@@ -52,7 +52,7 @@ pub struct RpcError {
 
 impl RpcError {
     /// The name of a code JSON-RPC 2.0 defines.
-    pub fn code_name(&self) -> Option<&'static str> {
+    pub(crate) fn code_name(&self) -> Option<&'static str> {
         Some(match self.code {
             -32700 => "Parse error",
             -32600 => "Invalid Request",
@@ -78,12 +78,12 @@ pub struct ServerRequest {
 /// call it answers need not wait for ever).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    pub reason: Reason,
+    pub(crate) reason: Reason,
     pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     NotJson(JsonSyntax),
     NotObject(Kind),
     EmptyBatch,

@@ -22,14 +22,14 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// How many calls may wait for their answers before input waits for some to come.
-pub const BUSY_AT: usize = 10_000;
+pub(crate) const BUSY_AT: usize = 10_000;
 
 /// How many calls given up on are remembered, to word a late answer.
 const GIVEN_UP: usize = 1024;
 
 /// What `--proto jsonrpc` was given, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The first id wscope gives (`--id-start`).
     pub id_start: u64,
     /// How long a call may wait for its answer (`--call-timeout`; None: as long as the
@@ -50,7 +50,7 @@ struct Failures {
 }
 
 /// One connection's JSON-RPC session.
-pub struct Client {
+pub(crate) struct Client {
     s: Settings,
     ids: IdAllocator,
     pending: PendingCalls,
@@ -60,7 +60,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(s: Settings) -> Self {
+    pub(crate) fn new(s: Settings) -> Self {
         Client {
             ids: IdAllocator::new(s.id_start),
             s,

@@ -6,9 +6,9 @@ use crate::proto::args::InputError;
 use crate::proto::layer::CommandSpec;
 
 /// What a plain line is, for `/help`.
-pub const INPUT_HELP: &str = "a plain line is a call: METHOD [PARAMS] (PARAMS one JSON array or object), a JSON-RPC request object, or a batch (a JSON array of them)";
+pub(crate) const INPUT_HELP: &str = "a plain line is a call: METHOD [PARAMS] (PARAMS one JSON array or object), a JSON-RPC request object, or a batch (a JSON array of them)";
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub(crate) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "/pending",
         args: "",

@@ -16,7 +16,7 @@ pub enum IdKey {
 
 impl IdKey {
     /// The key of an id as written; None when it is not a string, a number or null.
-    pub fn of(raw: &str) -> Option<IdKey> {
+    pub(crate) fn of(raw: &str) -> Option<IdKey> {
         let raw = raw.trim();
         match raw.as_bytes().first()? {
             b'"' => serde_json::from_str::<String>(raw).ok().map(IdKey::Str),
@@ -61,12 +61,12 @@ impl Default for IdAllocator {
 }
 
 impl IdAllocator {
-    pub fn new(start: u64) -> Self {
+    pub(crate) fn new(start: u64) -> Self {
         IdAllocator { next: start }
     }
 
     /// The next id for which `taken` is false.
-    pub fn next_free(&mut self, taken: impl Fn(&IdKey) -> bool) -> u64 {
+    pub(crate) fn next_free(&mut self, taken: impl Fn(&IdKey) -> bool) -> u64 {
         loop {
             let id = self.next;
             self.next = self.next.wrapping_add(1);

@@ -13,7 +13,7 @@ use crate::units::{ms, secs};
 use std::time::{Duration, Instant};
 
 /// `--proto`'s name for JSON-RPC.
-pub const NAME: &str = "jsonrpc";
+pub(crate) const NAME: &str = "jsonrpc";
 
 /// The most characters of a server's message a remark quotes (`-v` and JSON Lines have it
 /// whole).
@@ -54,15 +54,15 @@ fn call_facts(call: &Pending) -> Vec<(&'static str, Fact)> {
 }
 
 /// How many calls a summary names.
-pub const LISTED: usize = 10;
+pub(crate) const LISTED: usize = 10;
 
 /// `sum (id 3)`.
-pub fn which(call: &Pending) -> String {
+pub(crate) fn which(call: &Pending) -> String {
     format!("{} (id {})", call.method, call.id)
 }
 
 /// A server's message as a remark quotes it: on one line, and cut beyond [`QUOTED`].
-pub fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     let one = compact(text);
     match one.char_indices().nth(QUOTED) {
         Some((cut, _)) => format!(
@@ -75,14 +75,14 @@ pub fn quoted(text: &str) -> String {
 }
 
 /// A call's result: printed as one line.
-pub fn result(call: &Pending, json: &str, rtt: Duration) -> AppMessage {
+pub(crate) fn result(call: &Pending, json: &str, rtt: Duration) -> AppMessage {
     let mut facts = call_facts(call);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
     app("result", compact(json), facts)
 }
 
 /// With `-v` and in the REPL: which call a result answers, and how long it took.
-pub fn answered(call: &Pending, rtt: Duration) -> ProtoNote {
+pub(crate) fn answered(call: &Pending, rtt: Duration) -> ProtoNote {
     let mut facts = call_facts(call);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
     note(
@@ -112,7 +112,7 @@ fn error_facts(e: &RpcError, facts: &mut Vec<(&'static str, Fact)>) {
 }
 
 /// An error response to one of the user's calls.
-pub fn error_response(call: &Pending, e: &RpcError, rtt: Duration) -> ProtoNote {
+pub(crate) fn error_response(call: &Pending, e: &RpcError, rtt: Duration) -> ProtoNote {
     let mut facts = call_facts(call);
     error_facts(e, &mut facts);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
@@ -125,7 +125,7 @@ pub fn error_response(call: &Pending, e: &RpcError, rtt: Duration) -> ProtoNote 
 }
 
 /// An error response with id null: the server could not read the id of the call it answers.
-pub fn error_without_id(e: &RpcError) -> ProtoNote {
+pub(crate) fn error_without_id(e: &RpcError) -> ProtoNote {
     let mut facts = Vec::new();
     error_facts(e, &mut facts);
     note(
@@ -140,7 +140,7 @@ pub fn error_without_id(e: &RpcError) -> ProtoNote {
 }
 
 /// The answer to a `--heartbeat-message` call was an error: said, but it fails nothing.
-pub fn heartbeat_failed(call: &Pending, e: &RpcError) -> ProtoNote {
+pub(crate) fn heartbeat_failed(call: &Pending, e: &RpcError) -> ProtoNote {
     let mut facts = call_facts(call);
     error_facts(e, &mut facts);
     note(
@@ -155,7 +155,7 @@ pub fn heartbeat_failed(call: &Pending, e: &RpcError) -> ProtoNote {
 }
 
 /// A call that got no answer within `--call-timeout`.
-pub fn timed_out(call: &Pending, timeout: Duration) -> ProtoNote {
+pub(crate) fn timed_out(call: &Pending, timeout: Duration) -> ProtoNote {
     let (level, whose) = if call.quiet {
         (NoteLevel::Warning, "the --heartbeat-message call ")
     } else {
@@ -176,7 +176,7 @@ pub fn timed_out(call: &Pending, timeout: Duration) -> ProtoNote {
 }
 
 /// An answer to a call that `--call-timeout` gave up on.
-pub fn late(call: &Pending, now: Instant, text: &str) -> ProtoNote {
+pub(crate) fn late(call: &Pending, now: Instant, text: &str) -> ProtoNote {
     let mut facts = call_facts(call);
     facts.push((
         "rtt_ms",
@@ -195,7 +195,7 @@ pub fn late(call: &Pending, now: Instant, text: &str) -> ProtoNote {
 }
 
 /// An answer whose id matches no call (or is null).
-pub fn unknown_answer(e: &PendingError, text: &str) -> ProtoNote {
+pub(crate) fn unknown_answer(e: &PendingError, text: &str) -> ProtoNote {
     note(
         "unknown_id",
         NoteLevel::Warning,
@@ -205,7 +205,7 @@ pub fn unknown_answer(e: &PendingError, text: &str) -> ProtoNote {
 }
 
 /// A message that is not JSON-RPC 2.0; when it carries the id of a call, that call failed.
-pub fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> ProtoNote {
+pub(crate) fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> ProtoNote {
     let mut facts = vec![("error", Fact::Text(reason.to_string()))];
     match call {
         Some(call) if !call.quiet => {
@@ -234,7 +234,7 @@ pub fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> ProtoNote
 }
 
 /// A binary message that is not UTF-8 text (JSON-RPC is text).
-pub fn not_text(len: usize) -> ProtoNote {
+pub(crate) fn not_text(len: usize) -> ProtoNote {
     note(
         "malformed",
         NoteLevel::Warning,
@@ -244,7 +244,7 @@ pub fn not_text(len: usize) -> ProtoNote {
 }
 
 /// A notification or a call from the server (`eth_subscription`): printed whole.
-pub fn from_server(req: &ServerRequest, text: &str) -> AppMessage {
+pub(crate) fn from_server(req: &ServerRequest, text: &str) -> AppMessage {
     let mut facts = vec![("method", Fact::Text(req.method.clone()))];
     let kind = match &req.id {
         Some(id) => {
@@ -258,7 +258,7 @@ pub fn from_server(req: &ServerRequest, text: &str) -> AppMessage {
 
 /// An event of an rpc-websockets server (`{"notification":"tick","params":{…}}`, not a
 /// JSON-RPC notification): printed whole.
-pub fn event(name: &str, text: &str) -> AppMessage {
+pub(crate) fn event(name: &str, text: &str) -> AppMessage {
     app(
         "notification",
         compact(text),
@@ -268,7 +268,7 @@ pub fn event(name: &str, text: &str) -> AppMessage {
 
 /// What the user sent: a call, a batch, a notification; `again` is the input that sends it
 /// again.
-pub fn sent(out: &Outgoing, text: &str, again: String) -> AppMessage {
+pub(crate) fn sent(out: &Outgoing, text: &str, again: String) -> AppMessage {
     let (kind, facts) = match out {
         Outgoing::One(r) => {
             let mut facts = vec![("method", Fact::Text(r.method.clone()))];
@@ -289,7 +289,10 @@ pub fn sent(out: &Outgoing, text: &str, again: String) -> AppMessage {
 }
 
 /// `/pending`: the calls waiting, oldest first, with their age.
-pub fn pending_list<'a>(calls: impl Iterator<Item = &'a Pending>, now: Instant) -> ProtoNote {
+pub(crate) fn pending_list<'a>(
+    calls: impl Iterator<Item = &'a Pending>,
+    now: Instant,
+) -> ProtoNote {
     let mut lines = Vec::new();
     for c in calls {
         let age = now.saturating_duration_since(c.sent);
@@ -332,7 +335,7 @@ fn listed(n: usize, named: &[String]) -> String {
 
 /// The end of a run that had failures: the calls that failed (how many of how many, and
 /// which), error answers with id null, the calls still waiting. None when all went well.
-pub fn summary(
+pub(crate) fn summary(
     (failed, calls, which): (u64, u64, &[String]),
     unmatched: u64,
     (waiting, unanswered): (usize, &[String]),
@@ -363,7 +366,7 @@ pub fn summary(
 }
 
 /// Why a call cannot go out.
-pub fn not_sent(e: PendingError) -> InputError {
+pub(crate) fn not_sent(e: PendingError) -> InputError {
     InputError::new(match e {
         PendingError::Duplicate(id) => format!(
             "a call with id {id} is already waiting for its answer: give another id, or leave \"id\" out and wscope gives one"

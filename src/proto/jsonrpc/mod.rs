@@ -17,18 +17,22 @@
 //! what it prints and says, [`commands`] lists the REPL's `/pending` and `/notify`.
 
 pub mod classify;
-pub mod client;
-pub mod commands;
+pub(crate) mod client;
+pub(crate) mod commands;
 pub mod id;
-pub mod messages;
+pub(crate) mod messages;
 pub mod pending;
 pub mod request;
 
-pub use classify::{Item, Outcome, Received, Response, RpcError, ServerRequest, classify};
-pub use client::{Client, Settings};
-pub use id::{IdAllocator, IdKey};
-pub use pending::{Pending, PendingCalls, PendingError};
-pub use request::{Call, Outgoing, Request, Typed, parse_line, parse_notify};
+pub(crate) use classify::{Item, Outcome, Response, RpcError, ServerRequest};
+pub use classify::{Received, classify};
+pub(crate) use client::{Client, Settings};
+pub use id::IdAllocator;
+pub(crate) use id::IdKey;
+pub use pending::PendingCalls;
+pub(crate) use pending::{Pending, PendingError};
+pub use request::parse_line;
+pub(crate) use request::{Call, Outgoing, Request, Typed, parse_notify};
 
 #[cfg(test)]
 mod props;

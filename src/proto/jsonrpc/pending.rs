@@ -172,7 +172,7 @@ impl PendingCalls {
     }
 
     /// How many calls of a batch are still waiting.
-    pub fn waiting_in(&self, batch: BatchId) -> usize {
+    pub(crate) fn waiting_in(&self, batch: BatchId) -> usize {
         self.calls
             .values()
             .filter(|p| p.batch == Some(batch))
@@ -180,13 +180,13 @@ impl PendingCalls {
     }
 
     /// The waiting calls in the order they were sent (for `/pending`).
-    pub fn oldest_first(&self) -> impl Iterator<Item = &Pending> {
+    pub(crate) fn oldest_first(&self) -> impl Iterator<Item = &Pending> {
         self.order.values().filter_map(|k| self.calls.get(k))
     }
 
     /// Removes and returns the calls sent `timeout` or more before `now`, oldest first
     /// (calls are sent in the order of time: the first still in time ends the search).
-    pub fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<Pending> {
+    pub(crate) fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<Pending> {
         let mut gone = Vec::new();
         loop {
             let due = |p: &Pending| now.saturating_duration_since(p.sent) >= timeout;

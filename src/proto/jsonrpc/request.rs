@@ -48,7 +48,7 @@ pub struct Request {
 
 impl Request {
     /// `{"jsonrpc":"2.0","id":…,"method":…,"params":…}` and the extra members, JSON as typed.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut out = String::from("{\"jsonrpc\":\"2.0\"");
         if let Some(id) = &self.id {
             out.push_str(",\"id\":");
@@ -138,7 +138,7 @@ pub fn parse_line(line: &str) -> Result<Typed, InputError> {
 }
 
 /// The arguments of `/notify`: `METHOD [PARAMS]`.
-pub fn parse_notify(args: &str) -> Result<Call, InputError> {
+pub(crate) fn parse_notify(args: &str) -> Result<Call, InputError> {
     method_and_params(args, true)
 }
 

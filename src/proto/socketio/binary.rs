@@ -2,8 +2,8 @@
 //! `{"_placeholder":true,"num":N}` stands where the N-th binary attachment (a binary message
 //! after the packet) belongs; for the user, binary data is the object `{"_binary":"<base64>"}`.
 //!
-//! [`reconstruct`] puts received attachments in their places in the user's form;
-//! [`deconstruct`] takes the user's form apart into placeholders and attachments to send.
+//! `reconstruct` puts received attachments in their places in the user's form;
+//! `deconstruct` takes the user's form apart into placeholders and attachments to send.
 //! Both copy the rest of the JSON as written. The user's form round-trips: what is shown for a
 //! received binary argument can be typed back to send the same bytes.
 
@@ -14,7 +14,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use std::fmt;
 
 /// The member that marks binary data in the user's form.
-pub const BINARY_KEY: &str = "_binary";
+pub(crate) const BINARY_KEY: &str = "_binary";
 
 /// Standard base64; padding written, and optional when read.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -66,17 +66,17 @@ impl fmt::Display for BinaryError {
 impl std::error::Error for BinaryError {}
 
 /// Binary data in the user's form: `{"_binary":"<base64>"}`.
-pub fn binary_json(bytes: &[u8]) -> String {
+pub(crate) fn binary_json(bytes: &[u8]) -> String {
     format!("{{\"{BINARY_KEY}\":\"{}\"}}", BASE64.encode(bytes))
 }
 
 /// The wire's placeholder for attachment `num`.
-pub fn placeholder(num: usize) -> String {
+pub(crate) fn placeholder(num: usize) -> String {
     format!("{{\"_placeholder\":true,\"num\":{num}}}")
 }
 
 /// Replaces each placeholder in `json` with its attachment in the user's form.
-pub fn reconstruct(json: &str, attachments: &[Vec<u8>]) -> Result<String, BinaryError> {
+pub(crate) fn reconstruct(json: &str, attachments: &[Vec<u8>]) -> Result<String, BinaryError> {
     json_text::rewrite_flat_objects(json, |object, at| {
         if !object.contains("_placeholder") {
             return Ok(None);
@@ -106,7 +106,7 @@ pub fn reconstruct(json: &str, attachments: &[Vec<u8>]) -> Result<String, Binary
 
 /// Replaces each `{"_binary":"…"}` in `json` with a placeholder numbered from `first`, and
 /// returns the new text with the decoded bytes in order. At most `limit` numbers in all.
-pub fn deconstruct(
+pub(crate) fn deconstruct(
     json: &str,
     first: usize,
     limit: usize,

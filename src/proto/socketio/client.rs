@@ -32,7 +32,7 @@ const MAX_ACKS: usize = 10_000;
 
 /// What `--proto socketio` was given, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub version: SocketIoVersion,
     pub namespace: String,
     /// The CONNECT payload (`--connect-payload`, the handshake's auth; Socket.IO 3 and later).
@@ -51,7 +51,7 @@ enum Phase {
 }
 
 /// One connection's Socket.IO session.
-pub struct Client {
+pub(crate) struct Client {
     s: Settings,
     phase: Phase,
     engine: Option<Handshake>,
@@ -70,7 +70,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(s: Settings, now: Instant) -> Self {
+    pub(crate) fn new(s: Settings, now: Instant) -> Self {
         let reassembler = Reassembler::new(s.version, s.limits);
         Client {
             s,

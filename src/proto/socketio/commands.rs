@@ -5,9 +5,9 @@ use super::input::{parse_ack, parse_emit};
 use crate::proto::layer::CommandSpec;
 
 /// What a plain line is, for `/help`.
-pub const INPUT_HELP: &str = "a plain line that is a JSON array [\"event\", arg…] emits that event; any other line is sent as socket.send(line) does (the message event)";
+pub(crate) const INPUT_HELP: &str = "a plain line that is a JSON array [\"event\", arg…] emits that event; any other line is sent as socket.send(line) does (the message event)";
 
-pub const COMMANDS: &[CommandSpec] = &[
+pub(crate) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "/emit",
         args: "[--ack] EVENT [ARG…]",

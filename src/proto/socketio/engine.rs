@@ -9,7 +9,7 @@
 //! client answers `3`; in v3 the *client* pings every pingInterval and the server answers.
 
 use super::super::json_text::{self, JsonSyntax, Kind, RawValue};
-pub use super::super::layer::WsMessage;
+pub(crate) use super::super::layer::WsMessage;
 use std::fmt;
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ pub enum EngineVersion {
 
 impl EngineVersion {
     /// The value of the `EIO` query parameter.
-    pub fn query_value(self) -> &'static str {
+    pub(crate) fn query_value(self) -> &'static str {
         match self {
             EngineVersion::V3 => "3",
             EngineVersion::V4 => "4",
@@ -32,7 +32,7 @@ impl EngineVersion {
     }
 
     /// True when the server sends the pings (v4); in v3 the client does.
-    pub fn server_pings(self) -> bool {
+    pub(crate) fn server_pings(self) -> bool {
         self == EngineVersion::V4
     }
 }
@@ -63,7 +63,7 @@ pub struct Handshake {
 impl Handshake {
     /// How long the client may go without the server's ping (v4) or pong (v3) before the
     /// connection counts as dead: pingInterval + pingTimeout.
-    pub fn silence_limit(&self) -> Duration {
+    pub(crate) fn silence_limit(&self) -> Duration {
         Duration::from_millis(self.ping_interval.saturating_add(self.ping_timeout))
     }
 }
@@ -148,7 +148,7 @@ pub fn decode_binary(version: EngineVersion, bytes: &[u8]) -> Result<EnginePacke
 }
 
 /// Encodes a packet as the WebSocket message that carries it.
-pub fn encode(version: EngineVersion, packet: &EnginePacket) -> WsMessage {
+pub(crate) fn encode(version: EngineVersion, packet: &EnginePacket) -> WsMessage {
     let text = |kind: char, data: &str| WsMessage::Text(format!("{kind}{data}"));
     match packet {
         EnginePacket::Open(h) => text('0', &h.raw),

@@ -16,7 +16,7 @@ use super::super::json_text::{self, Kind, RawValue};
 use std::path::PathBuf;
 
 /// Event names a client must not emit: Socket.IO servers close the connection of one that does.
-pub const RESERVED_EVENTS: [&str; 6] = [
+pub(crate) const RESERVED_EVENTS: [&str; 6] = [
     "connect",
     "connect_error",
     "disconnect",
@@ -27,7 +27,7 @@ pub const RESERVED_EVENTS: [&str; 6] = [
 
 /// One argument of an event or an acknowledgement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg {
+pub(crate) enum Arg {
     /// A JSON value as typed; `{"_binary":…}` objects in it are binary data.
     Json(String),
     /// `@FILE`: the file's bytes as one binary argument. The caller reads the file and puts
@@ -41,7 +41,7 @@ pub enum Arg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Emit {
     pub event: String,
-    pub args: Vec<Arg>,
+    pub(crate) args: Vec<Arg>,
     /// Ask the server to acknowledge the event (the caller assigns the id).
     pub ack: bool,
 }
@@ -50,7 +50,7 @@ pub struct Emit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AckReply {
     pub id: u64,
-    pub args: Vec<Arg>,
+    pub(crate) args: Vec<Arg>,
 }
 
 /// A plain line: an event array, or the `message` event with the line as its argument.

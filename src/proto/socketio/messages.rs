@@ -15,11 +15,11 @@ use std::fmt::Display;
 use std::time::Duration;
 
 /// `--proto`'s name for Socket.IO.
-pub const NAME: &str = "socketio";
+pub(crate) const NAME: &str = "socketio";
 
 /// What the server asked to be acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asked {
+pub(crate) struct Asked {
     pub event: String,
 }
 
@@ -69,7 +69,7 @@ fn namespace_fact(namespace: &str, facts: &mut Vec<(&'static str, Fact)>) {
     }
 }
 
-pub fn engine_open(h: &Handshake, v3: bool) -> ProtoNote {
+pub(crate) fn engine_open(h: &Handshake, v3: bool) -> ProtoNote {
     let who = if v3 {
         "the client pings"
     } else {
@@ -106,7 +106,11 @@ pub fn engine_open(h: &Handshake, v3: bool) -> ProtoNote {
     )
 }
 
-pub fn connected(namespace: &str, data: Option<&str>, engine_sid: Option<&str>) -> ProtoNote {
+pub(crate) fn connected(
+    namespace: &str,
+    data: Option<&str>,
+    engine_sid: Option<&str>,
+) -> ProtoNote {
     let sid = data
         .and_then(|d| json_text::one_value(d).ok())
         .and_then(|raw| json_text::members(raw).ok())
@@ -125,7 +129,7 @@ pub fn connected(namespace: &str, data: Option<&str>, engine_sid: Option<&str>) 
     note("connected", NoteLevel::Info, text, facts)
 }
 
-pub fn ack_asked(id: u64, event: &str) -> ProtoNote {
+pub(crate) fn ack_asked(id: u64, event: &str) -> ProtoNote {
     note(
         "ack_asked",
         NoteLevel::Info,
@@ -137,7 +141,7 @@ pub fn ack_asked(id: u64, event: &str) -> ProtoNote {
     )
 }
 
-pub fn ack_in(id: u64, event: Option<&str>, latency: Option<Duration>) -> ProtoNote {
+pub(crate) fn ack_in(id: u64, event: Option<&str>, latency: Option<Duration>) -> ProtoNote {
     let text = match (event, latency) {
         (Some(e), Some(l)) => format!("ack {id} answers {e:?} after {}", ms(l)),
         _ => format!("ack {id} answers no emit of this session"),
@@ -150,7 +154,7 @@ pub fn ack_in(id: u64, event: Option<&str>, latency: Option<Duration>) -> ProtoN
     note("ack", level, text, vec![("id", Fact::Number(id))])
 }
 
-pub fn event_in(namespace: &str, name: &str, id: Option<u64>, json: &str) -> AppMessage {
+pub(crate) fn event_in(namespace: &str, name: &str, id: Option<u64>, json: &str) -> AppMessage {
     let mut facts = vec![("event", Fact::Text(name.to_string()))];
     namespace_fact(namespace, &mut facts);
     if let Some(id) = id {
@@ -159,7 +163,12 @@ pub fn event_in(namespace: &str, name: &str, id: Option<u64>, json: &str) -> App
     app("event", one_line(json), facts)
 }
 
-pub fn ack_app(id: u64, event: Option<&str>, latency: Option<Duration>, json: &str) -> AppMessage {
+pub(crate) fn ack_app(
+    id: u64,
+    event: Option<&str>,
+    latency: Option<Duration>,
+    json: &str,
+) -> AppMessage {
     let mut facts = vec![("id", Fact::Number(id))];
     if let Some(e) = event {
         facts.push(("event", Fact::Text(e.to_string())));
@@ -190,12 +199,12 @@ fn array(name: Option<&str>, args: &[Arg]) -> String {
 }
 
 /// The line that emits `emit` again (an event array).
-pub fn emit_line(emit: &Emit) -> String {
+pub(crate) fn emit_line(emit: &Emit) -> String {
     array(Some(&emit.event), &emit.args)
 }
 
 /// The `/emit` command that sends `emit` again.
-pub fn emit_command(emit: &Emit) -> String {
+pub(crate) fn emit_command(emit: &Emit) -> String {
     let args: Vec<String> = emit.args.iter().map(arg_text).collect();
     let ack = if emit.ack { "--ack " } else { "" };
     format!(
@@ -208,14 +217,14 @@ pub fn emit_command(emit: &Emit) -> String {
 }
 
 /// The `/ack` command that sends `reply` again.
-pub fn ack_command(reply: &AckReply) -> String {
+pub(crate) fn ack_command(reply: &AckReply) -> String {
     let args: Vec<String> = reply.args.iter().map(arg_text).collect();
     format!("/ack {} {}", reply.id, args.join(" "))
         .trim_end()
         .to_string()
 }
 
-pub fn emit_out(namespace: &str, emit: &Emit, id: Option<u64>, input: String) -> AppMessage {
+pub(crate) fn emit_out(namespace: &str, emit: &Emit, id: Option<u64>, input: String) -> AppMessage {
     let mut facts = vec![("event", Fact::Text(emit.event.clone()))];
     namespace_fact(namespace, &mut facts);
     if let Some(id) = id {
@@ -227,7 +236,7 @@ pub fn emit_out(namespace: &str, emit: &Emit, id: Option<u64>, input: String) ->
     }
 }
 
-pub fn ack_out(id: u64, event: &str, args: &[Arg], input: String) -> AppMessage {
+pub(crate) fn ack_out(id: u64, event: &str, args: &[Arg], input: String) -> AppMessage {
     let facts = vec![
         ("id", Fact::Number(id)),
         ("event", Fact::Text(event.into())),
@@ -239,7 +248,7 @@ pub fn ack_out(id: u64, event: &str, args: &[Arg], input: String) -> AppMessage 
 }
 
 /// `/ack ID` for an id the server did not ask for (or that was answered already).
-pub fn not_asked(id: u64, asked: impl Iterator<Item = u64>) -> String {
+pub(crate) fn not_asked(id: u64, asked: impl Iterator<Item = u64>) -> String {
     let open: Vec<String> = asked.map(|i| i.to_string()).collect();
     let which = if open.is_empty() {
         "none is waiting".to_string()
@@ -252,7 +261,7 @@ pub fn not_asked(id: u64, asked: impl Iterator<Item = u64>) -> String {
 }
 
 /// A received message, as far as a diagnostic shows it.
-pub fn shown(data: WsData<'_>) -> String {
+pub(crate) fn shown(data: WsData<'_>) -> String {
     const MAX: usize = 200;
     match data {
         WsData::Text(t) if t.chars().count() > MAX => {
@@ -263,7 +272,7 @@ pub fn shown(data: WsData<'_>) -> String {
     }
 }
 
-pub fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
+pub(crate) fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
     note(
         "malformed",
         NoteLevel::Warning,
@@ -276,7 +285,7 @@ fn refused_error(message: String) -> Error {
     Error::new(Kind::ProtoRefused, message)
 }
 
-pub fn not_socket_io(data: WsData<'_>, e: &dyn Display) -> Error {
+pub(crate) fn not_socket_io(data: WsData<'_>, e: &dyn Display) -> Error {
     refused_error(format!(
         "the server does not speak Socket.IO: its first message is not an Engine.IO open packet ({e}): {}",
         shown(data)
@@ -284,17 +293,17 @@ pub fn not_socket_io(data: WsData<'_>, e: &dyn Display) -> Error {
     .with_hint("is the URL a Socket.IO server's? a server mounted elsewhere than /socket.io/ needs --socketio-path; a Socket.IO 2 server needs --eio 3")
 }
 
-pub fn engine_closed() -> Error {
+pub(crate) fn engine_closed() -> Error {
     refused_error("the server ended the Engine.IO session (close packet)".into())
 }
 
-pub fn disconnected(namespace: &str) -> Error {
+pub(crate) fn disconnected(namespace: &str) -> Error {
     refused_error(format!(
         "the server disconnected the client from namespace {namespace} (DISCONNECT)"
     ))
 }
 
-pub fn refused(namespace: &str, message: &str, v3: bool) -> Error {
+pub(crate) fn refused(namespace: &str, message: &str, v3: bool) -> Error {
     let packet = if v3 { "ERROR" } else { "CONNECT_ERROR" };
     let e = refused_error(format!(
         "the server refused namespace {namespace}: {message} ({packet})"
@@ -311,7 +320,7 @@ pub fn refused(namespace: &str, message: &str, v3: bool) -> Error {
     }
 }
 
-pub fn pings_stopped(limit: Duration) -> Error {
+pub(crate) fn pings_stopped(limit: Duration) -> Error {
     Error::new(
         Kind::Timeout,
         format!(
@@ -321,7 +330,7 @@ pub fn pings_stopped(limit: Duration) -> Error {
     )
 }
 
-pub fn pongs_stopped(timeout: Duration) -> Error {
+pub(crate) fn pongs_stopped(timeout: Duration) -> Error {
     Error::new(
         Kind::Timeout,
         format!(

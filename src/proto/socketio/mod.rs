@@ -31,27 +31,29 @@
 //! [`Reassembler`] turns the data of `message` packets into [`Received`] messages, holding a
 //! binary packet until its attachments have come (at most [`Limits::max_attachments`], at
 //! most [`Limits::max_attachment_bytes`] together). [`input`] parses lines and the `/emit`
-//! and `/ack` commands; [`outgoing`] builds the WebSocket messages to send. Nothing here
-//! reads files or keeps time: [`client`] is the state machine the session drives (it answers
-//! pings and says when the next one is due), [`messages`] words what it says, [`url`] takes the
-//! URL as the official client does, [`commands`] lists the REPL's `/emit` and `/ack`.
+//! and `/ack` commands; `outgoing` builds the WebSocket messages to send. Nothing here
+//! reads files or keeps time: `client` is the state machine the session drives (it answers
+//! pings and says when the next one is due), `messages` words what it says, `url` takes the
+//! URL as the official client does, `commands` lists the REPL's `/emit` and `/ack`.
 
 pub mod binary;
-pub mod client;
-pub mod commands;
+pub(crate) mod client;
+pub(crate) mod commands;
 pub mod engine;
 pub mod input;
-pub mod messages;
-pub mod outgoing;
+pub(crate) mod messages;
+pub(crate) mod outgoing;
 pub mod packet;
 pub mod reassembler;
-pub mod url;
+pub(crate) mod url;
 
-pub use client::{Client, Settings};
-pub use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
-pub use input::{AckReply, Arg, Emit};
-pub use packet::{Limits, PacketError, SocketIoVersion};
-pub use reassembler::{Reassembler, Received, SocketIoError};
+pub(crate) use client::{Client, Settings};
+pub(crate) use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
+pub(crate) use input::{AckReply, Arg, Emit};
+pub(crate) use packet::PacketError;
+pub use packet::{Limits, SocketIoVersion};
+pub(crate) use reassembler::SocketIoError;
+pub use reassembler::{Reassembler, Received};
 
 #[cfg(test)]
 mod props;

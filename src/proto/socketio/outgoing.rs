@@ -11,11 +11,11 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Most binary arguments of one event: Socket.IO servers refuse more by default.
-pub const MAX_ATTACHMENTS: usize = 10;
+pub(crate) const MAX_ATTACHMENTS: usize = 10;
 
 /// Why something cannot be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OutgoingError {
+pub(crate) enum OutgoingError {
     Packet(PacketError),
     /// A JSON argument's binary data (`{"_binary":…}`) is not valid; `arg` counts from 1.
     Binary {
@@ -52,13 +52,13 @@ impl From<PacketError> for OutgoingError {
 
 /// The JSON of an event or ack (placeholders for binary data) and its attachments in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Payload {
+pub(crate) struct Payload {
     pub json: String,
     pub attachments: Vec<Vec<u8>>,
 }
 
 /// Builds `[name?, arg…]`: JSON arguments as typed, binary data replaced by placeholders.
-pub fn payload(name: Option<&str>, args: &[Arg]) -> Result<Payload, OutgoingError> {
+pub(crate) fn payload(name: Option<&str>, args: &[Arg]) -> Result<Payload, OutgoingError> {
     let mut json = String::from("[");
     let mut attachments = Vec::new();
     if let Some(name) = name {
@@ -96,7 +96,7 @@ pub fn payload(name: Option<&str>, args: &[Arg]) -> Result<Payload, OutgoingErro
 }
 
 /// The messages of an event; `id` asks for an acknowledgement.
-pub fn event(
+pub(crate) fn event(
     version: SocketIoVersion,
     namespace: &str,
     id: Option<u64>,
@@ -107,7 +107,7 @@ pub fn event(
 }
 
 /// The messages of an acknowledgement.
-pub fn ack(
+pub(crate) fn ack(
     version: SocketIoVersion,
     namespace: &str,
     reply: &AckReply,
@@ -117,7 +117,7 @@ pub fn ack(
 }
 
 /// CONNECT to a namespace, v5: `auth` (the `--connect-payload`) must be a JSON object.
-pub fn connect(namespace: &str, auth: Option<&str>) -> Result<WsMessage, OutgoingError> {
+pub(crate) fn connect(namespace: &str, auth: Option<&str>) -> Result<WsMessage, OutgoingError> {
     if let Some(auth) = auth {
         let raw = json_text::one_value(auth)
             .map_err(|e| OutgoingError::AuthNotObject(format!("invalid JSON ({e})")))?;
@@ -138,7 +138,7 @@ pub fn connect(namespace: &str, auth: Option<&str>) -> Result<WsMessage, Outgoin
 
 /// CONNECT to a namespace, v4 (Socket.IO 2): a query string may follow the namespace. (v4
 /// servers connect the client to `/` by themselves: CONNECT is for other namespaces.)
-pub fn connect_v4(namespace: &str, query: Option<&str>) -> Result<WsMessage, OutgoingError> {
+pub(crate) fn connect_v4(namespace: &str, query: Option<&str>) -> Result<WsMessage, OutgoingError> {
     let query = query
         .map(|q| q.trim_start_matches('?'))
         .filter(|q| !q.is_empty());
@@ -154,7 +154,7 @@ pub fn connect_v4(namespace: &str, query: Option<&str>) -> Result<WsMessage, Out
 }
 
 /// DISCONNECT from a namespace.
-pub fn disconnect(namespace: &str) -> Result<WsMessage, OutgoingError> {
+pub(crate) fn disconnect(namespace: &str) -> Result<WsMessage, OutgoingError> {
     text(&Packet {
         kind: PacketType::Disconnect,
         namespace: namespace.to_string(),

@@ -35,7 +35,7 @@ impl SocketIoVersion {
 
 /// The seven packet types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PacketType {
+pub(crate) enum PacketType {
     Connect,
     Disconnect,
     Event,
@@ -58,12 +58,12 @@ impl PacketType {
     ];
 
     /// The type's digit on the wire.
-    pub fn digit(self) -> char {
+    pub(crate) fn digit(self) -> char {
         char::from(b'0' + self as u8)
     }
 
     /// The type's name in the given revision's documents.
-    pub fn name(self, version: SocketIoVersion) -> &'static str {
+    pub(crate) fn name(self, version: SocketIoVersion) -> &'static str {
         match self {
             PacketType::Connect => "CONNECT",
             PacketType::Disconnect => "DISCONNECT",
@@ -77,7 +77,7 @@ impl PacketType {
     }
 
     /// True for the two types followed by binary attachments.
-    pub fn is_binary(self) -> bool {
+    pub(crate) fn is_binary(self) -> bool {
         matches!(self, PacketType::BinaryEvent | PacketType::BinaryAck)
     }
 }
@@ -85,7 +85,7 @@ impl PacketType {
 /// A Socket.IO packet; `data` is its JSON exactly as written (binary placeholders included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packet {
-    pub kind: PacketType,
+    pub(crate) kind: PacketType,
     /// `/` unless the packet names another.
     pub namespace: String,
     /// How many binary messages follow (BINARY_EVENT and BINARY_ACK only; otherwise 0).
@@ -245,7 +245,7 @@ pub fn decode(
 }
 
 /// Writes a packet (without the Engine.IO `4` in front).
-pub fn encode(packet: &Packet) -> Result<String, PacketError> {
+pub(crate) fn encode(packet: &Packet) -> Result<String, PacketError> {
     check_namespace(&packet.namespace)?;
     let mut out = String::new();
     out.push(packet.kind.digit());
@@ -268,7 +268,7 @@ pub fn encode(packet: &Packet) -> Result<String, PacketError> {
 
 /// A namespace that can be written: it starts with `/` and holds no comma. (A v4 CONNECT may
 /// add `?query` after it.)
-pub fn check_namespace(namespace: &str) -> Result<(), PacketError> {
+pub(crate) fn check_namespace(namespace: &str) -> Result<(), PacketError> {
     if namespace.starts_with('/') && !namespace.contains(',') {
         Ok(())
     } else {

@@ -7,11 +7,11 @@ use super::engine::EngineVersion;
 use url::Url;
 
 /// The default Engine.IO path, as the official client and server have it.
-pub const DEFAULT_PATH: &str = "/socket.io";
+pub(crate) const DEFAULT_PATH: &str = "/socket.io";
 
 /// Where a Socket.IO client connects, and to which namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// The WebSocket URL of the Engine.IO endpoint.
     pub url: String,
     /// The namespace, from the URL's path (`/` when there is none).
@@ -23,7 +23,11 @@ pub struct Endpoint {
 
 /// The endpoint for `url` with `version`; `path` is `--socketio-path` (with or without its
 /// slashes). The error says what is wrong with the URL.
-pub fn endpoint(url: &str, version: EngineVersion, path: Option<&str>) -> Result<Endpoint, String> {
+pub(crate) fn endpoint(
+    url: &str,
+    version: EngineVersion,
+    path: Option<&str>,
+) -> Result<Endpoint, String> {
     let trimmed = url.trim();
     let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| {
         format!("URL '{trimmed}' has no scheme (ws://, wss://, http:// or https://)")

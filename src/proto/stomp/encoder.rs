@@ -11,7 +11,7 @@ use super::frame::{Command, Frame, Version};
 use super::heartbeat::HeartBeat;
 
 /// The bytes of a frame, with its NUL.
-pub fn encode(version: Version, frame: &Frame) -> Result<Vec<u8>, EncodeError> {
+pub(crate) fn encode(version: Version, frame: &Frame) -> Result<Vec<u8>, EncodeError> {
     let escaped = escape::escapes(version, frame.command);
     let mut out = Vec::with_capacity(frame.body.len() + 64);
     out.extend_from_slice(frame.command.as_str().as_bytes());
@@ -73,7 +73,7 @@ fn header_text(
 
 /// What CONNECT says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connect {
+pub(crate) struct Connect {
     /// The virtual host (RabbitMQ refuses one it does not know).
     pub host: String,
     pub login: Option<String>,
@@ -82,7 +82,7 @@ pub struct Connect {
 }
 
 /// CONNECT, offering every version.
-pub fn connect(c: &Connect) -> Frame {
+pub(crate) fn connect(c: &Connect) -> Frame {
     let mut f = Frame::new(Command::Connect)
         .header("accept-version", super::frame::ACCEPT_VERSION)
         .header("host", &c.host);
@@ -97,14 +97,14 @@ pub fn connect(c: &Connect) -> Frame {
 
 /// How a subscription's messages are acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AckMode {
+pub(crate) enum AckMode {
     Auto,
     Client,
     ClientIndividual,
 }
 
 impl AckMode {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AckMode::Auto => "auto",
             AckMode::Client => "client",
@@ -114,7 +114,12 @@ impl AckMode {
 }
 
 /// SUBSCRIBE with the client's id for the subscription; `extra` headers after.
-pub fn subscribe(id: &str, destination: &str, ack: AckMode, extra: &[(String, String)]) -> Frame {
+pub(crate) fn subscribe(
+    id: &str,
+    destination: &str,
+    ack: AckMode,
+    extra: &[(String, String)],
+) -> Frame {
     let mut f = Frame::new(Command::Subscribe)
         .header("id", id)
         .header("destination", destination)
@@ -123,12 +128,12 @@ pub fn subscribe(id: &str, destination: &str, ack: AckMode, extra: &[(String, St
     f
 }
 
-pub fn unsubscribe(id: &str) -> Frame {
+pub(crate) fn unsubscribe(id: &str) -> Frame {
     Frame::new(Command::Unsubscribe).header("id", id)
 }
 
 /// SEND to a destination; `extra` headers after.
-pub fn send(destination: &str, extra: &[(String, String)], body: &[u8]) -> Frame {
+pub(crate) fn send(destination: &str, extra: &[(String, String)], body: &[u8]) -> Frame {
     let mut f = Frame::new(Command::Send).header("destination", destination);
     f.headers.extend_from_slice(extra);
     f.body(body)
@@ -137,13 +142,13 @@ pub fn send(destination: &str, extra: &[(String, String)], body: &[u8]) -> Frame
 /// What acknowledges a received MESSAGE: its `ack` header in 1.2; its `message-id` (and
 /// `subscription`) before.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AckTarget {
+pub(crate) struct AckTarget {
     pub id: String,
     pub subscription: Option<String>,
 }
 
 /// The acknowledgement target of a received MESSAGE.
-pub fn ack_target(version: Version, message: &Frame) -> Option<AckTarget> {
+pub(crate) fn ack_target(version: Version, message: &Frame) -> Option<AckTarget> {
     let id = match version {
         Version::V1_2 => message.get("ack")?,
         _ => message.get("message-id")?,
@@ -155,7 +160,7 @@ pub fn ack_target(version: Version, message: &Frame) -> Option<AckTarget> {
 }
 
 /// ACK (or NACK) a message, in a transaction or not.
-pub fn ack(
+pub(crate) fn ack(
     version: Version,
     nack: bool,
     target: &AckTarget,
@@ -185,11 +190,11 @@ pub fn ack(
 }
 
 /// BEGIN, COMMIT or ABORT of a transaction.
-pub fn transaction(command: Command, id: &str) -> Frame {
+pub(crate) fn transaction(command: Command, id: &str) -> Frame {
     Frame::new(command).header("transaction", id)
 }
 
 /// DISCONNECT, asking for a receipt to know the server has seen everything before it.
-pub fn disconnect(receipt: &str) -> Frame {
+pub(crate) fn disconnect(receipt: &str) -> Frame {
     Frame::new(Command::Disconnect).header("receipt", receipt)
 }

@@ -7,13 +7,13 @@
 use super::frame::{Command, Version};
 
 /// Whether headers of `command` frames are escaped in `version`.
-pub fn escapes(version: Version, command: Command) -> bool {
+pub(crate) fn escapes(version: Version, command: Command) -> bool {
     version != Version::V1_0 && !matches!(command, Command::Connect | Command::Connected)
 }
 
 /// Undoes the escapes of a received header name or value; `Err` holds the offending
 /// sequence (`\t`, or a lone `\` at the end).
-pub fn unescape(version: Version, text: &str) -> Result<String, String> {
+pub(crate) fn unescape(version: Version, text: &str) -> Result<String, String> {
     if !text.contains('\\') {
         return Ok(text.to_string());
     }
@@ -38,7 +38,7 @@ pub fn unescape(version: Version, text: &str) -> Result<String, String> {
 
 /// Escapes a header name or value to send; `Err` names the character that `version` cannot
 /// carry in a header.
-pub fn escape(version: Version, text: &str) -> Result<String, char> {
+pub(crate) fn escape(version: Version, text: &str) -> Result<String, char> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -12,14 +12,14 @@ pub enum Version {
 }
 
 /// What a client offers in `accept-version`.
-pub const ACCEPT_VERSION: &str = "1.0,1.1,1.2";
+pub(crate) const ACCEPT_VERSION: &str = "1.0,1.1,1.2";
 
 /// The WebSocket subprotocols a client offers, newest first.
-pub const SUBPROTOCOLS: [&str; 3] = ["v12.stomp", "v11.stomp", "v10.stomp"];
+pub(crate) const SUBPROTOCOLS: [&str; 3] = ["v12.stomp", "v11.stomp", "v10.stomp"];
 
 impl Version {
     /// `1.0`, `1.1`, `1.2`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Version::V1_0 => "1.0",
             Version::V1_1 => "1.1",
@@ -28,14 +28,14 @@ impl Version {
     }
 
     /// The version of a CONNECTED frame's `version` header (absent means 1.0).
-    pub fn parse(value: &str) -> Option<Version> {
+    pub(crate) fn parse(value: &str) -> Option<Version> {
         [Version::V1_0, Version::V1_1, Version::V1_2]
             .into_iter()
             .find(|v| v.as_str() == value)
     }
 
     /// The version a server selected with its subprotocol (`v12.stomp`).
-    pub fn from_subprotocol(name: &str) -> Option<Version> {
+    pub(crate) fn from_subprotocol(name: &str) -> Option<Version> {
         let i = SUBPROTOCOLS.iter().position(|s| *s == name)?;
         Some([Version::V1_2, Version::V1_1, Version::V1_0][i])
     }
@@ -43,7 +43,7 @@ impl Version {
 
 /// The frame commands of STOMP 1.0–1.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub(crate) enum Command {
     Connect,
     /// STOMP 1.2's name for CONNECT.
     Stomp,
@@ -81,7 +81,7 @@ impl Command {
         Command::Error,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Command::Connect => "CONNECT",
             Command::Stomp => "STOMP",
@@ -102,12 +102,12 @@ impl Command {
     }
 
     /// The command a line names (exactly, in capitals).
-    pub fn parse(line: &str) -> Option<Command> {
+    pub(crate) fn parse(line: &str) -> Option<Command> {
         Command::ALL.into_iter().find(|c| c.as_str() == line)
     }
 
     /// True for the frames a server sends (CONNECTED, MESSAGE, RECEIPT, ERROR).
-    pub fn from_server(self) -> bool {
+    pub(crate) fn is_from_server(self) -> bool {
         matches!(
             self,
             Command::Connected | Command::Message | Command::Receipt | Command::Error
@@ -124,13 +124,13 @@ impl fmt::Display for Command {
 /// A frame. Header names and values are decoded (escapes undone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
-    pub command: Command,
+    pub(crate) command: Command,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Frame {
-    pub fn new(command: Command) -> Self {
+    pub(crate) fn new(command: Command) -> Self {
         Frame {
             command,
             headers: Vec::new(),
@@ -139,20 +139,20 @@ impl Frame {
     }
 
     /// Adds a header after the others.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sets the body.
-    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
         self
     }
 
     /// The value of the first header called `name` (a repeated header's later values do not
     /// count).
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k == name)

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 /// What one side declares: how often it can send, how often it wants to receive (ms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HeartBeat {
+pub(crate) struct HeartBeat {
     pub send: u64,
     pub receive: u64,
 }
 
 impl HeartBeat {
     /// Reads a `heart-beat` header (`10000,10000`; white space around the numbers allowed).
-    pub fn parse(value: &str) -> Result<HeartBeat, StompError> {
+    pub(crate) fn parse(value: &str) -> Result<HeartBeat, StompError> {
         let bad = || StompError::BadHeartBeat(value.chars().take(40).collect());
         let (send, receive) = value.split_once(',').ok_or_else(bad)?;
         let number = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
@@ -35,7 +35,7 @@ impl fmt::Display for HeartBeat {
 
 /// The agreed schedule: None where no heart-beats go that way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Agreed {
+pub(crate) struct Agreed {
     /// How often the client sends a heart-beat (when it has sent nothing else).
     pub client_sends: Option<Duration>,
     /// How often the server promised to send something; the client may give up on a server
@@ -45,7 +45,7 @@ pub struct Agreed {
 
 /// The schedule the client's and the server's declarations agree on. A CONNECTED frame
 /// without the header declares 0,0.
-pub fn negotiate(client: HeartBeat, server: HeartBeat) -> Agreed {
+pub(crate) fn negotiate(client: HeartBeat, server: HeartBeat) -> Agreed {
     let every = |can: u64, wants: u64| {
         (can != 0 && wants != 0).then(|| Duration::from_millis(can.max(wants)))
     };

@@ -29,7 +29,7 @@ fn facts(facts: &[(&'static str, Fact)]) -> Map<String, Value> {
 }
 
 /// One application message, with what the filter made of it when one ran.
-pub fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
+pub(crate) fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
     let (data, text) = if a.json {
         (Some(Json::new(&a.text)), None)
     } else {
@@ -62,7 +62,7 @@ pub fn app(a: &AppMessage, seen: Option<&Seen<'_>>) -> jsonl::App {
 
 /// A WebSocket message under `--proto` with the application messages it carried (`seen`:
 /// each one's pass through the filter, in order, when they were shown).
-pub fn message<'a>(
+pub(crate) fn message<'a>(
     dir: jsonl::Dir,
     kind: DataKind,
     data: &'a [u8],
@@ -82,7 +82,7 @@ pub fn message<'a>(
 }
 
 /// A protocol's remark as its line: `info`, `warning`, or for something that failed `error`.
-pub fn note(n: &ProtoNote) -> Body<'static> {
+pub(crate) fn note(n: &ProtoNote) -> Body<'static> {
     let notice = Some(Notice::Proto {
         protocol: n.protocol.to_string(),
         about: n.kind.to_string(),

@@ -5,8 +5,8 @@ use super::*;
 use crate::error::{Error, Kind};
 use crate::event::notice::{CompressionStatus, Ending, Status, Traffic};
 use crate::event::{
-    AppMessage, Connected, Fact, Info, NoteLevel, ProtoNote, ProtoSession, Reconnecting, Response,
-    TimingSummary, Tunnel, Warning,
+    AppMessage, Connected, Fact, FirstClose, Info, NoteLevel, ProtoNote, ProtoSession,
+    Reconnecting, Response, TimingSummary, Tunnel, Warning,
 };
 use crate::net::transport::Peer;
 use crate::wire::deflate::Agreed;
@@ -136,6 +136,7 @@ fn events() -> Vec<Event> {
             dir: Dir::In,
             code: Some(1000),
             reason: "bye".into(),
+            farewell: false,
         },
         Event::Frame(TappedFrame {
             dir: Dir::Out,
@@ -211,6 +212,25 @@ fn events() -> Vec<Event> {
                 url: "ws://alice:s3cret@h/admin".into(),
             }),
         },
+        Event::End(End {
+            failure: None,
+            first_close: Some(FirstClose {
+                dir: Dir::In,
+                code: Some(1001),
+                reason: "going away".into(),
+            }),
+            received: Traffic {
+                messages: 2,
+                bytes: 7,
+            },
+            sent: Traffic::default(),
+        }),
+        Event::End(End {
+            failure: Some(Kind::Abnormal),
+            first_close: None,
+            received: Traffic::default(),
+            sent: Traffic::default(),
+        }),
     ]
 }
 
@@ -236,9 +256,10 @@ fn index(e: &Event) -> usize {
         Event::Failure(_) => 16,
         Event::ProtoMessage { .. } => 17,
         Event::Proto(_) => 18,
+        Event::End(_) => 19,
     }
 }
-const KINDS: usize = 19;
+const KINDS: usize = 20;
 
 #[test]
 fn every_event_reads_back_as_the_line_it_was_written_as() {
@@ -349,4 +370,34 @@ fn notices_carry_their_facts_beside_the_sentence() {
         false,
     );
     assert!(stopped.contains(r#""type":"warning","notice":"coproc_stopped","grace_ms":1000.0,"exit_status":3,"signal":null,"message":"the --coproc program did not exit within 1.0s"#), "{stopped}");
+}
+
+#[test]
+fn the_end_says_the_exit_status_as_the_table_words_it() {
+    let end = |failure| {
+        let e = End {
+            failure,
+            first_close: Some(FirstClose {
+                dir: Dir::Out,
+                code: Some(1000),
+                reason: String::new(),
+            }),
+            received: Traffic::default(),
+            sent: Traffic::default(),
+        };
+        let text = jsonl::to_string(&line(&at(Event::End(e)), false));
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        (
+            v["exit_code"].as_u64(),
+            v["meaning"].as_str().map(String::from),
+            v["close"]["by"].clone(),
+        )
+    };
+    let clean = end(None);
+    assert_eq!(clean.0, Some(0));
+    assert_eq!(clean.1.as_deref(), Some(crate::error::CLEAN.1));
+    assert_eq!(clean.2, "wscope");
+    let lost = end(Some(Kind::Timeout));
+    assert_eq!(lost.0, Some(u64::from(Kind::Timeout.exit_code())));
+    assert_eq!(lost.1.as_deref(), Some(Kind::Timeout.meaning()));
 }

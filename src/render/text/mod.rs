@@ -3,7 +3,7 @@
 //! event and the style in, the text and its stream out.
 
 mod handshake;
-pub mod notice;
+pub(crate) mod notice;
 mod proto;
 
 use super::escape::{escape_bytes, escape_terminal};
@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use std::time::SystemTime;
 
 /// The human rendering of an event, if it is shown at all, with where it goes.
-pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
+pub(crate) fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
     let c = style.color_err;
     let (channel, body) = match &ev.event {
         Event::Message { dir, kind, data } => (Channel::Stdout, message(*dir, *kind, data, style)?),
@@ -75,6 +75,8 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
             ),
         ),
         Event::Failure(e) => (Channel::Stderr, failure(e, c)),
+        // For scripts: on the screen, the error (or its absence) and the exit status say it.
+        Event::End(_) => return None,
         other => (Channel::Stderr, connection(other, style)?),
     };
     let mut s = String::new();
@@ -86,7 +88,7 @@ pub fn text_for(ev: &Stamped, style: &Style) -> Option<(Channel, String)> {
 }
 
 /// `wscope: error: ...` and, when there is one, `hint: ...`: the one place that words them.
-pub fn failure(e: &Error, color: bool) -> String {
+pub(crate) fn failure(e: &Error, color: bool) -> String {
     let mut s = paint(
         &format!("wscope: error: {}", escape_terminal(&e.message)),
         Color::Red,
@@ -106,7 +108,7 @@ pub fn failure(e: &Error, color: bool) -> String {
     s
 }
 
-pub fn paint(s: &str, color: Color, on: bool) -> String {
+pub(crate) fn paint(s: &str, color: Color, on: bool) -> String {
     let mut out = String::with_capacity(s.len());
     push_painted(&mut out, s, color, on);
     out
@@ -120,7 +122,7 @@ fn push_painted(out: &mut String, s: &str, color: Color, on: bool) {
     }
 }
 
-pub fn dim(s: &str, on: bool) -> String {
+pub(crate) fn dim(s: &str, on: bool) -> String {
     if on {
         s.dimmed().to_string()
     } else {
@@ -142,7 +144,7 @@ fn arrow(dir: Dir) -> &'static str {
 }
 
 /// `* text`: a remark of wscope's own.
-pub fn info(text: &str, style: &Style) -> String {
+pub(crate) fn info(text: &str, style: &Style) -> String {
     paint(&format!("* {text}"), Color::Cyan, style.color_err)
 }
 
@@ -169,7 +171,7 @@ fn message(dir: Dir, kind: DataKind, data: &[u8], style: &Style) -> Option<Strin
 
 /// What is shown of a received message, as REPL lines: each piece (the message, or each
 /// filter result) on a line of its own, marked `<`, with the time in front when asked.
-pub fn received(at: SystemTime, shown: &[Shown], style: &Style) -> Option<String> {
+pub(crate) fn received(at: SystemTime, shown: &[Shown], style: &Style) -> Option<String> {
     let mut lines = String::new();
     for piece in shown {
         if !lines.is_empty() {
@@ -235,10 +237,17 @@ fn control(event: &Event, style: &Style) -> Option<String> {
             let line = format!("{} pong \"{}\"{rtt}", arrow(*dir), escape_bytes(payload));
             (line, Color::Blue, false)
         }
-        Event::Close { dir, code, reason } => {
+        Event::Close {
+            dir,
+            code,
+            reason,
+            farewell,
+        } => {
             // What the server says when it closes cleanly reaches the user in every mode
-            // (other codes end in an error that carries the reason).
+            // (other codes end in an error that carries the reason), unless it is the expected
+            // answer to a protocol's farewell.
             let says_why = *dir == Dir::In
+                && !farewell
                 && !reason.is_empty()
                 && matches!(code, None | Some(1000) | Some(1001));
             let line = format!("{} close {}", arrow(*dir), close_text(*code, reason));
@@ -337,6 +346,7 @@ mod tests {
                 dir: Dir::In,
                 code: Some(1000),
                 reason: String::new(),
+                farewell: false,
             },
         ];
         for e in hidden {
@@ -347,6 +357,7 @@ mod tests {
                 dir: Dir::In,
                 code: Some(1000),
                 reason: "bye".into(),
+                farewell: false,
             }),
             &quiet,
         )

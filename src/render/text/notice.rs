@@ -10,12 +10,12 @@ use crate::wire::target::shown_url;
 
 /// Whether a remark answers a REPL command: shown as it is, always (not as a `*` remark
 /// that only `-v` shows).
-pub fn is_answer(i: &Info) -> bool {
+pub(crate) fn is_answer(i: &Info) -> bool {
     matches!(i, Info::Status(_) | Info::FilterIs { .. })
 }
 
 /// A remark in words; a URL in it keeps its password only with `show_credentials`.
-pub fn info_words(i: &Info, show_credentials: bool) -> String {
+pub(crate) fn info_words(i: &Info, show_credentials: bool) -> String {
     let on_off = |on: bool, yes: &str, no: &str| if on { yes } else { no }.to_string();
     match i {
         Info::Status(s) => status(s),
@@ -41,7 +41,7 @@ pub fn info_words(i: &Info, show_credentials: bool) -> String {
 }
 
 /// A warning in words (after `wscope: warning: ` on the screen).
-pub fn warning_words(w: &Warning) -> String {
+pub(crate) fn warning_words(w: &Warning) -> String {
     match w {
         Warning::Closing => "the connection is closing; nothing sent".into(),
         Warning::NotCompressed => {
@@ -80,6 +80,7 @@ pub fn warning_words(w: &Warning) -> String {
         Warning::ProtoGuess { protocol, evidence } => format!(
             "this server speaks {protocol}: {evidence}; wscope speaks it with --proto {protocol} (and the URL the official client takes)"
         ),
+        Warning::SockJs => "this server speaks SockJS: its first message is SockJS's open frame \"o\", and what follows comes wrapped in SockJS frames (a[\"…\"], h); the endpoint's raw WebSocket is its base path + /websocket (e.g. ws://HOST/stomp/websocket, not ws://HOST/stomp/SERVER/SESSION/websocket)".to_string(),
     }
 }
 

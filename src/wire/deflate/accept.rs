@@ -10,7 +10,7 @@ use super::params::{
 /// What the server wants for itself beyond what the client asks: a policy of `false`/15
 /// everywhere accepts any valid offer as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ServerPolicy {
+pub(crate) struct ServerPolicy {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
     pub server_max_window_bits: u8,
@@ -31,14 +31,14 @@ impl Default for ServerPolicy {
 
 /// An accepted offer: the parameters in force and the response header value that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accepted {
+pub(crate) struct Accepted {
     pub agreed: Agreed,
     pub header_value: String,
 }
 
 /// An offer element that was not accepted, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declined {
+pub(crate) struct Declined {
     pub offer: String,
     pub reason: NegotiationError,
 }
@@ -46,7 +46,7 @@ pub struct Declined {
 /// The outcome of reading the client's offers: the accepted one, if any, and every offer
 /// declined before it (or all of them).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub accepted: Option<Accepted>,
     pub declined: Vec<Declined>,
 }
@@ -54,7 +54,7 @@ pub struct Selection {
 /// Chooses the first permessage-deflate offer that is valid (RFC 7692 §7.1) and fits `policy`.
 /// Other extensions are declined as unsupported. An error means the header is not even
 /// syntactically an extension list.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     offer_values: impl IntoIterator<Item = &'a str>,
     policy: &ServerPolicy,
 ) -> Result<Selection, NegotiationError> {

@@ -14,7 +14,7 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 use std::io;
 
 /// What a sync flush leaves at the end of the stream: an empty stored block's LEN and NLEN.
-pub const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
+pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
 /// The window flate2 can give us for an agreed (or requested) size.
 fn usable_window_bits(bits: u8) -> u8 {
@@ -70,7 +70,7 @@ impl Compressor {
 
     /// Ends a fragment that is not the message's last: everything so far is made decodable
     /// (sync flush), the tail stays, being in the middle of the message.
-    pub fn flush_fragment(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+    pub(crate) fn flush_fragment(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
         self.run(&[], out, FlushCompress::Sync)
     }
 
@@ -89,13 +89,13 @@ impl Compressor {
 
     /// Forgets the context: the next message references nothing before it. Always allowed,
     /// whatever was agreed.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.inner.reset();
     }
 }
 
 /// Inflates messages one after the other, in bounded steps.
-pub struct Inflater {
+pub(crate) struct Inflater {
     inner: Decompress,
     reset_each_message: bool,
     /// The largest inflated message accepted.
@@ -119,7 +119,7 @@ fn stalled() -> Violation {
 }
 
 impl Inflater {
-    pub fn new(window_bits: u8, no_context_takeover: bool, limit: u64) -> Self {
+    pub(crate) fn new(window_bits: u8, no_context_takeover: bool, limit: u64) -> Self {
         Inflater {
             inner: Decompress::new_with_window_bits(false, usable_window_bits(window_bits)),
             reset_each_message: no_context_takeover,
@@ -155,7 +155,7 @@ impl Inflater {
 
     /// Inflates compressed payload bytes of the current message into the room left in `out`.
     /// Returns how many were used: fewer than given only when `out` filled up.
-    pub fn inflate(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, Violation> {
+    pub(crate) fn inflate(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, Violation> {
         let mut used = 0;
         while used < input.len() && out.len() < out.capacity() {
             if self.stream_ended {
@@ -177,7 +177,7 @@ impl Inflater {
     /// After the message's last payload byte: inflates the tail. `Ok(true)` once the message
     /// is completely out, and the inflater ready for the next one; `Ok(false)` when `out` is
     /// full and must be emptied before calling again.
-    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<bool, Violation> {
+    pub(crate) fn finish(&mut self, out: &mut Vec<u8>) -> Result<bool, Violation> {
         if self.wire_bytes == 0 {
             return Err(Violation::invalid_data(
                 "a compressed message with an empty payload; an empty message compresses to the single byte 00 (RFC 7692 §7.2.1)",

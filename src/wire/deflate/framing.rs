@@ -5,7 +5,7 @@ use crate::wire::frame::encode_header;
 use crate::wire::opcode::Opcode;
 
 /// Appends a frame header (RFC 6455 §5.2) for a payload of `len` bytes.
-pub fn push_header(
+pub(super) fn push_header(
     out: &mut Vec<u8>,
     fin: bool,
     rsv1: bool,
@@ -19,25 +19,25 @@ pub fn push_header(
 
 /// Bytes appended at the back and consumed from the front, without shifting on every read.
 #[derive(Debug, Default)]
-pub struct ByteQueue {
+pub(super) struct ByteQueue {
     buf: Vec<u8>,
     pos: usize,
 }
 
 impl ByteQueue {
-    pub fn pending(&self) -> &[u8] {
+    pub(super) fn pending(&self) -> &[u8] {
         self.buf.get(self.pos..).unwrap_or_default()
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.buf.len() - self.pos
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub fn consume(&mut self, n: usize) {
+    pub(super) fn consume(&mut self, n: usize) {
         self.pos = (self.pos + n).min(self.buf.len());
         if self.pos == self.buf.len() {
             self.buf.clear();
@@ -46,7 +46,7 @@ impl ByteQueue {
     }
 
     /// The vector to append to, with consumed bytes dropped first when they are most of it.
-    pub fn tail(&mut self) -> &mut Vec<u8> {
+    pub(super) fn tail(&mut self) -> &mut Vec<u8> {
         if self.pos > 0 && self.pos >= self.buf.len() / 2 {
             self.buf.drain(..self.pos);
             self.pos = 0;
@@ -54,14 +54,14 @@ impl ByteQueue {
         &mut self.buf
     }
 
-    pub fn extend(&mut self, bytes: &[u8]) {
+    pub(super) fn extend(&mut self, bytes: &[u8]) {
         self.tail().extend_from_slice(bytes);
     }
 }
 
 /// One whole frame, for tests: `b0` gives FIN, RSV1 and the opcode; masked with `mask`.
 #[cfg(test)]
-pub fn frame_bytes(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
+pub(super) fn frame_bytes(b0: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     push_header(
         &mut out,

@@ -6,21 +6,21 @@ use super::params::NegotiationError;
 
 /// One element of the extension list, e.g. `permessage-deflate; server_max_window_bits=10`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Extension {
+pub(crate) struct Extension {
     pub name: String,
     pub params: Vec<Param>,
 }
 
 /// One extension parameter; `value` is unquoted already.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Param {
+pub(crate) struct Param {
     pub name: String,
     pub value: Option<String>,
 }
 
 impl Extension {
     /// The element as text again, for messages that quote what the peer sent.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut s = self.name.clone();
         for p in &self.params {
             s.push_str("; ");
@@ -32,7 +32,7 @@ impl Extension {
 
 impl Param {
     /// `name` or `name=value`.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match &self.value {
             Some(v) => format!("{}={v}", self.name),
             None => self.name.clone(),
@@ -45,7 +45,7 @@ fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
-pub fn is_token(s: &str) -> bool {
+pub(super) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.chars().all(is_tchar)
 }
 
@@ -123,7 +123,7 @@ fn parse_param(raw: &str) -> Result<Param, NegotiationError> {
 
 /// Parses every value of the header (several header lines count as one comma-joined list).
 /// Empty list elements are skipped, as HTTP lists allow.
-pub fn parse_extensions<'a>(
+pub(crate) fn parse_extensions<'a>(
     values: impl IntoIterator<Item = &'a str>,
 ) -> Result<Vec<Extension>, NegotiationError> {
     let mut out = Vec::new();

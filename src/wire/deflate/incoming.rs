@@ -16,7 +16,7 @@ use crate::wire::opcode::Opcode;
 use std::sync::Arc;
 
 /// Inflated bytes per re-framed frame.
-pub const CHUNK: usize = 16 * 1024;
+pub(super) const CHUNK: usize = 16 * 1024;
 
 /// Output is produced until this much waits to be read.
 const OUT_HIGH: usize = 64 * 1024;

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// `S` as it is, or with compression on top.
-pub enum MaybeDeflate<S> {
+pub(crate) enum MaybeDeflate<S> {
     Plain(S),
     Deflate(Box<Deflate<S>>),
 }

@@ -4,9 +4,9 @@
 //! TCP/TLS ─► Tap<S> (the wire: RSV1, compressed sizes) ─► Deflate<Tap<S>> ─► tungstenite (plain frames)
 //! ```
 //!
-//! Negotiation is pure: a client sends [`Params::header_value`] (the default is what browsers
-//! offer) and checks the answer with [`validate_answer`]; a server picks an offer with
-//! [`select`]. With [`Agreed`] parameters in hand, wrap the stream:
+//! Negotiation is pure: a client sends `Params::header_value` (the default is what browsers
+//! offer) and checks the answer with `validate_answer`; a server picks an offer with
+//! `select`. With `Agreed` parameters in hand, wrap the stream:
 //!
 //! ```text
 //! let mut deflate = Deflate::new(tap, DeflateConfig { max_message_size, ..DeflateConfig::new(Role::Client, agreed) });
@@ -19,8 +19,8 @@
 //! A peer that breaks RFC 7692 makes a read fail with an `io::Error` (kind `InvalidData`)
 //! wrapping a [`Violation`]: `Violation::from_io` gives the close code and the rule.
 //!
-//! The transformers ([`Incoming`], [`Outgoing`]) and the codec are sans I/O and tested
-//! without sockets; [`Deflate`] only moves bytes between them and the stream.
+//! The transformers ([`Incoming`], `Outgoing`) and the codec are sans I/O and tested
+//! without sockets; `Deflate` only moves bytes between them and the stream.
 
 mod accept;
 mod codec;
@@ -38,17 +38,16 @@ mod violation;
 #[cfg(test)]
 mod tests;
 
-pub use accept::{Accepted, Declined, Selection, ServerPolicy, select};
-pub use codec::{Compressor, Inflater, TAIL};
-pub use header::{Extension, Param, parse_extensions};
+pub(crate) use accept::{ServerPolicy, select};
+pub use codec::Compressor;
+pub(crate) use codec::Inflater;
+pub(crate) use header::{Extension, parse_extensions};
 pub use incoming::Incoming;
-pub use maybe::MaybeDeflate;
-pub use outgoing::Outgoing;
-pub use overrides::Overrides;
-pub use params::{
-    Agreed, ClientWindowBits, EXTENSION_NAME, MAX_WINDOW_BITS, MIN_WINDOW_BITS, NegotiationError,
-    Params, Side, validate_answer,
-};
-pub use stats::{DeflateStats, Direction, LOG_CAPACITY, MessageRecord, Totals};
-pub use stream::{DEFAULT_LEVEL, DEFAULT_MAX_MESSAGE_SIZE, Deflate, DeflateConfig, Role};
+pub(crate) use maybe::MaybeDeflate;
+pub(crate) use overrides::Overrides;
+pub(crate) use params::{Agreed, EXTENSION_NAME, MAX_WINDOW_BITS, Params, Side, validate_answer};
+pub use stats::DeflateStats;
+pub(crate) use stats::{Direction, LOG_CAPACITY, MessageRecord, Totals};
+pub use stream::Role;
+pub(crate) use stream::{DEFAULT_LEVEL, Deflate, DeflateConfig};
 pub use violation::Violation;

@@ -18,7 +18,7 @@ use std::sync::Arc;
 const CHUNK: usize = 16 * 1024;
 
 /// Input is accepted while less than this waits to be written.
-pub const OUT_HIGH: usize = 64 * 1024;
+pub(super) const OUT_HIGH: usize = 64 * 1024;
 
 /// Payload bytes compressed per step.
 const STEP: usize = 16 * 1024;
@@ -61,11 +61,8 @@ enum Action {
 
 /// The outgoing transformer: [`Outgoing::accept`] takes tungstenite's bytes,
 /// [`Outgoing::pending`] and [`Outgoing::consume`] hand the result to the wire.
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     compressor: Compressor,
-    level: u32,
-    /// The compressor of the one message sent with an overridden window.
-    one_off: Option<Compressor>,
     overrides: Arc<Overrides>,
     stats: Arc<DeflateStats>,
     head: [u8; MAX_HEADER_LEN],
@@ -80,7 +77,7 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// `window_bits` and `no_context_takeover` are our own side's (the client's for a client).
-    pub fn new(
+    pub(crate) fn new(
         window_bits: u8,
         no_context_takeover: bool,
         level: u32,
@@ -89,8 +86,6 @@ impl Outgoing {
     ) -> Self {
         Outgoing {
             compressor: Compressor::new(window_bits, no_context_takeover, level),
-            level,
-            one_off: None,
             overrides,
             stats,
             head: [0; MAX_HEADER_LEN],
@@ -104,23 +99,23 @@ impl Outgoing {
     }
 
     /// Bytes ready for the wire.
-    pub fn pending(&self) -> &[u8] {
+    pub(crate) fn pending(&self) -> &[u8] {
         self.out.pending()
     }
 
     /// Marks `n` bytes of [`Outgoing::pending`] as written.
-    pub fn consume(&mut self, n: usize) {
+    pub(crate) fn consume(&mut self, n: usize) {
         self.out.consume(n);
     }
 
     /// Whether [`Outgoing::accept`] would take input now.
-    pub fn has_room(&self) -> bool {
+    pub(crate) fn has_room(&self) -> bool {
         self.out.len() < OUT_HIGH
     }
 
     /// Transforms as much of `input` as fits under the output limit; returns how much was
     /// taken (at least one byte of a non-empty input when [`Outgoing::has_room`]).
-    pub fn accept(&mut self, input: &[u8]) -> io::Result<usize> {
+    pub(crate) fn accept(&mut self, input: &[u8]) -> io::Result<usize> {
         let mut used = 0;
         while self.out.len() < OUT_HIGH {
             let rest = &input[used..];
@@ -247,7 +242,6 @@ impl Outgoing {
         if matches!(self.message, Message::Compressed { .. }) {
             // A message abandoned half-way (by a hand-built frame): its stream is cut short.
             self.compressor.reset();
-            self.one_off = None;
         }
         let verbatim = if h.rsv1 || h.rsv2 || h.rsv3 {
             // The peer's inflater will take the hand-built data into its window, which ours
@@ -277,11 +271,6 @@ impl Outgoing {
             }
             return Action::Pass;
         }
-        if let Some(bits) = self.overrides.take_window_bits() {
-            self.one_off = Some(Compressor::new(bits, true, self.level));
-            // The peer keeps this message in its window; ours never saw it.
-            self.compressor.reset();
-        }
         self.message = Message::Compressed {
             opcode: h.opcode,
             emitted_first: false,
@@ -305,21 +294,17 @@ impl Outgoing {
         };
     }
 
-    fn compressor(&mut self) -> &mut Compressor {
-        self.one_off.as_mut().unwrap_or(&mut self.compressor)
-    }
-
     /// Compresses payload bytes of the current frame, sending a fragment when enough piled up.
     fn compress(&mut self, payload: &[u8], mask: Option<[u8; 4]>, offset: u64) -> io::Result<()> {
         let mut chunk = std::mem::take(&mut self.chunk);
         let result = match mask {
-            None => self.compressor().compress(payload, &mut chunk),
+            None => self.compressor.compress(payload, &mut chunk),
             Some(key) => {
                 let mut plain = std::mem::take(&mut self.scratch);
                 plain.clear();
                 plain.extend_from_slice(payload);
                 apply_mask(&mut plain, key, offset);
-                let r = self.compressor().compress(&plain, &mut chunk);
+                let r = self.compressor.compress(&plain, &mut chunk);
                 self.scratch = plain;
                 r
             }
@@ -340,9 +325,9 @@ impl Outgoing {
     fn end_frame(&mut self, mask: Option<[u8; 4]>, fin: bool) -> io::Result<()> {
         let mut chunk = std::mem::take(&mut self.chunk);
         let result = if fin {
-            self.compressor().finish_message(&mut chunk)
+            self.compressor.finish_message(&mut chunk)
         } else {
-            self.compressor().flush_fragment(&mut chunk)
+            self.compressor.flush_fragment(&mut chunk)
         };
         self.chunk = chunk;
         result?;
@@ -357,7 +342,6 @@ impl Outgoing {
                 self.record(true, wire_bytes, Some(message_bytes));
             }
             self.message = Message::None;
-            self.one_off = None;
         }
         Ok(())
     }

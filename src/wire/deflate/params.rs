@@ -8,24 +8,24 @@ use super::header::{Extension, parse_extensions};
 use std::fmt;
 
 /// The extension token.
-pub const EXTENSION_NAME: &str = "permessage-deflate";
+pub(crate) const EXTENSION_NAME: &str = "permessage-deflate";
 
 /// The largest LZ77 window, and the default when nothing limits it (RFC 7692 §7.1.2).
-pub const MAX_WINDOW_BITS: u8 = 15;
+pub(crate) const MAX_WINDOW_BITS: u8 = 15;
 
 /// The smallest window a peer may ask for.
-pub const MIN_WINDOW_BITS: u8 = 8;
+pub(crate) const MIN_WINDOW_BITS: u8 = 8;
 
 /// A negotiation that cannot go on: `subject` is the parameter or extension as received,
 /// `problem` the rule it breaks, with its RFC section.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NegotiationError {
+pub(crate) struct NegotiationError {
     pub subject: String,
     pub problem: String,
 }
 
 impl NegotiationError {
-    pub fn new(subject: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(subject: impl Into<String>, problem: impl Into<String>) -> Self {
         NegotiationError {
             subject: subject.into(),
             problem: problem.into(),
@@ -44,7 +44,7 @@ impl std::error::Error for NegotiationError {}
 /// `client_max_window_bits` in an offer: absent, present without a value (the client can
 /// limit its window when asked), or present with the limit the client will use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientWindowBits {
+pub(crate) enum ClientWindowBits {
     Absent,
     Supported,
     Limit(u8),
@@ -56,7 +56,7 @@ pub enum ClientWindowBits {
 /// Values are written as they are, also outside 8..=15, so that a probe can send a malformed
 /// offer on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Params {
+pub(crate) struct Params {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
     pub server_max_window_bits: Option<u8>,
@@ -77,7 +77,7 @@ impl Default for Params {
 
 /// Which element is being read: the rules for values differ between offer and answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+pub(crate) enum Side {
     Offer,
     Answer,
 }
@@ -105,7 +105,7 @@ fn window_bits(name: &str, value: &str, section: &str) -> Result<u8, Negotiation
 impl Params {
     /// The offer as a `Sec-WebSocket-Extensions` value, e.g.
     /// `permessage-deflate; server_max_window_bits=10; client_max_window_bits`.
-    pub fn header_value(&self) -> String {
+    pub(crate) fn header_value(&self) -> String {
         let mut s = String::from(EXTENSION_NAME);
         if self.server_no_context_takeover {
             s.push_str("; ");
@@ -132,7 +132,7 @@ impl Params {
     /// Reads the parameters of one permessage-deflate element, enforcing RFC 7692 §7.1: only
     /// the four defined parameters, none twice, no value on the takeover flags, window bits
     /// 8..=15, and (in an answer) a value on `client_max_window_bits`.
-    pub fn from_extension(ext: &Extension, side: Side) -> Result<Params, NegotiationError> {
+    pub(crate) fn from_extension(ext: &Extension, side: Side) -> Result<Params, NegotiationError> {
         let mut p = Params {
             server_no_context_takeover: false,
             client_no_context_takeover: false,
@@ -207,7 +207,7 @@ impl Params {
 /// The parameters in force once negotiation succeeded: each side's window and whether it
 /// resets its compression context after every message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Agreed {
+pub(crate) struct Agreed {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
     pub server_max_window_bits: u8,
@@ -239,7 +239,7 @@ fn window_size(bits: u8) -> String {
 impl Agreed {
     /// One line for `-v`, e.g. `server→client: 15-bit window (32 KiB), context kept across
     /// messages; client→server: 10-bit window (1 KiB), reset after each message`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let side = |bits: u8, reset: bool| {
             format!(
                 "{bits}-bit window ({}), {}",
@@ -263,7 +263,7 @@ impl Agreed {
 /// the offer that was sent. `Ok(None)`: the server accepted no extension, nothing is
 /// compressed. An error names what the answer got wrong; RFC 6455 §4.1 and RFC 7692 §7.1 say
 /// the client must then fail the connection.
-pub fn validate_answer<'a>(
+pub(crate) fn validate_answer<'a>(
     offer: &Params,
     answer: impl IntoIterator<Item = &'a str>,
 ) -> Result<Option<Agreed>, NegotiationError> {

@@ -8,14 +8,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Which way a message went, seen from this end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     In,
     Out,
 }
 
 /// One data message as it crossed the layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MessageRecord {
+pub(crate) struct MessageRecord {
     pub dir: Direction,
     /// RSV1 was set on its first frame.
     pub compressed: bool,
@@ -28,7 +28,7 @@ pub struct MessageRecord {
 
 /// Totals for one direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub messages: u64,
     pub compressed_messages: u64,
     /// Payload bytes on the wire, every data message.
@@ -39,7 +39,7 @@ pub struct Totals {
 
 impl Totals {
     /// Wire bytes per message byte (1.0 with nothing compressed; 0 with nothing sent).
-    pub fn ratio(&self) -> f64 {
+    pub(crate) fn ratio(&self) -> f64 {
         if self.message_bytes == 0 {
             0.0
         } else {
@@ -77,8 +77,8 @@ impl Counters {
     }
 }
 
-/// How many records the log keeps when nobody drains it; older ones are dropped and counted.
-pub const LOG_CAPACITY: usize = 4096;
+/// How many records the log keeps when nobody drains it; older ones are dropped.
+pub(crate) const LOG_CAPACITY: usize = 4096;
 
 /// Shared between the compression layer (producer) and the session (consumer).
 #[derive(Debug, Default)]
@@ -87,12 +87,11 @@ pub struct DeflateStats {
     outgoing: Counters,
     log_enabled: AtomicBool,
     log: Mutex<VecDeque<MessageRecord>>,
-    dropped: AtomicU64,
 }
 
 impl DeflateStats {
     /// Totals for one direction.
-    pub fn totals(&self, dir: Direction) -> Totals {
+    pub(crate) fn totals(&self, dir: Direction) -> Totals {
         match dir {
             Direction::In => self.incoming.totals(),
             Direction::Out => self.outgoing.totals(),
@@ -100,21 +99,16 @@ impl DeflateStats {
     }
 
     /// Starts or stops keeping a record per message.
-    pub fn set_log(&self, on: bool) {
+    pub(crate) fn set_log(&self, on: bool) {
         self.log_enabled.store(on, Ordering::Relaxed);
     }
 
     /// Takes the records kept so far, oldest first.
-    pub fn drain(&self) -> Vec<MessageRecord> {
+    pub(crate) fn drain(&self) -> Vec<MessageRecord> {
         match self.log.lock() {
             Ok(mut log) => log.drain(..).collect(),
             Err(poisoned) => poisoned.into_inner().drain(..).collect(),
         }
-    }
-
-    /// Records dropped because the log was full.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
     }
 
     pub(super) fn record(&self, r: MessageRecord) {
@@ -131,7 +125,6 @@ impl DeflateStats {
         };
         if log.len() == LOG_CAPACITY {
             log.pop_front();
-            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
         log.push_back(r);
     }
@@ -180,7 +173,6 @@ mod tests {
         for i in 0..LOG_CAPACITY as u64 + 3 {
             s.record(rec(Direction::Out, false, i, Some(i)));
         }
-        assert_eq!(s.dropped(), 3);
         let log = s.drain();
         assert_eq!(log.len(), LOG_CAPACITY);
         assert_eq!(log[0].wire_bytes, 3);

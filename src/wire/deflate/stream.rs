@@ -21,14 +21,14 @@ pub enum Role {
 }
 
 /// The zlib level wscope compresses with: see the measurements in the module tests.
-pub const DEFAULT_LEVEL: u32 = 1;
+pub(crate) const DEFAULT_LEVEL: u32 = 1;
 
 /// The default limit on an inflated message, tungstenite's default `max_message_size`.
-pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 << 20;
+pub(crate) const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 << 20;
 
 /// How the layer is set up: our role, what was negotiated, and the limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeflateConfig {
+pub(crate) struct DeflateConfig {
     pub role: Role,
     pub agreed: Agreed,
     /// The largest inflated message accepted; a larger one fails the read with 1009.
@@ -38,7 +38,7 @@ pub struct DeflateConfig {
 }
 
 impl DeflateConfig {
-    pub fn new(role: Role, agreed: Agreed) -> Self {
+    pub(crate) fn new(role: Role, agreed: Agreed) -> Self {
         DeflateConfig {
             role,
             agreed,
@@ -50,7 +50,7 @@ impl DeflateConfig {
 
 /// permessage-deflate over a byte stream `S` (RFC 7692). See the module documentation of
 /// [`super`] for how to wire it.
-pub struct Deflate<S> {
+pub(crate) struct Deflate<S> {
     inner: S,
     incoming: Incoming,
     outgoing: Outgoing,
@@ -59,7 +59,7 @@ pub struct Deflate<S> {
 }
 
 impl<S> Deflate<S> {
-    pub fn new(inner: S, config: DeflateConfig) -> Self {
+    pub(crate) fn new(inner: S, config: DeflateConfig) -> Self {
         let a = &config.agreed;
         let (peer_bits, peer_reset, own_bits, own_reset) = match config.role {
             Role::Client => (
@@ -100,26 +100,18 @@ impl<S> Deflate<S> {
 
     /// Bytes that arrived together with the handshake response: read through this layer
     /// before anything from `S`. Give them here, not to tungstenite.
-    pub fn already_received(&mut self, bytes: &[u8]) {
+    pub(crate) fn already_received(&mut self, bytes: &[u8]) {
         self.incoming.push(bytes);
     }
 
     /// The per-message statistics, shared.
-    pub fn stats(&self) -> Arc<DeflateStats> {
+    pub(crate) fn stats(&self) -> Arc<DeflateStats> {
         self.stats.clone()
     }
 
     /// The rule-breaking switches for the next outgoing message, shared.
-    pub fn overrides(&self) -> Arc<Overrides> {
+    pub(crate) fn overrides(&self) -> Arc<Overrides> {
         self.overrides.clone()
-    }
-
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
     }
 }
 

@@ -4,7 +4,8 @@
 //! `cargo test --release --lib deflate_cost -- --ignored --nocapture`.
 
 use super::frame;
-use crate::wire::deflate::{DeflateStats, Incoming, Outgoing, Overrides, Role};
+use crate::wire::deflate::outgoing::Outgoing;
+use crate::wire::deflate::{DeflateStats, Incoming, Overrides, Role};
 use std::sync::Arc;
 
 /// CPU time of this thread in microseconds: other processes on the machine do not count.

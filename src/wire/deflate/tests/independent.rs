@@ -5,7 +5,8 @@
 //! stream split anywhere.
 
 use super::{Seen, feed_incoming, frame, read_frames};
-use crate::wire::deflate::{DeflateStats, Direction, Incoming, Role, TAIL};
+use crate::wire::deflate::codec::TAIL;
+use crate::wire::deflate::{DeflateStats, Direction, Incoming, Role};
 use flate2::Compression;
 use flate2::write::DeflateEncoder;
 use proptest::prelude::*;

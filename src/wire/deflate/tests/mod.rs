@@ -13,7 +13,13 @@ use crate::wire::frame::FrameHeader;
 use crate::wire::opcode::Opcode;
 
 /// A frame built byte by byte (RFC 6455 §5.2), masked when `mask` is given.
-pub fn frame(fin: bool, rsv1: bool, opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
+pub(super) fn frame(
+    fin: bool,
+    rsv1: bool,
+    opcode: u8,
+    mask: Option<[u8; 4]>,
+    payload: &[u8],
+) -> Vec<u8> {
     let mut out = vec![(u8::from(fin) << 7) | (u8::from(rsv1) << 6) | opcode];
     let m = if mask.is_some() { 0x80 } else { 0 };
     match payload.len() {
@@ -39,7 +45,7 @@ pub fn frame(fin: bool, rsv1: bool, opcode: u8, mask: Option<[u8; 4]>, payload: 
 
 /// What a reader sees: whole data messages and control frames, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seen {
+pub(super) enum Seen {
     Message(u8, Vec<u8>),
     Control(u8, Vec<u8>),
 }
@@ -47,7 +53,11 @@ pub enum Seen {
 /// Reassembles the frames in `bytes`, checking that every frame is masked exactly when
 /// `masked`, and that no RSV bit is set when `plain`. Returns the messages and control frames
 /// in order, and the frames' headers.
-pub fn read_frames(bytes: &[u8], masked: bool, plain: bool) -> (Vec<Seen>, Vec<FrameHeader>) {
+pub(super) fn read_frames(
+    bytes: &[u8],
+    masked: bool,
+    plain: bool,
+) -> (Vec<Seen>, Vec<FrameHeader>) {
     let mut at = 0;
     let mut seen = Vec::new();
     let mut headers = Vec::new();
@@ -94,7 +104,7 @@ pub fn read_frames(bytes: &[u8], masked: bool, plain: bool) -> (Vec<Seen>, Vec<F
 /// Feeds `wire` to `incoming` in pieces of the given sizes (cycled), the way `Deflate` does:
 /// a read happens only once the output is drained, its plain prefix stays in place, the rest
 /// is queued. Returns what tungstenite would read, or the first violation.
-pub fn feed_incoming(
+pub(super) fn feed_incoming(
     incoming: &mut Incoming,
     wire: &[u8],
     sizes: &[usize],

@@ -3,7 +3,8 @@
 //! fragments, and both byte streams split anywhere.
 
 use super::{Seen, feed_incoming, frame, read_frames};
-use crate::wire::deflate::{Agreed, DeflateStats, Direction, Incoming, Outgoing, Overrides, Role};
+use crate::wire::deflate::outgoing::Outgoing;
+use crate::wire::deflate::{Agreed, DeflateStats, Direction, Incoming, Overrides, Role};
 use crate::wire::opcode::Opcode;
 use proptest::prelude::*;
 use std::sync::Arc;
