@@ -18,9 +18,17 @@ It builds the release binary, starts an echo server on 127.0.0.1 (the reference 
   filter-deflate   the same with permessage-deflate negotiated, as against a server that
            compresses: inflating costs both sides alike (and the pipeline inflates on one core
            while jq parses on the other)
+  graphql  one GraphQL subscription of 20,000 results through `--proto graphql`, against the
+           official graphql-ws Node client on the same graphql-ws server (bench/graphql.py;
+           needs the test suite's target/peers/node)
   socketio 20,000 Socket.IO events emitted and echoed through `--proto socketio`, against the
            official Node client on the same socket.io server (bench/socketio.py; needs the test
            suite's target/peers/node)
+  stomp    (not in the default list) 20,000 messages through a RabbitMQ queue with
+           `--proto stomp --subscribe`, against @stomp/stompjs on the same broker
+           (bench/stomp_bench.py says how each is timed)
+  jsonrpc  20,000 calls through `--proto jsonrpc` against the rpc-websockets Node client, on the
+           rpc-websockets server (bench/protocols.py says how; needs the test suite's target/peers)
 
 Clients: wscope, wscope with --frames (stderr to a file), and, when available, the reference
 limit client (../shared/bench/limit-client, built on demand) and websocat (on PATH or in
@@ -35,6 +43,7 @@ prints medians, min-max, and ratios against the limit client. Timings on a share
 noisy: compare ratios from one run.
 """
 import argparse
+import importlib
 import os
 import shutil
 import statistics
@@ -42,6 +51,9 @@ import subprocess
 import sys
 import threading
 import time
+
+import protocols
+import stomp_bench
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -56,6 +68,10 @@ JSON_WORKLOADS = {
     "json1k": (20_000, 1024),
     "json64k": (300, 64 * 1024),
 }
+
+
+# The workloads of an application protocol, each a module beside this one with run() and table().
+PROTOCOL_WORKLOADS = ("socketio", "graphql")
 
 
 def log(msg):
@@ -341,7 +357,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--latency-runs", type=int, default=20)
-    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate")
+    ap.add_argument("--workloads", default="small,medium,large,latency,flood,filter,filter-deflate,socketio,graphql,jsonrpc")
+    ap.add_argument("--calls", type=int, default=20_000, help="calls of the jsonrpc workload")
     ap.add_argument("--no-peers", action="store_true", help="only wscope")
     ap.add_argument("--also", action="append", default=[], metavar="NAME=COMMAND",
                     help="another client to measure beside wscope, e.g. an older build for an A/B "
@@ -360,11 +377,10 @@ def main():
         log(f"server: {server_name} at {url}; clients: {', '.join(c[0] for c in cl)}; load1 {load:.2f}")
         rows = []
         compressed = None
-        socketio_rows = []
+        proto_rows = {}
         for w in args.workloads.split(","):
-            if w == "socketio":
-                import socketio
-                socketio_rows = socketio.run(wscope, WORK, args.runs, log)
+            if w in PROTOCOL_WORKLOADS:
+                proto_rows[w] = importlib.import_module(w).run(wscope, WORK, args.runs, log)
                 continue
             if w == "flood":
                 for name, argv, extra in cl:
@@ -373,6 +389,15 @@ def main():
                     wall, rss, ok = flood(argv, url)
                     rows.append((name, "flood 1 GiB", [wall], [rss], ok, 1 << 30, 1 << 14, []))
                     log(f"  {name:16} flood   {wall:6.2f}s peak RSS {rss:6.1f} MiB {'ok' if ok else 'MISMATCH'}")
+                continue
+            if w in protocols.WORKLOADS:
+                if protocols.available(log):
+                    rows.extend(protocols.jsonrpc_rows(wscope, WORK, args.runs, args.calls,
+                                                       run_once, rounds, log))
+                continue
+            if w == "stomp":
+                rows.extend(stomp_bench.rounds(ROOT, WORK, wscope, args.runs, log, measured,
+                                               peak_rss))
                 continue
             if w in FILTER_WORKLOADS:
                 path, nbytes, nmsgs, expected = make_json_input()
@@ -399,10 +424,9 @@ def main():
             rows.extend(rounds(wl, n, w, nbytes, nmsgs, one))
         if rows:
             print(table(rows, load, server_name))
-        if socketio_rows:
-            import socketio
-            print(socketio.table(socketio_rows))
-        return 0 if all(r[4] for r in rows) and all(r[-1] for r in socketio_rows) else 1
+        for w, prows in proto_rows.items():
+            print(importlib.import_module(w).table(prows))
+        return 0 if all(r[4] for r in rows) and all(r[-1] for p in proto_rows.values() for r in p) else 1
     finally:
         for proc in [server] + ([compressed[0]] if compressed else []):
             proc.terminate()
@@ -447,9 +471,12 @@ def table(rows, load, server_name):
     base = {(r[1]): r for r in rows if r[0] == "limit-client"}
     # The filter workloads compare the built-in filter with the same wscope piped into jq.
     base.update({r[1]: r for r in rows if r[0] == "wscope | jq -c"})
+    # The protocol workloads compare wscope with the protocol's official client.
+    base.update({r[1]: r for r in rows if r[0] == protocols.BASELINES.get(r[1])})
+    base.update({r[1]: r for r in rows if r[0] == "@stomp/stompjs"})
     out = [f"\nserver: {server_name}; load1 at start {load:.2f}; clients interleaved, "
            "medians after one warm-up round\n",
-           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq) |",
+           "| client | workload | median wall (min–max) | msgs/s | MB/s | CPU ms | peak RSS MiB | output | vs limit client (filter: vs wscope \\| jq; jsonrpc: vs the Node client; stomp: vs @stomp/stompjs) |",
            "|---|---|---|---|---|---|---|---|---|"]
     wscope_rows = {r[1]: r for r in rows if r[0] == "wscope" and r[1] in JSON_WORKLOADS}
     plain_rows = {r[1]: r for r in rows if r[0] == "wscope --no-deflate"}

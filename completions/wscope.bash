@@ -59,7 +59,7 @@ _wscope() {
 
     case "${cmd}" in
         wscope)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --generate --help --version serve demo replay probe curl help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h -V --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --graphql-dialect --stomp-host --subscribe --destination --ack --stomp-split --id-start --call-timeout --generate --help --version serve demo replay probe curl help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,7 +258,7 @@ _wscope() {
                     return 0
                     ;;
                 --proto)
-                    COMPREPLY=($(compgen -W "socketio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "socketio graphql stomp jsonrpc" -- "${cur}"))
                     return 0
                     ;;
                 --connect-payload)
@@ -270,6 +270,38 @@ _wscope() {
                     return 0
                     ;;
                 --socketio-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --graphql-dialect)
+                    COMPREPLY=($(compgen -W "transport-ws legacy" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscribe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack)
+                    COMPREPLY=($(compgen -W "auto client client-individual" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -299,7 +331,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__demo)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --graphql-dialect --stomp-host --subscribe --destination --ack --stomp-split --id-start --call-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,7 +530,7 @@ _wscope() {
                     return 0
                     ;;
                 --proto)
-                    COMPREPLY=($(compgen -W "socketio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "socketio graphql stomp jsonrpc" -- "${cur}"))
                     return 0
                     ;;
                 --connect-payload)
@@ -510,6 +542,38 @@ _wscope() {
                     return 0
                     ;;
                 --socketio-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --graphql-dialect)
+                    COMPREPLY=($(compgen -W "transport-ws legacy" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscribe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack)
+                    COMPREPLY=($(compgen -W "auto client client-individual" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -745,7 +809,7 @@ _wscope() {
             return 0
             ;;
         wscope__subcmd__replay)
-            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --speed --no-timing --expect --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --help"
+            opts="-H -s -u -A -L -k -b -e -n -w -v -x -X -0 -t -r -h --speed --no-timing --expect --header --subprotocol --origin --auth --user --user-agent --connect-timeout --handshake-timeout --show-credentials --proxy --noproxy --location --no-deflate --deflate-window-bits --max-redirs --unix-socket --cookie --from-curl --keep-extensions --cacert --cert --key --insecure --binary --coproc --input --execute --count --wait --idle --reflect --fragment --reconnect --reconnect-max --init --init-file --close-timeout --heartbeat --heartbeat-message --reply --ping-interval --ping-timeout --max-message-size --verbose --frames --hexdump --dump-bytes --dump-handshake --jsonl --record --binary-output --null --timing --timestamps --color --no-history --pretty --filter --raw-output --filter-strict --decode --proto --connect-payload --eio --socketio-path --graphql-dialect --stomp-host --subscribe --destination --ack --stomp-split --id-start --call-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,7 +1012,7 @@ _wscope() {
                     return 0
                     ;;
                 --proto)
-                    COMPREPLY=($(compgen -W "socketio" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "socketio graphql stomp jsonrpc" -- "${cur}"))
                     return 0
                     ;;
                 --connect-payload)
@@ -960,6 +1024,38 @@ _wscope() {
                     return 0
                     ;;
                 --socketio-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --graphql-dialect)
+                    COMPREPLY=($(compgen -W "transport-ws legacy" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscribe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack)
+                    COMPREPLY=($(compgen -W "auto client client-individual" -- "${cur}"))
+                    return 0
+                    ;;
+                --stomp-split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wscope_global_optspecs
-    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= generate= h/help V/version
+    string join \n H/header= s/subprotocol= origin= u/user= A/user-agent= connect-timeout= handshake-timeout= show-credentials proxy= noproxy= L/location no-deflate deflate-window-bits= max-redirs= unix-socket= cookie= from-curl= keep-extensions cacert= cert= key= k/insecure b/binary coproc= input= e/execute= n/count= w/wait= idle= reflect fragment= reconnect reconnect-max= init= init-file= close-timeout= heartbeat= heartbeat-message= reply= ping-interval= ping-timeout= max-message-size= v/verbose x/frames X/hexdump dump-bytes= dump-handshake jsonl record= binary-output= 0/null timing t/timestamps color= no-history pretty filter= r/raw-output filter-strict decode= proto= connect-payload= eio= socketio-path= graphql-dialect= stomp-host= subscribe= destination= ack= stomp-split= id-start= call-timeout= generate= h/help V/version
 end
 
 function __fish_wscope_needs_command
@@ -55,7 +55,7 @@ complete -c wscope -n "__fish_wscope_needs_command" -l reconnect-max -d 'Give up
 complete -c wscope -n "__fish_wscope_needs_command" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_needs_command" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
-complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message). Under --proto stomp: the STOMP heart-beats, every SECS both ways as CONNECT offers them (default 10; 0: none)' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
@@ -74,10 +74,24 @@ complete -c wscope -n "__fish_wscope_needs_command" -l decode -d 'Inflate binary
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_needs_command" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
-complete -c wscope -n "__fish_wscope_needs_command" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
+stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
+complete -c wscope -n "__fish_wscope_needs_command" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
+complete -c wscope -n "__fish_wscope_needs_command" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l ack -d 'STOMP: the ack mode of the subscriptions; with client modes wscope ACKs each message it printed and NACKs those past -n (in the REPL: /ack and /nack) [default: auto]' -r -f -a "auto\t'The broker counts a message acknowledged once sent'
+client\t'ACK (cumulative: a message and every earlier one of its subscription)'
+client-individual\t'ACK each message'"
+complete -c wscope -n "__fish_wscope_needs_command" -l stomp-split -d 'STOMP: send a frame larger than BYTES as several WebSocket messages of at most BYTES each (suffixes K, M), as Spring\'s brokers take large frames' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_needs_command" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l generate -d 'Write shell completions or the man page to stdout (bash, zsh, fish, powershell, elvish, man), or `all` to write them into ./completions and ./man' -r
 complete -c wscope -n "__fish_wscope_needs_command" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_needs_command" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
@@ -145,7 +159,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reconnect-max -d 
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message). Under --proto stomp: the STOMP heart-beats, every SECS both ways as CONNECT offers them (default 10; 0: none)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
@@ -164,10 +178,24 @@ complete -c wscope -n "__fish_wscope_using_subcommand demo" -l decode -d 'Inflat
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
-complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
+stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l ack -d 'STOMP: the ack mode of the subscriptions; with client modes wscope ACKs each message it printed and NACKs those past -n (in the REPL: /ack and /nack) [default: auto]' -r -f -a "auto\t'The broker counts a message acknowledged once sent'
+client\t'ACK (cumulative: a message and every earlier one of its subscription)'
+client-individual\t'ACK each message'"
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l stomp-split -d 'STOMP: send a frame larger than BYTES as several WebSocket messages of at most BYTES each (suffixes K, M), as Spring\'s brokers take large frames' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand demo" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -s L -l location -d 'Follow HTTP redirects (301, 302, 303, 307, 308) of the upgrade request'
 complete -c wscope -n "__fish_wscope_using_subcommand demo" -l no-deflate -d 'Do not offer permessage-deflate (compression), which wscope offers by default as browsers do'
@@ -221,7 +249,7 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reconnect-max -
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init -d 'Send MSG first on every connection, before any input (repeatable)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l init-file -d 'Send each line of FILE first on every connection, after the --init messages' -r -F
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l close-timeout -d 'After sending Close, wait at most SECS for the peer\'s Close' -r
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message)' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat -d 'Send MSG as a text message every SECS, for APIs that want an application-level keepalive (needs --heartbeat-message). Under --proto stomp: the STOMP heart-beats, every SECS both ways as CONNECT offers them (default 10; 0: none)' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l heartbeat-message -d 'The message --heartbeat sends, e.g. \'{"op":"ping"}\'' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l reply -d 'Answer a received message that matches MATCH with RESPONSE (repeatable; rate-limited). MATCH is the whole text; \'jq:FILTER\' a jq filter; \'text:TEXT\' the whole text whatever it starts with (a bare MATCH starting with \'.\' or \'select(\' is jq); \'\\=>\' is \'=>\' in MATCH' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ping-interval -d 'Send a ping every SECS and track the round-trip time' -r
@@ -240,10 +268,24 @@ complete -c wscope -n "__fish_wscope_using_subcommand replay" -l decode -d 'Infl
 zlib\t''
 deflate\t''
 auto\t''"
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'"
-complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth, e.g. \'{"token":"..."}\')' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l proto -d 'Speak an application protocol over the WebSocket: wscope does its handshake and keepalive; what you type or pipe is its messages, each message received prints as one line (compact JSON), and -v and -x still show every WebSocket message and frame' -r -f -a "socketio\t'Socket.IO: protocol v5 over Engine.IO 4 (Socket.IO 3 and later; v4 over Engine.IO 3 with --eio 3); the URL is the one the official client takes'
+graphql\t'GraphQL over WebSocket, both dialects: graphql-transport-ws (the graphql-ws library) and the legacy graphql-ws (Apollo\'s subscriptions-transport-ws), the one the server selects'
+stomp\t'STOMP 1.0-1.2 (RabbitMQ, ActiveMQ, Spring\'s brokers); the URL is the broker\'s STOMP-over-WebSocket endpoint'
+jsonrpc\t'JSON-RPC 2.0: calls matched to their answers by id (Ethereum and Solana nodes, rpc-websockets, language servers)'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l connect-payload -d 'The payload of the protocol\'s connect message, a JSON object (Socket.IO: the CONNECT\'s auth and GraphQL: the connection_init payload, e.g. \'{"token":"..."}\'; STOMP: more CONNECT headers, e.g. \'{"Authorization":"Bearer ..."}\')' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l eio -d 'Socket.IO: the Engine.IO revision, 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers) [default: 4]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l socketio-path -d 'Socket.IO: the server\'s Engine.IO path, for servers mounted elsewhere [default: /socket.io]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l graphql-dialect -d 'GraphQL: speak this dialect only (its subprotocol alone is offered) [default: the one the server selects from graphql-transport-ws, graphql-ws; after a 1002 from a server that selected the first, graphql-ws alone is offered on a second connection]' -r -f -a "transport-ws\t'graphql-transport-ws, the graphql-ws library\'s protocol'
+legacy\t'The legacy graphql-ws subprotocol (subscriptions-transport-ws)'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l stomp-host -d 'STOMP: the host CONNECT names, which brokers take as the virtual host (RabbitMQ refuses one it does not know) [default: /]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l subscribe -d 'STOMP: SUBSCRIBE to DEST once connected (repeatable); each MESSAGE prints as one line, its body' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l destination -d 'STOMP: SEND each stdin line (or plain REPL line) to DEST' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l ack -d 'STOMP: the ack mode of the subscriptions; with client modes wscope ACKs each message it printed and NACKs those past -n (in the REPL: /ack and /nack) [default: auto]' -r -f -a "auto\t'The broker counts a message acknowledged once sent'
+client\t'ACK (cumulative: a message and every earlier one of its subscription)'
+client-individual\t'ACK each message'"
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l stomp-split -d 'STOMP: send a frame larger than BYTES as several WebSocket messages of at most BYTES each (suffixes K, M), as Spring\'s brokers take large frames' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l id-start -d 'JSON-RPC: the first id wscope gives a call (then the next free ones) [default: 1]' -r
+complete -c wscope -n "__fish_wscope_using_subcommand replay" -l call-timeout -d 'JSON-RPC: how long a call may wait for its answer before it counts as failed; 0: as long as the session lasts [default: 30]' -r
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l no-timing -d 'Send each message as soon as the one before it is out'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l expect -d 'Compare the messages received with the recorded ones, in order; when they differ, print a diff and exit with status 13'
 complete -c wscope -n "__fish_wscope_using_subcommand replay" -l show-credentials -d 'Show credentials instead of masking them (Authorization, Proxy-Authorization and Cookie values, URL passwords), on the screen, in --jsonl and in --record files'

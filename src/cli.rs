@@ -4,7 +4,7 @@
 mod proto;
 mod subcommands;
 
-pub(crate) use proto::{ProtoArgs, ProtoName};
+pub(crate) use proto::{GraphqlDialect, ProtoArgs, ProtoName, StompAck};
 use subcommands::{PROBE_HELP, SERVE_AFTER_HELP};
 pub(crate) use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
@@ -286,8 +286,9 @@ pub(crate) struct IoArgs {
     #[arg(long, value_name = "SECS", default_value = "3", env = "WSCOPE_CLOSE_TIMEOUT", value_parser = parse_secs)]
     pub close_timeout: Duration,
     /// Send MSG as a text message every SECS, for APIs that want an application-level keepalive
-    /// (needs --heartbeat-message)
-    #[arg(long, value_name = "SECS", value_parser = parse_secs, requires = "heartbeat_message")]
+    /// (needs --heartbeat-message). Under --proto stomp: the STOMP heart-beats, every SECS both
+    /// ways as CONNECT offers them (default 10; 0: none)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub heartbeat: Option<Duration>,
     /// The message --heartbeat sends, e.g. '{"op":"ping"}'
     #[arg(long, value_name = "MSG", requires = "heartbeat")]

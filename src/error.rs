@@ -108,6 +108,9 @@ pub(crate) enum Cause {
     Unspecified,
     /// The server closed the TCP connection before it finished answering the upgrade.
     ClosedDuringHandshake,
+    /// The peer's Close frame, with this code, ended the session (an application protocol may
+    /// connect again with another offer, or name the protocol the code belongs to).
+    PeerClosed(u16),
 }
 
 /// A classified failure: what happened, and optionally what the user can do about it.

@@ -10,6 +10,7 @@
 pub(crate) mod backoff;
 mod coproc;
 mod inputs;
+mod protocol;
 mod recorder;
 mod settings;
 
@@ -174,12 +175,15 @@ async fn connect_and_run(
     let mut scripted = inputs::scripted(&cfg.input)?;
     let mut again = Reconnector::new(cfg.reconnect);
     let mut carry: Option<Carry> = None;
+    // The subprotocols offered change once when the application protocol asks for another
+    // offer (see `second_offer`).
+    let mut connect = cfg.connect.clone();
     // Ctrl-C while connecting (name lookup, TCP, proxy, TLS, the upgrade, redirects) or
     // waiting to connect again stops there; the session watches it itself.
     let ctrl_c = crate::interrupt::global();
     loop {
         let mut emit = |e| rec.emit(e);
-        let establish = open::establish(&cfg.connect, &cfg.target, &mut emit);
+        let establish = open::establish(&connect, &cfg.target, &mut emit);
         let (target, up) = match ctrl_c.or_interrupted(establish).await {
             Ok(x) => x,
             Err(e) if again.after_failed_connect(&e) => {
@@ -190,7 +194,7 @@ async fn connect_and_run(
         };
         let connected_at = Instant::now();
         let timings = up.timings;
-        let (ws, shared) = open_session(cfg, *up, rec).await;
+        let (ws, shared) = open_session(cfg, *up, &connect.request.subprotocols, rec).await;
         let (input, resend) = match carry.take() {
             Some(c) => (c.input, c.resend),
             None => match (scripted.take(), bridge.as_deref_mut()) {
@@ -200,10 +204,21 @@ async fn connect_and_run(
             },
         };
         let stats = shared.stats.clone();
+        let selected = shared.subprotocol.clone();
         let session_cfg = cfg.session.clone();
         let (result, next) =
             session::run(ws, input, init.clone(), resend, session_cfg, shared).await;
         totals.add(stats.snapshot());
+        if let (Err(e), Some(_)) = (&result, &next) {
+            if let Some(offer) =
+                protocol::second_offer(cfg, &connect, e, selected.as_deref(), &stats)
+            {
+                rec.emit(protocol::offering_again(cfg, e, selected.as_deref(), offer));
+                connect.request.subprotocols = offer.iter().map(ToString::to_string).collect();
+                carry = next;
+                continue;
+            }
+        }
         match result {
             Err(e) if again.after_session(&e, connected_at, next.is_some()) => {
                 carry = next;
@@ -240,6 +255,7 @@ type Wire = MaybeDeflate<Tap<Stream>>;
 async fn open_session(
     cfg: &Config,
     up: Upgraded,
+    offered: &[String],
     rec: &mut Recorder,
 ) -> (WebSocketStream<Wire>, Shared) {
     let Upgraded {
@@ -261,8 +277,15 @@ async fn open_session(
         name: p.settings.kind().name(),
         url: p.url.clone(),
     });
+    let guess = match (&proto, subprotocol.as_deref()) {
+        (None, Some(name)) => session::guessed_from_subprotocol(name),
+        _ => None,
+    };
     rec.emit(Event::Upgraded { negotiated, proto });
     for w in declined {
+        rec.emit(Event::Warning(w));
+    }
+    if let Some(w) = guess {
         rec.emit(Event::Warning(w));
     }
     // Incoming headers are always followed (diagnostics name the offending frame); outgoing
@@ -292,6 +315,7 @@ async fn open_session(
         compression,
         handshake: Arc::new(std::mem::take(&mut rec.events)),
         subprotocol,
+        offered: offered.to_vec(),
     };
     (ws, shared)
 }

@@ -42,7 +42,8 @@ pub(super) fn build_with(
     input: InputSource,
     recorded: Option<ProtoName>,
 ) -> Result<Config, Error> {
-    let (target, proto) = target_and_proto(args, import.map_or(url, |i| i.url.as_str()), recorded)?;
+    let url = import.map_or(url, |i| i.url.as_str());
+    let (target, proto) = target_and_proto(args, url, recorded, input == InputSource::Repl)?;
     let (io, out) = (&args.io, &args.output);
     let mode = match input {
         InputSource::Repl => Mode::Repl,
@@ -62,7 +63,7 @@ pub(super) fn build_with(
         ping: Keepalive {
             interval: io.ping_interval.filter(|d| !d.is_zero()),
             timeout: io.ping_timeout.filter(|d| !d.is_zero()),
-            heartbeat: heartbeat(io)?,
+            heartbeat: heartbeat(io, proto.as_ref())?,
         },
         replies: Arc::new(
             io.reply
@@ -120,8 +121,9 @@ fn target_and_proto(
     args: &ClientArgs,
     url: &str,
     recorded: Option<ProtoName>,
+    repl: bool,
 ) -> Result<(Target, Option<ProtoConfig>), Error> {
-    let proto = proto_config(args, url, recorded)?;
+    let proto = proto_config(args, url, recorded, repl)?;
     let target = Target::parse(proto.as_ref().map_or(url, |(_, ws)| ws.as_str()))?;
     Ok((target, proto.map(|(p, _)| p)))
 }
@@ -202,9 +204,19 @@ fn input_source(args: &ClientArgs, term: &Terminal) -> Result<InputSource, Error
     })
 }
 
-/// `--heartbeat SECS --heartbeat-message MSG`.
-fn heartbeat(io: &crate::cli::IoArgs) -> Result<Option<Heartbeat>, Error> {
+/// `--heartbeat SECS --heartbeat-message MSG` (under `--proto stomp`, `--heartbeat` is
+/// STOMP's own heart-beat: not this one).
+fn heartbeat(
+    io: &crate::cli::IoArgs,
+    proto: Option<&ProtoConfig>,
+) -> Result<Option<Heartbeat>, Error> {
+    if proto.is_some_and(|p| p.settings.kind() == crate::proto::ProtoKind::Stomp) {
+        return Ok(None);
+    }
     match (io.heartbeat, &io.heartbeat_message) {
+        (Some(_), None) => Err(Error::usage(
+            "--heartbeat needs --heartbeat-message MSG, the message it sends (under --proto stomp it sets STOMP's heart-beats)",
+        )),
         (Some(every), Some(message)) if !every.is_zero() => Ok(Some(Heartbeat {
             every,
             message: message.clone(),

@@ -21,6 +21,7 @@ mod proto;
 mod replay;
 mod runs;
 mod serve;
+mod stomp;
 
 pub(crate) use probe::probe;
 pub(crate) use replay::{replay, replay_client};

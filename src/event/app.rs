@@ -52,6 +52,10 @@ pub(crate) enum NoteLevel {
     // For the protocols after Socket.IO, whose REPL commands answer (`/pending`, `/ops`).
     #[allow(dead_code)]
     Answer,
+    /// Something the user asked for failed (a JSON-RPC error response, a call that got no
+    /// answer): shown always, as wscope's errors are; the session goes on, and ends with
+    /// status 17 (the protocol's `failed()`) unless something worse happens.
+    Failed,
 }
 
 /// A remark of the protocol's, worded by it (its terms are its own), with the facts for

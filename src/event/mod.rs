@@ -139,6 +139,9 @@ pub(crate) enum Event {
         dir: Dir,
         code: Option<u16>,
         reason: String,
+        /// The peer's Close answers an application protocol's farewell (RabbitMQ closes with
+        /// "STOMP died" where a RECEIPT for DISCONNECT was due): expected, shown with `-v` only.
+        farewell: bool,
     },
     /// A frame seen by the tap.
     Frame(TappedFrame),

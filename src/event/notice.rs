@@ -76,6 +76,9 @@ pub(crate) enum Warning {
         protocol: &'static str,
         evidence: String,
     },
+    /// The server's first message is SockJS's open frame: the URL is a SockJS session's, not
+    /// the endpoint's raw WebSocket.
+    SockJs,
 }
 
 /// The connection's state and counters, for `/status`.

@@ -1,6 +1,8 @@
 //! Messages over several lines in the REPL: a bracketed paste of several lines is one message,
 //! and a JSON value left open at the end of a line (a brace or bracket not yet closed) goes on
-//! over the next lines, read under a continuation prompt, until it is whole. Pure.
+//! over the next lines, read under a continuation prompt, until it is whole. With `--proto`, an
+//! entry the protocol says is open in its own grammar (a GraphQL document with a brace not yet
+//! closed) goes on the same way, and is sent as typed once it closes. Pure.
 
 use crate::display::json::{Layout, layout};
 use serde::de::IgnoredAny;
@@ -34,16 +36,37 @@ fn judge(text: &str) -> Json {
     }
 }
 
+/// Whether a text that is not JSON is left open in a protocol's grammar (more lines to come).
+pub(crate) type OpenEntry = fn(&str) -> bool;
+
 /// Gathers the lines of one entry.
 #[derive(Debug, Default)]
 pub(crate) struct Gatherer {
-    /// The lines of an open JSON value so far, each ending in a newline.
+    /// The lines of an open entry so far, each ending in a newline.
     open: String,
     /// The whole of the last entry as typed, for the history.
     typed: String,
+    /// The protocol's judge of entries that are not JSON (`--proto`).
+    document: Option<OpenEntry>,
 }
 
 impl Gatherer {
+    /// A gatherer that also continues what `document` says is open (a protocol's entries).
+    pub(crate) fn with_documents(document: Option<OpenEntry>) -> Self {
+        Gatherer {
+            document,
+            ..Gatherer::default()
+        }
+    }
+
+    /// What an unfinished entry is called (for "unfinished … dropped").
+    pub(crate) fn unfinished(&self) -> &'static str {
+        match self.document {
+            Some(_) => "entry",
+            None => "JSON",
+        }
+    }
+
     /// Whether a JSON value is open (the next line is a continuation).
     pub(crate) fn continuing(&self) -> bool {
         !self.open.is_empty()
@@ -74,13 +97,17 @@ impl Gatherer {
         self.open.push_str(line);
         self.open.push('\n');
         let judged = judge(&self.open);
-        if !matches!(judged, Json::Open) {
-            self.open.pop();
-            self.typed = std::mem::take(&mut self.open);
+        let document_open = matches!(judged, Json::Not(_)) && self.document_open(&self.open);
+        if matches!(judged, Json::Open) || document_open {
+            return Gathered::More;
         }
+        self.open.pop();
+        self.typed = std::mem::take(&mut self.open);
         match judged {
             Json::Open => Gathered::More,
             Json::Whole => Gathered::Done(compact(&self.typed)),
+            // The protocol judges its own entries when they run.
+            Json::Not(_) if self.document.is_some() => Gathered::Done(self.typed.clone()),
             Json::Not(e) => Gathered::Bad(format!(
                 "not valid JSON at line {}, column {}: {}; nothing sent (Up recalls it)",
                 e.line(),
@@ -94,18 +121,27 @@ impl Gatherer {
         // A paste that ends with a newline: the newline only ended the last line.
         let line = line.strip_suffix('\n').unwrap_or(line);
         let starts_json = matches!(line.trim_start().chars().next(), Some('{' | '['));
-        if !starts_json {
-            return Gathered::Done(line.to_string());
-        }
-        match judge(line) {
-            Json::Whole if line.contains('\n') => Gathered::Done(compact(line)),
-            Json::Open => {
-                self.open = format!("{line}\n");
-                Gathered::More
+        if starts_json {
+            match judge(line) {
+                Json::Whole if line.contains('\n') => return Gathered::Done(compact(line)),
+                Json::Whole => return Gathered::Done(line.to_string()),
+                Json::Open => {
+                    self.open = format!("{line}\n");
+                    return Gathered::More;
+                }
+                Json::Not(_) => {}
             }
-            // One line as typed, or text that only looks like JSON: sent as it is.
-            Json::Whole | Json::Not(_) => Gathered::Done(line.to_string()),
         }
+        if self.document_open(line) {
+            self.open = format!("{line}\n");
+            return Gathered::More;
+        }
+        // One line as typed, or text that only looks like JSON: sent as it is.
+        Gathered::Done(line.to_string())
+    }
+
+    fn document_open(&self, text: &str) -> bool {
+        self.document.is_some_and(|open| open(text))
     }
 }
 
@@ -209,6 +245,37 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    /// Open while a brace is: a stand-in for a protocol's judge.
+    fn braces_open(text: &str) -> bool {
+        text.matches('{').count() > text.matches('}').count()
+    }
+
+    #[test]
+    fn a_protocol_entry_left_open_goes_on_and_is_sent_as_typed() {
+        let mut g = Gatherer::with_documents(Some(braces_open));
+        assert_eq!(g.unfinished(), "entry");
+        // Not JSON from its first line, or once a line makes it so.
+        for first in ["subscription {", "{"] {
+            assert_eq!(g.feed(first), Gathered::More, "{first}");
+            assert_eq!(g.feed("  count(to: 3)"), Gathered::More);
+            assert_eq!(
+                g.feed("}"),
+                Gathered::Done(format!("{first}\n  count(to: 3)\n}}"))
+            );
+            assert_eq!(g.typed(), format!("{first}\n  count(to: 3)\n}}"));
+        }
+        // The JSON form over several lines still goes compact; a closed entry is not judged.
+        assert_eq!(g.feed(r#"{"query":"#), Gathered::More);
+        assert_eq!(
+            g.feed(r#""{ hello }"}"#),
+            Gathered::Done(r#"{"query":"{ hello }"}"#.into())
+        );
+        assert_eq!(g.feed("{ hello }"), Gathered::Done("{ hello }".into()));
+        assert_eq!(g.feed("[1,"), Gathered::More);
+        assert_eq!(g.feed("2] x"), Gathered::Done("[1,\n2] x".into()));
+        assert_eq!(Gatherer::default().unfinished(), "JSON");
     }
 
     #[test]

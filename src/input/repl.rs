@@ -137,7 +137,7 @@ fn read_loop(
     proto: Option<ProtoKind>,
 ) {
     let mut interrupted_once = false;
-    let mut gather = Gatherer::default();
+    let mut gather = Gatherer::with_documents(proto.and_then(ProtoKind::open_entry));
     loop {
         let shown = if gather.continuing() {
             CONTINUATION
@@ -168,7 +168,8 @@ fn read_loop(
                 }
             }
             Err(ReadlineError::Interrupted) if gather.drop_open() => {
-                crate::render::stderr_line("(unfinished JSON dropped; nothing sent)");
+                let what = gather.unfinished();
+                crate::render::stderr_line(&format!("(unfinished {what} dropped; nothing sent)"));
             }
             Err(ReadlineError::Interrupted) => {
                 if interrupted_once {
@@ -182,7 +183,8 @@ fn read_loop(
             }
             Err(ReadlineError::Eof) => {
                 if gather.drop_open() {
-                    crate::render::stderr_line("(unfinished JSON not sent)");
+                    let what = gather.unfinished();
+                    crate::render::stderr_line(&format!("(unfinished {what} not sent)"));
                 }
                 let _ = commands.blocking_send(Command::End(Ending::Quit));
                 return;

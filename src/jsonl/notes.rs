@@ -69,6 +69,9 @@ pub(crate) enum Notice {
     WindowBits { bits: u8, agreed: u8 },
     /// Without `--proto`, the server evidently speaks an application protocol wscope speaks.
     ProtoGuess { protocol: String },
+    /// The server's first message is SockJS's open frame (the URL is a SockJS session's).
+    #[serde(rename = "sockjs")]
+    SockJs,
     /// An application protocol's remark (`--proto`): which protocol, what about (`connected`,
     /// `ack_asked`...), and its facts.
     Proto {
@@ -125,10 +128,14 @@ pub(crate) struct Compressed {
     pub messages: u64,
 }
 
-/// The error that ends a run (or a REPL command's failure).
+/// The error that ends a run (or a REPL command's failure, or under `--proto` a call or
+/// operation that failed: then `notice` says which, with its facts, and `exit_code` is the
+/// status the run ends with unless something worse happens).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Error {
     pub exit_code: u8,
+    #[serde(flatten)]
+    pub notice: Option<Notice>,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,

@@ -116,6 +116,7 @@ fn notices() -> Vec<Notice> {
         Notice::ProtoGuess {
             protocol: "socketio".into(),
         },
+        Notice::SockJs,
         Notice::Proto {
             protocol: "socketio".into(),
             about: "connected".into(),
@@ -151,9 +152,10 @@ fn notice_index(n: &Notice) -> usize {
         Notice::WindowBits { .. } => 19,
         Notice::ProtoGuess { .. } => 20,
         Notice::Proto { .. } => 21,
+        Notice::SockJs => 22,
     }
 }
-const NOTICES: usize = 22;
+const NOTICES: usize = 23;
 
 /// A message under `--proto` with the application messages it carried, in each shape.
 fn app_message() -> Message<'static> {
@@ -347,6 +349,7 @@ fn samples() -> Vec<Body<'static>> {
         Body::Info(note(None)),
         Body::Error(Error {
             exit_code: 130,
+            notice: None,
             message: "interrupted".into(),
             hint: Some("try again".into()),
         }),

@@ -6,7 +6,7 @@
 use super::ConnectConfig;
 use super::redirect::{self, Attempt};
 use super::stream::{Opened, open_stream};
-use crate::error::{Error, Kind};
+use crate::error::{Cause, Error, Kind};
 use crate::event::{self, Event, Timings, Warning};
 use crate::net::connect::Stream;
 use crate::wire::handshake::{self, Answer};
@@ -80,7 +80,14 @@ async fn upgrade(
         .await
         .map_err(|e| {
             if !target.secure && e.hint.is_none() && e.kind == Kind::Rejected {
-                e.with_hint("if the server expects TLS on this port, use wss://")
+                // A Socket.IO server drops a WebSocket upgrade for any path but its own.
+                let socket_io = e.cause == Cause::ClosedDuringHandshake
+                    && !target.resource.starts_with("/socket.io/");
+                e.with_hint(if socket_io {
+                    "if the server expects TLS on this port, use wss://; a Socket.IO server closes like this on paths other than its own: wscope speaks it with --proto socketio"
+                } else {
+                    "if the server expects TLS on this port, use wss://"
+                })
             } else {
                 e
             }

@@ -276,7 +276,9 @@ impl Output {
                     o.opened();
                 }
             }
-            Event::Close { dir, code, reason } if self.first_close.is_none() => {
+            Event::Close {
+                dir, code, reason, ..
+            } if self.first_close.is_none() => {
                 self.first_close = Some(FirstClose {
                     dir: *dir,
                     code: *code,

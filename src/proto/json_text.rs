@@ -125,9 +125,41 @@ pub(crate) fn string_value(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<String>(raw.get()).ok()
 }
 
+/// A JSON text on one line without white space between its tokens (strings and numbers as
+/// written), as a protocol prints a value it received; text that is not JSON keeps its
+/// characters, its line breaks made spaces.
+pub fn compact(json: &str) -> String {
+    if !json
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return json.to_string();
+    }
+    let layout = crate::display::json::Layout {
+        pretty: false,
+        color: false,
+    };
+    crate::display::json::layout(json.as_bytes(), layout)
+        .unwrap_or_else(|| json.replace(['\n', '\r'], " "))
+}
+
 /// `text` as a JSON string literal.
 pub(crate) fn quote(text: &str) -> String {
     serde_json::Value::from(text).to_string()
+}
+
+/// A valid JSON text on one line, for the one-line-per-message output: a peer may lay its
+/// JSON out over several (rare); such a text is written compact, anything else as it is.
+pub fn one_line(json: &str) -> String {
+    if !json.contains(['\n', '\r']) {
+        return json.to_string();
+    }
+    let compact = crate::display::json::Layout {
+        pretty: false,
+        color: false,
+    };
+    crate::display::json::layout(json.as_bytes(), compact)
+        .unwrap_or_else(|| json.replace(['\n', '\r'], " "))
 }
 
 struct Members<'a>(Vec<(String, &'a RawValue)>);

@@ -4,10 +4,13 @@
 //!
 //! ```text
 //! WebSocket open ──► open(subprotocol)           user input ──► input(line) / command(/x …)
-//! message in ──► received() ─► Step { send, deliver, notes, end }
-//! timer ──► deadline() / on_deadline()           our Close ◄── farewell()
+//!                                                 --heartbeat ──► heartbeat(message)
+//! message in ──► received() ─► Step { send, deliver, notes, end } ─► delivered(how many printed)
+//! timer ──► deadline() / on_deadline()           our Close ◄── farewell(), held while
+//!                                                              farewell_pending() (bounded)
 //! input is held until ready(); after input ends, pending() says whether to wait;
-//! at the end, failed() says whether an operation failed while the connection ended well
+//! at the end, failed() says whether an operation failed while the connection ended well,
+//! and closed() words the server's Close in the protocol's terms
 //! ```
 //!
 //! A [`Step`] is what one reaction produced: WebSocket messages to send (in order, each with
@@ -92,6 +95,10 @@ pub(crate) enum Readiness {
     /// The protocol's handshake is not done: input waits (bounded by `--handshake-timeout`)
     /// for what is said here (e.g. "the server's CONNECT answer").
     Waiting(&'static str),
+    /// The protocol takes no more input for now (as many calls as it keeps are waiting for
+    /// their answers): input waits, with no bound of its own, until answers free room. The
+    /// protocol's own deadlines (a call timeout) are what bound it.
+    Busy,
 }
 
 /// Once the input has ended, what the session may do.
@@ -153,6 +160,13 @@ pub(crate) trait Protocol: Send {
         Vec::new()
     }
 
+    /// `--heartbeat`'s message is due (the protocol is ready): what to send for it. By default
+    /// the message is input like any other; a protocol whose messages are answered keeps the
+    /// answers to it quiet.
+    fn heartbeat(&mut self, message: &str, now: Instant) -> Result<Step, InputError> {
+        self.input(message, now)
+    }
+
     /// One of the protocol's REPL commands (already checked when typed).
     fn command(
         &mut self,
@@ -172,15 +186,44 @@ pub(crate) trait Protocol: Send {
 
     fn pending(&self) -> Pending;
 
+    /// The session printed the first `count` of the application messages the last
+    /// [`Protocol::received`] delivered (`-n` may want fewer): what to send now that they were
+    /// handed over (STOMP's client ack modes acknowledge them, and give back the others). Only
+    /// the step's messages to send count.
+    fn delivered(&mut self, _count: usize, _now: Instant) -> Step {
+        Step::default()
+    }
+
     /// We are about to close: what to say first (a DISCONNECT); nothing once the protocol's
     /// session is over.
     fn farewell(&mut self, now: Instant) -> Step;
+
+    /// After [`Protocol::farewell`]: the answer it asked for, while it has not come (STOMP:
+    /// "the RECEIPT for DISCONNECT"). The session holds its Close until this is None, the
+    /// connection ends or `--close-timeout` passes (then it says that this did not come).
+    fn farewell_pending(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How a message this protocol sent is shown in `-v`, JSON Lines and recordings, when
+    /// that differs from its bytes: with the credentials it carries masked (STOMP's CONNECT
+    /// passcode, unless `--show-credentials`).
+    fn shown(&self, _sent: &WsMessage) -> Option<Vec<u8>> {
+        None
+    }
 
     /// Asked once the session is over: the error it ends with when the connection itself
     /// ended well (an operation or a call that failed: [`Kind::ProtoFailed`]).
     ///
     /// [`Kind::ProtoFailed`]: crate::error::Kind::ProtoFailed
     fn failed(&self) -> Option<Error> {
+        None
+    }
+
+    /// Asked when the server's Close ended a session the protocol had not ended itself: the
+    /// error to end with in the protocol's words (GraphQL names its close codes, with a hint),
+    /// or None for the usual "peer closed with CODE".
+    fn closed(&self, _code: Option<u16>, _reason: &str) -> Option<Error> {
         None
     }
 }

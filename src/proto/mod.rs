@@ -27,6 +27,7 @@
 //!   of a REPL command, located errors).
 
 pub mod args;
+pub mod fuzzing;
 pub mod graphql;
 pub(crate) mod guess;
 pub mod json_text;
@@ -46,16 +47,27 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProtoKind {
     SocketIo,
+    Graphql,
+    Stomp,
+    JsonRpc,
 }
 
 impl ProtoKind {
     /// Every protocol, in the order the docs list them.
-    pub const ALL: &'static [ProtoKind] = &[ProtoKind::SocketIo];
+    pub const ALL: &'static [ProtoKind] = &[
+        ProtoKind::SocketIo,
+        ProtoKind::Graphql,
+        ProtoKind::Stomp,
+        ProtoKind::JsonRpc,
+    ];
 
     /// The name `--proto` takes, JSON Lines and recordings carry.
     pub(crate) fn name(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::messages::NAME,
+            ProtoKind::Graphql => graphql::words::NAME,
+            ProtoKind::Stomp => stomp::messages::NAME,
+            ProtoKind::JsonRpc => jsonrpc::messages::NAME,
         }
     }
 
@@ -68,6 +80,9 @@ impl ProtoKind {
     pub(crate) fn title(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => "Socket.IO",
+            ProtoKind::Graphql => "GraphQL",
+            ProtoKind::Stomp => "STOMP",
+            ProtoKind::JsonRpc => "JSON-RPC",
         }
     }
 
@@ -75,6 +90,18 @@ impl ProtoKind {
     pub fn commands(self) -> &'static [CommandSpec] {
         match self {
             ProtoKind::SocketIo => socketio::commands::COMMANDS,
+            ProtoKind::Graphql => graphql::commands::COMMANDS,
+            ProtoKind::Stomp => stomp::commands::COMMANDS,
+            ProtoKind::JsonRpc => jsonrpc::commands::COMMANDS,
+        }
+    }
+
+    /// Whether a REPL entry that is not JSON is left open in the protocol's grammar, to go on
+    /// over the next lines (GraphQL: a document with a brace not yet closed).
+    pub fn open_entry(self) -> Option<fn(&str) -> bool> {
+        match self {
+            ProtoKind::Graphql => Some(graphql::document::is_open),
+            _ => None,
         }
     }
 
@@ -82,6 +109,9 @@ impl ProtoKind {
     pub(crate) fn input_help(self) -> &'static str {
         match self {
             ProtoKind::SocketIo => socketio::commands::INPUT_HELP,
+            ProtoKind::Graphql => graphql::commands::INPUT_HELP,
+            ProtoKind::Stomp => stomp::commands::INPUT_HELP,
+            ProtoKind::JsonRpc => jsonrpc::commands::INPUT_HELP,
         }
     }
 }
@@ -90,19 +120,43 @@ impl ProtoKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Settings {
     SocketIo(socketio::Settings),
+    Graphql(graphql::Settings),
+    Stomp(stomp::Settings),
+    JsonRpc(jsonrpc::Settings),
 }
 
 impl Settings {
     pub(crate) fn kind(&self) -> ProtoKind {
         match self {
             Settings::SocketIo(_) => ProtoKind::SocketIo,
+            Settings::Graphql(_) => ProtoKind::Graphql,
+            Settings::Stomp(_) => ProtoKind::Stomp,
+            Settings::JsonRpc(_) => ProtoKind::JsonRpc,
         }
     }
 
     /// The subprotocols to offer when the user offers none (`-s`), in order of preference.
     pub(crate) fn subprotocols(&self) -> &'static [&'static str] {
         match self {
-            Settings::SocketIo(_) => &[],
+            Settings::SocketIo(_) | Settings::JsonRpc(_) => &[],
+            Settings::Graphql(s) => s.subprotocols(),
+            Settings::Stomp(_) => &stomp::frame::SUBPROTOCOLS,
+        }
+    }
+
+    /// A second offer, for a server that selected `selected` from the first and closed with
+    /// `code` before it sent any message: a server known to answer the protocol's usual offer
+    /// so, which takes another (GraphQL: `subscriptions-transport-ws`, which takes the first
+    /// subprotocol offered and speaks only `graphql-ws`). The client connects once more with
+    /// it, when the offer was the protocol's own (no `-s`).
+    pub(crate) fn offer_again(
+        &self,
+        selected: Option<&str>,
+        code: Option<u16>,
+    ) -> Option<&'static [&'static str]> {
+        match self {
+            Settings::SocketIo(_) | Settings::Stomp(_) | Settings::JsonRpc(_) => None,
+            Settings::Graphql(s) => s.offer_again(selected, code),
         }
     }
 
@@ -113,6 +167,15 @@ impl Settings {
             Settings::SocketIo(_) => {
                 "--proto socketio connects to the server's Engine.IO path (/socket.io/ unless --socketio-path says otherwise) and takes the URL's path as the namespace; a Socket.IO 2 server needs --eio 3"
             }
+            Settings::Graphql(_) => {
+                "--proto graphql connects to the URL as given: is it the server's GraphQL WebSocket endpoint (often /graphql or /subscriptions)?"
+            }
+            Settings::Stomp(_) => {
+                "--proto stomp connects to the URL as given: the broker's STOMP-over-WebSocket endpoint (RabbitMQ: /ws; a Spring or other SockJS endpoint: its raw WebSocket, the endpoint's path + /websocket)"
+            }
+            Settings::JsonRpc(_) => {
+                "--proto jsonrpc connects to the URL as given: is it the server's WebSocket endpoint? (an Ethereum node often serves WebSocket on a port of its own, e.g. geth's 8546)"
+            }
         }
     }
 
@@ -120,6 +183,9 @@ impl Settings {
     pub(crate) fn start(&self, now: Instant) -> Box<dyn Protocol> {
         match self {
             Settings::SocketIo(s) => Box::new(socketio::Client::new(s.clone(), now)),
+            Settings::Graphql(s) => Box::new(graphql::Connection::new(s.clone())),
+            Settings::Stomp(s) => Box::new(stomp::Client::new(s.clone(), now)),
+            Settings::JsonRpc(s) => Box::new(jsonrpc::Client::new(s.clone())),
         }
     }
 }

@@ -85,7 +85,9 @@ fn body(event: &Event, show: bool) -> Body<'_> {
             payload,
             rtt.map(Millis::new),
         )),
-        Event::Close { dir, code, reason } => Body::Close(jsonl::Close {
+        Event::Close {
+            dir, code, reason, ..
+        } => Body::Close(jsonl::Close {
             dir: direction(*dir),
             code: *code,
             reason: Cow::Borrowed(reason),
@@ -99,6 +101,7 @@ fn body(event: &Event, show: bool) -> Body<'_> {
         Event::Warning(w) => Body::Warning(notice::warning(w)),
         Event::Failure(e) => Body::Error(jsonl::Error {
             exit_code: e.kind.exit_code(),
+            notice: None,
             message: e.message.clone(),
             hint: e.hint.clone(),
         }),

@@ -77,6 +77,7 @@ async fn bridge(
         compression: None,
         handshake: Arc::new(Vec::new()),
         subprotocol: None,
+        offered: Vec::new(),
     };
     let cfg = SessionConfig {
         close_timeout: GRACE,

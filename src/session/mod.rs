@@ -28,7 +28,7 @@ pub(crate) mod violations;
 mod writer;
 
 pub(crate) use input::Input;
-pub(crate) use proto::ProtoConfig;
+pub(crate) use proto::{ProtoConfig, guessed_from_subprotocol};
 pub(crate) use shared::{Compression, Shared};
 
 use crate::error::Error;
@@ -151,6 +151,9 @@ where
         proto: layer.clone(),
     };
     let (read_end, tally, proto_end) = reader::run(stream, sides).await;
+    if let Some(l) = &layer {
+        l.ended();
+    }
     on_signal.abort();
     let _ = done_tx.send(true);
     shared.drain_frames(Upto::Everything);
@@ -174,13 +177,23 @@ where
             count: cfg.end.count.unwrap_or_default(),
         }));
     }
+    // The server's Close, when it ended the session, in the protocol's words.
+    let proto_end = proto_end.or_else(|| match (&read_end, &layer) {
+        (outcome::ReadEnd::PeerClosed(code, reason), Some(l)) => l.closed(*code, reason),
+        _ => None,
+    });
     let ends = outcome::Ends {
         read: read_end,
         write: write_end,
         proto: proto_end,
         failed: layer.and_then(|l| l.failed()),
     };
-    (outcome::outcome(ends, &cfg.end, &tally), carry)
+    let result = outcome::outcome(ends, &cfg.end, &tally);
+    let result = match cfg.proto {
+        None => result.map_err(|e| proto::guessed_from_close(e, &shared.offered)),
+        Some(_) => result,
+    };
+    (result, carry)
 }
 
 /// Ctrl-C is watched apart from the writer, which may be blocked on a full socket: the close

@@ -3,7 +3,7 @@
 //! for, combined into the error (or success) that becomes the exit status. Pure.
 
 use super::end_policy::EndPolicy;
-use crate::error::{Error, Kind};
+use crate::error::{Cause, Error, Kind};
 use crate::wire::frame::close_code_meaning;
 
 /// How the reading side ended.
@@ -90,7 +90,7 @@ fn connection_outcome(ends: Ends, end: &EndPolicy, tally: &Tally) -> Result<(), 
                     close_code_meaning(code)
                 )
             };
-            Err(Error::new(Kind::PeerClose, what))
+            Err(Error::new(Kind::PeerClose, what).because(Cause::PeerClosed(code)))
         }
         ReadEnd::Abnormal(why) => Err(Error::new(
             Kind::Abnormal,

@@ -4,8 +4,11 @@
 //! protocol wants sent waits in an outbox until the writer, woken, sends it.
 //!
 //! The layer adds what every protocol needs the same way: input is held until the protocol is
-//! ready, within `--handshake-timeout`; and the writer is woken whenever a received message
-//! changed what it waits on (something to send, readiness, what is pending, the next deadline).
+//! ready, within `--handshake-timeout` (and while it is busy, until answers free room); the
+//! writer is woken whenever a received message changed what it waits on (something to send,
+//! readiness, what is pending, the next deadline, the answer to its farewell) or the
+//! connection ended; and the protocol learns how many of the messages it delivered were
+//! printed (`-n`).
 
 use crate::error::{Error, Kind};
 use crate::event::{AppMessage, ProtoNote};
@@ -15,6 +18,7 @@ use crate::proto::{
 };
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -45,6 +49,8 @@ pub(super) struct Layer {
     /// When the protocol must be ready by, and how long that was.
     ready_by: Instant,
     handshake_timeout: Duration,
+    /// The reader is done: the connection has ended.
+    ended: AtomicBool,
 }
 
 /// What the writer waits on, to tell whether a received message changed it.
@@ -53,6 +59,7 @@ struct Waits {
     ready: Readiness,
     pending: Pending,
     deadline: Option<Instant>,
+    farewell: Option<&'static str>,
 }
 
 impl Layer {
@@ -65,6 +72,7 @@ impl Layer {
             wake: Notify::new(),
             ready_by: now + cfg.handshake_timeout,
             handshake_timeout: cfg.handshake_timeout,
+            ended: AtomicBool::new(false),
         })
     }
 
@@ -81,6 +89,7 @@ impl Layer {
             ready: m.ready(),
             pending: m.pending(),
             deadline: m.deadline(),
+            farewell: m.farewell_pending(),
         }
     }
 
@@ -112,6 +121,40 @@ impl Layer {
         }
     }
 
+    /// The reader's side: the session printed the first `count` of what the last received
+    /// message delivered. What the protocol sends for that goes to the outbox.
+    pub(super) fn delivered(&self, count: usize) {
+        let step = self.machine().delivered(count, Instant::now());
+        if !step.send.is_empty() {
+            crate::sync::lock(&self.outbox).extend(step.send);
+            self.wake.notify_one();
+        }
+    }
+
+    /// The reader is done (the connection ended): nothing more will answer the farewell.
+    pub(super) fn ended(&self) {
+        self.ended.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Whether the connection has ended (the reader is done).
+    pub(super) fn has_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+
+    /// What the writer's Close waits for, while it has not come and the connection is up.
+    pub(super) fn farewell_pending(&self) -> Option<&'static str> {
+        if self.has_ended() {
+            return None;
+        }
+        self.machine().farewell_pending()
+    }
+
+    /// How a message the protocol sent is shown and recorded, when not as its bytes.
+    pub(super) fn shown(&self, sent: &crate::proto::layer::WsMessage) -> Option<Vec<u8>> {
+        self.machine().shown(sent)
+    }
+
     /// What the reader's side left to send.
     pub(super) fn take_outbox(&self) -> Vec<Outgoing> {
         crate::sync::lock(&self.outbox).drain(..).collect()
@@ -131,6 +174,16 @@ impl Layer {
         self.machine().failed()
     }
 
+    /// The server's Close in the protocol's words, when it has some (and its code as the
+    /// error's cause).
+    pub(super) fn closed(&self, code: Option<u16>, reason: &str) -> Option<Error> {
+        let e = self.machine().closed(code, reason)?;
+        Some(match code {
+            Some(c) => e.because(crate::error::Cause::PeerClosed(c)),
+            None => e,
+        })
+    }
+
     pub(super) fn ready(&self) -> bool {
         self.machine().ready() == Readiness::Ready
     }
@@ -141,6 +194,10 @@ impl Layer {
 
     pub(super) fn input(&self, line: &str) -> Result<Step, InputError> {
         self.machine().input(line, Instant::now())
+    }
+
+    pub(super) fn heartbeat(&self, message: &str) -> Result<Step, InputError> {
+        self.machine().heartbeat(message, Instant::now())
     }
 
     pub(super) fn files(&self, command: &str, args: &str) -> Vec<PathBuf> {
@@ -160,7 +217,7 @@ impl Layer {
     /// handshake's time.
     pub(super) fn deadline(&self) -> Option<Instant> {
         let m = self.machine();
-        let handshake = (m.ready() != Readiness::Ready).then_some(self.ready_by);
+        let handshake = matches!(m.ready(), Readiness::Waiting(_)).then_some(self.ready_by);
         [m.deadline(), handshake].into_iter().flatten().min()
     }
 
@@ -191,5 +248,35 @@ impl Layer {
 
     pub(super) fn farewell(&self) -> Step {
         self.machine().farewell(Instant::now())
+    }
+}
+
+/// Without `--proto`: a subprotocol the server selected that names an application protocol
+/// wscope speaks (STOMP's `v12.stomp`), as the warning that names the option.
+pub(crate) fn guessed_from_subprotocol(name: &str) -> Option<crate::event::Warning> {
+    crate::proto::guess::subprotocol(name).map(|g| crate::event::Warning::ProtoGuess {
+        protocol: g.protocol,
+        evidence: g.evidence.to_string(),
+    })
+}
+
+/// Without `--proto`: a server that closed with a code of an application protocol wscope
+/// speaks, after an offer of that protocol's subprotocols, is named in a hint.
+pub(super) fn guessed_from_close(e: Error, offered: &[String]) -> Error {
+    let crate::error::Cause::PeerClosed(code) = e.cause else {
+        return e;
+    };
+    if e.hint.is_some() {
+        return e;
+    }
+    match crate::proto::guess::closed(code, offered) {
+        Some(g) => {
+            let hint = format!(
+                "this server speaks {}: {}; wscope speaks it with --proto {}",
+                g.protocol, g.evidence, g.protocol
+            );
+            e.with_hint(hint)
+        }
+        None => e,
     }
 }

@@ -459,6 +459,8 @@ where
                     protocol: g.protocol,
                     evidence: g.evidence.to_string(),
                 })));
+            } else if crate::proto::guess::sockjs(data) {
+                out.event(stamp(Event::Warning(Warning::SockJs)));
             }
         }
     }
@@ -483,6 +485,9 @@ where
         self.st.tally.dropped += (got.deliver.len() - wanted) as u64;
         self.st.app_arrived |= wanted > 0;
         let _ = out.proto_received(kind, data, got.notes, &got.deliver[..wanted]);
+        if !got.deliver.is_empty() {
+            layer.delivered(wanted);
+        }
         if let Some(e) = got.end {
             self.st.proto_end.get_or_insert(e);
             self.st.ask_close(&self.ctl);

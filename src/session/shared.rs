@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub handshake: Arc<Vec<Stamped>>,
     /// The subprotocol the server selected (an application protocol may depend on it).
     pub subprotocol: Option<String>,
+    /// The subprotocols offered (without `--proto`, a close code of a protocol wscope speaks
+    /// after an offer of its subprotocols names the protocol).
+    pub offered: Vec<String>,
 }
 
 /// What the session sees of permessage-deflate: the layer's counters and per-message records,

@@ -25,6 +25,7 @@ fn shared() -> Shared {
         compression: None,
         handshake: Arc::new(Vec::new()),
         subprotocol: None,
+        offered: Vec::new(),
     }
 }
 

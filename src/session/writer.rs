@@ -49,9 +49,10 @@ pub(super) struct Writer<S> {
     replay: ReplayWindow,
     /// With `--proto`: the application protocol.
     pub(super) proto: Option<Arc<Layer>>,
-    /// With `--proto`: input that waits for the protocol to be ready (the `--init` messages
-    /// and what the last connection lost, in the protocol's input form).
-    held: VecDeque<String>,
+    /// With `--proto`: input that waits for the protocol to be ready: the `--init` messages (in
+    /// the protocol's input form) and what the last connection lost (`resent`: the input that
+    /// sends each again, a REPL line).
+    held: VecDeque<Held>,
     /// With `--proto`: the first input line the protocol refused (the run goes on without it,
     /// and ends with its status).
     bad_input: Option<Error>,
@@ -70,6 +71,14 @@ struct Clock {
     heartbeat_tick: Option<Interval>,
     /// When the oldest unanswered ping runs out of time (`--ping-timeout`).
     ping_deadline: Option<Instant>,
+}
+
+/// A line held until the protocol is ready.
+struct Held {
+    line: String,
+    /// Sent again after a reconnect: the input that sends it again, taken as the REPL takes
+    /// it (a protocol's command runs as that command); else an `--init` message.
+    resent: bool,
 }
 
 /// Whether the loop goes on.
@@ -202,16 +211,23 @@ where
     }
 
     /// `--init` messages first (never replayed), then what the last connection lost. With
-    /// `--proto` both are in the protocol's input form, held until it is ready.
+    /// `--proto` both are held until the protocol is ready.
     async fn send_first(&mut self) -> Result<(), Error> {
         if self.proto.is_some() {
-            let first = std::mem::take(&mut self.init)
+            let init = std::mem::take(&mut self.init)
                 .into_iter()
-                .chain(std::mem::take(&mut self.first));
-            self.held.extend(first.filter_map(|m| match m {
-                Message::Text(t) => Some(t.to_string()),
-                _ => None,
-            }));
+                .map(|m| (m, false));
+            let first = std::mem::take(&mut self.first)
+                .into_iter()
+                .map(|m| (m, true));
+            self.held
+                .extend(init.chain(first).filter_map(|(m, resent)| match m {
+                    Message::Text(t) => Some(Held {
+                        line: t.to_string(),
+                        resent,
+                    }),
+                    _ => None,
+                }));
             return Ok(());
         }
         for m in std::mem::take(&mut self.init) {
@@ -360,7 +376,8 @@ where
     }
 
     /// Time for the application-level keepalive message (`--heartbeat`); quiet, as keepalive
-    /// pings are (JSON Lines and recordings have it as a sent message).
+    /// pings are (JSON Lines and recordings have it as a sent message). Under `--proto` the
+    /// protocol sends it.
     async fn on_heartbeat(&mut self) -> Flow {
         let Some(h) = self
             .cfg
@@ -371,6 +388,10 @@ where
         else {
             return Flow::Go;
         };
+        if self.proto.is_some() {
+            let message = h.message.clone();
+            return self.proto_heartbeat(&message).await;
+        }
         let m = Message::text(h.message.clone());
         match self.send(m).await {
             Ok(()) => self.flush().await.into(),

@@ -27,10 +27,15 @@ pub fn rejected(head: &ResponseHead, req: &Request) -> Error {
 }
 
 /// [`rejected`], with what the answer's body shows: a Socket.IO server's Engine.IO refusing a
-/// client that does not speak it says so in a way that names the option that does.
+/// client that does not speak it says so in a way that names the option that does; a SockJS
+/// endpoint (Spring's STOMP endpoints) greets or describes itself, and its raw WebSocket is
+/// elsewhere.
 pub(crate) fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]) -> Error {
     let e = rejected(head, req);
     let body = String::from_utf8_lossy(body);
+    if let Some(hint) = sockjs_hint(&req.resource, &body) {
+        return e.with_hint(hint);
+    }
     let engine_io = ["Transport unknown", "Unsupported protocol version"]
         .iter()
         .find(|m| body.contains(*m));
@@ -40,6 +45,24 @@ pub(crate) fn rejected_with_body(head: &ResponseHead, req: &Request, body: &[u8]
         )),
         _ => e,
     }
+}
+
+/// A SockJS endpoint answers a GET of its base path with "Welcome to SockJS!" and of its
+/// `/info` with a JSON description; its raw WebSocket (no SockJS framing) is at base +
+/// `/websocket`.
+fn sockjs_hint(resource: &str, body: &str) -> Option<String> {
+    let path = resource.split('?').next().unwrap_or(resource);
+    let base = if body.starts_with("Welcome to SockJS!") {
+        path
+    } else if body.contains("\"entropy\"") && body.contains("\"websocket\"") {
+        path.strip_suffix("/info")?
+    } else {
+        return None;
+    };
+    let base = base.trim_end_matches('/');
+    Some(format!(
+        "this is a SockJS endpoint: its raw WebSocket is at {base}/websocket (a STOMP broker's: --proto stomp ws://HOST:PORT{base}/websocket)"
+    ))
 }
 
 fn hint(head: &ResponseHead, req: &Request) -> Option<String> {
@@ -208,6 +231,33 @@ mod tests {
         assert!(hint.contains("--proto socketio"), "{hint}");
         let plain = rejected_with_body(&head, &req(RequestOptions::default()), body);
         assert!(!plain.hint.unwrap_or_default().contains("socketio"));
+    }
+
+    #[test]
+    fn a_sockjs_endpoint_names_its_raw_websocket() {
+        let answer = head("HTTP/1.1 200 OK\r\nContent-Type: text/plain;charset=UTF-8\r\n\r\n");
+        let at = |path: &str| {
+            build(
+                &Target::parse(&format!("ws://h{path}")).expect("url"),
+                &RequestOptions::default(),
+                "k",
+            )
+        };
+        let hint = |path: &str, body: &[u8]| {
+            rejected_with_body(&answer, &at(path), body)
+                .hint
+                .unwrap_or_default()
+        };
+        let welcome = b"Welcome to SockJS!\n";
+        assert!(
+            hint("/stomp", welcome).contains("raw WebSocket is at /stomp/websocket"),
+            "{}",
+            hint("/stomp", welcome)
+        );
+        assert!(hint("/app/stomp/?x=1", welcome).contains("ws://HOST:PORT/app/stomp/websocket"));
+        let info = br#"{"entropy":-1,"origins":["*:*"],"cookie_needed":true,"websocket":true}"#;
+        assert!(hint("/stomp/info", info).contains("/stomp/websocket"));
+        assert!(!hint("/stomp/other", info).contains("SockJS"));
     }
 
     #[test]

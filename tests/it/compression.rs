@@ -6,7 +6,7 @@
 use crate::peers::{Impl, Peer, on_every_impl};
 use crate::support::*;
 use base64::Engine as _;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use wscope::wire::deflate::Compressor;
@@ -219,10 +219,8 @@ fn a_decompression_bomb_stops_at_the_limit_with_bounded_memory() {
     c.finish_message(&mut bomb).expect("finish");
     assert!(bomb.len() < 2 << 20, "{}", bomb.len());
     let srv = deflate_server(AGREED, frame(0xc2, &bomb));
-    let mut cmd = command(&["--max-message-size", "8M", "-w", "10", &srv.url("/")]);
-    cmd.stdin(Stdio::null());
-    let child = cmd.spawn().expect("spawn");
-    let (code, peak_kib, stderr) = wait_with_peak_rss(child);
+    let cmd = command(&["--max-message-size", "8M", "-w", "10", &srv.url("/")]);
+    let (code, peak_kib, stderr) = run_with_peak_rss(cmd);
     assert_eq!(code, 6, "{stderr}");
     assert!(stderr.contains("1009"), "{stderr}");
     assert!(
@@ -232,25 +230,49 @@ fn a_decompression_bomb_stops_at_the_limit_with_bounded_memory() {
     srv.wait_for("close 1009", |l| l == "8:1009");
 }
 
-/// Waits (bounded) for the child; its exit code, peak RSS in KiB (from wait4) and stderr.
-fn wait_with_peak_rss(mut child: std::process::Child) -> (i32, i64, String) {
-    let (_out, err) = collect(&mut child);
-    let pid = child.id() as i32;
-    let waiter = std::thread::spawn(move || {
-        let mut status = 0;
-        // SAFETY: wait4 writes into the two locals we own; the pid is our child's.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        (libc::WEXITSTATUS(status), usage.ru_maxrss)
-    });
-    let end = std::time::Instant::now() + RUN_LIMIT;
-    while !waiter.is_finished() {
-        assert!(std::time::Instant::now() < end, "wscope did not finish");
-        std::thread::sleep(Duration::from_millis(10));
+/// Forks `cmd` from a small Python process that reports the child's peak RSS (wait4's
+/// ru_maxrss). The test process cannot spawn it itself: a child's ru_maxrss starts at the peak of
+/// the process it was spawned from, and under `cargo test` that is every test's memory so far.
+const PEAK_RSS: &str = r#"
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(f"peak-rss-kib={usage.ru_maxrss}", file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+/// Runs `cmd` (bounded) with stdin empty; its exit code, peak RSS in KiB and stderr.
+fn run_with_peak_rss(cmd: Command) -> (i32, i64, String) {
+    let mut forked = Command::new("python3");
+    forked
+        .arg("-c")
+        .arg(PEAK_RSS)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(v) => forked.env(key, v),
+            None => forked.env_remove(key),
+        };
     }
-    let (code, rss) = waiter.join().expect("wait4");
+    let mut child = forked.spawn().expect("python3");
+    let (_out, err) = collect(&mut child);
+    let code = wait_bounded(&mut child, RUN_LIMIT);
     let stderr = String::from_utf8_lossy(&err.join().expect("stderr")).into_owned();
-    (code, rss, stderr)
+    let (stderr, peak) = stderr
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or(("", stderr.trim_end()));
+    let peak = peak
+        .strip_prefix("peak-rss-kib=")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS reported: {stderr}{peak}"));
+    (code, peak, stderr.to_owned())
 }
 
 #[test]

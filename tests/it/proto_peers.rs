@@ -177,7 +177,7 @@ impl Drop for ProtoPeer {
 }
 
 /// Whether RabbitMQ's server and epmd are there, as tests/peers/rabbitmq.py looks for them.
-fn broker_installed() -> Result<(), String> {
+pub fn broker_installed() -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     let server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     let runs = std::fs::metadata(server).is_ok_and(|m| m.permissions().mode() & 0o111 != 0);

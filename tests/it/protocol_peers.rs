@@ -132,10 +132,11 @@ fn strawberry_speaks_both_graphql_dialects_on_one_endpoint() {
 
 #[test]
 fn rabbitmq_web_stomp_answers_connect_with_connected_and_a_bad_login_with_error() {
-    let Some(peer) = ProtoPeer::start(Proto::RabbitMq, &[]) else {
+    // The broker the STOMP tests share (one RabbitMQ start for all of them).
+    let Some(broker) = crate::stomp_broker::broker() else {
         return;
     };
-    let url = peer.endpoint();
+    let url = broker.url();
     let connect = |passcode: &str| {
         format!("CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:{passcode}\n\n\0")
     };

@@ -316,6 +316,15 @@ fn without_proto_a_socket_io_server_is_named_in_a_hint() {
     assert!(r.stderr.contains("Transport unknown"), "{}", r.stderr);
     assert!(r.stderr.contains("--proto socketio"), "{}", r.stderr);
 
+    // Anywhere else, the server drops the upgrade without an answer.
+    let r = run(&[&peer.url("/")], b"hi\n");
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a Socket.IO server closes like this"),
+        "{}",
+        r.stderr
+    );
+
     let r = run(&["-n", "1", &peer.engine_io_url(4)], b"");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.out().starts_with("0{\"sid\":"), "{}", r.out());

@@ -121,3 +121,44 @@ fn a_coproc_speaks_through_the_protocol() {
     );
     srv.wait_for("the emit", |l| l == r#"text:42["from","program"]"#);
 }
+
+#[test]
+fn a_lost_connection_reconnects_with_a_new_handshake_and_sends_its_emits_again() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let connections = Arc::new(AtomicUsize::new(0));
+    let srv = ws_server(move |mut ws, log| {
+        let first = connections.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            let _ = ws.send(Message::text(SLOW)).await;
+            while let Some(Ok(m)) = ws.next().await {
+                let Message::Text(t) = m else { continue };
+                push(&log, format!("text:{}", t.as_str()));
+                if t.as_str() == "40" {
+                    let _ = ws.send(Message::text(r#"40{"sid":"s"}"#)).await;
+                } else if first {
+                    // Gone without a Close: the emit may be lost.
+                    return;
+                } else if t.starts_with("42") {
+                    let _ = ws.send(Message::Text(t)).await;
+                }
+            }
+        }
+    });
+    let args = [
+        "--proto",
+        "socketio",
+        "--reconnect",
+        "-n",
+        "1",
+        &srv.url("/"),
+    ];
+    let r = run(&args, b"[\"chat\",\"again\"]\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.out(), "[\"chat\",\"again\"]\n");
+    let sent = srv.texts();
+    let connects = sent.iter().filter(|t| *t == "text:40").count();
+    assert_eq!(connects, 2, "a CONNECT on each connection: {sent:?}");
+    let emits = sent.iter().filter(|t| t.contains("again")).count();
+    assert_eq!(emits, 2, "sent again after the new handshake: {sent:?}");
+}

@@ -155,5 +155,10 @@ pub(crate) fn check(text: &str, max_depth: usize) -> Result<(), Rejected> {
     scan(text, max_depth, &mut Discard)
 }
 
+/// True when `bytes` are exactly one JSON document (RFC 8259; whitespace around it allowed).
+pub(crate) fn is_json(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| check(text, usize::MAX).is_ok())
+}
+
 #[cfg(test)]
 mod tests;

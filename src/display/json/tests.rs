@@ -39,11 +39,6 @@ const JQ_STABLE: &[&str] = &[
     "\"a\"",
 ];
 
-/// True when `bytes` are exactly one JSON document (RFC 8259; whitespace around it allowed).
-fn is_json(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|text| check(text, usize::MAX).is_ok())
-}
-
 #[test]
 fn compact_drops_only_insignificant_whitespace() {
     let doc = " {\n \"a\" : [ 1 ,\t2, { } ],\r\n\"b\" : { \"c\" : null , \"d\" : [ ] } , \"s\" : \"x y\" } ";

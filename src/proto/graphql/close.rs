@@ -3,10 +3,15 @@
 //!
 //! `graphql-transport-ws` closes the socket to report fatal errors with codes in the 4000s
 //! (the reason says more). The legacy protocol reports errors in messages instead
-//! (`connection_error`, `error`) and closes with plain WebSocket codes: 1002 when the offered
-//! subprotocol is not `graphql-ws`, 1011 after refusing `connection_init`.
+//! (`connection_error`, `error`) and closes with plain WebSocket codes: 1011 after refusing
+//! `connection_init`, and 1002 when the subprotocol it selected is not `graphql-ws`: it takes
+//! the first one offered, so a 1002 right after it selected `graphql-transport-ws` is the
+//! legacy server, seen while speaking the new dialect.
 
 use super::message::Dialect;
+
+/// What to do when a server refuses `connection_init`.
+pub(crate) const PAYLOAD_HINT: &str = "servers check credentials in the connection_init payload: give it with --connect-payload '{\"token\":\"...\"}'";
 
 /// A named close code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +43,7 @@ pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
     named(
         4400,
         "BadRequest",
-        "the server could not read a message (the reason says which)",
+        "the server could not read a message",
         None,
     ),
     named(
@@ -51,13 +56,15 @@ pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
         4403,
         "Forbidden",
         "the server refused the connection",
-        Some("the connection_init payload is what servers check: give one with --connect-payload"),
+        Some(PAYLOAD_HINT),
     ),
     named(
         4406,
         "SubprotocolNotAcceptable",
         "the server does not speak the subprotocol offered",
-        Some("-v shows the subprotocols of the handshake; --graphql-dialect chooses one"),
+        Some(
+            "the server speaks neither subprotocol offered (-v shows the handshake): --proto graphql offers graphql-transport-ws and graphql-ws, --graphql-dialect one of them, -s any other",
+        ),
     ),
     named(
         4408,
@@ -77,12 +84,7 @@ pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
         "connection_init was sent more than once",
         None,
     ),
-    named(
-        4500,
-        "InternalServerError",
-        "the server failed (the reason says how)",
-        None,
-    ),
+    named(4500, "InternalServerError", "the server failed", None),
     named(
         4004,
         "BadResponse",
@@ -104,29 +106,29 @@ pub(crate) const TRANSPORT_CODES: [CloseCode; 12] = [
     ),
 ];
 
-const LEGACY_CODES: [CloseCode; 2] = [
-    named(
-        1002,
-        "ProtocolError",
-        "the server takes the first subprotocol offered and speaks only graphql-ws",
-        Some("--graphql-dialect legacy offers graphql-ws alone"),
-    ),
-    named(
-        1011,
-        "InternalError",
-        "the server refused connection_init (its connection_error said why)",
-        Some("the connection_init payload is what servers check: give one with --connect-payload"),
-    ),
-];
+/// 1002 while speaking `graphql-transport-ws`: the legacy server, which took the first
+/// subprotocol offered.
+const LEGACY_SERVER: CloseCode = named(
+    1002,
+    "ProtocolError",
+    "the server selected graphql-transport-ws, the first subprotocol offered, and closed: subscriptions-transport-ws does that, it speaks only the legacy graphql-ws",
+    Some("--graphql-dialect legacy offers graphql-ws alone"),
+);
+
+const INIT_REFUSED: CloseCode = named(
+    1011,
+    "InternalError",
+    "the server refused connection_init (its connection_error said why)",
+    Some(PAYLOAD_HINT),
+);
 
 /// What a close code means in a dialect, when it has a meaning of its own there.
 pub(crate) fn describe(dialect: Dialect, code: u16) -> Option<CloseCode> {
-    let legacy = match dialect {
-        Dialect::Legacy => &LEGACY_CODES[..],
-        Dialect::TransportWs => &[],
+    let own = match dialect {
+        Dialect::Legacy => INIT_REFUSED,
+        Dialect::TransportWs => LEGACY_SERVER,
     };
-    legacy
-        .iter()
+    std::iter::once(&own)
         .chain(TRANSPORT_CODES.iter())
         .find(|c| c.code == code)
         .copied()

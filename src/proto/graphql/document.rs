@@ -185,6 +185,32 @@ pub(crate) fn select(
     }
 }
 
+/// Whether a document is left open: a bracket (`{`, `(`, `[`) not yet closed, or a block
+/// string not yet ended (the REPL reads the next line for it). Strings and comments are
+/// skipped as [`operations`] skips them.
+pub(crate) fn is_open(doc: &str) -> bool {
+    let bytes = doc.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = line_end(bytes, i),
+            b'"' => {
+                let end = string_end(bytes, i);
+                if end >= bytes.len() && bytes[i..].starts_with(b"\"\"\"") {
+                    return true;
+                }
+                i = end;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
+}
+
 fn line_end(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()

@@ -18,24 +18,35 @@
 //! Contract: [`message::decode`] turns any text into a [`ServerMessage`] or a
 //! [`MessageError`] in words; [`client::encode`] writes the client's messages for a dialect;
 //! [`operation::parse_operation`] reads what the user types (a document or its JSON form) and
-//! finds the operation's kind with `document`'s lexer, without a GraphQL parser. Ids,
-//! timers and the order of things are the session's.
+//! finds the operation's kind with [`document`]'s lexer, without a GraphQL parser.
+//! [`connection`] is the state machine the session drives (the handshake, ids, results, the
+//! keepalive), [`ops`] its operations, [`settings`] the offer and the dialect chosen,
+//! [`words`] what it says, [`commands`] the REPL's `/ops` and `/stop`.
 
 pub mod client;
 pub(crate) mod close;
+pub(crate) mod commands;
+pub(crate) mod connection;
 pub(crate) mod document;
 pub mod message;
 pub mod operation;
+pub(crate) mod ops;
+pub(crate) mod settings;
+pub(crate) mod words;
 
 pub use client::ClientMessage;
+pub(crate) use connection::Connection;
 pub(crate) use document::OperationKind;
 pub use message::Dialect;
 pub(crate) use message::{MessageError, ServerMessage};
 pub(crate) use operation::Operation;
+pub(crate) use settings::Settings;
 
 #[cfg(test)]
 mod props;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_connection;
 #[cfg(test)]
 mod tests_operation;

@@ -152,3 +152,26 @@ fn the_json_form_is_checked_member_by_member() {
         assert!(e.contains(shown), "{text}: {e}");
     }
 }
+
+#[test]
+fn a_document_is_open_while_a_bracket_or_a_block_string_is() {
+    use super::document::is_open;
+    for open in [
+        "{",
+        "subscription {\n  count(to: 3",
+        "query Q($a: [Int",
+        "{ a(s: \"\"\"x\n",
+    ] {
+        assert!(is_open(open), "{open:?}");
+    }
+    for closed in [
+        "{ hello }",
+        "{ a(s: \"{\") }",
+        "{ a } # {",
+        "",
+        "}}",
+        "{ a(s: \"\"\"{\"\"\") }",
+    ] {
+        assert!(!is_open(closed), "{closed:?}");
+    }
+}

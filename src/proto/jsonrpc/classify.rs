@@ -13,10 +13,17 @@ pub(crate) const MAX_BATCH: usize = 10_000;
 pub enum Received {
     Response(Response),
     /// An array of messages (never itself holding an array).
-    Batch(Vec<Received>),
+    Batch(Vec<Item>),
     /// A call or, without an id, a notification (`eth_subscription`) from the server.
     Request(ServerRequest),
     Invalid(Invalid),
+}
+
+/// One message of a batch: its text as the server wrote it, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub text: String,
+    pub received: Received,
 }
 
 /// The answer to the call with this id (as written; `null` when the server could not read
@@ -84,6 +91,9 @@ pub(crate) enum Reason {
     NoVersion,
     BadVersion(String),
     NoIdNoMethod,
+    /// A result or an error without an id (an answer to a notification, which a server
+    /// must not answer).
+    AnswerWithoutId,
     ResultAndError,
     NoResultNoError,
     BadId(Kind),
@@ -109,6 +119,9 @@ impl fmt::Display for Reason {
             Reason::NoIdNoMethod => {
                 f.write_str("neither an id (a response) nor a method (a request from the server)")
             }
+            Reason::AnswerWithoutId => f.write_str(
+                "an answer without an id: it matches no call (a server must not answer a notification)",
+            ),
             Reason::ResultAndError => f.write_str("both \"result\" and \"error\""),
             Reason::NoResultNoError => {
                 f.write_str("a response with neither \"result\" nor \"error\"")
@@ -148,7 +161,15 @@ pub fn classify(text: &str) -> Received {
     match items.len() {
         0 => invalid(Reason::EmptyBatch),
         n if n > MAX_BATCH => invalid(Reason::BatchTooLarge),
-        _ => Received::Batch(items.into_iter().map(one).collect()),
+        _ => Received::Batch(
+            items
+                .into_iter()
+                .map(|raw| Item {
+                    text: raw.get().to_string(),
+                    received: one(raw),
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -190,7 +211,12 @@ fn one(raw: &RawValue) -> Received {
         if let Some(method) = get("method") {
             return request(method, get("params"), id_text.clone());
         }
-        let id = id_text.clone().ok_or(Reason::NoIdNoMethod)?;
+        let answers = get("result").is_some() || get("error").is_some();
+        let id = id_text.clone().ok_or(if answers {
+            Reason::AnswerWithoutId
+        } else {
+            Reason::NoIdNoMethod
+        })?;
         let outcome = match (get("result"), get("error")) {
             (Some(_), Some(_)) => return Err(Reason::ResultAndError),
             (None, None) => return Err(Reason::NoResultNoError),

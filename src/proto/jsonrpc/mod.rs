@@ -13,15 +13,20 @@
 //! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify()`] says what
 //! any received text is (or why it is not JSON-RPC 2.0), and [`PendingCalls`] matches
 //! responses to calls by id value, bounded in size. The session reads the clock and passes
-//! the instants in.
+//! the instants in. [`client`] is the state machine the session drives, [`messages`] words
+//! what it prints and says, [`commands`] lists the REPL's `/pending` and `/notify`.
 
 pub mod classify;
+pub(crate) mod client;
+pub(crate) mod commands;
 pub mod id;
+pub(crate) mod messages;
 pub mod pending;
 pub mod request;
 
-pub(crate) use classify::{Outcome, Response, RpcError};
+pub(crate) use classify::{Item, Outcome, Response, RpcError, ServerRequest};
 pub use classify::{Received, classify};
+pub(crate) use client::{Client, Settings};
 pub use id::IdAllocator;
 pub(crate) use id::IdKey;
 pub use pending::PendingCalls;
@@ -33,3 +38,5 @@ pub(crate) use request::{Call, Outgoing, Request, Typed, parse_notify};
 mod props;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_client;

@@ -1,9 +1,10 @@
 //! The calls waiting for an answer, keyed by id, with their method, when they went out and
 //! the batch they went in; bounded, so that a server that never answers cannot make the table
-//! grow for ever.
+//! grow for ever. Calls are kept in the order they were sent, so the oldest (the next to run
+//! out of time) is found at once however many wait.
 
 use super::id::IdKey;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,10 @@ pub struct Pending {
     pub method: String,
     pub sent: Instant,
     pub batch: Option<BatchId>,
+    /// Sent on wscope's own account (`--heartbeat`): its answer is not shown.
+    pub quiet: bool,
+    /// Its place in the order of sending.
+    seq: u64,
 }
 
 /// Why a call cannot be added or an answer matched.
@@ -62,8 +67,13 @@ impl std::error::Error for PendingError {}
 #[derive(Debug)]
 pub struct PendingCalls {
     calls: HashMap<IdKey, Pending>,
+    /// The keys in the order of sending.
+    order: BTreeMap<u64, IdKey>,
     limit: usize,
     next_batch: u64,
+    next_seq: u64,
+    /// How many of the calls are quiet.
+    quiet: usize,
 }
 
 impl PendingCalls {
@@ -71,13 +81,21 @@ impl PendingCalls {
     pub fn new(limit: usize) -> Self {
         PendingCalls {
             calls: HashMap::new(),
+            order: BTreeMap::new(),
             limit,
             next_batch: 0,
+            next_seq: 0,
+            quiet: 0,
         }
     }
 
     pub fn len(&self) -> usize {
         self.calls.len()
+    }
+
+    /// How many calls the user made are waiting (the quiet ones left out).
+    pub fn asked(&self) -> usize {
+        self.calls.len() - self.quiet
     }
 
     pub fn is_empty(&self) -> bool {
@@ -89,12 +107,13 @@ impl PendingCalls {
         self.calls.contains_key(key)
     }
 
-    /// Adds one call, or every call of a batch (none if any cannot be added); the batch's id
-    /// when there are several.
+    /// Adds one call, or every call of a batch (none if any cannot be added), sent at `sent`
+    /// (quiet: on wscope's own account); the batch's id when there are several.
     pub fn insert(
         &mut self,
         calls: &[(&str, &str)],
         sent: Instant,
+        quiet: bool,
     ) -> Result<Option<BatchId>, PendingError> {
         let mut keys = Vec::with_capacity(calls.len());
         let mut seen = HashSet::with_capacity(calls.len());
@@ -113,6 +132,10 @@ impl PendingCalls {
             BatchId(self.next_batch)
         });
         for (key, (id, method)) in keys.into_iter().zip(calls) {
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            self.order.insert(seq, key.clone());
+            self.quiet += usize::from(quiet);
             self.calls.insert(
                 key,
                 Pending {
@@ -120,6 +143,8 @@ impl PendingCalls {
                     method: method.to_string(),
                     sent,
                     batch,
+                    quiet,
+                    seq,
                 },
             );
         }
@@ -129,9 +154,21 @@ impl PendingCalls {
     /// Takes the call an answer with this id (as written) is for.
     pub fn take(&mut self, id: &str) -> Result<Pending, PendingError> {
         let key = key(id)?;
-        self.calls
-            .remove(&key)
+        self.remove(&key)
             .ok_or_else(|| PendingError::UnknownId(id.to_string()))
+    }
+
+    fn remove(&mut self, key: &IdKey) -> Option<Pending> {
+        let p = self.calls.remove(key)?;
+        self.order.remove(&p.seq);
+        self.quiet -= usize::from(p.quiet);
+        Some(p)
+    }
+
+    /// The call sent first of those waiting.
+    pub fn oldest(&self) -> Option<&Pending> {
+        let (_, key) = self.order.first_key_value()?;
+        self.calls.get(key)
     }
 
     /// How many calls of a batch are still waiting.
@@ -142,23 +179,26 @@ impl PendingCalls {
             .count()
     }
 
-    /// The waiting calls, oldest first (for `/pending`).
-    pub(crate) fn oldest_first(&self) -> Vec<&Pending> {
-        let mut all: Vec<&Pending> = self.calls.values().collect();
-        all.sort_by_key(|p| p.sent);
-        all
+    /// The waiting calls in the order they were sent (for `/pending`).
+    pub(crate) fn oldest_first(&self) -> impl Iterator<Item = &Pending> {
+        self.order.values().filter_map(|k| self.calls.get(k))
     }
 
-    /// Removes and returns the calls sent more than `timeout` before `now`, oldest first.
+    /// Removes and returns the calls sent `timeout` or more before `now`, oldest first
+    /// (calls are sent in the order of time: the first still in time ends the search).
     pub(crate) fn expire(&mut self, now: Instant, timeout: Duration) -> Vec<Pending> {
-        let old: Vec<IdKey> = self
-            .calls
-            .iter()
-            .filter(|(_, p)| now.saturating_duration_since(p.sent) > timeout)
-            .map(|(k, _)| k.clone())
-            .collect();
-        let mut gone: Vec<Pending> = old.iter().filter_map(|k| self.calls.remove(k)).collect();
-        gone.sort_by_key(|p| p.sent);
+        let mut gone = Vec::new();
+        loop {
+            let due = |p: &Pending| now.saturating_duration_since(p.sent) >= timeout;
+            let Some((_, key)) = self.order.first_key_value() else {
+                break;
+            };
+            if !self.calls.get(key).is_some_and(due) {
+                break;
+            }
+            let key = key.clone();
+            gone.extend(self.remove(&key));
+        }
         gone
     }
 }

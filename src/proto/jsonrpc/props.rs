@@ -110,7 +110,7 @@ proptest! {
         for (insert, n) in ops {
             let id = n.to_string();
             if insert {
-                let ok = p.insert(&[(&id, "m")], now).is_ok();
+                let ok = p.insert(&[(&id, "m")], now, false).is_ok();
                 prop_assert_eq!(ok, !model.contains(&n) && model.len() < 5);
                 if ok {
                     model.insert(n);

@@ -13,6 +13,7 @@
 
 use super::super::args::{InputError, Words, column};
 use super::super::json_text::{self, Kind, RawValue};
+use super::classify::MAX_BATCH;
 use super::id::{IdAllocator, IdKey};
 use std::collections::HashSet;
 
@@ -188,6 +189,15 @@ fn batch(text: &str, start: usize) -> Result<Typed, InputError> {
         return Err(InputError::at(
             start,
             "an empty batch: servers answer it with a single Invalid Request error",
+        ));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(InputError::at(
+            start,
+            format!(
+                "a batch of {} calls: at most {MAX_BATCH} go in one message",
+                items.len()
+            ),
         ));
     }
     let mut seen = HashSet::new();

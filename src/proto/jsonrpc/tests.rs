@@ -188,7 +188,11 @@ fn received_messages_of_the_specification() {
     };
     assert_eq!(items.len(), 5);
     assert_eq!(
-        items[4],
+        items[4].text,
+        r#"{"jsonrpc": "2.0", "result": ["hello", 5], "id": "9"}"#
+    );
+    assert_eq!(
+        items[4].received,
         response("\"9\"", Outcome::Result(r#"["hello", 5]"#.into()))
     );
     let note = classify(
@@ -222,7 +226,8 @@ fn invalid_messages_say_why() {
         ("[]", "an empty batch", None),
         (r#"{"result":1,"id":1}"#, "no \"jsonrpc\":\"2.0\" member", Some("1")),
         (r#"{"jsonrpc":"1.0","result":1,"id":1}"#, "\"jsonrpc\" is \"1.0\", not \"2.0\"", Some("1")),
-        (r#"{"jsonrpc":"2.0","result":1}"#, "neither an id (a response) nor a method (a request from the server)", None),
+        (r#"{"jsonrpc":"2.0","result":1}"#, "an answer without an id: it matches no call (a server must not answer a notification)", None),
+        (r#"{"jsonrpc":"2.0","params":[1]}"#, "neither an id (a response) nor a method (a request from the server)", None),
         (r#"{"jsonrpc":"2.0","result":1,"error":null,"id":2}"#, "both \"result\" and \"error\"", Some("2")),
         (r#"{"jsonrpc":"2.0","id":2}"#, "a response with neither \"result\" nor \"error\"", Some("2")),
         (r#"{"jsonrpc":"2.0","result":1,"id":[2]}"#, "\"id\" is an array, not a string, a number or null", None),
@@ -243,15 +248,15 @@ fn invalid_messages_say_why() {
         panic!()
     };
     assert!(matches!(
-        &items[0],
+        &items[0].received,
         Received::Invalid(Invalid {
             reason: Reason::NotObject(_),
             ..
         })
     ));
-    assert!(matches!(&items[1], Received::Response(_)));
+    assert!(matches!(&items[1].received, Received::Response(_)));
     assert!(matches!(
-        &items[2],
+        &items[2].received,
         Received::Invalid(Invalid {
             reason: Reason::NotObject(_),
             ..
@@ -295,21 +300,21 @@ fn pending_calls_are_matched_by_id_and_bounded() {
     let t0 = Instant::now();
     let later = t0 + Duration::from_secs(5);
     let mut p = PendingCalls::new(3);
-    assert_eq!(p.insert(&[("1", "eth_blockNumber")], t0), Ok(None));
+    assert_eq!(p.insert(&[("1", "eth_blockNumber")], t0, false), Ok(None));
     let batch = p
-        .insert(&[("\"a\"", "sum"), ("2", "get")], later)
+        .insert(&[("\"a\"", "sum"), ("2", "get")], later, false)
         .unwrap()
         .unwrap();
     assert_eq!((p.len(), p.waiting_in(batch)), (3, 2));
     assert_eq!(
-        p.insert(&[("3", "x")], t0),
+        p.insert(&[("3", "x")], t0, false),
         Err(PendingError::Full { limit: 3 })
     );
     assert_eq!(
-        p.insert(&[("1.0", "x")], t0),
+        p.insert(&[("1.0", "x")], t0, false),
         Err(PendingError::Duplicate("1.0".into()))
     );
-    let oldest: Vec<&str> = p.oldest_first().iter().map(|c| c.method.as_str()).collect();
+    let oldest: Vec<&str> = p.oldest_first().map(|c| c.method.as_str()).collect();
     assert_eq!(oldest[0], "eth_blockNumber");
     let got = p.take("\"\\u0061\"").unwrap();
     assert_eq!(
@@ -332,7 +337,7 @@ fn pending_calls_are_matched_by_id_and_bounded() {
     assert_eq!(gone[0].method, "eth_blockNumber");
     assert_eq!(p.len(), 1);
     assert_eq!(
-        p.insert(&[("9", "a"), ("9", "b")], t0),
+        p.insert(&[("9", "a"), ("9", "b")], t0, false),
         Err(PendingError::Duplicate("9".into()))
     );
     assert_eq!(p.len(), 1);

@@ -252,3 +252,48 @@ fn what_is_not_socket_io_says_so() {
     let step = recv(&mut c, r#"42["chat","y"]"#, t0);
     assert_eq!(printed(&step), [r#"["chat","y"]"#], "the session goes on");
 }
+
+/// A received message of the shapes the client meets, or of none.
+fn message() -> impl proptest::strategy::Strategy<Value = (bool, Vec<u8>)> {
+    use proptest::prelude::*;
+    let packet = prop_oneof![
+        Just("2".to_string()),
+        Just(OPEN4.to_string()),
+        Just(r#"40{"sid":"s"}"#.to_string()),
+        Just("41".to_string()),
+        "4[0-6][0-9-]{0,3}(/[a-z]{1,3},)?[0-9]{0,3}\\[[\"a-z0-9,{}:_]{0,20}\\]?",
+        ".{0,40}",
+    ];
+    prop_oneof![
+        packet.prop_map(|t| (true, t.into_bytes())),
+        proptest::collection::vec(any::<u8>(), 0..20).prop_map(|b| (false, b)),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever arrives, in whatever order, with input and timers between, the client takes it
+    /// without panicking, and its run ends at most once.
+    #[test]
+    fn any_sequence_of_messages_is_taken_calmly(
+        msgs in proptest::collection::vec(message(), 0..30),
+        v3 in proptest::prelude::any::<bool>(),
+    ) {
+        let version = if v3 { SocketIoVersion::V4 } else { SocketIoVersion::V5 };
+        let (mut c, t0) = client(version, "/", None);
+        c.open(None, t0);
+        let mut ends = 0;
+        for (i, (text, bytes)) in msgs.iter().enumerate() {
+            let at = t0 + Duration::from_millis(i as u64);
+            let step = match std::str::from_utf8(bytes) {
+                Ok(t) if *text => c.received(WsData::Text(t), at),
+                _ => c.received(WsData::Binary(bytes), at),
+            };
+            ends += usize::from(step.end.is_some());
+            let _ = c.input(r#"["x"]"#, at);
+            let _ = c.on_deadline(at);
+        }
+        proptest::prop_assert!(ends <= 1);
+    }
+}

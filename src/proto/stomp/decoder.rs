@@ -6,9 +6,15 @@
 //! with a `content-length` header, after that many bytes (NULs included), which a NUL must
 //! follow. Every part is bounded ([`Limits`]): a peer that never sends the blank line or the
 //! NUL gets an error once the limit is passed, not an ever-growing buffer.
+//!
+//! A bad frame costs only itself: after an error the decoder drops the bytes up to the NUL
+//! that ends the bad frame and goes on with the next one. A `content-length` body that no NUL
+//! follows is handed over as [`Item::Unterminated`] and decoding goes on right after it; a
+//! body without `content-length` whose NUL never came, followed by a WebSocket message that
+//! starts a new frame, is cut there by [`Decoder::cut_unterminated`].
 
 use super::error::StompError;
-use super::frame::{Frame, Version};
+use super::frame::{Command, Frame, Version};
 use super::head;
 
 /// Bounds on received frames.
@@ -36,6 +42,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     Frame(Frame),
+    /// A frame whose `content-length` body is followed by something else than its NUL: taken
+    /// as it is; decoding goes on with the byte after the body.
+    Unterminated(Frame),
     /// An EOL between frames: the peer's heart-beat.
     HeartBeat,
 }
@@ -53,10 +62,12 @@ enum State {
         length: Option<usize>,
         scan: usize,
     },
+    /// After an error: dropping bytes up to the NUL that ends the bad frame.
+    Skip,
 }
 
-/// Turns pushed bytes into frames. After an error the buffered bytes are dropped: decoding
-/// starts again with the next push.
+/// Turns pushed bytes into frames. After an error the bad frame's bytes are dropped, up to
+/// the NUL that ends it: decoding goes on with the next frame.
 #[derive(Debug)]
 pub struct Decoder {
     buf: Vec<u8>,
@@ -110,15 +121,65 @@ impl Decoder {
         }
     }
 
+    /// Before pushing the next WebSocket message `next`: when a frame without
+    /// `content-length` is still waiting for its NUL and `next` starts a frame a server sends
+    /// (its command and an EOL), that frame ended without its NUL. It is handed over as it came
+    /// (a head that never ended: an error), and `next` starts afresh.
+    pub fn cut_unterminated(&mut self, next: &[u8]) -> Option<Result<Frame, StompError>> {
+        let starts_frame = [
+            Command::Connected,
+            Command::Message,
+            Command::Receipt,
+            Command::Error,
+        ]
+        .iter()
+        .any(|c| {
+            next.strip_prefix(c.as_str().as_bytes())
+                .is_some_and(|r| r.starts_with(b"\n") || r.starts_with(b"\r\n"))
+        });
+        if !starts_frame {
+            return None;
+        }
+        let cut = match &mut self.state {
+            State::Body {
+                frame,
+                body,
+                length: None,
+                ..
+            } => {
+                let mut frame = std::mem::replace(frame, Frame::new(frame.command));
+                frame.body = self.buf[self.start + *body..].to_vec();
+                Ok(frame)
+            }
+            State::Head { .. } => Err(StompError::Truncated {
+                buffered: self.buffered(),
+            }),
+            _ => return None,
+        };
+        self.buf.clear();
+        self.start = 0;
+        self.state = State::Idle;
+        Some(cut)
+    }
+
     /// The next heart-beat or whole frame, or None until more bytes come.
     pub fn next_item(&mut self) -> Result<Option<Item>, StompError> {
         let got = self.step();
-        if got.is_err() {
-            self.buf.clear();
-            self.start = 0;
-            self.state = State::Idle;
+        if let Err(e) = &got {
+            self.recover(e);
         }
         got
+    }
+
+    /// After error `e` in the frame that starts at `start`: a stray carriage return costs only
+    /// itself; anything else the frame's bytes up to its NUL.
+    fn recover(&mut self, e: &StompError) {
+        if *e == StompError::LoneCarriageReturn {
+            self.start += 1;
+            self.state = State::Idle;
+            return;
+        }
+        self.state = State::Skip;
     }
 
     fn step(&mut self) -> Result<Option<Item>, StompError> {
@@ -132,6 +193,16 @@ impl Decoder {
                     [b'\r'] => return Ok(None),
                     [b'\r', ..] => return Err(StompError::LoneCarriageReturn),
                     _ => self.state = State::Head { scan: 0 },
+                },
+                State::Skip => match rest.iter().position(|&b| b == 0) {
+                    Some(p) => {
+                        self.start += p + 1;
+                        self.state = State::Idle;
+                    }
+                    None => {
+                        self.start = self.buf.len();
+                        return Ok(None);
+                    }
                 },
                 State::Head { scan } => match find_blank_line(rest, scan, self.version) {
                     None if rest.len() > self.limits.max_head => {
@@ -170,10 +241,14 @@ impl Decoder {
                         return Ok(None);
                     };
                     let mut frame = std::mem::replace(frame, Frame::new(frame.command));
-                    frame.body = rest[*body..end].to_vec();
-                    self.start += end + 1;
+                    frame.body = rest[*body..end.at].to_vec();
+                    self.start += end.at + usize::from(end.nul);
                     self.state = State::Idle;
-                    return Ok(Some(Item::Frame(frame)));
+                    return Ok(Some(if end.nul {
+                        Item::Frame(frame)
+                    } else {
+                        Item::Unterminated(frame)
+                    }));
                 }
             }
         }
@@ -185,15 +260,21 @@ impl Decoder {
     }
 }
 
-/// Where the NUL that ends a body starting at `body` is, once it has come; `scan` remembers
-/// how far a body without `content-length` has been searched.
+/// Where a body ends: `at` (from the frame's start), and whether a NUL is there.
+struct BodyEnd {
+    at: usize,
+    nul: bool,
+}
+
+/// Where the body starting at `body` ends, once it has come; `scan` remembers how far a body
+/// without `content-length` has been searched.
 fn body_end(
     rest: &[u8],
     body: usize,
     length: Option<usize>,
     scan: &mut usize,
     max_body: usize,
-) -> Result<Option<usize>, StompError> {
+) -> Result<Option<BodyEnd>, StompError> {
     let too_large = StompError::BodyTooLarge {
         limit: max_body,
         announced: None,
@@ -201,11 +282,16 @@ fn body_end(
     let end = match length {
         Some(n) => match rest.get(body.saturating_add(n)) {
             None => return Ok(None),
-            Some(0) => body + n,
-            Some(&found) => return Err(StompError::MissingNul { length: n, found }),
+            Some(found) => BodyEnd {
+                at: body + n,
+                nul: *found == 0,
+            },
         },
         None => match rest[*scan..].iter().position(|&b| b == 0) {
-            Some(p) => *scan + p,
+            Some(p) => BodyEnd {
+                at: *scan + p,
+                nul: true,
+            },
             None => {
                 *scan = rest.len();
                 if rest.len() - body > max_body {
@@ -215,7 +301,7 @@ fn body_end(
             }
         },
     };
-    if end - body > max_body {
+    if end.at - body > max_body {
         return Err(too_large);
     }
     Ok(Some(end))

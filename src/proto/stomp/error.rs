@@ -24,11 +24,6 @@ pub enum StompError {
     },
     /// A `content-length` that is not a number of bytes.
     BadContentLength(String),
-    /// The body `content-length` announced is followed by this byte, not the NUL.
-    MissingNul {
-        length: usize,
-        found: u8,
-    },
     TooManyHeaders {
         limit: usize,
     },
@@ -69,10 +64,6 @@ impl fmt::Display for StompError {
             StompError::BadContentLength(v) => {
                 write!(f, "content-length {v:?} is not a number of bytes")
             }
-            StompError::MissingNul { length, found } => write!(
-                f,
-                "the body of {length} bytes (its content-length) is followed by 0x{found:02x}, not the NUL that ends a frame"
-            ),
             StompError::TooManyHeaders { limit } => {
                 write!(f, "the frame has more than {limit} headers")
             }

@@ -5,7 +5,7 @@
 //! /unsubscribe ID
 //! /send [-H name:value]… DEST [-H name:value]… [--] [BODY]
 //! /ack ID        /nack ID
-//! /begin [TX]    /commit TX    /abort TX
+//! /begin [TX]    /commit [TX]  /abort [TX]
 //! ```
 //!
 //! A word may be a JSON string (`"/queue/a b"`, `-H "k:two words"`). BODY is the rest of the
@@ -39,29 +39,21 @@ pub enum StompCommand {
     Begin {
         transaction: Option<String>,
     },
+    /// COMMIT a transaction; the one begun last when TX is left out.
     Commit {
-        transaction: String,
+        transaction: Option<String>,
     },
     Abort {
-        transaction: String,
+        transaction: Option<String>,
     },
 }
 
-/// The commands, with their arguments, for `/help` and completion.
-pub(crate) const COMMANDS: [(&str, &str); 8] = [
-    ("subscribe", "[-H name:value]… DEST"),
-    ("unsubscribe", "ID"),
-    ("send", "[-H name:value]… DEST [--] [BODY]"),
-    ("ack", "ID"),
-    ("nack", "ID"),
-    ("begin", "[TX]"),
-    ("commit", "TX"),
-    ("abort", "TX"),
-];
-
-/// Parses `/name args`; None when `name` is not a STOMP command.
+/// Parses `/name args` (`name` without its slash); None when `name` is not a STOMP command.
 pub fn parse(name: &str, args: &str) -> Option<Result<StompCommand, InputError>> {
-    let usage = COMMANDS.iter().find(|(n, _)| *n == name)?.1;
+    let usage = super::commands::COMMANDS
+        .iter()
+        .find(|c| c.name.strip_prefix('/') == Some(name))?
+        .args;
     let mut words = Words::new(args);
     let mut one = |what: &str| -> Result<String, InputError> {
         let word = words
@@ -82,12 +74,18 @@ pub fn parse(name: &str, args: &str) -> Option<Result<StompCommand, InputError>>
         "unsubscribe" => one("a subscription id").map(|id| StompCommand::Unsubscribe { id }),
         "ack" => one("a message's ack id").map(|id| StompCommand::Ack { id }),
         "nack" => one("a message's ack id").map(|id| StompCommand::Nack { id }),
-        "commit" => one("a transaction").map(|transaction| StompCommand::Commit { transaction }),
-        "abort" => one("a transaction").map(|transaction| StompCommand::Abort { transaction }),
-        _ if !args.trim().is_empty() => one("a transaction").map(|tx| StompCommand::Begin {
-            transaction: Some(tx),
-        }),
-        _ => Ok(StompCommand::Begin { transaction: None }),
+        "commit" | "abort" | "begin" => {
+            let transaction = match args.trim() {
+                "" => Ok(None),
+                _ => one("a transaction").map(Some),
+            };
+            transaction.map(|transaction| match name {
+                "commit" => StompCommand::Commit { transaction },
+                "abort" => StompCommand::Abort { transaction },
+                _ => StompCommand::Begin { transaction },
+            })
+        }
+        _ => return None,
     })
 }
 

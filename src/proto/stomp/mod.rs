@@ -17,10 +17,15 @@
 //! 1.1 and 1.0; 1.0 has no NACK.
 //!
 //! Contract: [`Decoder`] takes WebSocket payloads and gives frames and heart-beats, or a
-//! [`StompError`] in words, within [`Limits`]; `encoder` writes the client's frames;
-//! `heartbeat` does the negotiation arithmetic; [`input`] reads the REPL's commands. No
-//! timers and no ids here: the session keeps them.
+//! [`StompError`] in words, within [`Limits`]; [`encoder`] writes the client's frames and
+//! [`outgoing`] the WebSocket messages that carry them; [`heartbeat`] does the negotiation
+//! arithmetic; [`input`] reads the REPL's commands, which [`commands`] lists. Nothing here
+//! reads a clock: [`client`] is the state machine the session drives (time passed in), with
+//! [`ledger`] its books, [`messages`] its words and [`body`] how a body prints as one line.
 
+pub(crate) mod body;
+pub(crate) mod client;
+pub(crate) mod commands;
 pub(crate) mod decoder;
 pub(crate) mod encoder;
 pub(crate) mod error;
@@ -29,7 +34,11 @@ pub mod frame;
 mod head;
 pub(crate) mod heartbeat;
 pub mod input;
+pub(crate) mod ledger;
+pub(crate) mod messages;
+pub(crate) mod outgoing;
 
+pub(crate) use client::{Client, Settings};
 pub use decoder::{Decoder, Item, Limits};
 pub(crate) use error::EncodeError;
 pub use error::StompError;
@@ -42,5 +51,7 @@ pub(crate) use input::StompCommand;
 mod props;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_client;
 #[cfg(test)]
 mod tests_input;

@@ -1,6 +1,6 @@
 //! Property tests: frames encoded and cut anywhere, with heart-beats between them, decode to
-//! the same frames in every version; arbitrary bytes in arbitrary pieces never panic and never
-//! make the decoder hold more than its limits allow.
+//! the same frames in every version; arbitrary bytes in arbitrary pieces never panic, never
+//! stop the decoder for good and never make it hold more than its limits allow.
 
 use super::decoder::{Decoder, Item, Limits};
 use super::encoder;
@@ -104,7 +104,7 @@ proptest! {
         let items = decode_pieces(version, &stream, &cuts);
         let got: Vec<Frame> = items.iter().filter_map(|i| match i {
             Item::Frame(f) => Some(f.clone()),
-            Item::HeartBeat => None,
+            _ => None,
         }).collect();
         let want: Vec<Frame> = frames.iter().map(|f| {
             let mut f = f.clone();
@@ -135,15 +135,20 @@ proptest! {
         points.sort_unstable();
         let mut prev = 0;
         for p in points.into_iter().chain(std::iter::once(all.len())) {
+            if let Some(Ok(f)) = d.cut_unterminated(&all[prev..p]) {
+                prop_assert!(f.headers.len() <= 4);
+                prop_assert!(f.body.len() <= 32);
+            }
             d.push(&all[prev..p]);
+            // Errors included: decoding goes on after a bad frame, until the bytes run out.
             loop {
                 match d.next_item() {
-                    Ok(Some(Item::Frame(f))) => {
+                    Ok(Some(Item::Frame(f) | Item::Unterminated(f))) => {
                         prop_assert!(f.headers.len() <= 4);
                         prop_assert!(f.body.len() <= 32);
                     }
-                    Ok(Some(Item::HeartBeat)) => {}
-                    Ok(None) | Err(_) => break,
+                    Ok(Some(Item::HeartBeat)) | Err(_) => {}
+                    Ok(None) => break,
                 }
             }
             prop_assert!(d.buffered() <= 64 + 32 + 4);

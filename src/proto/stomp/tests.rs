@@ -26,7 +26,7 @@ fn frames(bytes: &[u8]) -> Vec<Frame> {
         .into_iter()
         .filter_map(|i| match i {
             Item::Frame(f) => Some(f),
-            Item::HeartBeat => None,
+            _ => None,
         })
         .collect()
 }
@@ -149,7 +149,7 @@ fn first_error(bytes: &[u8]) -> StompError {
 fn malformed_frames_are_typed_errors_in_words() {
     use StompError::*;
     #[rustfmt::skip]
-    let cases: [(&[u8], StompError); 17] = [
+    let cases: [(&[u8], StompError); 16] = [
         (b"FOO\n\n\0", UnknownCommand("FOO".into())),
         (b"send\n\n\0", UnknownCommand("send".into())),
         (b"SEND\nnocolon\n\n\0", BadHeader { line: 2, text: "nocolon".into() }),
@@ -158,7 +158,6 @@ fn malformed_frames_are_typed_errors_in_words() {
         (b"SEND\xff\n\n\0", NotUtf8 { line: 1 }),
         (b"SEND\ncontent-length:x1\n\n\0", BadContentLength("x1".into())),
         (b"SEND\ncontent-length: 1\n\nx\0", BadContentLength(" 1".into())),
-        (b"SEND\ncontent-length:2\n\nabc\0", MissingNul { length: 2, found: b'c' }),
         (b"SEND\ncontent-length:9\n\n", BodyTooLarge { limit: 8, announced: Some(9) }),
         (b"SEND\ncontent-length:99999999999999999999\n\n", BodyTooLarge { limit: 8, announced: Some(usize::MAX) }),
         (b"SEND\n\n123456789", BodyTooLarge { limit: 8, announced: None }),
@@ -179,27 +178,72 @@ fn malformed_frames_are_typed_errors_in_words() {
 }
 
 #[test]
-fn errors_read_as_sentences_and_the_decoder_goes_on_after_one() {
+fn errors_read_as_sentences_and_a_bad_frame_costs_only_itself() {
     assert_eq!(
         first_error(b"send\n\n\0").to_string(),
         "\"send\" is not a STOMP command"
     );
-    assert_eq!(
-        StompError::MissingNul {
-            length: 2,
-            found: b'c'
-        }
-        .to_string(),
-        "the body of 2 bytes (its content-length) is followed by 0x63, not the NUL that ends a frame"
-    );
+    let receipt = || Ok(Some(Item::Frame(Frame::new(Command::Receipt))));
     let mut d = Decoder::new(Limits::default());
     d.push(b"FOO\n\n\0RECEIPT\n");
     assert!(d.next_item().is_err());
+    assert_eq!(d.next_item(), Ok(None));
+    d.push(b"\n\0");
+    assert_eq!(d.next_item(), receipt());
+    // A bad frame in pieces: its bytes are dropped up to its NUL, whenever that comes.
+    d.push(b"SEND\nno header\n\nbody");
+    assert!(matches!(
+        d.next_item(),
+        Err(StompError::BadHeader { line: 2, .. })
+    ));
+    d.push(b" goes on");
+    assert_eq!(d.next_item(), Ok(None));
     assert_eq!(d.buffered(), 0);
-    d.push(b"RECEIPT\n\n\0");
+    d.push(b" and ends\0RECEIPT\n\n\0");
+    assert_eq!(d.next_item(), receipt());
+    // A stray carriage return costs only itself.
+    d.push(b"\rRECEIPT\n\n\0");
+    assert_eq!(d.next_item(), Err(StompError::LoneCarriageReturn));
+    assert_eq!(d.next_item(), receipt());
+    assert_eq!(d.finish(), Ok(()));
+}
+
+#[test]
+fn a_frame_without_its_nul_is_taken_as_it_came() {
+    let mut d = Decoder::new(Limits::default());
+    // With content-length: whatever follows the body is the next frame.
+    d.push(b"MESSAGE\ncontent-length:3\n\nabcRECEIPT\n\n\0");
+    let unterminated = Frame::new(Command::Message)
+        .header("content-length", "3")
+        .body("abc");
+    assert_eq!(d.next_item(), Ok(Some(Item::Unterminated(unterminated))));
     assert_eq!(
         d.next_item(),
         Ok(Some(Item::Frame(Frame::new(Command::Receipt))))
+    );
+    // Without: the next WebSocket message that starts a frame ends it.
+    d.push(b"MESSAGE\nk:v\n\nno nul");
+    assert_eq!(d.next_item(), Ok(None));
+    assert_eq!(d.cut_unterminated(b"more of the body"), None);
+    d.push(b", more");
+    assert_eq!(d.next_item(), Ok(None));
+    let cut = Frame::new(Command::Message)
+        .header("k", "v")
+        .body("no nul, more");
+    assert_eq!(d.cut_unterminated(b"MESSAGE\r\n\n\0"), Some(Ok(cut)));
+    assert_eq!(d.buffered(), 0);
+    // A head that never ended.
+    d.push(b"MESSAGE\nk:v");
+    assert_eq!(d.next_item(), Ok(None));
+    assert_eq!(
+        d.cut_unterminated(b"ERROR\n\n\0"),
+        Some(Err(StompError::Truncated { buffered: 11 }))
+    );
+    assert_eq!(d.cut_unterminated(b"ERROR\n\n\0"), None);
+    d.push(b"ERROR\n\n\0");
+    assert_eq!(
+        d.next_item(),
+        Ok(Some(Item::Frame(Frame::new(Command::Error))))
     );
 }
 

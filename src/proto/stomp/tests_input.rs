@@ -1,6 +1,7 @@
 //! Unit tests of the REPL's STOMP commands.
 
-use super::input::{COMMANDS, StompCommand, parse};
+use super::commands::COMMANDS;
+use super::input::{StompCommand, parse};
 
 fn ok(name: &str, args: &str) -> StompCommand {
     parse(name, args)
@@ -48,19 +49,28 @@ fn each_command_with_its_arguments() {
         ("nack", "007", StompCommand::Nack { id: "007".into() }),
         ("begin", "", StompCommand::Begin { transaction: None }),
         ("begin", "tx1", StompCommand::Begin { transaction: Some("tx1".into()) }),
-        ("commit", "tx1", StompCommand::Commit { transaction: "tx1".into() }),
-        ("abort", "tx1", StompCommand::Abort { transaction: "tx1".into() }),
+        ("commit", "tx1", StompCommand::Commit { transaction: Some("tx1".into()) }),
+        ("commit", "", StompCommand::Commit { transaction: None }),
+        ("abort", "tx1", StompCommand::Abort { transaction: Some("tx1".into()) }),
+        ("abort", " ", StompCommand::Abort { transaction: None }),
     ];
     for (name, args, command) in cases {
         assert_eq!(ok(name, args), command, "/{name} {args}");
     }
     assert!(parse("quit", "").is_none());
     assert_eq!(COMMANDS.len(), 8);
+    for c in COMMANDS {
+        let example = c
+            .example
+            .strip_prefix(c.name)
+            .expect("the example uses the command");
+        assert_eq!((c.check)(example.trim_start()), Ok(()), "{}", c.example);
+    }
+    assert!((COMMANDS[0].check)("").is_err());
 }
 
 #[test]
 fn mistakes_are_explained() {
-    #[rustfmt::skip]
     #[rustfmt::skip]
     let cases = [
         ("subscribe", "", "/subscribe needs a destination: /subscribe [-H name:value]… DEST"),
@@ -74,7 +84,7 @@ fn mistakes_are_explained() {
         ("send", "\"/q", "column 3: the quoted word is not valid JSON"),
         ("unsubscribe", "", "/unsubscribe needs a subscription id: /unsubscribe ID"),
         ("ack", "1 2", "column 3: /ack takes only a message's ack id"),
-        ("commit", "", "/commit needs a transaction: /commit TX"),
+        ("commit", "a b", "column 3: /commit takes only a transaction: /commit [TX]"),
         ("begin", "a b", "column 3: /begin takes only a transaction"),
     ];
     for (name, args, shown) in cases {

@@ -4,6 +4,7 @@
 
 use super::super::received::{Filtered, Seen};
 use crate::display::filter::Output as FilterOutput;
+use crate::error::Kind;
 use crate::event::{AppMessage, DataKind, Fact, NoteLevel, ProtoNote};
 use crate::jsonl::{self, Body, Json, Note, Notice};
 use serde_json::{Map, Value};
@@ -80,18 +81,24 @@ pub(crate) fn message<'a>(
     m
 }
 
-/// A protocol's remark: a `warning` line, or an `info` line.
+/// A protocol's remark as its line: `info`, `warning`, or for something that failed `error`.
 pub(crate) fn note(n: &ProtoNote) -> Body<'static> {
-    let note = Note {
-        notice: Some(Notice::Proto {
-            protocol: n.protocol.to_string(),
-            about: n.kind.to_string(),
-            facts: facts(&n.facts),
-        }),
-        message: n.text.clone(),
-    };
+    let notice = Some(Notice::Proto {
+        protocol: n.protocol.to_string(),
+        about: n.kind.to_string(),
+        facts: facts(&n.facts),
+    });
+    let message = n.text.clone();
     match n.level {
-        NoteLevel::Warning => Body::Warning(note),
-        _ => Body::Info(note),
+        NoteLevel::Warning => Body::Warning(Note { notice, message }),
+        NoteLevel::Failed => Body::Error(jsonl::Error {
+            exit_code: Kind::ProtoFailed.exit_code(),
+            notice,
+            message,
+            hint: None,
+        }),
+        NoteLevel::Info | NoteLevel::Detail | NoteLevel::Answer => {
+            Body::Info(Note { notice, message })
+        }
     }
 }

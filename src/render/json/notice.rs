@@ -87,6 +87,7 @@ pub(super) fn warning(w: &Warning) -> Note {
         Warning::ProtoGuess { protocol, .. } => Notice::ProtoGuess {
             protocol: protocol.to_string(),
         },
+        Warning::SockJs => Notice::SockJs,
     };
     Note {
         notice: Some(notice),

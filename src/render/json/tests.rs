@@ -136,6 +136,7 @@ fn events() -> Vec<Event> {
             dir: Dir::In,
             code: Some(1000),
             reason: "bye".into(),
+            farewell: false,
         },
         Event::Frame(TappedFrame {
             dir: Dir::Out,
@@ -196,6 +197,13 @@ fn events() -> Vec<Event> {
             level: NoteLevel::Warning,
             text: "bad".into(),
             facts: Vec::new(),
+        }),
+        Event::Proto(ProtoNote {
+            protocol: "jsonrpc",
+            kind: "error_response",
+            level: NoteLevel::Failed,
+            text: "sum: -32602 Invalid params".into(),
+            facts: vec![("code", Fact::Json("-32602".into()))],
         }),
         Event::Upgraded {
             negotiated: Negotiated::default(),

@@ -237,10 +237,17 @@ fn control(event: &Event, style: &Style) -> Option<String> {
             let line = format!("{} pong \"{}\"{rtt}", arrow(*dir), escape_bytes(payload));
             (line, Color::Blue, false)
         }
-        Event::Close { dir, code, reason } => {
+        Event::Close {
+            dir,
+            code,
+            reason,
+            farewell,
+        } => {
             // What the server says when it closes cleanly reaches the user in every mode
-            // (other codes end in an error that carries the reason).
+            // (other codes end in an error that carries the reason), unless it is the expected
+            // answer to a protocol's farewell.
             let says_why = *dir == Dir::In
+                && !farewell
                 && !reason.is_empty()
                 && matches!(code, None | Some(1000) | Some(1001));
             let line = format!("{} close {}", arrow(*dir), close_text(*code, reason));
@@ -339,6 +346,7 @@ mod tests {
                 dir: Dir::In,
                 code: Some(1000),
                 reason: String::new(),
+                farewell: false,
             },
         ];
         for e in hidden {
@@ -349,6 +357,7 @@ mod tests {
                 dir: Dir::In,
                 code: Some(1000),
                 reason: "bye".into(),
+                farewell: false,
             }),
             &quiet,
         )

@@ -80,6 +80,7 @@ pub(crate) fn warning_words(w: &Warning) -> String {
         Warning::ProtoGuess { protocol, evidence } => format!(
             "this server speaks {protocol}: {evidence}; wscope speaks it with --proto {protocol} (and the URL the official client takes)"
         ),
+        Warning::SockJs => "this server speaks SockJS: its first message is SockJS's open frame \"o\", and what follows comes wrapped in SockJS frames (a[\"…\"], h); the endpoint's raw WebSocket is its base path + /websocket (e.g. ws://HOST/stomp/websocket, not ws://HOST/stomp/SERVER/SESSION/websocket)".to_string(),
     }
 }
 

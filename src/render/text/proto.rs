@@ -2,7 +2,8 @@
 //! exchanged, one dim line each with `-v` (its own keepalive and handshake included), and its
 //! remarks, worded by the protocol, shown where wscope's remarks are. Pure.
 
-use super::{arrow, dim, info, paint};
+use super::{arrow, dim, failure, info, paint};
+use crate::error::{Error, Kind};
 use crate::event::{DataKind, NoteLevel, ProtoNote};
 use crate::render::Style;
 use crate::render::escape::escape_terminal;
@@ -38,5 +39,9 @@ pub(super) fn note(n: &ProtoNote, style: &Style) -> Option<String> {
             style.color_err,
         )),
         NoteLevel::Answer => Some(text.into_owned()),
+        NoteLevel::Failed => Some(failure(
+            &Error::new(Kind::ProtoFailed, n.text.clone()),
+            style.color_err,
+        )),
     }
 }

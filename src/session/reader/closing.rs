@@ -29,10 +29,15 @@ where
         reason: String,
         out: &mut Output,
     ) -> Step {
+        let farewell = self
+            .proto
+            .as_ref()
+            .is_some_and(|l| l.farewell_pending().is_some());
         out.event(stamp(Event::Close {
             dir: Dir::In,
             code,
             reason: reason.clone(),
+            farewell,
         }));
         // tungstenite replaces a code that may not be sent with 1002 before we see it (and
         // answers with 1002): the tap has the code as it was on the wire.
@@ -42,6 +47,7 @@ where
                 dir: Dir::Out,
                 code: Some(1002),
                 reason: String::new(),
+                farewell: false,
             }));
             let _ = out.flush();
             let err = Error::new(
@@ -61,6 +67,7 @@ where
                 dir: Dir::Out,
                 code,
                 reason: reason.clone(),
+                farewell: false,
             }));
         }
         st.peer_close = Some((code, reason));
@@ -82,6 +89,7 @@ where
                 dir: Dir::Out,
                 code: Some(v.code),
                 reason: String::new(),
+                farewell: false,
             }));
             let frame = self
                 .shared

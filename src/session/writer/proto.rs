@@ -7,13 +7,14 @@ use super::super::input::Input;
 use super::super::outcome::WriteEnd;
 use super::super::proto::Layer;
 use super::sending::Carries;
-use super::{Flow, Writer};
+use super::{Flow, Held, Writer};
 use crate::error::{Error, Kind};
-use crate::event::Event;
+use crate::event::{Event, NoteLevel, ProtoNote};
 use crate::input::command::{self, ProtoInput};
 use crate::proto::args::InputError;
 use crate::proto::layer::WsMessage;
 use crate::proto::{Files, Outgoing, Step};
+use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -56,7 +57,8 @@ where
         }
     }
 
-    /// Held input, once the protocol is ready: a line it refuses ends the run.
+    /// Held input, once the protocol is ready: an `--init` line it refuses ends the run; what
+    /// is sent again after a reconnect runs as replayed input does (a mistake is said).
     pub(super) async fn feed_held(&mut self) -> Flow {
         let Some(layer) = self.proto.clone().filter(|_| !self.held.is_empty()) else {
             return Flow::Go;
@@ -64,7 +66,13 @@ where
         if !layer.ready() || self.close_sent {
             return Flow::Go;
         }
-        while let Some(line) = self.held.pop_front() {
+        while let Some(Held { line, resent }) = self.held.pop_front() {
+            if resent {
+                if let Flow::Stop(end) = self.replayed(&line).await {
+                    return Flow::Stop(end);
+                }
+                continue;
+            }
             let step = match layer.input(&line) {
                 Ok(step) => step,
                 Err(e) => return Flow::Stop(WriteEnd::Failed(refused("an --init message", &e))),
@@ -76,9 +84,9 @@ where
         Flow::Go
     }
 
-    /// Input lines in the protocol's form: this one and whatever else is already buffered,
-    /// then one flush. A line the protocol refuses is said at once and not sent; the run goes
-    /// on, and ends with its status.
+    /// Input lines in the protocol's form: this one and whatever else is already buffered
+    /// (while the protocol is ready for more), then one flush. A line the protocol refuses is
+    /// said at once and not sent; the run goes on, and ends with its status.
     pub(super) async fn proto_lines(&mut self, first: Message, input: &mut Input) -> Flow {
         let mut next = Some(Ok(first));
         while let Some(m) = next.take() {
@@ -107,13 +115,32 @@ where
             if let Flow::Stop(end) = flow {
                 return Flow::Stop(end);
             }
-            next = input.ready_message();
+            // A protocol that has become busy takes the rest later.
+            if self.proto.as_ref().is_some_and(|l| l.ready()) {
+                next = input.ready_message();
+            }
         }
         self.flush().await.into()
     }
 
-    /// A line of recorded input (`wscope replay`): a plain line or one of the protocol's
-    /// commands, as the REPL takes it.
+    /// `--heartbeat` under a protocol: its message goes through the protocol, once it is
+    /// ready (a beat before the handshake is done, or while it is busy, is skipped).
+    pub(super) async fn proto_heartbeat(&mut self, message: &str) -> Flow {
+        let Some(layer) = self.proto.clone().filter(|l| l.ready()) else {
+            return Flow::Go;
+        };
+        match layer.heartbeat(message) {
+            Ok(step) => self.apply(step).await,
+            Err(e) => {
+                let e = refused("--heartbeat-message", &e);
+                self.shared.emit(Event::Failure(e));
+                Flow::Go
+            }
+        }
+    }
+
+    /// A line of recorded input (`wscope replay`) or one sent again after a reconnect: a plain
+    /// line or one of the protocol's commands, as the REPL takes it.
     async fn replayed(&mut self, line: &str) -> Flow {
         let kind = self.proto.as_ref().map(|l| l.kind());
         match command::parse(line, kind) {
@@ -213,19 +240,60 @@ where
 
     /// One of the protocol's messages, with the application message it carries.
     async fn send_proto(&mut self, o: Outgoing) -> Result<(), Error> {
+        let shown = match (&self.proto, self.cfg.emit_outgoing) {
+            (Some(layer), true) => layer.shown(&o.message),
+            _ => None,
+        };
         let m = match o.message {
             WsMessage::Text(t) => Message::text(t),
             WsMessage::Binary(b) => Message::binary(b),
         };
-        self.send_as(m, Carries::Proto(o.app)).await
+        self.send_as(m, Carries::Proto { app: o.app, shown }).await
     }
 
-    /// Before our Close: what the protocol says first (errors are the Close's to report).
+    /// Before our Close: what the reader's side left to send (acknowledgements of what was
+    /// printed), what the protocol says last, and the answer it asks for (errors are the
+    /// Close's to report).
     pub(super) async fn proto_farewell(&mut self) {
-        if let Some(layer) = self.proto.clone() {
-            let Step { send, .. } = layer.farewell();
-            for o in send {
-                let _ = self.send_proto(o).await;
+        let Some(layer) = self.proto.clone() else {
+            return;
+        };
+        let Step { send, notes, .. } = layer.farewell();
+        for n in notes {
+            self.shared.emit(Event::Proto(n));
+        }
+        let said = !send.is_empty();
+        for o in layer.take_outbox().into_iter().chain(send) {
+            let _ = self.send_proto(o).await;
+        }
+        if said && self.flush().await.is_ok() {
+            self.farewell_answer(&layer).await;
+        }
+    }
+
+    /// Holds our Close until the farewell's answer has come (a STOMP RECEIPT), the connection
+    /// has ended (RabbitMQ closes instead of answering a DISCONNECT) or `--close-timeout` has
+    /// passed (said).
+    async fn farewell_answer(&mut self, layer: &Layer) {
+        let limit = Instant::now() + self.cfg.close_timeout;
+        while let Some(what) = layer.farewell_pending() {
+            if Instant::now() >= limit {
+                let text = format!(
+                    "{what} did not come within {} (--close-timeout): closing without it",
+                    crate::units::secs(self.cfg.close_timeout)
+                );
+                self.shared.emit(Event::Proto(ProtoNote {
+                    protocol: layer.kind().name(),
+                    kind: "farewell_unanswered",
+                    level: NoteLevel::Warning,
+                    text,
+                    facts: Vec::new(),
+                }));
+                return;
+            }
+            tokio::select! {
+                _ = layer.woken() => {}
+                _ = tokio::time::sleep_until(limit.into()) => {}
             }
         }
     }

@@ -23,8 +23,12 @@ use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes
 pub(in crate::session) enum Carries {
     /// It is the message the user sent.
     Raw,
-    /// With `--proto`: the application message it carries (none for the protocol's own).
-    Proto(Option<AppMessage>),
+    /// With `--proto`: the application message it carries (none for the protocol's own), and
+    /// how it is shown and recorded when not as its bytes (credentials masked).
+    Proto {
+        app: Option<AppMessage>,
+        shown: Option<Vec<u8>>,
+    },
 }
 
 impl<S> Writer<S>
@@ -83,7 +87,7 @@ where
         match &carries {
             Carries::Raw => self.replay.remember(m),
             // Sent again as the protocol's input, once a new session is ready.
-            Carries::Proto(app) => {
+            Carries::Proto { app, .. } => {
                 if let Some(input) = app.as_ref().and_then(|a| a.input.as_deref()) {
                     self.replay.remember(&Message::text(input));
                 }
@@ -94,17 +98,16 @@ where
                 Message::Text(_) => DataKind::Text,
                 _ => DataKind::Binary,
             };
-            let data = payload_of(m).to_vec();
             self.shared.record(match carries {
                 Carries::Raw => Event::Message {
                     dir: Dir::Out,
                     kind,
-                    data,
+                    data: payload_of(m).to_vec(),
                 },
-                Carries::Proto(app) => Event::ProtoMessage {
+                Carries::Proto { app, shown } => Event::ProtoMessage {
                     dir: Dir::Out,
                     kind,
-                    data,
+                    data: shown.unwrap_or_else(|| payload_of(m).to_vec()),
                     app: app.into_iter().collect(),
                 },
             });
@@ -176,10 +179,15 @@ where
         }
         self.proto_farewell().await;
         self.close_sent = true;
+        if self.proto.as_ref().is_some_and(|l| l.has_ended()) {
+            // The peer closed while the farewell waited (tungstenite answered its Close).
+            return Ok(());
+        }
         self.shared.emit(Event::Close {
             dir: Dir::Out,
             code: Some(code),
             reason: reason.to_string(),
+            farewell: false,
         });
         self.closing
             .send_if_modified(|at| at.is_none() && at.replace(Instant::now()).is_none());
@@ -218,6 +226,7 @@ where
                 dir: Dir::Out,
                 code: Some(INTERNAL_ERROR),
                 reason: String::new(),
+                farewell: false,
             });
             self.shared.drain_frames(Upto::Sent);
         }
