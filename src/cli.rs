@@ -10,7 +10,7 @@ pub(crate) use subcommands::{ProbeArgs, ProbeGroup, ReplayArgs, ServeArgs};
 
 use crate::display::decode::Decode;
 use crate::error::exit_status_text;
-use crate::input::pipe::Framing;
+use crate::input::framing::Framing;
 use crate::render::BinaryOutput;
 use crate::term::ColorChoice;
 use clap::builder::{PossibleValuesParser, TypedValueParser};

@@ -25,7 +25,7 @@
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome,
 //!                     violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar),
-//!                     pipe + input_thread + cutter (stdin read and cut by --input on its
+//!                     pipe + input_thread + cutter + framing (stdin read and cut by --input on its
 //!                     own thread), json_stream, schedule (timed input)
 //!            proto    application protocols (--proto): the codecs and input grammars of
 //!                     socketio, graphql, stomp and jsonrpc; pure, no I/O

@@ -2,7 +2,7 @@
 //! and how, where the messages come from, how the session behaves and what is shown. Options
 //! that combine are one enum each here; nothing in the run re-derives them from flags.
 
-use crate::input::pipe::Framing;
+use crate::input::framing::Framing;
 use crate::input::schedule::Schedule;
 use crate::open::ConnectConfig;
 use crate::render::Style;

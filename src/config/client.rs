@@ -10,7 +10,7 @@ use crate::cli::{ClientArgs, ProtoName};
 use crate::client::{Config, FrameDump, InitMessages, InputSource, Mode, Reconnect};
 use crate::curl::CurlImport;
 use crate::error::Error;
-use crate::input::pipe::Framing;
+use crate::input::framing::Framing;
 use crate::open::ConnectConfig;
 use crate::render::Style;
 use crate::render::received::{DisplayConfig, JqFilter};

@@ -5,7 +5,7 @@ use super::*;
 use crate::cli::Cli;
 use crate::client::{Config, FrameDump, InputSource, Mode, Reconnect};
 use crate::error::Error;
-use crate::input::pipe::Framing;
+use crate::input::framing::Framing;
 use crate::probe::{Group, ProbeConfig};
 use crate::term::Terminal;
 use clap::Parser;

@@ -186,7 +186,8 @@ impl Drop for Coprocess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::pipe::{Framing, LineReader};
+    use crate::input::framing::Framing;
+    use crate::input::pipe::LineReader;
 
     /// A bound for what should take a moment: generous, the suite shares the machine.
     const PROMPTLY: Duration = Duration::from_secs(10);

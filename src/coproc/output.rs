@@ -6,7 +6,8 @@
 //! stdout closes or a short time passes (a leftover child may hold it open forever).
 
 use crate::event::notice::Ending;
-use crate::input::pipe::{Line, LineReader};
+use crate::input::framing::Line;
+use crate::input::pipe::LineReader;
 use std::io;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;

@@ -7,8 +7,8 @@
 //! it are known to be valid; a line the pass could not vouch for is checked on its own later,
 //! which also finds the line to blame.
 
+use crate::input::framing::{Framing, Line};
 use crate::input::json_stream::{Cut, JsonCutter, JsonSyntax};
-use crate::input::pipe::{Framing, Line};
 use bytes::{Buf, Bytes, BytesMut};
 
 /// How much is read at a time.

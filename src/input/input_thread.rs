@@ -12,8 +12,8 @@
 //! only holds this thread; the process exits without waiting for it.
 
 use crate::input::cutter::Cutter;
+use crate::input::framing::Line;
 use crate::input::json_stream::JsonSyntax;
-use crate::input::pipe::Line;
 use bytes::{BufMut, BytesMut};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -159,7 +159,7 @@ fn read_into(src: &impl AsRawFd, buf: &mut BytesMut) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::pipe::Framing;
+    use crate::input::framing::Framing;
     use std::io::Write;
 
     #[tokio::test]

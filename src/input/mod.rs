@@ -3,6 +3,7 @@
 
 pub mod command;
 pub(crate) mod cutter;
+pub(crate) mod framing;
 pub(crate) mod input_thread;
 pub mod json_stream;
 pub(crate) mod multiline;

@@ -9,59 +9,8 @@
 //! [`crate::input::cutter`]); the event loop takes the messages from its batches here.
 
 use crate::input::cutter::Cutter;
+use crate::input::framing::{Framing, Line};
 use crate::input::input_thread::{Batch, End, InputThread};
-use bytes::Bytes;
-use tokio_tungstenite::tungstenite::Utf8Bytes;
-
-/// One input line, without its line end.
-pub(crate) struct Line {
-    bytes: Bytes,
-    /// The bytes were checked to be UTF-8 together with their neighbours.
-    utf8: bool,
-}
-
-impl Line {
-    /// A line of `bytes`; `utf8` only when they are known to be UTF-8.
-    pub(crate) fn new(bytes: Bytes, utf8: bool) -> Self {
-        Line { bytes, utf8 }
-    }
-
-    pub(crate) fn into_bytes(self) -> Bytes {
-        self.bytes
-    }
-
-    /// The line as text; the bytes back when they are not UTF-8.
-    pub(crate) fn into_text(self) -> Result<Utf8Bytes, Bytes> {
-        if self.utf8 {
-            // SAFETY: `utf8` is only set by the cutter, for bytes inside a range that
-            // `std::str::from_utf8` accepted and that ends at a separator (ASCII, so cutting
-            // there never splits a UTF-8 sequence), and for the bytes of a `String`.
-            Ok(unsafe { Utf8Bytes::from_bytes_unchecked(self.bytes) })
-        } else {
-            Utf8Bytes::try_from(self.bytes.clone()).map_err(|_| self.bytes)
-        }
-    }
-
-    /// The bytes and whether they were known to be UTF-8.
-    #[cfg(test)]
-    pub(crate) fn parts(self) -> (Vec<u8>, bool) {
-        (self.bytes.to_vec(), self.utf8)
-    }
-}
-
-/// How stdin is cut into messages (`--input`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub(crate) enum Framing {
-    /// One message per line (LF or CRLF)
-    #[default]
-    Lines,
-    /// One message per NUL-terminated record (as with -0)
-    Nul,
-    /// All of stdin is one message
-    Whole,
-    /// One message per JSON value of a stream, pretty-printed or not, sent compact
-    Json,
-}
 
 /// Lines from stdin (or a program's output, or in tests any file), read and cut by an
 /// [`InputThread`].
@@ -292,8 +241,8 @@ mod tests {
     #[tokio::test]
     async fn whole_input_is_one_message_and_json_values_one_each() {
         let whole = read_framed(b"a\nb\n\n", false, Framing::Whole).await;
-        assert_eq!(whole.len(), 1);
-        assert_eq!(whole[0].bytes, &b"a\nb\n\n"[..]);
+        let whole: Vec<Vec<u8>> = whole.into_iter().map(|l| l.parts().0).collect();
+        assert_eq!(whole, [b"a\nb\n\n".to_vec()]);
         assert!(read_framed(b"", false, Framing::Whole).await.is_empty());
         let json = read_framed(b"{\n \"a\": 1\n}\n[1, 2]\n", true, Framing::Json).await;
         let texts: Vec<String> = json

@@ -5,8 +5,9 @@
 use crate::coproc::{ProcessOutput, Step};
 use crate::error::{Error, Kind};
 use crate::input::command::Command;
+use crate::input::framing::Line;
 use crate::input::json_stream::JsonSyntax;
-use crate::input::pipe::{Line, LineReader};
+use crate::input::pipe::LineReader;
 use crate::input::schedule::Schedule;
 use std::collections::VecDeque;
 use tokio::sync::mpsc;
