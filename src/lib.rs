@@ -25,8 +25,8 @@
 //!            session  reader + writer (+ commands, input, end_policy, replay, outcome,
 //!                     violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar),
-//!                     pipe + input_thread + cutter + framing (stdin read and cut by --input on its
-//!                     own thread), json_stream, schedule (timed input)
+//!                     pipe + input_thread + cutter + framing (stdin read and cut by
+//!                     --input on its own thread), json_stream, schedule (timed input)
 //!            proto    application protocols (--proto): the codecs and input grammars of
 //!                     socketio, graphql, stomp and jsonrpc; pure, no I/O
 //!            event    the seam: everything observed, as data; notice: wscope's remarks as
