@@ -68,7 +68,8 @@
 //!   and the scanner, permessage-deflate's [`wire::deflate::Incoming`], the upgrade's request,
 //!   response, rejection and body, the URL), [`net`] (the proxies' answers, the TLS
 //!   ServerHello), [`input`] (the REPL's commands, `--input json`), [`curl`] (a pasted
-//!   command) and the [`proto`] codecs.
+//!   command), the [`proto`] codecs and [`replay::fuzzing`] (a recording file, as `replay`
+//!   reads it).
 //!
 //! A test that needs another internal makes that item `pub`; the lints then name the types
 //! it brings along.
@@ -103,7 +104,7 @@ mod probe;
 #[allow(dead_code, unused_imports)]
 pub mod proto;
 mod render;
-mod replay;
+pub mod replay;
 pub mod serve;
 mod session;
 mod stats;

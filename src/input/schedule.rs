@@ -6,6 +6,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
+/// The latest a message is sent, however slow the replay: a century, longer than any session
+/// waits, and a moment the clock can still name (a recorded second at `--speed 1e-300` is not).
+const FURTHEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// One message and when to send it, counted from the start of the session.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Timed {
@@ -22,14 +26,16 @@ pub(crate) struct Schedule {
 }
 
 impl Schedule {
-    /// The messages at their recorded offsets, divided by `speed` (2 plays twice as fast);
-    /// `None` sends each as soon as the one before it is out.
+    /// The messages at their recorded offsets, divided by `speed` (2 plays twice as fast; any
+    /// factor above 0, the offsets kept within [`FURTHEST`]); `None` sends each as soon as the
+    /// one before it is out.
     pub(crate) fn new(messages: Vec<Timed>, speed: Option<f64>) -> Self {
         let left = messages
             .into_iter()
             .map(|t| Timed {
                 at: match speed {
-                    Some(s) => t.at.div_f64(s),
+                    Some(s) => Duration::try_from_secs_f64(t.at.as_secs_f64() / s)
+                        .map_or(FURTHEST, |at| at.min(FURTHEST)),
                     None => Duration::ZERO,
                 },
                 message: t.message,
@@ -88,6 +94,14 @@ mod tests {
         while s.next().await.is_some() {}
         assert_eq!(start.elapsed(), Duration::ZERO);
         assert!(s.left.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_slowest_speed_waits_no_longer_than_the_furthest_moment() {
+        let mut s = Schedule::new(vec![timed(1000, "a")], Some(1e-300));
+        let start = Instant::now();
+        assert_eq!(s.next().await, Some(Message::text("a")));
+        assert_eq!(start.elapsed(), FURTHEST);
     }
 
     #[tokio::test(start_paused = true)]

@@ -5,6 +5,7 @@
 //! (`app` runs a client): replay decides what it sends and judges what came back.
 
 pub(crate) mod diff;
+pub mod fuzzing;
 pub(crate) mod recording;
 
 use crate::error::{Error, Kind};
@@ -84,7 +85,12 @@ async fn read(path: &Path) -> Result<Recording, Error> {
     let text = tokio::fs::read_to_string(path)
         .await
         .map_err(|e| Error::new(Kind::Input, format!("{}: cannot read: {e}", path.display())))?;
-    let rec = recording::parse(&text).map_err(|e| {
+    checked(path, &text)
+}
+
+/// The recording `text` (the contents of `path`) holds, if it holds one to replay. Pure.
+fn checked(path: &Path, text: &str) -> Result<Recording, Error> {
+    let rec = recording::parse(text).map_err(|e| {
         Error::new(Kind::Input, format!("{}: {e}", path.display()))
             .with_hint("a recording is what --record FILE (or --jsonl) wrote")
     })?;
