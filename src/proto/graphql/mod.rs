@@ -36,10 +36,8 @@ pub(crate) mod words;
 
 pub use client::ClientMessage;
 pub(crate) use connection::Connection;
-pub(crate) use document::OperationKind;
 pub use message::Dialect;
-pub(crate) use message::{MessageError, ServerMessage};
-pub(crate) use operation::Operation;
+pub(crate) use message::ServerMessage;
 pub(crate) use settings::Settings;
 
 #[cfg(test)]

@@ -24,15 +24,11 @@ pub(crate) mod messages;
 pub mod pending;
 pub mod request;
 
-pub(crate) use classify::{Item, Outcome, Response, RpcError, ServerRequest};
 pub use classify::{Received, classify};
 pub(crate) use client::{Client, Settings};
 pub use id::IdAllocator;
-pub(crate) use id::IdKey;
 pub use pending::PendingCalls;
-pub(crate) use pending::{Pending, PendingError};
 pub use request::parse_line;
-pub(crate) use request::{Call, Outgoing, Request, Typed, parse_notify};
 
 #[cfg(test)]
 mod props;

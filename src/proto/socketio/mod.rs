@@ -48,9 +48,7 @@ pub mod reassembler;
 pub(crate) mod url;
 
 pub(crate) use client::{Client, Settings};
-pub(crate) use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
-pub(crate) use input::{AckReply, Arg, Emit};
-pub(crate) use packet::PacketError;
+pub(crate) use engine::EngineVersion;
 pub use packet::{Limits, SocketIoVersion};
 pub(crate) use reassembler::SocketIoError;
 pub use reassembler::{Reassembler, Received};

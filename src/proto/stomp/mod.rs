@@ -40,12 +40,10 @@ pub(crate) mod outgoing;
 
 pub(crate) use client::{Client, Settings};
 pub use decoder::{Decoder, Item, Limits};
-pub(crate) use error::EncodeError;
 pub use error::StompError;
+pub(crate) use frame::Command;
 pub use frame::Version;
-pub(crate) use frame::{Command, Frame};
 pub(crate) use heartbeat::HeartBeat;
-pub(crate) use input::StompCommand;
 
 #[cfg(test)]
 mod props;
