@@ -27,7 +27,7 @@
 //!
 //! # Contract
 //!
-//! [`engine`] decodes any WebSocket message into an Engine.IO packet or an [`EngineError`];
+//! [`engine`] decodes any WebSocket message into an Engine.IO packet or an `EngineError`;
 //! [`Reassembler`] turns the data of `message` packets into [`Received`] messages, holding a
 //! binary packet until its attachments have come (at most [`Limits::max_attachments`], at
 //! most [`Limits::max_attachment_bytes`] together). [`input`] parses lines and the `/emit`
