@@ -93,7 +93,6 @@ exit_statuses! {
     /// `--proto`: an operation or call the user made failed (a GraphQL error, a JSON-RPC error
     /// response) while the connection itself ended well.
     // Documented now; the GraphQL and JSON-RPC layers (the next protocol issues) produce it.
-    #[allow(dead_code)]
     ProtoFailed = 17, "--proto: an operation or call failed (a GraphQL error, a JSON-RPC error response); the connection ended well";
     /// Interrupted by Ctrl-C / SIGINT.
     Interrupted = 130, "interrupted (Ctrl-C)";

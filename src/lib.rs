@@ -68,8 +68,9 @@
 //!   and the scanner, permessage-deflate's [`wire::deflate::Incoming`], the upgrade's request,
 //!   response, rejection and body, the URL), [`net`] (the proxies' answers, the TLS
 //!   ServerHello), [`input`] (the REPL's commands, `--input json`), [`curl`] (a pasted
-//!   command), the [`proto`] codecs and [`replay::fuzzing`] (a recording file, as `replay`
-//!   reads it).
+//!   command), the [`proto`] codecs, [`proto::fuzzing`], which drives the protocols' state
+//!   machines (private to the crate) with the fuzzer's bytes, and [`replay::fuzzing`], which
+//!   reads them as a recording file the way `replay` does.
 //!
 //! A test that needs another internal makes that item `pub`; the lints then name the types
 //! it brings along.
@@ -98,10 +99,6 @@ pub mod net;
 mod open;
 mod output;
 mod probe;
-// Socket.IO is wired into the session (issue 24); the GraphQL, STOMP and JSON-RPC codecs, and
-// the parts of the layer only they need, wait for the next protocol issues: until then only
-// the fuzz targets and their own tests use them.
-#[allow(dead_code, unused_imports)]
 pub mod proto;
 mod render;
 pub mod replay;

@@ -28,13 +28,9 @@ pub(crate) struct AppMessage {
 pub(crate) enum Fact {
     Text(String),
     Number(u64),
-    // Bool and Json: for the protocols after Socket.IO (GraphQL, STOMP, JSON-RPC).
-    #[allow(dead_code)]
-    Bool(bool),
     /// A duration, written in milliseconds.
     Millis(Duration),
     /// A JSON value as the peer wrote it.
-    #[allow(dead_code)]
     Json(String),
 }
 
@@ -50,7 +46,6 @@ pub(crate) enum NoteLevel {
     Warning,
     /// The answer to a protocol's REPL command (`/pending`, `/ops`): shown where it was asked.
     // For the protocols after Socket.IO, whose REPL commands answer (`/pending`, `/ops`).
-    #[allow(dead_code)]
     Answer,
     /// Something the user asked for failed (a JSON-RPC error response, a call that got no
     /// answer): shown always, as wscope's errors are; the session goes on, and ends with

@@ -76,13 +76,7 @@ pub(crate) fn closed(code: u16, offered: &[String]) -> Option<Guess> {
 /// somewhere after.
 fn is_stomp_frame(data: &[u8]) -> bool {
     use super::stomp::Command;
-    let server = [
-        Command::Connected,
-        Command::Message,
-        Command::Receipt,
-        Command::Error,
-    ];
-    server.iter().any(|c| {
+    Command::ALL.iter().filter(|c| c.is_from_server()).any(|c| {
         data.strip_prefix(c.as_str().as_bytes())
             .is_some_and(|rest| rest.starts_with(b"\n") || rest.starts_with(b"\r\n"))
     }) && data.contains(&0)

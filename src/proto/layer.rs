@@ -80,6 +80,7 @@ impl Step {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.send.is_empty()
             && self.deliver.is_empty()

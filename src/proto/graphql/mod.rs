@@ -16,12 +16,12 @@
 //! `graphql-transport-ws` wherever it stands in the offer.
 //!
 //! Contract: [`message::decode`] turns any text into a [`ServerMessage`] or a
-//! [`MessageError`] in words; [`client::encode`] writes the client's messages for a dialect;
+//! `MessageError` in words; [`client::encode`] writes the client's messages for a dialect;
 //! [`operation::parse_operation`] reads what the user types (a document or its JSON form) and
-//! finds the operation's kind with [`document`]'s lexer, without a GraphQL parser.
-//! [`connection`] is the state machine the session drives (the handshake, ids, results, the
-//! keepalive), [`ops`] its operations, [`settings`] the offer and the dialect chosen,
-//! [`words`] what it says, [`commands`] the REPL's `/ops` and `/stop`.
+//! finds the operation's kind with `document`'s lexer, without a GraphQL parser.
+//! `connection` is the state machine the session drives (the handshake, ids, results, the
+//! keepalive), `ops` its operations, `settings` the offer and the dialect chosen,
+//! `words` what it says, `commands` the REPL's `/ops` and `/stop`.
 
 pub mod client;
 pub(crate) mod close;
@@ -36,10 +36,8 @@ pub(crate) mod words;
 
 pub use client::ClientMessage;
 pub(crate) use connection::Connection;
-pub(crate) use document::OperationKind;
 pub use message::Dialect;
-pub(crate) use message::{MessageError, ServerMessage};
-pub(crate) use operation::Operation;
+pub(crate) use message::ServerMessage;
 pub(crate) use settings::Settings;
 
 #[cfg(test)]

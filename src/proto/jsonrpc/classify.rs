@@ -50,21 +50,6 @@ pub(crate) struct RpcError {
     pub data: Option<String>,
 }
 
-impl RpcError {
-    /// The name of a code JSON-RPC 2.0 defines.
-    pub(crate) fn code_name(&self) -> Option<&'static str> {
-        Some(match self.code {
-            -32700 => "Parse error",
-            -32600 => "Invalid Request",
-            -32601 => "Method not found",
-            -32602 => "Invalid params",
-            -32603 => "Internal error",
-            -32099..=-32000 => "Server error",
-            _ => return None,
-        })
-    }
-}
-
 /// A request or notification the server sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerRequest {

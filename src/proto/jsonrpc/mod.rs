@@ -9,12 +9,12 @@
 //! order (nothing for its notifications). An id is a string, a number or null; the server
 //! echoes it.
 //!
-//! Contract: [`request`] reads what the user types into calls, [`Typed::assign`] gives ids
+//! Contract: [`request`] reads what the user types into calls, `Typed::assign` gives ids
 //! from an [`IdAllocator`] (from 1 by default) to calls without one, [`classify()`] says what
 //! any received text is (or why it is not JSON-RPC 2.0), and [`PendingCalls`] matches
 //! responses to calls by id value, bounded in size. The session reads the clock and passes
-//! the instants in. [`client`] is the state machine the session drives, [`messages`] words
-//! what it prints and says, [`commands`] lists the REPL's `/pending` and `/notify`.
+//! the instants in. `client` is the state machine the session drives, `messages` words
+//! what it prints and says, `commands` lists the REPL's `/pending` and `/notify`.
 
 pub mod classify;
 pub(crate) mod client;
@@ -24,15 +24,11 @@ pub(crate) mod messages;
 pub mod pending;
 pub mod request;
 
-pub(crate) use classify::{Item, Outcome, Response, RpcError, ServerRequest};
 pub use classify::{Received, classify};
 pub(crate) use client::{Client, Settings};
 pub use id::IdAllocator;
-pub(crate) use id::IdKey;
 pub use pending::PendingCalls;
-pub(crate) use pending::{Pending, PendingError};
 pub use request::parse_line;
-pub(crate) use request::{Call, Outgoing, Request, Typed, parse_notify};
 
 #[cfg(test)]
 mod props;

@@ -171,14 +171,6 @@ impl PendingCalls {
         self.calls.get(key)
     }
 
-    /// How many calls of a batch are still waiting.
-    pub(crate) fn waiting_in(&self, batch: BatchId) -> usize {
-        self.calls
-            .values()
-            .filter(|p| p.batch == Some(batch))
-            .count()
-    }
-
     /// The waiting calls in the order they were sent (for `/pending`).
     pub(crate) fn oldest_first(&self) -> impl Iterator<Item = &Pending> {
         self.order.values().filter_map(|k| self.calls.get(k))

@@ -161,19 +161,7 @@ fn received_messages_of_the_specification() {
     else {
         panic!()
     };
-    assert_eq!(
-        (e.data.as_deref(), e.code_name()),
-        (Some("\"0x08c3\""), None)
-    );
-    assert_eq!(
-        RpcError {
-            code: -32001,
-            message: String::new(),
-            data: None
-        }
-        .code_name(),
-        Some("Server error")
-    );
+    assert_eq!(e.data.as_deref(), Some("\"0x08c3\""));
     let batch = classify(
         r#"[
         {"jsonrpc": "2.0", "result": 7, "id": "1"},
@@ -305,7 +293,7 @@ fn pending_calls_are_matched_by_id_and_bounded() {
         .insert(&[("\"a\"", "sum"), ("2", "get")], later, false)
         .unwrap()
         .unwrap();
-    assert_eq!((p.len(), p.waiting_in(batch)), (3, 2));
+    assert_eq!(p.len(), 3);
     assert_eq!(
         p.insert(&[("3", "x")], t0, false),
         Err(PendingError::Full { limit: 3 })
@@ -321,7 +309,7 @@ fn pending_calls_are_matched_by_id_and_bounded() {
         (got.id.as_str(), got.method.as_str(), got.batch),
         ("\"a\"", "sum", Some(batch))
     );
-    assert_eq!(p.waiting_in(batch), 1);
+    assert_eq!(p.len(), 2);
     assert_eq!(
         p.take("\"a\""),
         Err(PendingError::UnknownId("\"a\"".into()))

@@ -30,11 +30,6 @@ impl EngineVersion {
             EngineVersion::V4 => "4",
         }
     }
-
-    /// True when the server sends the pings (v4); in v3 the client does.
-    pub(crate) fn server_pings(self) -> bool {
-        self == EngineVersion::V4
-    }
 }
 
 /// The data of an Engine.IO `message` packet.

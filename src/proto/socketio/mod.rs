@@ -27,7 +27,7 @@
 //!
 //! # Contract
 //!
-//! [`engine`] decodes any WebSocket message into an Engine.IO packet or an [`EngineError`];
+//! [`engine`] decodes any WebSocket message into an Engine.IO packet or an `EngineError`;
 //! [`Reassembler`] turns the data of `message` packets into [`Received`] messages, holding a
 //! binary packet until its attachments have come (at most [`Limits::max_attachments`], at
 //! most [`Limits::max_attachment_bytes`] together). [`input`] parses lines and the `/emit`
@@ -48,9 +48,7 @@ pub mod reassembler;
 pub(crate) mod url;
 
 pub(crate) use client::{Client, Settings};
-pub(crate) use engine::{EngineError, EnginePacket, EngineVersion, Handshake, WsMessage};
-pub(crate) use input::{AckReply, Arg, Emit};
-pub(crate) use packet::PacketError;
+pub(crate) use engine::EngineVersion;
 pub use packet::{Limits, SocketIoVersion};
 pub(crate) use reassembler::SocketIoError;
 pub use reassembler::{Reassembler, Received};

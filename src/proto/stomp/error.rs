@@ -114,8 +114,6 @@ pub(crate) enum EncodeError {
         command: &'static str,
         version: &'static str,
     },
-    /// An ACK or NACK for a message that carries nothing to acknowledge it by.
-    NothingToAck,
 }
 
 impl fmt::Display for EncodeError {
@@ -130,9 +128,6 @@ impl fmt::Display for EncodeError {
             ),
             EncodeError::NotInVersion { command, version } => {
                 write!(f, "STOMP {version} has no {command} frame")
-            }
-            EncodeError::NothingToAck => {
-                f.write_str("the message has no ack or message-id header to acknowledge it by")
             }
         }
     }

@@ -63,7 +63,7 @@ pub(crate) enum Command {
 }
 
 impl Command {
-    const ALL: [Command; 15] = [
+    pub(crate) const ALL: [Command; 15] = [
         Command::Connect,
         Command::Stomp,
         Command::Connected,

@@ -17,11 +17,11 @@
 //! 1.1 and 1.0; 1.0 has no NACK.
 //!
 //! Contract: [`Decoder`] takes WebSocket payloads and gives frames and heart-beats, or a
-//! [`StompError`] in words, within [`Limits`]; [`encoder`] writes the client's frames and
-//! [`outgoing`] the WebSocket messages that carry them; [`heartbeat`] does the negotiation
-//! arithmetic; [`input`] reads the REPL's commands, which [`commands`] lists. Nothing here
-//! reads a clock: [`client`] is the state machine the session drives (time passed in), with
-//! [`ledger`] its books, [`messages`] its words and [`body`] how a body prints as one line.
+//! [`StompError`] in words, within [`Limits`]; `encoder` writes the client's frames and
+//! `outgoing` the WebSocket messages that carry them; `heartbeat` does the negotiation
+//! arithmetic; [`input`] reads the REPL's commands, which `commands` lists. Nothing here
+//! reads a clock: `client` is the state machine the session drives (time passed in), with
+//! `ledger` its books, `messages` its words and `body` how a body prints as one line.
 
 pub(crate) mod body;
 pub(crate) mod client;
@@ -40,12 +40,10 @@ pub(crate) mod outgoing;
 
 pub(crate) use client::{Client, Settings};
 pub use decoder::{Decoder, Item, Limits};
-pub(crate) use error::EncodeError;
 pub use error::StompError;
+pub(crate) use frame::Command;
 pub use frame::Version;
-pub(crate) use frame::{Command, Frame};
 pub(crate) use heartbeat::HeartBeat;
-pub(crate) use input::StompCommand;
 
 #[cfg(test)]
 mod props;

@@ -17,7 +17,6 @@ fn facts(facts: &[(&'static str, Fact)]) -> Map<String, Value> {
             let v = match fact {
                 Fact::Text(t) => Value::from(t.as_str()),
                 Fact::Number(n) => Value::from(*n),
-                Fact::Bool(b) => Value::from(*b),
                 Fact::Millis(d) => Value::from((d.as_micros() as f64) / 1000.0),
                 Fact::Json(j) => {
                     serde_json::from_str(j).unwrap_or_else(|_| Value::from(j.as_str()))

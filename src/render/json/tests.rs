@@ -172,7 +172,7 @@ fn events() -> Vec<Event> {
                     ("event", Fact::Text("chat".into())),
                     ("ack_id", Fact::Number(0)),
                     ("latency_ms", Fact::Millis(Duration::from_micros(1500))),
-                    ("more", Fact::Bool(true)),
+                    ("more", Fact::Number(1)),
                     ("payload", Fact::Json(r#"{"a":1}"#.into())),
                 ],
                 input: Some(r#"/emit --ack "chat" "hi""#.into()),
