@@ -169,13 +169,16 @@ fn heart_beats_that_stop_end_the_run() {
     ];
     let r = run(&args, b"");
     assert_eq!(r.code, 9, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "the STOMP server's heart-beats stopped: nothing for 2.0s (it agreed to send one every 1.0s)"
-        ),
-        "{}",
-        r.stderr
-    );
+    // The silence it names is as long as it was: two agreed beats at least (more on a busy
+    // machine, where the check runs late).
+    let silence: f64 = r
+        .stderr
+        .split("the STOMP server's heart-beats stopped: nothing for ")
+        .nth(1)
+        .and_then(|rest| rest.split_once("s (it agreed to send one every 1.0s)"))
+        .and_then(|(secs, _)| secs.parse().ok())
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(silence >= 2.0, "{}", r.stderr);
     let texts = srv.texts();
     assert!(texts[0].contains("heart-beat:1000,1000"), "{texts:?}");
 }
