@@ -7,8 +7,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::time::{Duration, Instant};
 use wscope::net::proxy::{Proxy, ProxyKind, http_connect};
-use wscope::wire::target::Target;
 use wscope::wire::response::{MAX_HEAD, head_end, parse_head};
+use wscope::wire::target::Target;
 use wscope_fuzz::{Script, block_on, control};
 
 fuzz_target!(|data: &[u8]| {

@@ -5,12 +5,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wscope::wire::target::Target;
 use wscope::wire::rejection::rejected;
 use wscope::wire::request::{RequestOptions, build};
 use wscope::wire::response::{
     ResponseHead, body_framing, check_upgrade, describe_garbage, head_end, parse_head,
 };
+use wscope::wire::target::Target;
 
 /// The head as text again: what `parse_head` read from it must read the same.
 fn print(head: &ResponseHead) -> String {

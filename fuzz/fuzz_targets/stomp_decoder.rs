@@ -49,7 +49,9 @@ fn decode_on(version: Version, pieces: &[&[u8]]) {
             match d.next_item() {
                 Ok(None) => break,
                 Ok(Some(Item::Frame(f) | Item::Unterminated(f))) => {
-                    assert!(f.body.len() <= LIMITS.max_body && f.headers.len() <= LIMITS.max_headers)
+                    assert!(
+                        f.body.len() <= LIMITS.max_body && f.headers.len() <= LIMITS.max_headers
+                    )
                 }
                 Ok(Some(Item::HeartBeat)) | Err(_) => {}
             }
