@@ -30,6 +30,11 @@ fn ticking_server(n: usize, gap: Duration) -> Server {
                     Some(Ok(Message::Close(_))) => {
                         push(&log, format!("quiet {} ms", last.elapsed().as_millis()));
                         push(&log, format!("close after {sent}"));
+                        // No tick after the peer's Close: a send then fails before the queued
+                        // answer goes out, and the peer would see the TCP connection end
+                        // without one. Reading on sends the answer, then the stream ends.
+                        while let Some(Ok(_)) = ws.next().await {}
+                        return;
                     }
                     Some(Ok(_)) => {}
                     _ => return,
