@@ -75,3 +75,40 @@ pub(crate) struct ProtoSession {
     /// The URL as the user gave it (with its password; masked when shown).
     pub url: String,
 }
+
+impl ProtoNote {
+    pub(crate) fn new(
+        protocol: &'static str,
+        kind: &'static str,
+        level: NoteLevel,
+        text: String,
+        facts: Vec<(&'static str, Fact)>,
+    ) -> Self {
+        ProtoNote {
+            protocol,
+            kind,
+            level,
+            text,
+            facts,
+        }
+    }
+}
+
+impl AppMessage {
+    /// A message that carries JSON (printed compact, highlighted), not typed by the user.
+    pub(crate) fn json(
+        protocol: &'static str,
+        kind: &'static str,
+        text: String,
+        facts: Vec<(&'static str, Fact)>,
+    ) -> Self {
+        AppMessage {
+            protocol,
+            kind,
+            text,
+            json: true,
+            facts,
+            input: None,
+        }
+    }
+}

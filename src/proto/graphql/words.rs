@@ -20,21 +20,6 @@ pub(crate) const NAME: &str = "graphql";
 /// How much of a server's message a diagnostic shows.
 const SHOWN_CHARS: usize = 200;
 
-fn note(
-    kind: &'static str,
-    level: NoteLevel,
-    text: String,
-    facts: Vec<(&'static str, Fact)>,
-) -> ProtoNote {
-    ProtoNote {
-        protocol: NAME,
-        kind,
-        level,
-        text,
-        facts,
-    }
-}
-
 fn refused(message: String) -> Error {
     Error::new(Kind::ProtoRefused, message)
 }
@@ -74,7 +59,8 @@ pub(crate) fn shown(text: &str) -> String {
 }
 
 pub(crate) fn other_dialect_selected(selected: Dialect, pinned: Dialect) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "dialect",
         NoteLevel::Warning,
         format!(
@@ -91,7 +77,8 @@ pub(crate) fn speaking_pinned(pinned: Dialect, selected: Option<&str>) -> ProtoN
         Some(s) => format!("selected the subprotocol {s:?}"),
         None => "selected no subprotocol".to_string(),
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "dialect",
         NoteLevel::Warning,
         format!(
@@ -125,7 +112,8 @@ pub(crate) fn acknowledged(dialect: Dialect, payload: Option<&str>) -> ProtoNote
         }
         None => String::new(),
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "connected",
         NoteLevel::Info,
         format!(
@@ -155,7 +143,8 @@ pub(crate) fn not_graphql(dialect: Dialect, raw: &str, e: &dyn Display) -> Error
 }
 
 pub(crate) fn skipped(dialect: Dialect, raw: &str, e: &dyn Display) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "malformed",
         NoteLevel::Warning,
         format!(
@@ -168,7 +157,8 @@ pub(crate) fn skipped(dialect: Dialect, raw: &str, e: &dyn Display) -> ProtoNote
 }
 
 pub(crate) fn early(type_name: &str, raw: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "early",
         NoteLevel::Warning,
         format!(
@@ -181,7 +171,8 @@ pub(crate) fn early(type_name: &str, raw: &str) -> ProtoNote {
 
 /// Legacy `connection_error` once connected (a message the server could not read).
 pub(crate) fn connection_error(message: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "connection_error",
         NoteLevel::Warning,
         format!("the GraphQL server reports a connection error: {message}"),
@@ -190,7 +181,8 @@ pub(crate) fn connection_error(message: &str) -> ProtoNote {
 }
 
 pub(crate) fn ack_again() -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "ack",
         NoteLevel::Detail,
         "another connection_ack (ignored)".into(),
@@ -245,7 +237,8 @@ pub(crate) fn result_errors(id: &str, op: &Op, errors: &[String]) -> ProtoNote {
         "errors",
         Fact::Json(serde_json::to_string(errors).unwrap_or_default()),
     ));
-    note(
+    ProtoNote::new(
+        NAME,
         "errors",
         NoteLevel::Warning,
         format!(
@@ -272,7 +265,8 @@ pub(crate) fn op_error(id: &str, op: &Op, messages: &[String], payload: &str) ->
     } else {
         messages.join("; ")
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "error",
         NoteLevel::Warning,
         format!("{} failed: {why}", op_label(id, op)),
@@ -292,7 +286,8 @@ pub(crate) fn complete(id: &str, op: &Op, took: Duration) -> ProtoNote {
     let mut facts = op_facts(id, op.kind, op.name.as_deref());
     facts.push(("results", Fact::Number(op.results)));
     facts.push(("took_ms", Fact::Millis(took)));
-    note(
+    ProtoNote::new(
+        NAME,
         "complete",
         NoteLevel::Info,
         format!(
@@ -313,7 +308,8 @@ pub(crate) fn late(id: &str, type_name: &str, stopped: bool) -> ProtoNote {
     } else {
         (NoteLevel::Warning, "which the server ended already")
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "late",
         level,
         format!("a {type_name} message for operation {id}, {why}: not shown"),
@@ -322,7 +318,8 @@ pub(crate) fn late(id: &str, type_name: &str, stopped: bool) -> ProtoNote {
 }
 
 pub(crate) fn unknown_id(id: &str, type_name: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "unknown_id",
         NoteLevel::Warning,
         format!(
@@ -333,7 +330,8 @@ pub(crate) fn unknown_id(id: &str, type_name: &str) -> ProtoNote {
 }
 
 pub(crate) fn stopped(id: &str, op: &Op) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "stopped",
         NoteLevel::Info,
         format!("{} stopped after {}", op_label(id, op), results(op.results)),
@@ -367,7 +365,8 @@ pub(crate) fn ops_list<'a>(
         let head = ops_row("id", "operation", "results", "running", "document");
         format!("{head}\n{}", lines.join("\n"))
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "ops",
         NoteLevel::Answer,
         text,

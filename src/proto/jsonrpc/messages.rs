@@ -19,32 +19,6 @@ pub(crate) const NAME: &str = "jsonrpc";
 /// whole).
 const QUOTED: usize = 64 * 1024;
 
-fn note(
-    kind: &'static str,
-    level: NoteLevel,
-    text: String,
-    facts: Vec<(&'static str, Fact)>,
-) -> ProtoNote {
-    ProtoNote {
-        protocol: NAME,
-        kind,
-        level,
-        text,
-        facts,
-    }
-}
-
-fn app(kind: &'static str, text: String, facts: Vec<(&'static str, Fact)>) -> AppMessage {
-    AppMessage {
-        protocol: NAME,
-        kind,
-        text,
-        json: true,
-        facts,
-        input: None,
-    }
-}
-
 /// The facts that say which call: its method and its id (as sent).
 fn call_facts(call: &Pending) -> Vec<(&'static str, Fact)> {
     vec![
@@ -78,14 +52,15 @@ pub(crate) fn quoted(text: &str) -> String {
 pub(crate) fn result(call: &Pending, json: &str, rtt: Duration) -> AppMessage {
     let mut facts = call_facts(call);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
-    app("result", compact(json), facts)
+    AppMessage::json(NAME, "result", compact(json), facts)
 }
 
 /// With `-v` and in the REPL: which call a result answers, and how long it took.
 pub(crate) fn answered(call: &Pending, rtt: Duration) -> ProtoNote {
     let mut facts = call_facts(call);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
-    note(
+    ProtoNote::new(
+        NAME,
         "answered",
         NoteLevel::Info,
         format!("{} answered in {}", which(call), ms(rtt)),
@@ -116,7 +91,8 @@ pub(crate) fn error_response(call: &Pending, e: &RpcError, rtt: Duration) -> Pro
     let mut facts = call_facts(call);
     error_facts(e, &mut facts);
     facts.push(("rtt_ms", Fact::Millis(rtt)));
-    note(
+    ProtoNote::new(
+        NAME,
         "error_response",
         NoteLevel::Failed,
         error_text(&call.method, e),
@@ -128,7 +104,8 @@ pub(crate) fn error_response(call: &Pending, e: &RpcError, rtt: Duration) -> Pro
 pub(crate) fn error_without_id(e: &RpcError) -> ProtoNote {
     let mut facts = Vec::new();
     error_facts(e, &mut facts);
-    note(
+    ProtoNote::new(
+        NAME,
         "error_response",
         NoteLevel::Failed,
         error_text(
@@ -143,7 +120,8 @@ pub(crate) fn error_without_id(e: &RpcError) -> ProtoNote {
 pub(crate) fn heartbeat_failed(call: &Pending, e: &RpcError) -> ProtoNote {
     let mut facts = call_facts(call);
     error_facts(e, &mut facts);
-    note(
+    ProtoNote::new(
+        NAME,
         "heartbeat_failed",
         NoteLevel::Warning,
         format!(
@@ -163,7 +141,8 @@ pub(crate) fn timed_out(call: &Pending, timeout: Duration) -> ProtoNote {
     };
     let mut facts = call_facts(call);
     facts.push(("timeout_ms", Fact::Millis(timeout)));
-    note(
+    ProtoNote::new(
+        NAME,
         "timed_out",
         level,
         format!(
@@ -182,7 +161,8 @@ pub(crate) fn late(call: &Pending, now: Instant, text: &str) -> ProtoNote {
         "rtt_ms",
         Fact::Millis(now.saturating_duration_since(call.sent)),
     ));
-    note(
+    ProtoNote::new(
+        NAME,
         "late_answer",
         NoteLevel::Warning,
         format!(
@@ -196,7 +176,8 @@ pub(crate) fn late(call: &Pending, now: Instant, text: &str) -> ProtoNote {
 
 /// An answer whose id matches no call (or is null).
 pub(crate) fn unknown_answer(e: &PendingError, text: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "unknown_id",
         NoteLevel::Warning,
         format!("{e}: {}", quoted(text)),
@@ -210,7 +191,8 @@ pub(crate) fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> Pr
     match call {
         Some(call) if !call.quiet => {
             facts.extend(call_facts(call));
-            note(
+            ProtoNote::new(
+                NAME,
                 "invalid_answer",
                 NoteLevel::Failed,
                 format!(
@@ -221,7 +203,8 @@ pub(crate) fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> Pr
                 facts,
             )
         }
-        _ => note(
+        _ => ProtoNote::new(
+            NAME,
             "malformed",
             NoteLevel::Warning,
             format!(
@@ -235,7 +218,8 @@ pub(crate) fn invalid(reason: &Reason, call: Option<&Pending>, text: &str) -> Pr
 
 /// A binary message that is not UTF-8 text (JSON-RPC is text).
 pub(crate) fn not_text(len: usize) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "malformed",
         NoteLevel::Warning,
         format!("a binary message of {len} bytes that is not UTF-8 text, so not JSON-RPC"),
@@ -253,13 +237,14 @@ pub(crate) fn from_server(req: &ServerRequest, text: &str) -> AppMessage {
         }
         None => "notification",
     };
-    app(kind, compact(text), facts)
+    AppMessage::json(NAME, kind, compact(text), facts)
 }
 
 /// An event of an rpc-websockets server (`{"notification":"tick","params":{…}}`, not a
 /// JSON-RPC notification): printed whole.
 pub(crate) fn event(name: &str, text: &str) -> AppMessage {
-    app(
+    AppMessage::json(
+        NAME,
         "notification",
         compact(text),
         vec![("notification", Fact::Text(name.to_string()))],
@@ -284,7 +269,7 @@ pub(crate) fn sent(out: &Outgoing, text: &str, again: String) -> AppMessage {
     };
     AppMessage {
         input: Some(again),
-        ..app(kind, text.to_string(), facts)
+        ..AppMessage::json(NAME, kind, text.to_string(), facts)
     }
 }
 
@@ -316,7 +301,8 @@ pub(crate) fn pending_list<'a>(
             lines.join("\n")
         ),
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "pending",
         NoteLevel::Answer,
         text,

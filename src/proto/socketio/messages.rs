@@ -23,32 +23,6 @@ pub(crate) struct Asked {
     pub event: String,
 }
 
-fn note(
-    kind: &'static str,
-    level: NoteLevel,
-    text: String,
-    facts: Vec<(&'static str, Fact)>,
-) -> ProtoNote {
-    ProtoNote {
-        protocol: NAME,
-        kind,
-        level,
-        text,
-        facts,
-    }
-}
-
-fn app(kind: &'static str, text: String, facts: Vec<(&'static str, Fact)>) -> AppMessage {
-    AppMessage {
-        protocol: NAME,
-        kind,
-        text,
-        json: true,
-        facts,
-        input: None,
-    }
-}
-
 /// JSON as one line: a server may lay its JSON out over several (rare), which would break the
 /// one-line-per-message contract.
 fn one_line(json: &str) -> String {
@@ -93,7 +67,8 @@ pub(crate) fn engine_open(h: &Handshake, v3: bool) -> ProtoNote {
     if let Some(m) = h.max_payload {
         facts.push(("max_payload", Fact::Number(m)));
     }
-    note(
+    ProtoNote::new(
+        NAME,
         "engine_open",
         NoteLevel::Detail,
         format!(
@@ -126,11 +101,12 @@ pub(crate) fn connected(
     if let Some(e) = engine_sid {
         facts.push(("engine_sid", Fact::Text(e.to_string())));
     }
-    note("connected", NoteLevel::Info, text, facts)
+    ProtoNote::new(NAME, "connected", NoteLevel::Info, text, facts)
 }
 
 pub(crate) fn ack_asked(id: u64, event: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "ack_asked",
         NoteLevel::Info,
         format!("the server asks for an acknowledgement of {event:?}: /ack {id} [ARG…]"),
@@ -151,7 +127,7 @@ pub(crate) fn ack_in(id: u64, event: Option<&str>, latency: Option<Duration>) ->
     } else {
         NoteLevel::Warning
     };
-    note("ack", level, text, vec![("id", Fact::Number(id))])
+    ProtoNote::new(NAME, "ack", level, text, vec![("id", Fact::Number(id))])
 }
 
 pub(crate) fn event_in(namespace: &str, name: &str, id: Option<u64>, json: &str) -> AppMessage {
@@ -160,7 +136,7 @@ pub(crate) fn event_in(namespace: &str, name: &str, id: Option<u64>, json: &str)
     if let Some(id) = id {
         facts.push(("ack_id", Fact::Number(id)));
     }
-    app("event", one_line(json), facts)
+    AppMessage::json(NAME, "event", one_line(json), facts)
 }
 
 pub(crate) fn ack_app(
@@ -176,7 +152,7 @@ pub(crate) fn ack_app(
     if let Some(l) = latency {
         facts.push(("latency_ms", Fact::Millis(l)));
     }
-    app("ack", one_line(json), facts)
+    AppMessage::json(NAME, "ack", one_line(json), facts)
 }
 
 /// An argument as the user types and reads it (binary data as `{"_binary":…}`).
@@ -232,7 +208,7 @@ pub(crate) fn emit_out(namespace: &str, emit: &Emit, id: Option<u64>, input: Str
     }
     AppMessage {
         input: Some(input),
-        ..app("emit", emit_line(emit), facts)
+        ..AppMessage::json(NAME, "emit", emit_line(emit), facts)
     }
 }
 
@@ -243,7 +219,7 @@ pub(crate) fn ack_out(id: u64, event: &str, args: &[Arg], input: String) -> AppM
     ];
     AppMessage {
         input: Some(input),
-        ..app("ack", array(None, args), facts)
+        ..AppMessage::json(NAME, "ack", array(None, args), facts)
     }
 }
 
@@ -273,7 +249,8 @@ pub(crate) fn shown(data: WsData<'_>) -> String {
 }
 
 pub(crate) fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "malformed",
         NoteLevel::Warning,
         format!("skipped a message from the server that is not valid Socket.IO ({e}): {raw}"),

@@ -16,21 +16,6 @@ use std::time::Duration;
 /// `--proto`'s name for STOMP.
 pub(crate) const NAME: &str = "stomp";
 
-fn note(
-    kind: &'static str,
-    level: NoteLevel,
-    text: String,
-    facts: Vec<(&'static str, Fact)>,
-) -> ProtoNote {
-    ProtoNote {
-        protocol: NAME,
-        kind,
-        level,
-        text,
-        facts,
-    }
-}
-
 fn text(s: &str) -> Fact {
     Fact::Text(s.to_string())
 }
@@ -73,7 +58,8 @@ pub(crate) fn connected(frame: &Frame, version: Version, agreed: &Agreed) -> Pro
     let millis = |d: Option<Duration>| Fact::Millis(d.unwrap_or_default());
     facts.push(("heart_beat_send_ms", millis(agreed.client_sends)));
     facts.push(("heart_beat_receive_ms", millis(agreed.server_sends)));
-    note(
+    ProtoNote::new(
+        NAME,
         "connected",
         NoteLevel::Info,
         format!("{said}; {}", heart_beats(agreed)),
@@ -82,7 +68,8 @@ pub(crate) fn connected(frame: &Frame, version: Version, agreed: &Agreed) -> Pro
 }
 
 pub(crate) fn subscribed(id: u64, destination: &str, ack: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "subscribed",
         NoteLevel::Info,
         format!("subscribed to {destination} as {id} (ack: {ack}; /unsubscribe {id} ends it)"),
@@ -126,7 +113,8 @@ pub(crate) fn ack_asked(id: &str, destination: Option<&str>) -> ProtoNote {
     let from = destination
         .map(|d| format!(" from {d}"))
         .unwrap_or_default();
-    note(
+    ProtoNote::new(
+        NAME,
         "ack_asked",
         NoteLevel::Info,
         format!("the message{from} waits for /ack {id} (or /nack {id})"),
@@ -165,7 +153,8 @@ pub(crate) fn sent(
 }
 
 pub(crate) fn receipt(id: &str, what: &str, after: Duration) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "receipt",
         NoteLevel::Info,
         format!(
@@ -181,7 +170,8 @@ pub(crate) fn receipt(id: &str, what: &str, after: Duration) -> ProtoNote {
 }
 
 pub(crate) fn receipt_unasked(id: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "receipt",
         NoteLevel::Warning,
         format!("a RECEIPT for {id:?}, which no frame of this session asked for"),
@@ -190,7 +180,8 @@ pub(crate) fn receipt_unasked(id: &str) -> ProtoNote {
 }
 
 pub(crate) fn disconnect_receipt() -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "disconnected",
         NoteLevel::Detail,
         "RECEIPT for DISCONNECT: the server has everything sent before it".into(),
@@ -205,7 +196,8 @@ pub(crate) fn transaction(name: &str, state: &str) -> ProtoNote {
     } else {
         ""
     };
-    note(
+    ProtoNote::new(
+        NAME,
         "transaction",
         NoteLevel::Info,
         format!("transaction {name} {state}{more}"),
@@ -214,7 +206,8 @@ pub(crate) fn transaction(name: &str, state: &str) -> ProtoNote {
 }
 
 pub(crate) fn transactions_left(open: &[String]) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "transaction",
         NoteLevel::Warning,
         format!(
@@ -226,7 +219,8 @@ pub(crate) fn transactions_left(open: &[String]) -> ProtoNote {
 }
 
 pub(crate) fn unexpected(command: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "unexpected",
         NoteLevel::Warning,
         format!("skipped a {command} frame from the server, which only a client sends"),
@@ -236,7 +230,8 @@ pub(crate) fn unexpected(command: &str) -> ProtoNote {
 
 pub(crate) fn not_subscribed(frame: &Frame, subscriptions: &str) -> ProtoNote {
     let which = frame.get("subscription").unwrap_or("none");
-    note(
+    ProtoNote::new(
+        NAME,
         "unsubscribed_message",
         NoteLevel::Detail,
         format!(
@@ -247,7 +242,8 @@ pub(crate) fn not_subscribed(frame: &Frame, subscriptions: &str) -> ProtoNote {
 }
 
 pub(crate) fn unterminated(command: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "malformed",
         NoteLevel::Warning,
         format!(
@@ -258,7 +254,8 @@ pub(crate) fn unterminated(command: &str) -> ProtoNote {
 }
 
 pub(crate) fn bad_heart_beat(value: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "heart_beat",
         NoteLevel::Warning,
         format!(
@@ -281,7 +278,8 @@ pub(crate) fn shown(data: WsData<'_>) -> String {
 }
 
 pub(crate) fn malformed(e: &dyn Display, raw: &str) -> ProtoNote {
-    note(
+    ProtoNote::new(
+        NAME,
         "malformed",
         NoteLevel::Warning,
         format!("skipped what the server sent: it is not a valid STOMP frame ({e}): {raw}"),
