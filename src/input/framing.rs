@@ -1,8 +1,9 @@
-//! What stdin is cut into: the `--input` framings and the [`Line`] each message arrives as.
-//! Apart from the pipe, the cutter and the input thread, so that each of them can name these
-//! without naming the others.
+//! What stdin is cut into: the `--input` framings, the [`Span`] the cutter marks each message
+//! with, and the [`Line`] each message arrives as. Apart from the pipe, the cutter and the input
+//! thread, so that each of them can name these without naming the others.
 
 use bytes::Bytes;
+use std::ops::Range;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// One input line, without its line end.
@@ -38,6 +39,25 @@ impl Line {
     #[cfg(test)]
     pub(crate) fn parts(self) -> (Vec<u8>, bool) {
         (self.bytes.to_vec(), self.utf8)
+    }
+}
+
+/// Where one message lies in the bytes of its batch.
+pub(crate) struct Span {
+    range: Range<usize>,
+    /// The bytes were checked to be UTF-8 together with their neighbours.
+    utf8: bool,
+}
+
+impl Span {
+    /// The message at `range`; `utf8` only when its bytes are known to be UTF-8.
+    pub(crate) fn new(range: Range<usize>, utf8: bool) -> Self {
+        Span { range, utf8 }
+    }
+
+    /// The message, out of `data`, the bytes of its batch (a slice: nothing is copied).
+    pub(crate) fn line(self, data: &Bytes) -> Line {
+        Line::new(data.slice(self.range), self.utf8)
     }
 }
 

@@ -12,9 +12,9 @@
 //! only holds this thread; the process exits without waiting for it.
 
 use crate::input::cutter::Cutter;
-use crate::input::framing::Line;
+use crate::input::framing::{Line, Span};
 use crate::input::json_stream::JsonSyntax;
-use bytes::{BufMut, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::mpsc as std_mpsc;
@@ -22,8 +22,27 @@ use tokio::sync::mpsc;
 
 /// The messages of one read, and the end of the input if it came with them.
 pub(crate) struct Batch {
-    pub(crate) lines: Vec<Line>,
+    /// The bytes the messages are cut from, split off the read buffer at once.
+    data: Bytes,
+    /// Where each message lies in `data`.
+    spans: std::vec::IntoIter<Span>,
     pub(crate) end: Option<End>,
+}
+
+impl Batch {
+    /// The next message of the batch.
+    pub(crate) fn next_line(&mut self) -> Option<Line> {
+        self.spans.next().map(|s| s.line(&self.data))
+    }
+
+    /// A batch with no messages, before the first one comes.
+    pub(crate) fn empty() -> Self {
+        Batch {
+            data: Bytes::new(),
+            spans: Vec::new().into_iter(),
+            end: None,
+        }
+    }
 }
 
 /// How the input ended, once the messages before it are handed out.
@@ -94,11 +113,11 @@ fn run(
         let eof = matches!(read, Ok(0));
         let mut failed = read.err();
         loop {
-            let mut lines = Vec::new();
+            let mut spans = Vec::new();
             let mut end = None;
-            while lines.len() < BATCH {
+            while spans.len() < BATCH {
                 match cutter.cut(eof) {
-                    Ok(Some(line)) => lines.push(line),
+                    Ok(Some(span)) => spans.push(span),
                     Ok(None) => {
                         end = input_end(eof, &mut failed, &cutter);
                         break;
@@ -109,13 +128,18 @@ fn run(
                     }
                 }
             }
-            if lines.is_empty() && end.is_none() {
+            if spans.is_empty() && end.is_none() {
                 // Nothing complete yet: read on.
                 break;
             }
-            let more = lines.len() == BATCH;
+            let more = spans.len() == BATCH;
             let last = end.is_some();
-            if done.send(Batch { lines, end }).is_err() || last || credits.recv().is_err() {
+            let batch = Batch {
+                data: cutter.take(),
+                spans: spans.into_iter(),
+                end,
+            };
+            if done.send(batch).is_err() || last || credits.recv().is_err() {
                 return;
             }
             if !more {
@@ -179,9 +203,9 @@ mod tests {
         let mut got = Vec::new();
         let mut batches = 0;
         loop {
-            let batch = t.next().await.expect("a batch");
+            let mut batch = t.next().await.expect("a batch");
             batches += 1;
-            for l in batch.lines {
+            while let Some(l) = batch.next_line() {
                 got.extend_from_slice(&l.into_bytes());
                 got.push(b'\n');
             }

@@ -16,8 +16,8 @@ use crate::input::input_thread::{Batch, End, InputThread};
 /// [`InputThread`].
 pub(crate) struct LineReader {
     src: InputThread,
-    /// The messages of the batch being handed out.
-    lines: std::vec::IntoIter<Line>,
+    /// The batch being handed out (its end is moved to `end` when it comes).
+    batch: Batch,
     /// How the input ended, once the lines before it are handed out.
     end: Option<End>,
     /// The end was reported: nothing more comes.
@@ -47,7 +47,7 @@ impl LineReader {
     ) -> std::io::Result<Self> {
         Ok(LineReader {
             src: InputThread::start(src, Cutter::new(text, framing, max))?,
-            lines: Vec::new().into_iter(),
+            batch: Batch::empty(),
             end: None,
             over: false,
             next_line_no: 1,
@@ -57,7 +57,7 @@ impl LineReader {
     /// A complete message already read, without waiting for input.
     pub(crate) fn buffered_line(&mut self) -> Option<Line> {
         loop {
-            if let Some(line) = self.lines.next() {
+            if let Some(line) = self.batch.next_line() {
                 self.next_line_no += 1;
                 return Some(line);
             }
@@ -93,9 +93,9 @@ impl LineReader {
         }
     }
 
-    fn take(&mut self, batch: Batch) {
-        self.lines = batch.lines.into_iter();
-        self.end = batch.end;
+    fn take(&mut self, mut batch: Batch) {
+        self.end = batch.end.take();
+        self.batch = batch;
     }
 }
 
