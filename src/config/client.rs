@@ -74,6 +74,7 @@ pub(super) fn build_with(
         reflect: input == InputSource::Reflect,
         replay: reconnect != Reconnect::Off,
         fragment: usize::from(io.fragment),
+        own_framing: true,
         report_first_message: out.verbose || out.timing,
         emit_outgoing: out.jsonl
             || mode == Mode::Repl

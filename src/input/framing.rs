@@ -59,6 +59,11 @@ impl Span {
     pub(crate) fn line(self, data: &Bytes) -> Line {
         Line::new(data.slice(self.range), self.utf8)
     }
+
+    /// The message's bytes in `data`, and whether they are known to be UTF-8.
+    pub(crate) fn bytes(self, data: &[u8]) -> (&[u8], bool) {
+        (&data[self.range], self.utf8)
+    }
 }
 
 /// How stdin is cut into messages (`--input`).

@@ -35,6 +35,16 @@ impl Batch {
         self.spans.next().map(|s| s.line(&self.data))
     }
 
+    /// The next message's bytes, borrowed, and whether they are known to be UTF-8.
+    pub(crate) fn next_bytes(&mut self) -> Option<(&[u8], bool)> {
+        self.spans.next().map(|s| s.bytes(&self.data))
+    }
+
+    /// Whether messages are left in the batch.
+    pub(crate) fn has_more(&self) -> bool {
+        self.spans.len() > 0
+    }
+
     /// A batch with no messages, before the first one comes.
     pub(crate) fn empty() -> Self {
         Batch {

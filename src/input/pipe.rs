@@ -69,6 +69,23 @@ impl LineReader {
         }
     }
 
+    /// As [`Self::buffered_line`], the message's bytes borrowed (no `Bytes` made for it), and
+    /// whether they are known to be UTF-8.
+    pub(crate) fn buffered_bytes(&mut self) -> Option<(&[u8], bool)> {
+        loop {
+            // Asked twice: the borrow of the first answer may not outlive the loop's turn.
+            if self.batch.has_more() {
+                self.next_line_no += 1;
+                return self.batch.next_bytes();
+            }
+            if self.over || self.end.is_some() {
+                return None;
+            }
+            let batch = self.src.try_next()?;
+            self.take(batch);
+        }
+    }
+
     /// The next message, reading more input as needed; `None` at end of input. Cancel-safe.
     pub(crate) async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
         loop {

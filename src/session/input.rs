@@ -91,6 +91,30 @@ impl Input {
         }
     }
 
+    /// Pipe mode's next message already read, as its bytes (borrowed: the writer frames it
+    /// itself) and whether it goes as text; `None` for other inputs and when nothing is
+    /// buffered. Text must be UTF-8, as in [`Self::ready_message`].
+    pub(super) fn ready_payload(&mut self) -> Option<Result<(&[u8], bool), Error>> {
+        let Input::Pipe { lines, binary } = self else {
+            return None;
+        };
+        let binary = *binary;
+        let line_no = lines.next_line_no;
+        let (bytes, utf8) = lines.buffered_bytes()?;
+        if binary {
+            Some(Ok((bytes, false)))
+        } else if utf8 || std::str::from_utf8(bytes).is_ok() {
+            Some(Ok((bytes, true)))
+        } else {
+            Some(Err(not_utf8(STDIN, line_no)))
+        }
+    }
+
+    /// Whether the messages come from stdin.
+    pub(super) fn is_pipe(&self) -> bool {
+        matches!(self, Input::Pipe { .. })
+    }
+
     /// Where the last message came from, for a diagnostic (`stdin line 3`).
     pub(super) fn position(&self) -> String {
         match self {
@@ -155,12 +179,17 @@ fn line_message(line: Line, binary: bool, what: &str, line_no: u64) -> Result<Me
     }
     match line.into_text() {
         Ok(t) => Ok(Message::Text(t)),
-        Err(_) => Err(Error::new(
-            Kind::Input,
-            format!(
-                "{what} {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"
-            ),
-        )
-        .with_hint("use -b/--binary to send each line as a binary message")),
+        Err(_) => Err(not_utf8(what, line_no)),
     }
+}
+
+/// A line to send as text is not UTF-8.
+fn not_utf8(what: &str, line_no: u64) -> Error {
+    Error::new(
+        Kind::Input,
+        format!(
+            "{what} {line_no} is not valid UTF-8; it was not sent (text messages must be UTF-8)"
+        ),
+    )
+    .with_hint("use -b/--binary to send each line as a binary message")
 }

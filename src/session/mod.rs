@@ -64,6 +64,9 @@ pub(crate) struct SessionConfig {
     pub replay: bool,
     /// Send every data message as this many fragments (`--fragment`; 0 or 1: whole).
     pub fragment: usize,
+    /// We are the client (our frames are masked), and pipe mode's lines may be framed by the
+    /// writer itself when nothing needs them as messages (see `writer/direct.rs`).
+    pub own_framing: bool,
     /// Say when the first message arrived (asked for with `-v` or `--timing`).
     pub report_first_message: bool,
     /// Emit an event for every data message sent (JSON Lines and the REPL show them).

@@ -380,6 +380,8 @@ where
                 Step::Continue
             }
             Some(Ok(Message::Close(frame))) => {
+                // tungstenite answers it with its next write: no data may be queued behind.
+                self.shared.raw.close_data();
                 let (code, reason) = match &frame {
                     Some(f) => (Some(u16::from(f.code)), f.reason.to_string()),
                     None => (None, String::new()),

@@ -26,8 +26,10 @@ use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
 
 use crate::render::KEEPALIVE_PREFIX;
 
+mod direct;
 mod proto;
 mod sending;
+use direct::Direct;
 use proto::woken;
 pub(super) use sending::send_error;
 
@@ -56,6 +58,8 @@ pub(super) struct Writer<S> {
     /// With `--proto`: the first input line the protocol refused (the run goes on without it,
     /// and ends with its status).
     bad_input: Option<Error>,
+    /// Pipe mode's lines framed here, when nothing needs them as messages ([`direct`]).
+    direct: Option<Direct>,
 }
 
 /// The writer's input state and timers across turns of its loop.
@@ -109,7 +113,15 @@ where
         first: Vec<Message>,
         proto: Option<Arc<Layer>>,
     ) -> Self {
+        let direct = (cfg.own_framing
+            && shared.compression.is_none()
+            && proto.is_none()
+            && cfg.fragment <= 1
+            && !cfg.emit_outgoing
+            && !cfg.replay)
+            .then(Direct::new);
         Writer {
+            direct,
             replay: ReplayWindow::new(cfg.replay),
             sink,
             cfg,
@@ -317,6 +329,7 @@ where
             return;
         }
         self.close_sent = true;
+        self.shared.raw.close_data();
         // When the peer already closed, tungstenite refuses a new Close but has its own reply
         // queued: the flush gets that out.
         let _ = self
@@ -419,6 +432,12 @@ where
                 self.flush().await.into()
             }
             Ok(Next::Send(m)) if self.proto.is_some() => self.proto_lines(m, input).await,
+            Ok(Next::Send(m)) if input.is_pipe() && self.direct.is_some() => {
+                let mut d = self.direct.take().unwrap_or_else(Direct::new);
+                let flow = self.send_direct(&mut d, m, input).await;
+                self.direct = Some(d);
+                flow
+            }
             Ok(Next::Send(m)) => {
                 if let Err(e) = self.send(m).await {
                     return Flow::Stop(WriteEnd::Failed(e));

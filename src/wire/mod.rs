@@ -4,6 +4,7 @@
 //! between the tap and tungstenite, and the stack of them tungstenite runs on. It knows nothing
 //! of how the bytes travel (`net` does).
 
+pub(crate) mod data_frames;
 pub mod deflate;
 pub mod frame;
 pub mod handshake;

@@ -73,30 +73,60 @@ pub(crate) struct FrameLog {
     last_close_in: Mutex<Option<Vec<u8>>>,
 }
 
-/// Bytes to put on the wire outside any frame (`/raw`), written by the tap ahead of
-/// tungstenite's next write or flush.
+/// Bytes written by the tap ahead of tungstenite's next write or flush: bytes outside any
+/// frame (`/raw`), and pipe mode's data frames ([`crate::wire::data_frames`]).
 #[derive(Debug, Default)]
-pub(crate) struct RawQueue(Mutex<Vec<u8>>);
+pub(crate) struct RawQueue(Mutex<Queued>);
+
+#[derive(Debug, Default)]
+struct Queued {
+    bytes: Vec<u8>,
+    /// A Close went out or came in: data frames are refused from then on (tungstenite's
+    /// frames are written after the queue, so data queued after its Close reply would follow
+    /// that Close on the wire). `/raw` bytes still go: they break the rules on purpose.
+    data_closed: bool,
+}
 
 impl RawQueue {
     /// Queues bytes to be written as they are.
     pub(crate) fn push(&self, bytes: &[u8]) {
-        lock(&self.0).extend_from_slice(bytes);
+        lock(&self.0).bytes.extend_from_slice(bytes);
     }
 
-    fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *lock(&self.0))
-    }
-
-    /// Puts back what did not go out, ahead of anything queued meanwhile.
-    fn put_back(&self, rest: &[u8]) {
-        if rest.is_empty() {
-            return;
-        }
+    /// Queues whole data frames, taking `frames` (which is left empty, with the capacity of
+    /// an earlier buffer); false, and nothing queued, once a Close went either way.
+    pub(crate) fn push_frames(&self, frames: &mut Vec<u8>) -> bool {
         let mut q = lock(&self.0);
-        let later = std::mem::take(&mut *q);
-        q.extend_from_slice(rest);
-        q.extend_from_slice(&later);
+        if q.data_closed {
+            return false;
+        }
+        if q.bytes.is_empty() {
+            std::mem::swap(&mut q.bytes, frames);
+        } else {
+            q.bytes.extend_from_slice(frames);
+        }
+        frames.clear();
+        true
+    }
+
+    /// A Close went out or came in: no data frames are queued from now on.
+    pub(crate) fn close_data(&self) {
+        lock(&self.0).data_closed = true;
+    }
+
+    /// What is queued, if anything (the queue keeps its buffer when it is empty).
+    fn take(&self) -> Option<Vec<u8>> {
+        let mut q = lock(&self.0);
+        (!q.bytes.is_empty()).then(|| std::mem::take(&mut q.bytes))
+    }
+
+    /// Puts back what of `pending` did not go out (after its first `written` bytes), ahead of
+    /// anything queued meanwhile; the buffer is kept, with its capacity, for the next bytes.
+    fn put_back(&self, mut pending: Vec<u8>, written: usize) {
+        let mut q = lock(&self.0);
+        pending.drain(..written);
+        pending.extend_from_slice(&q.bytes);
+        q.bytes = pending;
     }
 }
 
@@ -289,18 +319,18 @@ impl<S: AsyncWrite + Unpin> Tap<S> {
     /// Writes queued raw bytes (see [`RawQueue`]) before anything else.
     fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            let pending = self.raw.take();
-            if pending.is_empty() {
+            let Some(pending) = self.raw.take() else {
                 return Poll::Ready(Ok(()));
-            }
+            };
             let res = Pin::new(&mut self.inner).poll_write(cx, &pending);
             let written = match &res {
                 Poll::Ready(Ok(n)) => *n,
                 _ => 0,
             };
             self.inspector.observe(Dir::Out, &pending[..written]);
-            self.raw.put_back(&pending[written..]);
+            self.raw.put_back(pending, written);
             match res {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
                 Poll::Ready(Ok(_)) => {}
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => return Poll::Pending,

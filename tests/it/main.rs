@@ -21,6 +21,7 @@ mod jsonrpc;
 mod optional;
 mod peer_process;
 mod peers;
+mod pipe_framing;
 mod pipe_mode;
 mod probe;
 mod probe_peers;

@@ -179,6 +179,7 @@ where
         }
         self.proto_farewell().await;
         self.close_sent = true;
+        self.shared.raw.close_data();
         if self.proto.as_ref().is_some_and(|l| l.has_ended()) {
             // The peer closed while the farewell waited (tungstenite answered its Close).
             return Ok(());
@@ -215,6 +216,7 @@ where
             return;
         }
         self.close_sent = true;
+        self.shared.raw.close_data();
         const INTERNAL_ERROR: u16 = 1011;
         let frame = CloseFrame {
             code: CloseCode::from(INTERNAL_ERROR),
