@@ -21,9 +21,10 @@
 //!            wire     target (the URL); request → handshake → response/rejection (the
 //!                     upgrade, verbatim); tap (frame headers both ways, on the plaintext side
 //!                     of TLS) with frame, opcode and scanner (pure decoding); deflate
-//!                     (permessage-deflate); stack (tap → deflate → tungstenite, its limits)
-//!            session  reader + writer (+ commands, input, end_policy, replay, outcome,
-//!                     violations)
+//!                     (permessage-deflate); stack (tap → deflate → tungstenite, its limits);
+//!                     data_frames (pipe mode's lines framed in bulk, written by the tap)
+//!            session  reader + writer (+ direct: pipe lines framed by the writer; commands,
+//!                     input, end_policy, replay, outcome, violations)
 //!            input    repl (line editor thread, multiline) + command (the REPL's grammar),
 //!                     pipe + input_thread + cutter + framing (stdin read and cut by
 //!                     --input on its own thread), json_stream, schedule (timed input)
