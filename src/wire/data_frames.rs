@@ -9,7 +9,7 @@
 //! thread's ChaCha), drawn a thousand at a time (RFC 6455 §5.3: unpredictable, from a strong
 //! source of entropy).
 
-use crate::wire::frame::{apply_mask, encode_header};
+use crate::wire::frame::encode_header;
 use crate::wire::opcode::Opcode;
 use rand::Rng;
 
@@ -51,15 +51,44 @@ impl MaskKeys {
 pub(crate) fn push_masked(out: &mut Vec<u8>, text: bool, payload: &[u8], key: [u8; 4]) {
     let opcode = if text { Opcode::Text } else { Opcode::Binary };
     encode_header(out, 0x80 | opcode.bits(), Some(key), payload.len() as u64);
-    let start = out.len();
-    out.extend_from_slice(payload);
-    apply_mask(&mut out[start..], key, 0);
+    extend_masked(out, payload, key);
+}
+
+/// Appends `payload` masked with `key`, in one pass (copying, then masking in place, went over
+/// the bytes twice: a tenth of the CPU for 1 KiB lines).
+fn extend_masked(out: &mut Vec<u8>, payload: &[u8], key: [u8; 4]) {
+    out.reserve(payload.len());
+    let spare = &mut out.spare_capacity_mut()[..payload.len()];
+    let k = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    let mut src = payload.chunks_exact(8);
+    let mut dst = spare.chunks_exact_mut(8);
+    for (d, s) in (&mut dst).zip(&mut src) {
+        let word = u64::from_ne_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]) ^ k;
+        for (d, b) in d.iter_mut().zip(word.to_ne_bytes()) {
+            d.write(b);
+        }
+    }
+    // Eight bytes at a time keep the key's phase: the rest starts at its first byte.
+    for ((d, s), k) in dst
+        .into_remainder()
+        .iter_mut()
+        .zip(src.remainder())
+        .zip(key.iter().cycle())
+    {
+        d.write(s ^ k);
+    }
+    let len = out.len() + payload.len();
+    // SAFETY: the `payload.len()` bytes of spare capacity after the old length were all
+    // written above (every chunk of eight and the remainder), and `reserve` made them exist.
+    unsafe { out.set_len(len) };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::frame::FrameHeader;
+    use crate::wire::frame::{FrameHeader, apply_mask};
     use tokio_tungstenite::tungstenite::protocol::frame::Frame;
     use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 
@@ -76,7 +105,7 @@ mod tests {
     #[test]
     fn frames_are_byte_for_byte_what_tungstenite_writes() {
         let key = [0x12, 0x34, 0x56, 0x78];
-        for len in [0, 1, 5, 125, 126, 127, 65_535, 65_536, 70_000] {
+        for len in (0..=17).chain([125, 126, 127, 1000, 65_535, 65_536, 70_003]) {
             let payload: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             for text in [true, false] {
                 let mut ours = Vec::new();
