@@ -56,27 +56,24 @@ impl LineReader {
 
     /// A complete message already read, without waiting for input.
     pub(crate) fn buffered_line(&mut self) -> Option<Line> {
-        loop {
-            if let Some(line) = self.batch.next_line() {
-                self.next_line_no += 1;
-                return Some(line);
-            }
-            if self.over || self.end.is_some() {
-                return None;
-            }
-            let batch = self.src.try_next()?;
-            self.take(batch);
-        }
+        self.next_ready()?;
+        self.batch.next_line()
     }
 
     /// As [`Self::buffered_line`], the message's bytes borrowed (no `Bytes` made for it), and
     /// whether they are known to be UTF-8.
     pub(crate) fn buffered_bytes(&mut self) -> Option<(&[u8], bool)> {
+        self.next_ready()?;
+        self.batch.next_bytes()
+    }
+
+    /// Whether a message is ready in the batch (taking the thread's next batch when this one
+    /// is used up); counts it as handed out.
+    fn next_ready(&mut self) -> Option<()> {
         loop {
-            // Asked twice: the borrow of the first answer may not outlive the loop's turn.
             if self.batch.has_more() {
                 self.next_line_no += 1;
-                return self.batch.next_bytes();
+                return Some(());
             }
             if self.over || self.end.is_some() {
                 return None;

@@ -59,6 +59,9 @@ pub(crate) async fn websocket<S: AsyncRead + AsyncWrite + Unpin>(
     (ws, Some(handles))
 }
 
+/// How much tungstenite gathers before it writes (and pipe mode's own framing, the same).
+pub(crate) const WRITE_BUFFER: usize = 256 * 1024;
+
 /// tungstenite's settings: 256 KiB read and write buffers, `max_message` for a message and for
 /// a frame, and no cap on the write buffer. Every send goes through the `Sink`, which waits
 /// for the last write to drain before it takes the next message, so the buffer never holds
@@ -67,7 +70,7 @@ pub(crate) async fn websocket<S: AsyncRead + AsyncWrite + Unpin>(
 fn config(max_message: usize) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(256 * 1024)
-        .write_buffer_size(256 * 1024)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(Some(max_message))
         .max_frame_size(Some(max_message))
 }

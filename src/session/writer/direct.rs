@@ -14,13 +14,14 @@ use crate::session::input::Input;
 use crate::session::outcome::WriteEnd;
 use crate::session::replay::payload_of;
 use crate::wire::data_frames::{MaskKeys, push_masked};
+use crate::wire::stack::WRITE_BUFFER;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-/// Frames gathered before they are handed over and flushed (as much as tungstenite gathers
-/// before it writes).
-const HIGH_WATER: usize = 256 * 1024;
+/// Frames gathered before they are handed over and flushed: as much as tungstenite gathers
+/// before it writes.
+const HIGH_WATER: usize = WRITE_BUFFER;
 
 /// The writer's own framing: keys, the frames not yet handed over, and what they hold.
 pub(in crate::session) struct Direct {
