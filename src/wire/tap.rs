@@ -81,6 +81,9 @@ pub(crate) struct RawQueue(Mutex<Queued>);
 #[derive(Debug, Default)]
 struct Queued {
     bytes: Vec<u8>,
+    /// Bytes of `bytes` already written: a partial write moves this on instead of moving the
+    /// rest of a large frame to the front of the buffer at every write.
+    sent: usize,
     /// A Close went out or came in: data frames are refused from then on (tungstenite's
     /// frames are written after the queue, so data queued after its Close reply would follow
     /// that Close on the wire). `/raw` bytes still go: they break the rules on purpose.
@@ -112,21 +115,6 @@ impl RawQueue {
     /// A Close went out or came in: no data frames are queued from now on.
     pub(crate) fn close_data(&self) {
         lock(&self.0).data_closed = true;
-    }
-
-    /// What is queued, if anything (the queue keeps its buffer when it is empty).
-    fn take(&self) -> Option<Vec<u8>> {
-        let mut q = lock(&self.0);
-        (!q.bytes.is_empty()).then(|| std::mem::take(&mut q.bytes))
-    }
-
-    /// Puts back what of `pending` did not go out (after its first `written` bytes), ahead of
-    /// anything queued meanwhile; the buffer is kept, with its capacity, for the next bytes.
-    fn put_back(&self, mut pending: Vec<u8>, written: usize) {
-        let mut q = lock(&self.0);
-        pending.drain(..written);
-        pending.extend_from_slice(&q.bytes);
-        q.bytes = pending;
     }
 }
 
@@ -316,26 +304,26 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
 }
 
 impl<S: AsyncWrite + Unpin> Tap<S> {
-    /// Writes queued raw bytes (see [`RawQueue`]) before anything else.
+    /// Writes queued raw bytes (see [`RawQueue`]) before anything else. The queue stays
+    /// locked meanwhile: it is only filled between the session's polls, never from inside one.
     fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        loop {
-            let Some(pending) = self.raw.take() else {
-                return Poll::Ready(Ok(()));
-            };
-            let res = Pin::new(&mut self.inner).poll_write(cx, &pending);
-            let written = match &res {
-                Poll::Ready(Ok(n)) => *n,
-                _ => 0,
-            };
-            self.inspector.observe(Dir::Out, &pending[..written]);
-            self.raw.put_back(pending, written);
-            match res {
+        let mut q = lock(&self.raw.0);
+        while q.sent < q.bytes.len() {
+            let from = q.sent;
+            match Pin::new(&mut self.inner).poll_write(cx, &q.bytes[from..]) {
                 Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Poll::Ready(Ok(_)) => {}
+                Poll::Ready(Ok(n)) => {
+                    self.inspector.observe(Dir::Out, &q.bytes[from..from + n]);
+                    q.sent += n;
+                }
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => return Poll::Pending,
             }
         }
+        // Everything went: the buffer is kept, with its capacity, for the next bytes.
+        q.bytes.clear();
+        q.sent = 0;
+        Poll::Ready(Ok(()))
     }
 }
 
